@@ -1,0 +1,11 @@
+//! The devplan domain: identifiers, validated values and the rules of the organisation and
+//! (later) of development plans. Pure: no I/O, no HTTP, no SQL.
+
+pub mod ids;
+pub mod org;
+pub mod settings;
+pub mod text;
+pub mod violation;
+
+pub use ids::*;
+pub use violation::{Violation, Violations};

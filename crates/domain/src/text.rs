@@ -1,0 +1,157 @@
+//! Validated text values. The only way to get one is `parse`, so every value inside the
+//! domain is already trimmed, non-empty where required and within its length limit.
+
+use serde::Serialize;
+
+use crate::Violation;
+
+/// Rejects text that is empty after trimming, too long, or holds control characters.
+fn parse_line(field: &str, raw: &str, max_chars: usize) -> Result<String, Violation> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(Violation::new(field, "required", "must not be empty"));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(Violation::new(
+            field,
+            "too_long",
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Violation::new(
+            field,
+            "invalid_characters",
+            "must not contain control characters",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+macro_rules! line_type {
+    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Longest accepted value, in characters.
+            pub const MAX_CHARS: usize = $max;
+
+            /// Parses a value given for `field`.
+            pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
+                parse_line(field, raw, Self::MAX_CHARS).map(Self)
+            }
+
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The text, owned.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+line_type!(
+    /// A name of a person, unit, committee or period.
+    Name,
+    200
+);
+line_type!(
+    /// The HR system's own identifier of a record.
+    ExternalId,
+    100
+);
+line_type!(
+    /// A professional group (faggruppe), e.g. `pædagog` or `social- og sundhedsassistent`.
+    ProfessionalGroup,
+    100
+);
+
+/// An e-mail address: one `@` with text on both sides, no spaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    /// Longest accepted address (RFC 5321).
+    pub const MAX_CHARS: usize = 254;
+
+    /// Parses an address given for `field`.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
+        let value = parse_line(field, raw, Self::MAX_CHARS)?;
+        let well_formed = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+            }
+            None => false,
+        };
+        if !well_formed || value.contains(char::is_whitespace) {
+            return Err(Violation::new(
+                field,
+                "invalid_email",
+                "must be an e-mail address like name@example.dk",
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed() {
+        assert_eq!(Name::parse("name", "  Børnehuset Sol ").unwrap().as_str(), "Børnehuset Sol");
+    }
+
+    #[test]
+    fn blank_names_are_refused_as_required() {
+        assert_eq!(Name::parse("name", "   ").unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn names_over_the_limit_are_refused() {
+        let long = "å".repeat(Name::MAX_CHARS + 1);
+        let err = Name::parse("name", &long).unwrap_err();
+        assert_eq!((err.field.as_str(), err.code), ("name", "too_long"));
+        assert!(Name::parse("name", &"å".repeat(Name::MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert_eq!(
+            Name::parse("name", "a\u{0}b").unwrap_err().code,
+            "invalid_characters"
+        );
+    }
+
+    #[test]
+    fn email_needs_a_local_part_and_a_dotted_domain() {
+        assert!(Email::parse("email", "anna@herlev.dk").is_ok());
+        for bad in ["anna", "@herlev.dk", "anna@herlev", "anna@.dk", "an na@herlev.dk", "a@b@c.dk"] {
+            assert_eq!(Email::parse("email", bad).unwrap_err().code, "invalid_email", "{bad}");
+        }
+    }
+}

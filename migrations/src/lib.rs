@@ -1,0 +1,15 @@
+//! Database schema migrations of devplan. Run by `devplan migrate` and on every start.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_organisation;
+
+/// All migrations, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_organisation::Migration)]
+    }
+}
