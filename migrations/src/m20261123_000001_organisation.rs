@@ -42,18 +42,13 @@ enum Employees {
     UpdatedAt,
 }
 
-#[derive(DeriveIden, Clone, Copy)]
-enum UnitManagers {
+/// Who holds which role for a unit: `manager` or `local_representative`.
+#[derive(DeriveIden)]
+enum UnitAssignments {
     Table,
     UnitId,
     EmployeeId,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum UnitRepresentatives {
-    Table,
-    UnitId,
-    EmployeeId,
+    Role,
 }
 
 #[derive(DeriveIden)]
@@ -99,28 +94,6 @@ enum Settings {
     MainCommitteeFrequency,
     Version,
     UpdatedAt,
-}
-
-/// A link table `(unit, employee)` with both keys as primary key, cascading with the employee.
-fn unit_link(table: impl IntoIden + Clone + 'static, unit: impl IntoIden + Clone + 'static, employee: impl IntoIden + Clone + 'static) -> TableCreateStatement {
-    Table::create()
-        .table(table.clone())
-        .col(uuid(unit.clone()))
-        .col(uuid(employee.clone()))
-        .primary_key(Index::create().col(unit.clone()).col(employee.clone()))
-        .foreign_key(
-            ForeignKey::create()
-                .from(table.clone(), unit)
-                .to(OrgUnits::Table, OrgUnits::Id)
-                .on_delete(ForeignKeyAction::Cascade),
-        )
-        .foreign_key(
-            ForeignKey::create()
-                .from(table, employee)
-                .to(Employees::Table, Employees::Id)
-                .on_delete(ForeignKeyAction::Cascade),
-        )
-        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -222,34 +195,39 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_table(unit_link(
-                UnitManagers::Table,
-                UnitManagers::UnitId,
-                UnitManagers::EmployeeId,
-            ))
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_unit_managers_employee")
-                    .table(UnitManagers::Table)
-                    .col(UnitManagers::EmployeeId)
+            .create_table(
+                Table::create()
+                    .table(UnitAssignments::Table)
+                    .col(uuid(UnitAssignments::UnitId))
+                    .col(uuid(UnitAssignments::EmployeeId))
+                    .col(string_len(UnitAssignments::Role, 32))
+                    .primary_key(
+                        Index::create()
+                            .col(UnitAssignments::UnitId)
+                            .col(UnitAssignments::EmployeeId)
+                            .col(UnitAssignments::Role),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(UnitAssignments::Table, UnitAssignments::UnitId)
+                            .to(OrgUnits::Table, OrgUnits::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(UnitAssignments::Table, UnitAssignments::EmployeeId)
+                            .to(Employees::Table, Employees::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
                     .to_owned(),
             )
             .await?;
         manager
-            .create_table(unit_link(
-                UnitRepresentatives::Table,
-                UnitRepresentatives::UnitId,
-                UnitRepresentatives::EmployeeId,
-            ))
-            .await?;
-        manager
             .create_index(
                 Index::create()
-                    .name("ix_unit_representatives_employee")
-                    .table(UnitRepresentatives::Table)
-                    .col(UnitRepresentatives::EmployeeId)
+                    .name("ix_unit_assignments_employee")
+                    .table(UnitAssignments::Table)
+                    .col(UnitAssignments::EmployeeId)
                     .to_owned(),
             )
             .await?;
@@ -377,8 +355,7 @@ impl MigrationTrait for Migration {
             AgreementPeriods::Table.into_iden(),
             CommitteeMembers::Table.into_iden(),
             Committees::Table.into_iden(),
-            UnitRepresentatives::Table.into_iden(),
-            UnitManagers::Table.into_iden(),
+            UnitAssignments::Table.into_iden(),
             Employees::Table.into_iden(),
             UnitClosure::Table.into_iden(),
             OrgUnits::Table.into_iden(),

@@ -1,1 +1,22 @@
+//! Storage of devplan: sea-orm entities and the repositories that map rows to domain types.
+//! Every write runs in one database transaction, so that the change feed and the audit log
+//! can later be written in that same transaction.
 
+mod committees;
+mod employees;
+mod entities;
+mod error;
+mod page;
+mod periods;
+mod reach;
+mod settings;
+mod store;
+mod sync;
+mod units;
+
+pub use employees::EmployeeScope;
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use store::Store;
+pub use sync::SyncReport;
+pub use units::UnitHeadcount;

@@ -1,0 +1,336 @@
+//! Employees and the manager and representative roles they hold for units.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use devplan_domain::org::Role;
+use devplan_domain::records::{Employee, EmployeeChanges, Meta, NewEmployee};
+use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
+use devplan_domain::{EmployeeId, UnitId, Violation};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{employee, unit_assignment};
+use crate::units::{CHUNK, check_units_exist, check_version, list_refs};
+use crate::{Page, PageRequest, Store, StoreError};
+
+/// Which employees a caller may see.
+#[derive(Debug, Clone)]
+pub enum EmployeeScope {
+    /// Everyone (HR).
+    All,
+    /// Those working in `units`, and the listed people (oneself).
+    Within {
+        /// Units whose employees are in scope.
+        units: Vec<UnitId>,
+        /// People in scope wherever they work.
+        ids: Vec<EmployeeId>,
+    },
+}
+
+impl EmployeeScope {
+    fn condition(&self) -> Condition {
+        match self {
+            EmployeeScope::All => Condition::all(),
+            EmployeeScope::Within { units, ids } => Condition::any()
+                .add(employee::Column::UnitId.is_in(units.iter().map(|u| u.uuid())))
+                .add(employee::Column::Id.is_in(ids.iter().map(|e| e.uuid()))),
+        }
+    }
+}
+
+/// Parses an optional stored text column.
+pub(crate) fn parse_stored<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str, &str) -> Result<T, Violation>,
+) -> Result<Option<T>, StoreError> {
+    raw.map(|s| parse("stored", s).map_err(StoreError::corrupt))
+        .transpose()
+}
+
+/// The units each of `employees` holds `role` for, sorted.
+pub(crate) async fn assignments(
+    conn: &impl ConnectionTrait,
+    role: Role,
+    employees: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<UnitId>>, StoreError> {
+    let mut map: HashMap<Uuid, Vec<UnitId>> = HashMap::new();
+    for chunk in employees.chunks(CHUNK) {
+        let rows: Vec<(Uuid, Uuid)> = unit_assignment::Entity::find()
+            .select_only()
+            .column(unit_assignment::Column::EmployeeId)
+            .column(unit_assignment::Column::UnitId)
+            .filter(unit_assignment::Column::Role.eq(role.as_str()))
+            .filter(unit_assignment::Column::EmployeeId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (employee, unit) in rows {
+            map.entry(employee).or_default().push(UnitId::from_uuid(unit));
+        }
+    }
+    for units in map.values_mut() {
+        units.sort();
+    }
+    Ok(map)
+}
+
+/// Replaces the `role` assignments of `employee` by `units`.
+pub(crate) async fn replace_assignments(
+    txn: &DatabaseTransaction,
+    role: Role,
+    employees: &[Uuid],
+    links: impl IntoIterator<Item = (Uuid, UnitId)>,
+) -> Result<(), StoreError> {
+    for chunk in employees.chunks(CHUNK) {
+        unit_assignment::Entity::delete_many()
+            .filter(unit_assignment::Column::Role.eq(role.as_str()))
+            .filter(unit_assignment::Column::EmployeeId.is_in(chunk.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    let rows: Vec<unit_assignment::ActiveModel> = links
+        .into_iter()
+        .map(|(employee, unit)| unit_assignment::ActiveModel {
+            unit_id: Set(unit.uuid()),
+            employee_id: Set(employee),
+            role: Set(role.as_str().to_owned()),
+        })
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        unit_assignment::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Employees from rows, with their assignments read in two queries.
+pub(crate) async fn to_employees(
+    conn: &impl ConnectionTrait,
+    rows: Vec<employee::Model>,
+) -> Result<Vec<Employee>, StoreError> {
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut manages = assignments(conn, Role::Manager, &ids).await?;
+    let mut represents = assignments(conn, Role::LocalRepresentative, &ids).await?;
+    rows.into_iter()
+        .map(|m| {
+            Ok(Employee {
+                id: EmployeeId::from_uuid(m.id),
+                external_id: parse_stored(m.external_id.as_deref(), ExternalId::parse)?,
+                name: Name::parse("name", &m.name).map_err(StoreError::corrupt)?,
+                email: parse_stored(m.email.as_deref(), Email::parse)?,
+                professional_group: parse_stored(
+                    m.professional_group.as_deref(),
+                    ProfessionalGroup::parse,
+                )?,
+                unit_id: UnitId::from_uuid(m.unit_id),
+                active: m.active,
+                manages: manages.remove(&m.id).unwrap_or_default(),
+                represents: represents.remove(&m.id).unwrap_or_default(),
+                meta: Meta {
+                    version: m.version,
+                    created_at: m.created_at,
+                    updated_at: m.updated_at,
+                },
+            })
+        })
+        .collect()
+}
+
+async fn fetch_employee(
+    conn: &impl ConnectionTrait,
+    id: EmployeeId,
+) -> Result<Employee, StoreError> {
+    let row = employee::Entity::find_by_id(id.uuid())
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    to_employees(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Every unit an employee input refers to, located by field.
+fn unit_refs(unit_id: UnitId, manages: &[UnitId], represents: &[UnitId]) -> Vec<(String, UnitId)> {
+    let mut refs = vec![("unit_id".to_owned(), unit_id)];
+    refs.extend(list_refs("manages", manages));
+    refs.extend(list_refs("represents", represents));
+    refs
+}
+
+impl Store {
+    /// Employees in `scope`, optionally only those working directly in `unit`, in id order.
+    pub async fn list_employees(
+        &self,
+        scope: &EmployeeScope,
+        unit: Option<UnitId>,
+        page: PageRequest,
+    ) -> Result<Page<Employee>, StoreError> {
+        let mut query = employee::Entity::find()
+            .filter(scope.condition())
+            .order_by_asc(employee::Column::Id);
+        if let Some(unit) = unit {
+            query = query.filter(employee::Column::UnitId.eq(unit.uuid()));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(employee::Column::Id.gt(after));
+        }
+        let rows = query.limit(page.limit + 1).all(&self.db).await?;
+        let page = Page::from_overfetch(rows, page.limit, |m| m.id);
+        Ok(Page {
+            items: to_employees(&self.db, page.items).await?,
+            next_after: page.next_after,
+        })
+    }
+
+    /// One employee.
+    pub async fn get_employee(&self, id: EmployeeId) -> Result<Employee, StoreError> {
+        fetch_employee(&self.db, id).await
+    }
+
+    /// The active employee a token's subject names: by id when it is a UUID, else by external id.
+    pub async fn employee_by_subject(&self, subject: &str) -> Result<Employee, StoreError> {
+        let by = match Uuid::parse_str(subject) {
+            Ok(id) => employee::Column::Id.eq(id),
+            Err(_) => employee::Column::ExternalId.eq(subject),
+        };
+        let row = employee::Entity::find()
+            .filter(by)
+            .filter(employee::Column::Active.eq(true))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        to_employees(&self.db, vec![row])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Creates an employee with their roles.
+    pub async fn create_employee(&self, new: NewEmployee) -> Result<Employee, StoreError> {
+        let txn = self.db.begin().await?;
+        check_units_exist(&txn, &unit_refs(new.unit_id, &new.manages, &new.represents)).await?;
+        let id = EmployeeId::generate();
+        let now = Utc::now();
+        employee::Entity::insert(employee::ActiveModel {
+            id: Set(id.uuid()),
+            external_id: Set(new.external_id.map(ExternalId::into_string)),
+            name: Set(new.name.into_string()),
+            email: Set(new.email.map(|e| e.as_str().to_owned())),
+            professional_group: Set(new.professional_group.map(ProfessionalGroup::into_string)),
+            unit_id: Set(new.unit_id.uuid()),
+            active: Set(new.active),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await
+        .map_err(|e| StoreError::from_write(e, "external_id"))?;
+        let ids = [id.uuid()];
+        replace_assignments(&txn, Role::Manager, &ids, new.manages.into_iter().map(|u| (id.uuid(), u))).await?;
+        replace_assignments(&txn, Role::LocalRepresentative, &ids, new.represents.into_iter().map(|u| (id.uuid(), u))).await?;
+        let employee = fetch_employee(&txn, id).await?;
+        txn.commit().await?;
+        Ok(employee)
+    }
+
+    /// Changes an employee, refusing a stale `expected_version`.
+    pub async fn update_employee(
+        &self,
+        id: EmployeeId,
+        expected_version: Option<i64>,
+        changes: EmployeeChanges,
+    ) -> Result<Employee, StoreError> {
+        let txn = self.db.begin().await?;
+        let current = fetch_employee(&txn, id).await?;
+        check_version(current.meta.version, expected_version)?;
+        let mut next = current.clone();
+        if let Some(v) = changes.external_id {
+            next.external_id = v;
+        }
+        if let Some(v) = changes.name {
+            next.name = v;
+        }
+        if let Some(v) = changes.email {
+            next.email = v;
+        }
+        if let Some(v) = changes.professional_group {
+            next.professional_group = v;
+        }
+        if let Some(v) = changes.unit_id {
+            next.unit_id = v;
+        }
+        if let Some(v) = changes.active {
+            next.active = v;
+        }
+        if let Some(mut v) = changes.manages {
+            v.sort();
+            v.dedup();
+            next.manages = v;
+        }
+        if let Some(mut v) = changes.represents {
+            v.sort();
+            v.dedup();
+            next.represents = v;
+        }
+        if next == current {
+            return Ok(current);
+        }
+        check_units_exist(&txn, &unit_refs(next.unit_id, &next.manages, &next.represents)).await?;
+        write_employee(&txn, &next, current.meta.version).await?;
+        let ids = [id.uuid()];
+        if next.manages != current.manages {
+            replace_assignments(&txn, Role::Manager, &ids, next.manages.iter().map(|u| (id.uuid(), *u))).await?;
+        }
+        if next.represents != current.represents {
+            replace_assignments(&txn, Role::LocalRepresentative, &ids, next.represents.iter().map(|u| (id.uuid(), *u))).await?;
+        }
+        let employee = fetch_employee(&txn, id).await?;
+        txn.commit().await?;
+        Ok(employee)
+    }
+}
+
+/// Writes an employee's own columns as a new version, if `expected_version` is still stored.
+pub(crate) async fn write_employee(
+    txn: &DatabaseTransaction,
+    next: &Employee,
+    expected_version: i64,
+) -> Result<(), StoreError> {
+    let updated = employee::Entity::update_many()
+        .col_expr(
+            employee::Column::ExternalId,
+            Expr::value(next.external_id.as_ref().map(|e| e.as_str().to_owned())),
+        )
+        .col_expr(employee::Column::Name, Expr::value(next.name.as_str()))
+        .col_expr(
+            employee::Column::Email,
+            Expr::value(next.email.as_ref().map(|e| e.as_str().to_owned())),
+        )
+        .col_expr(
+            employee::Column::ProfessionalGroup,
+            Expr::value(next.professional_group.as_ref().map(|g| g.as_str().to_owned())),
+        )
+        .col_expr(employee::Column::UnitId, Expr::value(next.unit_id.uuid()))
+        .col_expr(employee::Column::Active, Expr::value(next.active))
+        .col_expr(employee::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(employee::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(employee::Column::Id.eq(next.id.uuid()))
+        .filter(employee::Column::Version.eq(expected_version))
+        .exec(txn)
+        .await
+        .map_err(|e| StoreError::from_write(e, "external_id"))?;
+    if updated.rows_affected == 0 {
+        return Err(StoreError::VersionMismatch {
+            current: expected_version + 1,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! Rows of `employees`.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `employees`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "employees")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub professional_group: Option<String>,
+    pub unit_id: Uuid,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

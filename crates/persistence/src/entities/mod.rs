@@ -1,0 +1,10 @@
+//! sea-orm entities, one module per table. Only the persistence crate sees them.
+
+pub mod agreement_period;
+pub mod committee;
+pub mod committee_member;
+pub mod employee;
+pub mod org_unit;
+pub mod settings;
+pub mod unit_closure;
+pub mod unit_assignment;

@@ -1,0 +1,23 @@
+//! Rows of `org_units`.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `org_units`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "org_units")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub parent_id: Option<Uuid>,
+    pub version: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,53 @@
+//! The persistence layer's one error type.
+
+use devplan_domain::Violations;
+use sea_orm::{DbErr, SqlErr};
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The caller's `If-Match` version is not the stored one.
+    #[error("stale version: the stored version is {current}")]
+    VersionMismatch {
+        /// The version now stored.
+        current: i64,
+    },
+    /// The input refers to records that do not exist or breaks a rule that needs the stored data.
+    #[error("invalid input")]
+    Invalid(Violations),
+    /// The input collides with a stored record (a taken external id, an overlapping period).
+    #[error("conflict: {message}")]
+    Conflict {
+        /// Stable machine code.
+        code: &'static str,
+        /// For humans.
+        message: String,
+    },
+    /// A stored value no longer passes the domain's rules: a bug or tampering, never the client's fault.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl StoreError {
+    /// A unique-key violation becomes a conflict on `field`; anything else stays a database error.
+    pub(crate) fn from_write(err: DbErr, field: &str) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict {
+                code: "duplicate_external_id",
+                message: format!("{field} is already used by another record"),
+            },
+            _ => StoreError::Database(err),
+        }
+    }
+
+    /// A stored value that fails to parse.
+    pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
+        StoreError::Corrupt(what.to_string())
+    }
+}

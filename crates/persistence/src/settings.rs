@@ -1,0 +1,81 @@
+//! The deployment's settings: one row, versioned like every other record.
+
+use chrono::Utc;
+use devplan_domain::records::Meta;
+use devplan_domain::settings::{MainCommitteeFrequency, Settings};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use crate::entities::settings;
+use crate::units::check_version;
+use crate::{Store, StoreError};
+
+/// The single row's key.
+const ROW: i32 = 1;
+
+async fn fetch(conn: &impl ConnectionTrait) -> Result<(Settings, Meta), StoreError> {
+    let m = settings::Entity::find_by_id(ROW)
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the settings row is missing"))?;
+    let frequency = MainCommitteeFrequency::parse(&m.main_committee_frequency)
+        .ok_or_else(|| StoreError::corrupt("main committee frequency"))?;
+    let settings = Settings::new(
+        m.anonymity_threshold.into(),
+        m.long_absence_weeks.into(),
+        m.special_follow_up_days.into(),
+        frequency,
+    )
+    .map_err(|_| StoreError::corrupt("settings out of range"))?;
+    Ok((
+        settings,
+        Meta {
+            version: m.version,
+            created_at: m.updated_at,
+            updated_at: m.updated_at,
+        },
+    ))
+}
+
+impl Store {
+    /// The settings in force.
+    pub async fn settings(&self) -> Result<(Settings, Meta), StoreError> {
+        fetch(&self.db).await
+    }
+
+    /// Replaces the settings, refusing a stale `expected_version`.
+    pub async fn replace_settings(
+        &self,
+        expected_version: Option<i64>,
+        next: Settings,
+    ) -> Result<(Settings, Meta), StoreError> {
+        let txn = self.db.begin().await?;
+        let (current, meta) = fetch(&txn).await?;
+        check_version(meta.version, expected_version)?;
+        if current == next {
+            return Ok((current, meta));
+        }
+        let updated = settings::Entity::update_many()
+            .col_expr(settings::Column::AnonymityThreshold, Expr::value(next.anonymity_threshold as i32))
+            .col_expr(settings::Column::LongAbsenceWeeks, Expr::value(next.long_absence_weeks as i32))
+            .col_expr(settings::Column::SpecialFollowUpDays, Expr::value(next.special_follow_up_days as i32))
+            .col_expr(
+                settings::Column::MainCommitteeFrequency,
+                Expr::value(next.main_committee_frequency.as_str()),
+            )
+            .col_expr(settings::Column::Version, Expr::value(meta.version + 1))
+            .col_expr(settings::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(settings::Column::Id.eq(ROW))
+            .filter(settings::Column::Version.eq(meta.version))
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Err(StoreError::VersionMismatch {
+                current: meta.version + 1,
+            });
+        }
+        let result = fetch(&txn).await?;
+        txn.commit().await?;
+        Ok(result)
+    }
+}

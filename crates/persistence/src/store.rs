@@ -1,0 +1,56 @@
+//! The connection to the database and the schema's life cycle.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
+
+use crate::StoreError;
+
+/// The storage of one deployment; cheap to clone (a connection pool).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            // SQLite allows one writer; a single connection queues requests instead of
+            // failing a deferred transaction's upgrade with SQLITE_BUSY.
+            .max_connections(if url.starts_with("sqlite") { 1 } else { 16 })
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30))
+            .sqlx_logging(false);
+        let db = Database::connect(options).await?;
+        if db.get_database_backend() == DatabaseBackend::Sqlite {
+            // sqlx turns foreign keys on for every connection; WAL is a property of the file,
+            // so setting it once keeps other readers (backups, sqlite3) from blocking us.
+            db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Self { db })
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// `sqlite` or `postgres`, for logs and readiness.
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DatabaseBackend::Sqlite => "sqlite",
+            DatabaseBackend::Postgres => "postgres",
+            _ => "other",
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! Bulk upserts keyed by the HR system's external ids: all-or-nothing, idempotent, and a
+//! rejected payload names every bad row.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use devplan_domain::org::{CommitteeLevel, Role};
+use devplan_domain::records::{
+    Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, UnitSyncRow,
+};
+use devplan_domain::text::ExternalId;
+use devplan_domain::{CommitteeId, EmployeeId, UnitId, Violation, Violations};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::committees::{replace_members, to_committees, write_committee};
+use crate::employees::{replace_assignments, to_employees, write_employee};
+use crate::entities::{committee, employee, org_unit};
+use crate::units::{CHUNK, load_tree, rebuild_closure};
+use crate::{Store, StoreError};
+
+/// What a sync did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Records that did not exist.
+    pub created: u64,
+    /// Records whose content changed.
+    pub updated: u64,
+    /// Records already as sent: not touched, version kept.
+    pub unchanged: u64,
+}
+
+/// A violation of row `i` of the payload.
+fn row_violation(i: usize, field: &str, code: &'static str, message: &str) -> Violation {
+    Violation::new(format!("rows[{i}].{field}"), code, message)
+}
+
+/// Flags every external id sent twice in one payload.
+fn check_duplicates<'a>(ids: impl Iterator<Item = &'a ExternalId>, v: &mut Violations) {
+    let mut seen = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if let Some(first) = seen.insert(id.as_str(), i) {
+            v.push(row_violation(
+                i,
+                "external_id",
+                "duplicate_row",
+                &format!("the same external_id is sent in rows[{first}]"),
+            ));
+        }
+    }
+}
+
+/// `external_id -> id` of every stored unit.
+async fn unit_ids_by_external_id(
+    conn: &impl ConnectionTrait,
+) -> Result<HashMap<String, Uuid>, StoreError> {
+    let rows: Vec<(Uuid, Option<String>)> = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Id)
+        .column(org_unit::Column::ExternalId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, ext)| ext.map(|e| (e, id)))
+        .collect())
+}
+
+/// Resolves a list of unit references of row `i`, flagging unknown ones.
+fn resolve_units(
+    i: usize,
+    field: &str,
+    refs: &[ExternalId],
+    units: &HashMap<String, Uuid>,
+    v: &mut Violations,
+) -> Vec<UnitId> {
+    let mut out = Vec::with_capacity(refs.len());
+    for (j, r) in refs.iter().enumerate() {
+        match units.get(r.as_str()) {
+            Some(id) => out.push(UnitId::from_uuid(*id)),
+            None => v.push(row_violation(i, &format!("{field}[{j}]"), "unknown_unit", "no unit has this external_id")),
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl Store {
+    /// Upserts units by external id; parents may be in the payload or stored.
+    pub async fn sync_units(&self, rows: Vec<UnitSyncRow>) -> Result<SyncReport, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut v = Violations::new();
+        check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
+        let existing: HashMap<String, org_unit::Model> = org_unit::Entity::find()
+            .filter(org_unit::Column::ExternalId.is_not_null())
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|m| m.external_id.clone().map(|e| (e, m)))
+            .collect();
+        let mut ids: HashMap<&str, UnitId> = existing
+            .iter()
+            .map(|(e, m)| (e.as_str(), UnitId::from_uuid(m.id)))
+            .collect();
+        let mut tree = load_tree(&txn).await?;
+        let row_ids: Vec<UnitId> = rows
+            .iter()
+            .map(|r| *ids.entry(r.external_id.as_str()).or_insert_with(UnitId::generate))
+            .collect();
+        // Detach every unit of the payload first, so that a valid final tree is accepted
+        // whatever order its moves are listed in.
+        for id in &row_ids {
+            tree.set_parent(*id, None).map_err(|e| StoreError::Invalid(e.into()))?;
+        }
+        let mut parents = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let parent = match &row.parent_external_id {
+                None => None,
+                Some(p) => match ids.get(p.as_str()) {
+                    Some(pid) => Some(*pid),
+                    None => {
+                        v.push(row_violation(i, "parent_external_id", "unknown_unit", "no unit has this external_id, in the payload or stored"));
+                        parents.push(None);
+                        continue;
+                    }
+                },
+            };
+            if let Err(e) = tree.set_parent(row_ids[i], parent) {
+                v.push(row_violation(i, "parent_external_id", e.code, &e.message));
+            }
+            parents.push(parent);
+        }
+        if !v.is_empty() {
+            return Err(StoreError::Invalid(v));
+        }
+        let depth: HashMap<UnitId, u32> = tree.closure().into_iter().fold(HashMap::new(), |mut m, r| {
+            let d = m.entry(r.descendant).or_insert(0);
+            *d = (*d).max(r.depth);
+            m
+        });
+        let now = Utc::now();
+        let mut report = SyncReport::default();
+        let mut new_rows = Vec::new();
+        let mut moved = false;
+        for (i, row) in rows.iter().enumerate() {
+            let parent = parents[i].map(UnitId::uuid);
+            match existing.get(row.external_id.as_str()) {
+                None => {
+                    report.created += 1;
+                    new_rows.push((
+                        depth.get(&row_ids[i]).copied().unwrap_or(0),
+                        org_unit::ActiveModel {
+                            id: Set(row_ids[i].uuid()),
+                            external_id: Set(Some(row.external_id.as_str().to_owned())),
+                            name: Set(row.name.as_str().to_owned()),
+                            parent_id: Set(parent),
+                            version: Set(1),
+                            created_at: Set(now),
+                            updated_at: Set(now),
+                        },
+                    ));
+                }
+                Some(m) if m.name == row.name.as_str() && m.parent_id == parent => report.unchanged += 1,
+                Some(m) => {
+                    report.updated += 1;
+                    moved |= m.parent_id != parent;
+                    org_unit::Entity::update_many()
+                        .col_expr(org_unit::Column::Name, Expr::value(row.name.as_str()))
+                        .col_expr(org_unit::Column::ParentId, Expr::value(parent))
+                        .col_expr(org_unit::Column::Version, Expr::value(m.version + 1))
+                        .col_expr(org_unit::Column::UpdatedAt, Expr::value(now))
+                        .filter(org_unit::Column::Id.eq(m.id))
+                        .exec(&txn)
+                        .await?;
+                }
+            }
+        }
+        // Parents before children, so every foreign key points at a stored row.
+        new_rows.sort_by_key(|(d, _)| *d);
+        let new_rows: Vec<_> = new_rows.into_iter().map(|(_, m)| m).collect();
+        for chunk in new_rows.chunks(CHUNK) {
+            org_unit::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        if moved || report.created > 0 {
+            rebuild_closure(&txn, &tree).await?;
+        }
+        txn.commit().await?;
+        Ok(report)
+    }
+
+    /// Upserts employees by external id, with the units they manage and represent.
+    pub async fn sync_employees(&self, rows: Vec<EmployeeSyncRow>) -> Result<SyncReport, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut v = Violations::new();
+        check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
+        let units = unit_ids_by_external_id(&txn).await?;
+        let mut existing_rows = Vec::new();
+        for chunk in rows.chunks(CHUNK) {
+            existing_rows.extend(
+                employee::Entity::find()
+                    .filter(employee::Column::ExternalId.is_in(chunk.iter().map(|r| r.external_id.as_str())))
+                    .all(&txn)
+                    .await?,
+            );
+        }
+        let existing: HashMap<String, Employee> = to_employees(&txn, existing_rows)
+            .await?
+            .into_iter()
+            .filter_map(|e| e.external_id.clone().map(|x| (x.into_string(), e)))
+            .collect();
+        let mut wanted = Vec::with_capacity(rows.len());
+        for (i, row) in rows.into_iter().enumerate() {
+            let unit = units.get(row.unit_external_id.as_str()).copied();
+            if unit.is_none() {
+                v.push(row_violation(i, "unit_external_id", "unknown_unit", "no unit has this external_id"));
+            }
+            let manages = resolve_units(i, "manages_unit_external_ids", &row.manages_unit_external_ids, &units, &mut v);
+            let represents = resolve_units(i, "represents_unit_external_ids", &row.represents_unit_external_ids, &units, &mut v);
+            let current = existing.get(row.external_id.as_str());
+            wanted.push(Employee {
+                id: current.map_or_else(EmployeeId::generate, |c| c.id),
+                external_id: Some(row.external_id),
+                name: row.name,
+                email: row.email,
+                professional_group: row.professional_group,
+                unit_id: UnitId::from_uuid(unit.unwrap_or_default()),
+                active: row.active,
+                manages,
+                represents,
+                meta: current.map_or(devplan_domain::records::Meta { version: 1, created_at: Utc::now(), updated_at: Utc::now() }, |c| c.meta),
+            });
+        }
+        if !v.is_empty() {
+            return Err(StoreError::Invalid(v));
+        }
+        let mut report = SyncReport::default();
+        let mut inserts = Vec::new();
+        let mut manager_changes = Vec::new();
+        let mut representative_changes = Vec::new();
+        for next in &wanted {
+            let key = next.external_id.as_ref().map(|e| e.as_str()).unwrap_or_default();
+            match existing.get(key) {
+                None => {
+                    report.created += 1;
+                    inserts.push(employee::ActiveModel {
+                        id: Set(next.id.uuid()),
+                        external_id: Set(Some(key.to_owned())),
+                        name: Set(next.name.as_str().to_owned()),
+                        email: Set(next.email.as_ref().map(|e| e.as_str().to_owned())),
+                        professional_group: Set(next.professional_group.as_ref().map(|g| g.as_str().to_owned())),
+                        unit_id: Set(next.unit_id.uuid()),
+                        active: Set(next.active),
+                        version: Set(1),
+                        created_at: Set(next.meta.created_at),
+                        updated_at: Set(next.meta.updated_at),
+                    });
+                    manager_changes.push(next);
+                    representative_changes.push(next);
+                }
+                Some(current) if current == next => report.unchanged += 1,
+                Some(current) => {
+                    report.updated += 1;
+                    write_employee(&txn, next, current.meta.version).await?;
+                    if current.manages != next.manages {
+                        manager_changes.push(next);
+                    }
+                    if current.represents != next.represents {
+                        representative_changes.push(next);
+                    }
+                }
+            }
+        }
+        for chunk in inserts.chunks(CHUNK) {
+            employee::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        let ids = |es: &[&Employee]| es.iter().map(|e| e.id.uuid()).collect::<Vec<_>>();
+        replace_assignments(
+            &txn,
+            Role::Manager,
+            &ids(&manager_changes),
+            manager_changes.iter().flat_map(|e| e.manages.iter().map(|u| (e.id.uuid(), *u))),
+        )
+        .await?;
+        replace_assignments(
+            &txn,
+            Role::LocalRepresentative,
+            &ids(&representative_changes),
+            representative_changes.iter().flat_map(|e| e.represents.iter().map(|u| (e.id.uuid(), *u))),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(report)
+    }
+
+    /// Upserts committees by external id, with parents (payload or stored) and members.
+    pub async fn sync_committees(&self, rows: Vec<CommitteeSyncRow>) -> Result<SyncReport, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut v = Violations::new();
+        check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
+        let units = unit_ids_by_external_id(&txn).await?;
+        let existing: HashMap<String, Committee> = to_committees(
+            &txn,
+            committee::Entity::find()
+                .filter(committee::Column::ExternalId.is_not_null())
+                .all(&txn)
+                .await?,
+        )
+        .await?
+        .into_iter()
+        .filter_map(|c| c.external_id.clone().map(|x| (x.into_string(), c)))
+        .collect();
+        let mut known: HashMap<String, (CommitteeId, CommitteeLevel)> = existing
+            .iter()
+            .map(|(k, c)| (k.clone(), (c.id, c.level)))
+            .collect();
+        for row in &rows {
+            let id = existing.get(row.external_id.as_str()).map_or_else(CommitteeId::generate, |c| c.id);
+            known.insert(row.external_id.as_str().to_owned(), (id, row.level));
+        }
+        let member_refs: HashSet<&str> = rows
+            .iter()
+            .flat_map(|r| r.member_external_ids.iter().map(ExternalId::as_str))
+            .collect();
+        let member_refs: Vec<&str> = member_refs.into_iter().collect();
+        let mut employees: HashMap<String, Uuid> = HashMap::new();
+        for chunk in member_refs.chunks(CHUNK) {
+            let found: Vec<(Uuid, Option<String>)> = employee::Entity::find()
+                .select_only()
+                .column(employee::Column::Id)
+                .column(employee::Column::ExternalId)
+                .filter(employee::Column::ExternalId.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            employees.extend(found.into_iter().filter_map(|(id, e)| e.map(|e| (e, id))));
+        }
+        let mut wanted = Vec::with_capacity(rows.len());
+        for (i, row) in rows.into_iter().enumerate() {
+            let unit = units.get(row.unit_external_id.as_str()).copied();
+            if unit.is_none() {
+                v.push(row_violation(i, "unit_external_id", "unknown_unit", "no unit has this external_id"));
+            }
+            let parent = match &row.parent_external_id {
+                None => None,
+                Some(p) => match known.get(p.as_str()) {
+                    None => {
+                        v.push(row_violation(i, "parent_external_id", "unknown_committee", "no committee has this external_id, in the payload or stored"));
+                        None
+                    }
+                    Some((pid, level)) => {
+                        if !row.level.may_report_to(*level) {
+                            v.push(row_violation(i, "parent_external_id", "parent_level", &format!("a {} committee cannot report to a {} committee", row.level.as_str(), level.as_str())));
+                        }
+                        Some(*pid)
+                    }
+                },
+            };
+            let mut members = Vec::new();
+            for (j, m) in row.member_external_ids.iter().enumerate() {
+                match employees.get(m.as_str()) {
+                    Some(id) => members.push(EmployeeId::from_uuid(*id)),
+                    None => v.push(row_violation(i, &format!("member_external_ids[{j}]"), "unknown_employee", "no employee has this external_id")),
+                }
+            }
+            members.sort();
+            members.dedup();
+            let current = existing.get(row.external_id.as_str());
+            let (id, _) = known[row.external_id.as_str()];
+            wanted.push(Committee {
+                id,
+                external_id: Some(row.external_id),
+                name: row.name,
+                level: row.level,
+                unit_id: UnitId::from_uuid(unit.unwrap_or_default()),
+                parent_id: parent,
+                members,
+                meta: current.map_or(devplan_domain::records::Meta { version: 1, created_at: Utc::now(), updated_at: Utc::now() }, |c| c.meta),
+            });
+        }
+        if !v.is_empty() {
+            return Err(StoreError::Invalid(v));
+        }
+        // Higher levels first, so every parent exists before a committee points at it.
+        wanted.sort_by_key(|c| match c.level {
+            CommitteeLevel::Main => 0,
+            CommitteeLevel::Sector => 1,
+            CommitteeLevel::Local => 2,
+        });
+        let mut report = SyncReport::default();
+        let mut member_changes = Vec::new();
+        for next in &wanted {
+            let key = next.external_id.as_ref().map(|e| e.as_str()).unwrap_or_default();
+            match existing.get(key) {
+                None => {
+                    report.created += 1;
+                    committee::Entity::insert(committee::ActiveModel {
+                        id: Set(next.id.uuid()),
+                        external_id: Set(Some(key.to_owned())),
+                        name: Set(next.name.as_str().to_owned()),
+                        level: Set(next.level.as_str().to_owned()),
+                        unit_id: Set(next.unit_id.uuid()),
+                        parent_id: Set(next.parent_id.map(CommitteeId::uuid)),
+                        version: Set(1),
+                        created_at: Set(next.meta.created_at),
+                        updated_at: Set(next.meta.updated_at),
+                    })
+                    .exec_without_returning(&txn)
+                    .await?;
+                    member_changes.push(next);
+                }
+                Some(current) if current == next => report.unchanged += 1,
+                Some(current) => {
+                    report.updated += 1;
+                    write_committee(&txn, next, current.meta.version).await?;
+                    if current.members != next.members {
+                        member_changes.push(next);
+                    }
+                }
+            }
+        }
+        let ids: Vec<Uuid> = member_changes.iter().map(|c| c.id.uuid()).collect();
+        replace_members(
+            &txn,
+            &ids,
+            member_changes.iter().flat_map(|c| c.members.iter().map(|m| (c.id.uuid(), *m))),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(report)
+    }
+}
