@@ -1,1 +1,11 @@
+//! The devplan HTTP API: actix-web handlers, token checking, the access policy and OpenAPI.
 
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod policy;
+pub mod routes;

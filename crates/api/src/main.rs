@@ -1,1 +1,111 @@
-fn main(){}
+//! The `devplan` binary: serve, migrate, mint tokens, run the demo, print the OpenAPI document.
+
+use std::collections::HashSet;
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::Parser;
+use devplan_api::app::{AppState, HttpOptions, api_doc, serve};
+use devplan_api::auth::Verifier;
+use devplan_api::config::{Cli, Command, Settings};
+use devplan_api::demo;
+use devplan_persistence::Store;
+
+type Failure = Box<dyn std::error::Error>;
+
+/// The verifier from configuration; `fallback_secret` is the demo's generated secret.
+fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifier, Failure> {
+    let public = settings
+        .jwt_public_key
+        .as_ref()
+        .map(|path| {
+            std::fs::read(path).map_err(|e| format!("DEVPLAN_JWT_PUBLIC_KEY {}: {e}", path.display()))
+        })
+        .transpose()?;
+    let secret = settings.jwt_secret.as_deref().or(fallback_secret);
+    Ok(Verifier::new(
+        secret.map(str::as_bytes),
+        public.as_deref(),
+        settings.jwt_issuer.clone(),
+        settings.jwt_audience.clone(),
+        settings.jwt_leeway,
+    )?)
+}
+
+async fn open_store(url: &str) -> Result<Store, Failure> {
+    let store = Store::connect(url)
+        .await
+        .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
+    store.migrate().await.map_err(|e| format!("migrating the database failed: {e}"))?;
+    Ok(store)
+}
+
+async fn run_server(settings: &Settings, state: AppState) -> Result<(), Failure> {
+    let listener = TcpListener::bind(settings.bind)
+        .map_err(|e| format!("cannot listen on DEVPLAN_BIND={}: {e}", settings.bind))?;
+    log::info!("devplan listening on http://{} ({} database)", settings.bind, state.store.backend_name());
+    let options = HttpOptions {
+        cors_origins: settings.cors_origins.clone(),
+        body_limit: settings.body_limit,
+    };
+    serve(state, options, listener)?.await?;
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let settings = cli.settings;
+    match cli.command {
+        Command::Serve => {
+            let verifier = verifier(&settings, None)?;
+            let store = open_store(&settings.database_url).await?;
+            let state = AppState {
+                store,
+                verifier,
+                service_subjects: settings.service_subjects.iter().cloned().collect(),
+            };
+            run_server(&settings, state).await
+        }
+        Command::Migrate => {
+            open_store(&settings.database_url).await?;
+            println!("the database schema is up to date");
+            Ok(())
+        }
+        Command::Token(args) => {
+            let token = verifier(&settings, None)?.mint(&args.sub, &args.roles, args.ttl)?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let secret = settings.jwt_secret.clone().unwrap_or_else(demo::random_secret);
+            let verifier = verifier(&settings, Some(&secret))?;
+            let url = demo::prepare_file(&args.file)?;
+            let store = open_store(&url).await?;
+            let people = demo::seed(&store).await?;
+            let mut subjects: HashSet<String> = settings.service_subjects.iter().cloned().collect();
+            subjects.insert(demo::HR_SUBJECT.to_owned());
+            demo::print_welcome(&settings, &verifier, &people, &args.file)?;
+            let state = AppState {
+                store,
+                verifier,
+                service_subjects: subjects,
+            };
+            run_server(&settings, state).await
+        }
+        Command::Openapi => {
+            println!("{}", api_doc().to_pretty_json()?);
+            Ok(())
+        }
+    }
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("devplan: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

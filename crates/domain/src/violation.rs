@@ -97,3 +97,5 @@ impl From<Violation> for Violations {
         Self(vec![v])
     }
 }
+
+impl std::error::Error for Violation {}

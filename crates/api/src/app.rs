@@ -1,0 +1,101 @@
+//! The application: shared state, the route table with its middleware, and the server.
+
+use std::collections::HashSet;
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpServer, web};
+use devplan_persistence::Store;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::auth::Verifier;
+use crate::http::{self, BodyLimit};
+use crate::openapi::BaseDoc;
+use crate::routes;
+
+/// What every handler shares.
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Token verification.
+    pub verifier: Verifier,
+    /// Subjects of integration clients that act as HR without being employees.
+    pub service_subjects: HashSet<String>,
+}
+
+/// Options of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Origins allowed by CORS.
+    pub cors_origins: Vec<String>,
+    /// Largest request body in bytes.
+    pub body_limit: usize,
+}
+
+/// The OpenAPI document of the routes this binary serves.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(BaseDoc::openapi())
+        .service(routes::health::healthz)
+        .service(routes::health::readyz)
+        .service(scope::scope("/api/v1").configure(routes::configure))
+        .split_for_parts();
+    doc
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key", "x-request-id"])
+        .expose_headers(["etag", "x-request-id", "www-authenticate"])
+        .max_age(3600)
+}
+
+/// Starts serving on `listener`; the returned server runs until stopped.
+pub fn serve(state: AppState, options: HttpOptions, listener: TcpListener) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let doc = api_doc();
+    let limit = web::Data::new(BodyLimit(options.body_limit));
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .map(|app| {
+                app.wrap(cors(&options.cors_origins))
+                    .wrap(from_fn(http::request_id))
+                    .wrap(Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o"))
+            })
+            .app_data(state.clone())
+            .app_data(limit.clone())
+            .app_data(http::query_config())
+            .app_data(http::path_config())
+            .service(routes::health::healthz)
+            .service(routes::health::readyz)
+            .service(scope::scope("/api/v1").configure(routes::configure))
+            .split_for_parts();
+        app.service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/api/v1/openapi.json", doc.clone())
+                // The online validator badge would call an external host.
+                .config(Config::default().validator_url("none")),
+        )
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                actix_web::HttpResponse::PermanentRedirect()
+                    .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                    .finish()
+            }),
+        )
+        .default_service(web::to(http::not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

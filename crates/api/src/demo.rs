@@ -1,0 +1,194 @@
+//! `devplan demo`: a fictitious municipality in a fresh SQLite file, and tokens to try it with.
+
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use devplan_domain::org::{CommitteeLevel, PeriodDates};
+use devplan_domain::records::{CommitteeSyncRow, EmployeeSyncRow, NewAgreementPeriod, UnitSyncRow};
+use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
+use devplan_persistence::Store;
+use rand::Rng;
+
+use crate::auth::Verifier;
+use crate::config::Settings;
+
+/// The subject of the demo's HR integration client.
+pub const HR_SUBJECT: &str = "hr-integration";
+
+/// The people whose tokens the demo prints.
+pub struct DemoPeople {
+    /// An ordinary employee.
+    pub employee: &'static str,
+    /// The manager of an area with two institutions.
+    pub manager: &'static str,
+    /// The local representative of that area.
+    pub representative: &'static str,
+    /// A member of the area's local MED committee.
+    pub committee_member: &'static str,
+}
+
+type Failure = Box<dyn std::error::Error>;
+
+/// A fresh random HS256 secret, for a demo started without `DEVPLAN_JWT_SECRET`.
+pub fn random_secret() -> String {
+    URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
+}
+
+/// Removes an earlier demo file (and its WAL files) and returns the URL of a new one.
+pub fn prepare_file(file: &Path) -> Result<String, Failure> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(&name) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot replace {}: {e}", file.display()).into()),
+        }
+    }
+    Ok(format!("sqlite://{}?mode=rwc", file.display()))
+}
+
+fn ext(s: &str) -> ExternalId {
+    ExternalId::parse("external_id", s).expect("demo ids are valid")
+}
+
+fn name(s: &str) -> Name {
+    Name::parse("name", s).expect("demo names are valid")
+}
+
+/// `(external id, name, parent, professional groups of its staff)` of every demo unit.
+const UNITS: [(&str, &str, Option<&str>, [&str; 3]); 10] = [
+    ("K", "Eksempelby Kommune", None, ["direktør", "administrativ medarbejder", "jurist"]),
+    ("BU", "Børn og Unge", Some("K"), ["administrativ medarbejder", "pædagogisk konsulent", "psykolog"]),
+    ("SU", "Social og Sundhed", Some("K"), ["administrativ medarbejder", "visitator", "sygeplejerske"]),
+    ("TM", "Teknik og Miljø", Some("K"), ["administrativ medarbejder", "ingeniør", "planlægger"]),
+    ("BU1", "Dagtilbud Solsikken", Some("BU"), ["pædagog", "pædagogmedhjælper", "køkkenassistent"]),
+    ("BU2", "Eksempelby Skole", Some("BU"), ["lærer", "pædagog", "skolesekretær"]),
+    ("SU1", "Plejecenter Egely", Some("SU"), ["social- og sundhedsassistent", "social- og sundhedshjælper", "sygeplejerske"]),
+    ("SU2", "Hjemmeplejen Nord", Some("SU"), ["social- og sundhedshjælper", "social- og sundhedsassistent", "ergoterapeut"]),
+    ("TM1", "Vej og Park", Some("TM"), ["anlægsgartner", "maskinfører", "tekniker"]),
+    ("TM2", "Byggesagsafdelingen", Some("TM"), ["bygningskonstruktør", "arkitekt", "administrativ medarbejder"]),
+];
+
+const FIRST: [&str; 20] = [
+    "Anne", "Lars", "Mette", "Jens", "Kirsten", "Peter", "Hanne", "Søren", "Camilla", "Mads",
+    "Louise", "Rasmus", "Sofie", "Henrik", "Ida", "Thomas", "Maja", "Niels", "Julie", "Ole",
+];
+const LAST: [&str; 12] = [
+    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+    "Rasmussen", "Jørgensen", "Madsen", "Kristensen",
+];
+
+/// Fills the store with the demo municipality: 10 units on three levels, 62 employees, a
+/// manager per unit, a local representative, a local and a main MED committee, and OK24.
+pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
+    store
+        .sync_units(
+            UNITS
+                .iter()
+                .map(|(id, n, parent, _)| UnitSyncRow {
+                    external_id: ext(id),
+                    name: name(n),
+                    parent_external_id: parent.map(ext),
+                })
+                .collect(),
+        )
+        .await?;
+    let mut rows = Vec::new();
+    let mut n = 0usize;
+    for (unit, _, parent, groups) in UNITS {
+        // Leaf institutions have more staff than the administrations above them.
+        let staff = if parent.is_some_and(|p| p != "K") { 9 } else { 3 };
+        for i in 0..staff {
+            n += 1;
+            let first = FIRST[(n * 7) % FIRST.len()];
+            let last = LAST[(n * 5) % LAST.len()];
+            let id = format!("E-{n:03}");
+            rows.push(EmployeeSyncRow {
+                external_id: ext(&id),
+                name: name(&format!("{first} {last}")),
+                email: Some(
+                    Email::parse("email", &format!("{}.{}{n}@eksempelby.dk", first.to_lowercase(), last.to_lowercase()).replace(['ø', 'æ', 'å'], "o"))
+                        .expect("demo e-mails are valid"),
+                ),
+                professional_group: Some(
+                    ProfessionalGroup::parse("professional_group", if i == 0 { "leder" } else { groups[i % 3] })
+                        .expect("demo groups are valid"),
+                ),
+                unit_external_id: ext(unit),
+                active: true,
+                // The first person of every unit manages it.
+                manages_unit_external_ids: if i == 0 { vec![ext(unit)] } else { Vec::new() },
+                represents_unit_external_ids: Vec::new(),
+            });
+        }
+    }
+    // E-015 (in BU1) is the union's local representative for Børn og Unge.
+    if let Some(rep) = rows.iter_mut().find(|r| r.external_id.as_str() == "E-015") {
+        rep.represents_unit_external_ids = vec![ext("BU")];
+    }
+    store.sync_employees(rows).await?;
+    store
+        .sync_committees(vec![
+            CommitteeSyncRow {
+                external_id: ext("HMU"),
+                name: name("Hoved-MED Eksempelby Kommune"),
+                level: CommitteeLevel::Main,
+                unit_external_id: ext("K"),
+                parent_external_id: None,
+                member_external_ids: ["E-001", "E-004", "E-015"].map(ext).to_vec(),
+            },
+            CommitteeSyncRow {
+                external_id: ext("MED-BU"),
+                name: name("Lokal-MED Børn og Unge"),
+                level: CommitteeLevel::Local,
+                unit_external_id: ext("BU"),
+                parent_external_id: Some(ext("HMU")),
+                member_external_ids: ["E-004", "E-015", "E-025"].map(ext).to_vec(),
+            },
+        ])
+        .await?;
+    let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d");
+    store
+        .create_period(NewAgreementPeriod {
+            name: name("OK24"),
+            dates: PeriodDates::new(day("2024-04-01")?, day("2027-03-31")?)?,
+        })
+        .await?;
+    Ok(DemoPeople {
+        employee: "E-016",
+        manager: "E-004",
+        representative: "E-015",
+        committee_member: "E-025",
+    })
+}
+
+/// Prints the tokens of the demo's people and an example request.
+pub fn print_welcome(
+    settings: &Settings,
+    verifier: &Verifier,
+    people: &DemoPeople,
+    file: &Path,
+) -> Result<(), Failure> {
+    let ttl = 12 * 3600;
+    let token = |sub: &str, roles: &[&str]| {
+        verifier.mint(sub, &roles.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>(), ttl)
+    };
+    let manager = token(people.manager, &["employee", "manager"])?;
+    let base = format!("http://{}", settings.bind);
+    println!();
+    println!("devplan demo: Eksempelby Kommune in {} (10 units, 62 employees, 2 MED committees, OK24)", file.display());
+    println!("API {base}/api/v1   docs {base}/docs   tokens valid 12 hours");
+    println!();
+    println!("export EMPLOYEE={}   # {} in Dagtilbud Solsikken", token(people.employee, &["employee"])?, people.employee);
+    println!("export MANAGER={manager}   # {}, manager of Børn og Unge", people.manager);
+    println!("export REPRESENTATIVE={}   # {}, local representative for Børn og Unge", token(people.representative, &["employee", "local_representative"])?, people.representative);
+    println!("export COMMITTEE={}   # {}, member of Lokal-MED Børn og Unge", token(people.committee_member, &["employee", "committee"])?, people.committee_member);
+    println!("export HR={}   # the HR integration", token(HR_SUBJECT, &["hr"])?);
+    println!();
+    println!("curl -s -H \"Authorization: Bearer $MANAGER\" {base}/api/v1/me");
+    println!();
+    Ok(())
+}

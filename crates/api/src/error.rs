@@ -1,0 +1,232 @@
+//! The API's one error type and its single mapping to RFC 9457 problem+json.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use devplan_domain::{Violation, Violations};
+use devplan_persistence::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Everything a request can fail with. Each variant has one status and one stable code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No usable bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The token's roles do not include one this operation needs.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Absent, or out of the caller's reach: the two are indistinguishable on purpose.
+    #[error("not found")]
+    NotFound,
+    /// The body is not JSON.
+    #[error("{0}")]
+    MalformedJson(String),
+    /// A query parameter, path segment or header is malformed.
+    #[error("{detail}")]
+    BadRequest {
+        /// Stable machine code.
+        code: &'static str,
+        /// For humans.
+        detail: String,
+    },
+    /// Valid JSON whose content breaks the rules; every offending field is listed.
+    #[error("validation failed")]
+    Validation(Vec<Violation>),
+    /// The request conflicts with the stored state.
+    #[error("{detail}")]
+    Conflict {
+        /// Stable machine code.
+        code: &'static str,
+        /// For humans.
+        detail: String,
+    },
+    /// `If-Match` names a version that is no longer current.
+    #[error("the resource has changed: version {current} is current")]
+    PreconditionFailed {
+        /// The version now stored.
+        current: i64,
+    },
+    /// The body exceeds the configured limit.
+    #[error("the body exceeds {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The body is not JSON by its content type.
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    /// The route exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The database is not reachable.
+    #[error("the database is not reachable")]
+    Unavailable,
+    /// Our fault; the cause is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:devplan:problem:validation_failed",
+    "title": "Unprocessable Content",
+    "status": 422,
+    "detail": "1 field is invalid",
+    "code": "validation_failed",
+    "errors": [{"field": "name", "code": "required", "message": "must not be empty"}]
+}))]
+pub struct Problem {
+    /// URI naming the problem kind: `urn:devplan:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP status text.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for humans.
+    pub detail: String,
+    /// Stable machine code to match on.
+    pub code: String,
+    /// The offending fields, on 422 responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// The version now stored, on 412 responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+/// One offending field of a 422 response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field, e.g. `rows[3].unit_external_id`.
+    pub field: String,
+    /// Stable machine code of the rule broken.
+    pub code: String,
+    /// For humans.
+    pub message: String,
+}
+
+impl ApiError {
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::MalformedJson(_) => "malformed_json",
+            ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::PreconditionFailed { .. } => "version_mismatch",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Unavailable => "unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// A 400 with `code`.
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let detail = match self {
+            ApiError::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
+            ApiError::Validation(v) if v.len() == 1 => "1 field is invalid".to_owned(),
+            ApiError::Validation(v) => format!("{} fields are invalid", v.len()),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("urn:devplan:problem:{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: self.code().to_owned(),
+            errors: match self {
+                ApiError::Validation(v) => Some(
+                    v.iter()
+                        .map(|v| FieldError {
+                            field: v.field.clone(),
+                            code: v.code.to_owned(),
+                            message: v.message.clone(),
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            },
+            current_version: match self {
+                ApiError::PreconditionFailed { current } => Some(*current),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MalformedJson(_) | ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            log::error!("internal error: {cause}");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        if let ApiError::Unauthorized(reason) = self {
+            let reason = reason.replace(['"', '\\'], "'");
+            response.insert_header((
+                header::WWW_AUTHENTICATE,
+                format!("Bearer realm=\"devplan\", error=\"invalid_token\", error_description=\"{reason}\""),
+            ));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<Violations> for ApiError {
+    fn from(v: Violations) -> Self {
+        ApiError::Validation(v.into_vec())
+    }
+}
+
+impl From<Violation> for ApiError {
+    fn from(v: Violation) -> Self {
+        ApiError::Validation(vec![v])
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::VersionMismatch { current } => ApiError::PreconditionFailed { current },
+            StoreError::Invalid(v) => v.into(),
+            StoreError::Conflict { code, message } => ApiError::Conflict {
+                code,
+                detail: message,
+            },
+            StoreError::Corrupt(_) | StoreError::Database(_) => ApiError::Internal(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The OpenAPI 3.1 document: the base (info, security, reusable error responses); the paths
+//! and schemas are collected from the handlers by utoipa-actix-web.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToResponse};
+
+use crate::error::Problem;
+
+/// No bearer token, or one that fails verification.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "`Bearer` with the reason")),
+    example = json!({"type": "urn:devplan:problem:unauthorized", "title": "Unauthorized", "status": 401, "detail": "the token has expired", "code": "unauthorized"})
+)]
+pub struct Unauthorized(pub Problem);
+
+/// The token's roles do not allow this operation.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:forbidden", "title": "Forbidden", "status": 403, "detail": "this operation needs one of the roles: hr", "code": "forbidden"})
+)]
+pub struct Forbidden(pub Problem);
+
+/// No such resource, or it is out of the caller's reach.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:not_found", "title": "Not Found", "status": 404, "detail": "not found", "code": "not_found"})
+)]
+pub struct NotFound(pub Problem);
+
+/// Malformed JSON, query parameters or path segments.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:invalid_query", "title": "Bad Request", "status": 400, "detail": "unknown field `colour`", "code": "invalid_query"})
+)]
+pub struct BadRequest(pub Problem);
+
+/// Valid JSON with invalid content; `errors` names every offending field.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:validation_failed", "title": "Unprocessable Content", "status": 422, "detail": "1 field is invalid", "code": "validation_failed", "errors": [{"field": "name", "code": "required", "message": "must not be empty"}]})
+)]
+pub struct Unprocessable(pub Problem);
+
+/// The request conflicts with the stored state.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:duplicate_external_id", "title": "Conflict", "status": 409, "detail": "external_id is already used by another record", "code": "duplicate_external_id"})
+)]
+pub struct Conflict(pub Problem);
+
+/// `If-Match` names a version that is no longer current.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:version_mismatch", "title": "Precondition Failed", "status": 412, "detail": "the resource has changed: version 4 is current", "code": "version_mismatch", "current_version": 4})
+)]
+pub struct PreconditionFailed(pub Problem);
+
+/// The body exceeds the configured limit.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:payload_too_large", "title": "Payload Too Large", "status": 413, "detail": "the body exceeds 16777216 bytes", "code": "payload_too_large"})
+)]
+pub struct PayloadTooLarge(pub Problem);
+
+/// The body is not sent as JSON.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:unsupported_media_type", "title": "Unsupported Media Type", "status": 415, "detail": "send the body as application/json", "code": "unsupported_media_type"})
+)]
+pub struct UnsupportedMediaType(pub Problem);
+
+/// The database is not reachable.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:unavailable", "title": "Service Unavailable", "status": 503, "detail": "the database is not reachable", "code": "unavailable"})
+)]
+pub struct Unavailable(pub Problem);
+
+/// Adds the bearer security scheme.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT (HS256, RS256 or ES256) with `sub` (employee id or external id), `roles`, `exp`, `iss` and `aud`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The base document the handlers' paths are added to.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "devplan",
+        description = "The system of record for individual competence development plans in Danish municipalities (Protokollat 2). JSON over HTTP; errors are RFC 9457 problem+json with a stable `code`; lists use cursor pagination; mutable resources carry `version` and `ETag` and accept `If-Match`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    servers((url = "/", description = "This server")),
+    components(responses(
+        Unauthorized, Forbidden, NotFound, BadRequest, Unprocessable, Conflict,
+        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, Unavailable
+    )),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "operations", description = "Health and readiness"),
+        (name = "me", description = "Who the caller is and what they reach"),
+        (name = "organisation", description = "Units, employees, committees, agreement periods, settings"),
+        (name = "sync", description = "Bulk upserts from the HR system, keyed by external_id")
+    )
+)]
+pub struct BaseDoc;

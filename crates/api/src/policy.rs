@@ -1,0 +1,252 @@
+//! The access policy, in one place: who the caller is, what their token's roles ask for, and
+//! which objects the organisation data lets them reach. Handlers load objects *through* this
+//! module, so an object out of reach is indistinguishable from an absent one (404).
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use devplan_domain::org::Role;
+use devplan_domain::records::{Committee, Employee, OrgUnit};
+use devplan_domain::{CommitteeId, EmployeeId, UnitId};
+use devplan_persistence::{EmployeeScope, Store, StoreError};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// Who is calling: an employee, or an integration client named in `DEVPLAN_SERVICE_SUBJECTS`.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The token's subject.
+    pub subject: String,
+    /// The employee the subject names; none for an integration client.
+    pub employee: Option<Employee>,
+    /// The roles the token asks for (an integration client only ever gets `hr`).
+    pub roles: BTreeSet<Role>,
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let auth = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.to_str().map(str::to_owned));
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
+            let auth = auth
+                .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?
+                .map_err(|_| ApiError::Unauthorized("the Authorization header is malformed".into()))?;
+            let token = auth
+                .strip_prefix("Bearer ")
+                .or_else(|| auth.strip_prefix("bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| ApiError::Unauthorized("use the Bearer scheme".into()))?;
+            let claims = state.verifier.verify(token).map_err(ApiError::Unauthorized)?;
+            let roles = claims.known_roles();
+            match state.store.employee_by_subject(&claims.sub).await {
+                Ok(employee) => Ok(Caller {
+                    subject: claims.sub,
+                    employee: Some(employee),
+                    roles,
+                }),
+                Err(StoreError::NotFound) if state.service_subjects.contains(&claims.sub) => {
+                    Ok(Caller {
+                        subject: claims.sub,
+                        employee: None,
+                        roles: roles.into_iter().filter(|r| *r == Role::Hr).collect(),
+                    })
+                }
+                Err(StoreError::NotFound) => Err(ApiError::Unauthorized(
+                    "the token's subject is not a known employee".into(),
+                )),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+/// The units a role reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Every unit (HR).
+    All,
+    /// These units.
+    Units(BTreeSet<UnitId>),
+}
+
+impl Reach {
+    /// Whether `unit` is reached.
+    pub fn contains(&self, unit: UnitId) -> bool {
+        match self {
+            Reach::All => true,
+            Reach::Units(units) => units.contains(&unit),
+        }
+    }
+
+    /// The units as a filter: none for all.
+    pub fn as_filter(&self) -> Option<Vec<UnitId>> {
+        match self {
+            Reach::All => None,
+            Reach::Units(units) => Some(units.iter().copied().collect()),
+        }
+    }
+
+    fn union(self, other: Reach) -> Reach {
+        match (self, other) {
+            (Reach::All, _) | (_, Reach::All) => Reach::All,
+            (Reach::Units(mut a), Reach::Units(b)) => {
+                a.extend(b);
+                Reach::Units(a)
+            }
+        }
+    }
+}
+
+/// The policy applied to one caller.
+pub struct Access<'a> {
+    caller: &'a Caller,
+    store: &'a Store,
+}
+
+impl<'a> Access<'a> {
+    /// The policy for `caller` over `store`.
+    pub fn new(caller: &'a Caller, store: &'a Store) -> Self {
+        Self { caller, store }
+    }
+
+    /// The caller.
+    pub fn caller(&self) -> &Caller {
+        self.caller
+    }
+
+    /// Whether the token asks for `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.caller.roles.contains(&role)
+    }
+
+    /// 403 unless the token asks for one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::Forbidden(format!(
+                "this operation needs one of the roles: {}",
+                names.join(", ")
+            )))
+        }
+    }
+
+    /// 403 unless the caller acts as HR: only HR changes the organisation.
+    pub fn require_hr(&self) -> Result<(), ApiError> {
+        self.require_any(&[Role::Hr])
+    }
+
+    /// The units `role` reaches for this caller (nothing when the token lacks the role).
+    pub async fn reach_as(&self, role: Role) -> Result<Reach, ApiError> {
+        if !self.has(role) {
+            return Ok(Reach::Units(BTreeSet::new()));
+        }
+        let Some(me) = &self.caller.employee else {
+            return Ok(if role == Role::Hr { Reach::All } else { Reach::Units(BTreeSet::new()) });
+        };
+        let units: BTreeSet<UnitId> = match role {
+            Role::Hr => return Ok(Reach::All),
+            Role::Employee => [me.unit_id].into(),
+            Role::Manager | Role::LocalRepresentative => {
+                self.store.units_reached_as(me.id, role).await?.into_iter().collect()
+            }
+            Role::Committee => self.store.committee_reach(me.id).await?.1.into_iter().collect(),
+        };
+        Ok(Reach::Units(units))
+    }
+
+    /// The units whose structure and head-counts the caller may read: the union over roles.
+    pub async fn readable_units(&self) -> Result<Reach, ApiError> {
+        let mut reach = Reach::Units(BTreeSet::new());
+        for role in self.caller.roles.iter().copied() {
+            reach = reach.union(self.reach_as(role).await?);
+            if reach == Reach::All {
+                break;
+            }
+        }
+        Ok(reach)
+    }
+
+    /// One unit, if the caller reaches it.
+    pub async fn unit(&self, id: UnitId) -> Result<OrgUnit, ApiError> {
+        if !self.readable_units().await?.contains(id) {
+            return Err(ApiError::NotFound);
+        }
+        Ok(self.store.get_unit(id).await?)
+    }
+
+    /// The people whose records the caller may read: HR everyone, a manager the employees of
+    /// their units, an employee themself. Representatives and committees never see names.
+    pub async fn employee_scope(&self) -> Result<EmployeeScope, ApiError> {
+        self.require_any(&[Role::Hr, Role::Manager, Role::Employee])?;
+        if self.has(Role::Hr) {
+            return Ok(EmployeeScope::All);
+        }
+        let units = match self.reach_as(Role::Manager).await? {
+            Reach::All => return Ok(EmployeeScope::All),
+            Reach::Units(units) => units.into_iter().collect(),
+        };
+        let ids = match (&self.caller.employee, self.has(Role::Employee)) {
+            (Some(me), true) => vec![me.id],
+            _ => Vec::new(),
+        };
+        Ok(EmployeeScope::Within { units, ids })
+    }
+
+    /// One employee, if in the caller's scope.
+    pub async fn employee(&self, id: EmployeeId) -> Result<Employee, ApiError> {
+        let scope = self.employee_scope().await?;
+        let employee = self.store.get_employee(id).await?;
+        let visible = match &scope {
+            EmployeeScope::All => true,
+            EmployeeScope::Within { units, ids } => {
+                ids.contains(&employee.id) || units.contains(&employee.unit_id)
+            }
+        };
+        if visible { Ok(employee) } else { Err(ApiError::NotFound) }
+    }
+
+    /// The committees the caller may read (none: all of them): HR all, a member their own.
+    pub async fn committee_scope(&self) -> Result<Option<Vec<CommitteeId>>, ApiError> {
+        self.require_any(&[Role::Hr, Role::Committee])?;
+        if self.has(Role::Hr) {
+            return Ok(None);
+        }
+        match &self.caller.employee {
+            Some(me) => Ok(Some(self.store.committee_reach(me.id).await?.0)),
+            None => Ok(Some(Vec::new())),
+        }
+    }
+
+    /// One committee, if the caller may read it.
+    pub async fn committee(&self, id: CommitteeId) -> Result<Committee, ApiError> {
+        match self.committee_scope().await? {
+            Some(ids) if !ids.contains(&id) => Err(ApiError::NotFound),
+            _ => Ok(self.store.get_committee(id).await?),
+        }
+    }
+
+    /// Whether the caller may see who sits on committees (names and ids are HR's only).
+    pub fn may_see_committee_members(&self) -> bool {
+        self.has(Role::Hr)
+    }
+
+    /// The token's known roles in a stable order, for `/me`.
+    pub fn roles(&self) -> Vec<Role> {
+        self.caller.roles.iter().copied().collect()
+    }
+}

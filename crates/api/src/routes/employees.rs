@@ -1,0 +1,317 @@
+//! `/employees`: people, where they work, and the units they manage or represent.
+//! HR reads and writes everyone; a manager reads the employees of their units; an employee
+//! reads themself. Representatives and committee members never read names.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use devplan_domain::records::{Employee, EmployeeChanges, NewEmployee};
+use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
+use devplan_domain::{UnitId, Violations};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned};
+use crate::policy::{Access, Caller};
+use crate::routes::{parse_change, parse_opt};
+
+/// An employee.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e70", "external_id": "E-1042", "name": "Mette Hansen", "email": "mette.hansen@kommune.dk", "professional_group": "pædagog", "unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "active": true, "manages": [], "represents": [], "version": 1, "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"}))]
+pub struct EmployeeOut {
+    /// Their id.
+    pub id: Uuid,
+    /// The HR system's id.
+    pub external_id: Option<String>,
+    /// Full name.
+    pub name: String,
+    /// Work e-mail.
+    pub email: Option<String>,
+    /// Professional group (faggruppe).
+    pub professional_group: Option<String>,
+    /// The unit they work in.
+    pub unit_id: Uuid,
+    /// False once employment has ended.
+    pub active: bool,
+    /// Units they manage (their sub-units are reached too).
+    pub manages: Vec<Uuid>,
+    /// Units they are local representative for.
+    pub represents: Vec<Uuid>,
+    /// Version, also sent as `ETag`.
+    pub version: i64,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Employee> for EmployeeOut {
+    fn from(e: Employee) -> Self {
+        EmployeeOut {
+            id: e.id.uuid(),
+            external_id: e.external_id.map(ExternalId::into_string),
+            name: e.name.into_string(),
+            email: e.email.map(|m| m.as_str().to_owned()),
+            professional_group: e.professional_group.map(ProfessionalGroup::into_string),
+            unit_id: e.unit_id.uuid(),
+            active: e.active,
+            manages: e.manages.into_iter().map(UnitId::uuid).collect(),
+            represents: e.represents.into_iter().map(UnitId::uuid).collect(),
+            version: e.meta.version,
+            created_at: e.meta.created_at,
+            updated_at: e.meta.updated_at,
+        }
+    }
+}
+
+/// An employee to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"external_id": "E-1042", "name": "Mette Hansen", "email": "mette.hansen@kommune.dk", "professional_group": "pædagog", "unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f"}))]
+pub struct EmployeeCreate {
+    /// The HR system's id (unique).
+    pub external_id: Option<String>,
+    /// Full name (1–200 characters).
+    pub name: String,
+    /// Work e-mail.
+    pub email: Option<String>,
+    /// Professional group.
+    pub professional_group: Option<String>,
+    /// Their unit.
+    pub unit_id: Uuid,
+    /// Employed now (default true).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Units they manage.
+    #[serde(default)]
+    pub manages: Vec<Uuid>,
+    /// Units they represent.
+    #[serde(default)]
+    pub represents: Vec<Uuid>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn units(ids: Vec<Uuid>) -> Vec<UnitId> {
+    let mut ids: Vec<UnitId> = ids.into_iter().map(UnitId::from_uuid).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+impl EmployeeCreate {
+    fn parse(self) -> Result<NewEmployee, Violations> {
+        let mut v = Violations::new();
+        let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| ExternalId::parse("external_id", s));
+        let name = v.check(Name::parse("name", &self.name));
+        let email = parse_opt(&mut v, self.email.as_deref(), |s| Email::parse("email", s));
+        let group = parse_opt(&mut v, self.professional_group.as_deref(), |s| {
+            ProfessionalGroup::parse("professional_group", s)
+        });
+        v.finish(|| {
+            Some(NewEmployee {
+                external_id: external_id?,
+                name: name?,
+                email: email?,
+                professional_group: group?,
+                unit_id: UnitId::from_uuid(self.unit_id),
+                active: self.active,
+                manages: units(self.manages),
+                represents: units(self.represents),
+            })
+        })
+    }
+}
+
+/// Changes to an employee: absent fields stay, null clears; lists replace the whole list.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployeePatch {
+    /// New HR id, or null.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
+    /// New name.
+    pub name: Option<String>,
+    /// New e-mail, or null.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// New group, or null.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub professional_group: Option<Option<String>>,
+    /// New unit.
+    pub unit_id: Option<Uuid>,
+    /// Employment started or ended.
+    pub active: Option<bool>,
+    /// The full new list of managed units.
+    pub manages: Option<Vec<Uuid>>,
+    /// The full new list of represented units.
+    pub represents: Option<Vec<Uuid>>,
+}
+
+impl EmployeePatch {
+    fn parse(self) -> Result<EmployeeChanges, Violations> {
+        let mut v = Violations::new();
+        let external_id = parse_change(&mut v, self.external_id.as_ref().map(|o| o.as_deref()), |s| {
+            ExternalId::parse("external_id", s)
+        });
+        let name = parse_opt(&mut v, self.name.as_deref(), |s| Name::parse("name", s));
+        let email = parse_change(&mut v, self.email.as_ref().map(|o| o.as_deref()), |s| Email::parse("email", s));
+        let group = parse_change(&mut v, self.professional_group.as_ref().map(|o| o.as_deref()), |s| {
+            ProfessionalGroup::parse("professional_group", s)
+        });
+        v.finish(|| {
+            Some(EmployeeChanges {
+                external_id: external_id?,
+                name: name?,
+                email: email?,
+                professional_group: group?,
+                unit_id: self.unit_id.map(UnitId::from_uuid),
+                active: self.active,
+                manages: self.manages.map(units),
+                represents: self.represents.map(units),
+            })
+        })
+    }
+}
+
+/// Filters of the employee list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EmployeeQuery {
+    /// Only those working directly in this unit.
+    pub unit_id: Option<Uuid>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+    /// From `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The employees the caller may read.
+#[utoipa::path(
+    tag = "organisation",
+    operation_id = "list_employees",
+    summary = "List the employees the caller may read",
+    description = "HR: everyone. Manager: the employees of the units they manage, sub-units included. Employee: themself. Representatives and committee members: 403 (they never see names).",
+    params(EmployeeQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of employees", body = ListResponse<EmployeeOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden)
+    )
+)]
+#[get("/employees")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<EmployeeQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let scope = Access::new(&caller, &state.store).employee_scope().await?;
+    let employees = state
+        .store
+        .list_employees(&scope, query.unit_id.map(UnitId::from_uuid), page)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(employees, EmployeeOut::from)))
+}
+
+/// One employee.
+#[utoipa::path(
+    tag = "organisation",
+    operation_id = "get_employee",
+    summary = "Read an employee",
+    params(("id" = Uuid, Path, description = "The employee's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The employee", body = EmployeeOut, headers(("ETag" = String, description = "The record's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/employees/{id}")]
+pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let employee = Access::new(&caller, &state.store)
+        .employee(devplan_domain::EmployeeId::from_uuid(*id))
+        .await?;
+    Ok(versioned(StatusCode::OK, employee.meta.version, &EmployeeOut::from(employee)))
+}
+
+/// Creates an employee.
+#[utoipa::path(
+    tag = "organisation",
+    operation_id = "create_employee",
+    summary = "Create an employee (HR)",
+    request_body = EmployeeCreate,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = EmployeeOut, headers(("ETag" = String, description = "The record's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable)
+    )
+)]
+#[post("/employees")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<EmployeeCreate>,
+) -> ApiResult<HttpResponse> {
+    Access::new(&caller, &state.store).require_hr()?;
+    let employee = state.store.create_employee(body.0.parse()?).await?;
+    Ok(versioned(StatusCode::CREATED, employee.meta.version, &EmployeeOut::from(employee)))
+}
+
+/// Changes an employee.
+#[utoipa::path(
+    tag = "organisation",
+    operation_id = "update_employee",
+    summary = "Change an employee (HR)",
+    params(
+        ("id" = Uuid, Path, description = "The employee's id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")
+    ),
+    request_body = EmployeePatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = EmployeeOut, headers(("ETag" = String, description = "The record's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable)
+    )
+)]
+#[patch("/employees/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<EmployeePatch>,
+) -> ApiResult<HttpResponse> {
+    Access::new(&caller, &state.store).require_hr()?;
+    let employee = state
+        .store
+        .update_employee(devplan_domain::EmployeeId::from_uuid(*id), if_match.0, body.0.parse()?)
+        .await?;
+    Ok(versioned(StatusCode::OK, employee.meta.version, &EmployeeOut::from(employee)))
+}

@@ -1,0 +1,63 @@
+//! The handlers, one module per resource. Handlers are thin: parse, authorise, call, map.
+
+use devplan_domain::Violations;
+
+pub mod committees;
+pub mod employees;
+pub mod health;
+pub mod me;
+pub mod periods;
+pub mod settings;
+pub mod sync;
+pub mod units;
+
+/// Registers every `/api/v1` route.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(me::me)
+        .service(units::list)
+        .service(units::create)
+        .service(units::get)
+        .service(units::update)
+        .service(employees::list)
+        .service(employees::create)
+        .service(employees::get)
+        .service(employees::update)
+        .service(committees::list)
+        .service(committees::create)
+        .service(committees::get)
+        .service(committees::update)
+        .service(periods::list)
+        .service(periods::create)
+        .service(periods::get)
+        .service(periods::replace)
+        .service(settings::get)
+        .service(settings::replace)
+        .service(sync::units)
+        .service(sync::employees)
+        .service(sync::committees);
+}
+
+/// Parses an optional value, recording its violation.
+pub(crate) fn parse_opt<T>(
+    v: &mut Violations,
+    raw: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, devplan_domain::Violation>,
+) -> Option<Option<T>> {
+    match raw {
+        None => Some(None),
+        Some(s) => v.check(parse(s)).map(Some),
+    }
+}
+
+/// Parses a PATCH field: absent stays absent, null clears, a value is parsed.
+pub(crate) fn parse_change<T>(
+    v: &mut Violations,
+    raw: Option<Option<&str>>,
+    parse: impl FnOnce(&str) -> Result<T, devplan_domain::Violation>,
+) -> Option<Option<Option<T>>> {
+    match raw {
+        None => Some(None),
+        Some(None) => Some(Some(None)),
+        Some(Some(s)) => v.check(parse(s)).map(|t| Some(Some(t))),
+    }
+}

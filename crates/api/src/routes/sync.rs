@@ -1,0 +1,264 @@
+//! `/sync/*`: bulk upserts from the HR system, keyed by `external_id`. A payload is applied
+//! whole or not at all; sending the same payload twice changes nothing the second time; a
+//! rejected payload lists every bad row as `rows[i].field`.
+
+use actix_web::{HttpResponse, post, web};
+use devplan_domain::records::{CommitteeSyncRow, EmployeeSyncRow, UnitSyncRow};
+use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
+use devplan_domain::{Violation, Violations};
+use devplan_persistence::SyncReport;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::http::{ApiResult, ValidJson};
+use crate::policy::{Access, Caller};
+use crate::routes::committees::Level;
+use crate::routes::parse_opt;
+
+/// Most rows accepted in one payload.
+pub const MAX_ROWS: usize = 50_000;
+
+/// What a sync did.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"created": 12, "updated": 3, "unchanged": 9985}))]
+pub struct SyncResult {
+    /// Records that did not exist.
+    pub created: u64,
+    /// Records whose content changed (their version grew).
+    pub updated: u64,
+    /// Records already as sent (untouched).
+    pub unchanged: u64,
+}
+
+impl From<SyncReport> for SyncResult {
+    fn from(r: SyncReport) -> Self {
+        SyncResult {
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+        }
+    }
+}
+
+/// A payload of rows.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncPayload<T> {
+    /// The records, at most 50,000.
+    pub rows: Vec<T>,
+}
+
+/// A unit as the HR system knows it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"external_id": "U-110", "name": "Dagtilbud Nord", "parent_external_id": "U-100"}))]
+pub struct UnitRow {
+    /// The key.
+    pub external_id: String,
+    /// Its name.
+    pub name: String,
+    /// The unit above it, in this payload or already stored.
+    pub parent_external_id: Option<String>,
+}
+
+/// An employee as the HR system knows them.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"external_id": "E-1042", "name": "Mette Hansen", "email": "mette.hansen@kommune.dk", "professional_group": "pædagog", "unit_external_id": "U-110", "manages_unit_external_ids": [], "represents_unit_external_ids": []}))]
+pub struct EmployeeRow {
+    /// The key.
+    pub external_id: String,
+    /// Full name.
+    pub name: String,
+    /// Work e-mail.
+    pub email: Option<String>,
+    /// Professional group.
+    pub professional_group: Option<String>,
+    /// The unit they work in.
+    pub unit_external_id: String,
+    /// Employed now (default true).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Units they manage.
+    #[serde(default)]
+    pub manages_unit_external_ids: Vec<String>,
+    /// Units they represent as local representative.
+    #[serde(default)]
+    pub represents_unit_external_ids: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A committee as the HR system knows it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"external_id": "MED-LOK-1", "name": "Lokal-MED Dagtilbud Nord", "level": "local", "unit_external_id": "U-110", "parent_external_id": "HMU", "member_external_ids": ["E-1042"]}))]
+pub struct CommitteeRow {
+    /// The key.
+    pub external_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its level.
+    pub level: Level,
+    /// The unit it covers.
+    pub unit_external_id: String,
+    /// The committee it reports to, in this payload or stored.
+    pub parent_external_id: Option<String>,
+    /// Its members.
+    #[serde(default)]
+    pub member_external_ids: Vec<String>,
+}
+
+/// Parses every row, collecting each row's violations under `rows[i]`.
+fn parse_rows<T, U>(rows: Vec<T>, parse: impl Fn(T) -> Result<U, Violations>) -> Result<Vec<U>, Violations> {
+    let mut all = Violations::new();
+    if rows.len() > MAX_ROWS {
+        all.push(Violation::new("rows", "too_many_rows", format!("send at most {MAX_ROWS} rows per request")));
+        return Err(all);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
+        match parse(row) {
+            Ok(r) => out.push(r),
+            Err(v) => all.extend_within(&format!("rows[{i}]"), v),
+        }
+    }
+    if all.is_empty() { Ok(out) } else { Err(all) }
+}
+
+fn ext_list(v: &mut Violations, field: &str, raw: &[String]) -> Option<Vec<ExternalId>> {
+    let parsed: Vec<_> = raw
+        .iter()
+        .enumerate()
+        .map(|(j, s)| v.check(ExternalId::parse(&format!("{field}[{j}]"), s)))
+        .collect();
+    parsed.into_iter().collect()
+}
+
+fn unit_row(r: UnitRow) -> Result<UnitSyncRow, Violations> {
+    let mut v = Violations::new();
+    let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
+    let name = v.check(Name::parse("name", &r.name));
+    let parent = parse_opt(&mut v, r.parent_external_id.as_deref(), |s| ExternalId::parse("parent_external_id", s));
+    v.finish(|| Some(UnitSyncRow { external_id: external_id?, name: name?, parent_external_id: parent? }))
+}
+
+fn employee_row(r: EmployeeRow) -> Result<EmployeeSyncRow, Violations> {
+    let mut v = Violations::new();
+    let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
+    let name = v.check(Name::parse("name", &r.name));
+    let email = parse_opt(&mut v, r.email.as_deref(), |s| Email::parse("email", s));
+    let group = parse_opt(&mut v, r.professional_group.as_deref(), |s| ProfessionalGroup::parse("professional_group", s));
+    let unit = v.check(ExternalId::parse("unit_external_id", &r.unit_external_id));
+    let manages = ext_list(&mut v, "manages_unit_external_ids", &r.manages_unit_external_ids);
+    let represents = ext_list(&mut v, "represents_unit_external_ids", &r.represents_unit_external_ids);
+    v.finish(|| {
+        Some(EmployeeSyncRow {
+            external_id: external_id?,
+            name: name?,
+            email: email?,
+            professional_group: group?,
+            unit_external_id: unit?,
+            active: r.active,
+            manages_unit_external_ids: manages?,
+            represents_unit_external_ids: represents?,
+        })
+    })
+}
+
+fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
+    let mut v = Violations::new();
+    let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
+    let name = v.check(Name::parse("name", &r.name));
+    let unit = v.check(ExternalId::parse("unit_external_id", &r.unit_external_id));
+    let parent = parse_opt(&mut v, r.parent_external_id.as_deref(), |s| ExternalId::parse("parent_external_id", s));
+    let members = ext_list(&mut v, "member_external_ids", &r.member_external_ids);
+    v.finish(|| {
+        Some(CommitteeSyncRow {
+            external_id: external_id?,
+            name: name?,
+            level: r.level.into(),
+            unit_external_id: unit?,
+            parent_external_id: parent?,
+            member_external_ids: members?,
+        })
+    })
+}
+
+/// Upserts units.
+#[utoipa::path(
+    tag = "sync",
+    operation_id = "sync_org_units",
+    summary = "Upsert units by external_id (HR): all-or-nothing, idempotent",
+    request_body = SyncPayload<UnitRow>,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Applied", body = SyncResult),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable)
+    )
+)]
+#[post("/sync/org-units")]
+pub async fn units(state: web::Data<AppState>, caller: Caller, body: ValidJson<SyncPayload<UnitRow>>) -> ApiResult<HttpResponse> {
+    Access::new(&caller, &state.store).require_hr()?;
+    let rows = parse_rows(body.0.rows, unit_row)?;
+    let report = state.store.sync_units(rows).await?;
+    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
+}
+
+/// Upserts employees.
+#[utoipa::path(
+    tag = "sync",
+    operation_id = "sync_employees",
+    summary = "Upsert employees with their manager and representative roles by external_id (HR)",
+    request_body = SyncPayload<EmployeeRow>,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Applied", body = SyncResult),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable)
+    )
+)]
+#[post("/sync/employees")]
+pub async fn employees(state: web::Data<AppState>, caller: Caller, body: ValidJson<SyncPayload<EmployeeRow>>) -> ApiResult<HttpResponse> {
+    Access::new(&caller, &state.store).require_hr()?;
+    let rows = parse_rows(body.0.rows, employee_row)?;
+    let report = state.store.sync_employees(rows).await?;
+    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
+}
+
+/// Upserts committees.
+#[utoipa::path(
+    tag = "sync",
+    operation_id = "sync_committees",
+    summary = "Upsert committees with parents and members by external_id (HR)",
+    request_body = SyncPayload<CommitteeRow>,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Applied", body = SyncResult),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable)
+    )
+)]
+#[post("/sync/committees")]
+pub async fn committees(state: web::Data<AppState>, caller: Caller, body: ValidJson<SyncPayload<CommitteeRow>>) -> ApiResult<HttpResponse> {
+    Access::new(&caller, &state.store).require_hr()?;
+    let rows = parse_rows(body.0.rows, committee_row)?;
+    let report = state.store.sync_committees(rows).await?;
+    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
+}
