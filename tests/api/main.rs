@@ -1,1 +1,8 @@
+//! Black-box tests of devplan over HTTP against the real app.
 
+mod access;
+mod bad_input;
+mod openapi;
+mod organisation;
+mod sync;
+mod tokens;

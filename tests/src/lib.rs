@@ -1,1 +1,437 @@
+//! Test support: the real app on a random port over a fresh database, tokens, requests, and a
+//! standard organisation to test access against. SQLite by default; PostgreSQL when
+//! `DEVPLAN_TEST_DATABASE_URL` names a server (each test gets its own database).
 
+use std::collections::HashSet;
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use devplan_api::app::{AppState, HttpOptions, serve};
+use devplan_api::auth::Verifier;
+use devplan_persistence::Store;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::{Method, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The HS256 secret test apps accept.
+pub const SECRET: &str = "devplan-test-secret-with-enough-bytes-0123456789";
+/// The issuer test apps require.
+pub const ISSUER: &str = "devplan-test";
+/// The audience test apps require.
+pub const AUDIENCE: &str = "devplan-test-api";
+/// The subject of the HR integration client.
+pub const HR: &str = "hr-integration";
+/// The body limit of test apps.
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Which key material an app is started with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keys {
+    /// The HS256 secret only.
+    Secret,
+    /// The RS256 public key of `fixtures/` only.
+    Rs256,
+    /// The ES256 public key of `fixtures/` only.
+    Es256,
+}
+
+/// A fixture file's bytes.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+enum TestDb {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self {
+            TestDb::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            TestDb::Postgres { admin_url, name } => {
+                let (url, name) = (admin_url.clone(), name.clone());
+                // Drop runs outside any async context we may block; a small runtime of its own
+                // drops the database, forcing off the app's pooled connections.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    rt.block_on(async {
+                        let db = Database::connect(&url).await.ok()?;
+                        db.execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await
+                        .ok()
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+async fn fresh_database() -> (String, TestDb) {
+    let id = Uuid::now_v7().simple().to_string();
+    match std::env::var("DEVPLAN_TEST_DATABASE_URL") {
+        Ok(server) if !server.trim().is_empty() => {
+            let server = server.trim_end_matches('/').to_owned();
+            let admin_url = format!("{server}/postgres");
+            let name = format!("devplan_test_{id}");
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to DEVPLAN_TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            (
+                format!("{server}/{name}"),
+                TestDb::Postgres { admin_url, name },
+            )
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("devplan-test-{id}.db"));
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                TestDb::Sqlite(path),
+            )
+        }
+    }
+}
+
+/// A running app and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The HTTP client.
+    pub client: reqwest::Client,
+    _db: TestDb,
+}
+
+/// The app with the HS256 secret.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Keys::Secret).await
+}
+
+/// The app with the given key material.
+pub async fn spawn_app_with(keys: Keys) -> TestApp {
+    let (url, db) = fresh_database().await;
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    let (secret, public) = match keys {
+        Keys::Secret => (Some(SECRET.as_bytes().to_vec()), None),
+        Keys::Rs256 => (None, Some(fixture("rs256-public.pem"))),
+        Keys::Es256 => (None, Some(fixture("es256-public.pem"))),
+    };
+    let verifier = Verifier::new(
+        secret.as_deref(),
+        public.as_deref(),
+        ISSUER.into(),
+        AUDIENCE.into(),
+        5,
+    )
+    .expect("verifier");
+    let state = AppState {
+        store,
+        verifier,
+        service_subjects: HashSet::from([HR.to_owned()]),
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let options = HttpOptions {
+        cors_origins: vec!["https://intranet.example.dk".into()],
+        body_limit: BODY_LIMIT,
+    };
+    let server = serve(state, options, listener).expect("serve");
+    tokio::spawn(server);
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        _db: db,
+    }
+}
+
+/// Claims for a token; tests change fields to forge bad ones.
+pub fn claims(sub: &str, roles: &[&str]) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({"sub": sub, "roles": roles, "exp": now + 600, "nbf": now - 10, "iat": now, "iss": ISSUER, "aud": AUDIENCE})
+}
+
+/// Signs `claims` with HS256 and `secret`.
+pub fn sign_hs256(claims: &Value, secret: &[u8]) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .expect("sign")
+}
+
+/// A valid token for `sub` with `roles`.
+pub fn token(sub: &str, roles: &[&str]) -> String {
+    sign_hs256(&claims(sub, roles), SECRET.as_bytes())
+}
+
+/// The HR integration's token.
+pub fn hr() -> String {
+    token(HR, &["hr"])
+}
+
+impl TestApp {
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// GET with a token.
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.send(Method::GET, path, Some(token), None).await
+    }
+
+    /// POST JSON with a token.
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.send(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// PATCH JSON with a token.
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.send(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// A JSON body of a request that must answer `status`.
+    pub async fn expect(&self, response: Response, status: StatusCode) -> Value {
+        let got = response.status();
+        let text = response.text().await.expect("body");
+        assert_eq!(got, status, "unexpected status; body: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Sets up the standard organisation as HR, over HTTP.
+    pub async fn standard_org(&self) -> Org {
+        let hr = hr();
+        let units = json!({"rows": [
+            {"external_id": "K", "name": "Kommunen"},
+            {"external_id": "A", "name": "Område A", "parent_external_id": "K"},
+            {"external_id": "A1", "name": "Institution A1", "parent_external_id": "A"},
+            {"external_id": "B", "name": "Område B", "parent_external_id": "K"},
+        ]});
+        self.expect(
+            self.post("/api/v1/sync/org-units", &hr, &units).await,
+            StatusCode::OK,
+        )
+        .await;
+        let employees = json!({"rows": [
+            {"external_id": "MGR-A", "name": "Anna Leder", "unit_external_id": "A", "manages_unit_external_ids": ["A"]},
+            {"external_id": "EMP-A1", "name": "Bo Ansat", "unit_external_id": "A1", "professional_group": "pædagog"},
+            {"external_id": "REP-A", "name": "Rita Repræsentant", "unit_external_id": "A1", "represents_unit_external_ids": ["A"]},
+            {"external_id": "MEM-A", "name": "Mads Medlem", "unit_external_id": "A1"},
+            {"external_id": "MGR-B", "name": "Bente Leder", "unit_external_id": "B", "manages_unit_external_ids": ["B"]},
+            {"external_id": "EMP-B", "name": "Carl Ansat", "unit_external_id": "B"},
+        ]});
+        self.expect(
+            self.post("/api/v1/sync/employees", &hr, &employees).await,
+            StatusCode::OK,
+        )
+        .await;
+        let committees = json!({"rows": [
+            {"external_id": "HMU", "name": "Hoved-MED", "level": "main", "unit_external_id": "K", "member_external_ids": ["MGR-B"]},
+            {"external_id": "MED-A", "name": "Lokal-MED A", "level": "local", "unit_external_id": "A", "parent_external_id": "HMU", "member_external_ids": ["MEM-A", "MGR-A"]},
+        ]});
+        self.expect(
+            self.post("/api/v1/sync/committees", &hr, &committees).await,
+            StatusCode::OK,
+        )
+        .await;
+        let period = json!({"name": "OK24", "starts_on": "2024-04-01", "ends_on": "2027-03-31"});
+        let period = self
+            .expect(
+                self.post("/api/v1/agreement-periods", &hr, &period).await,
+                StatusCode::CREATED,
+            )
+            .await;
+
+        let units = self
+            .expect(
+                self.get("/api/v1/org-units?limit=500", &hr).await,
+                StatusCode::OK,
+            )
+            .await;
+        let unit = |ext: &str| id_by_external(&units, ext);
+        let employees = self
+            .expect(
+                self.get("/api/v1/employees?limit=500", &hr).await,
+                StatusCode::OK,
+            )
+            .await;
+        let employee = |ext: &str| id_by_external(&employees, ext);
+        let committees = self
+            .expect(
+                self.get("/api/v1/committees?limit=500", &hr).await,
+                StatusCode::OK,
+            )
+            .await;
+        let committee = |ext: &str| id_by_external(&committees, ext);
+        Org {
+            k: unit("K"),
+            a: unit("A"),
+            a1: unit("A1"),
+            b: unit("B"),
+            mgr_a: employee("MGR-A"),
+            emp_a1: employee("EMP-A1"),
+            rep_a: employee("REP-A"),
+            mem_a: employee("MEM-A"),
+            mgr_b: employee("MGR-B"),
+            emp_b: employee("EMP-B"),
+            hmu: committee("HMU"),
+            med_a: committee("MED-A"),
+            period: period["id"].as_str().expect("period id").to_owned(),
+        }
+    }
+}
+
+fn id_by_external(list: &Value, external_id: &str) -> String {
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["external_id"] == external_id)
+        .and_then(|i| i["id"].as_str())
+        .unwrap_or_else(|| panic!("no {external_id} in {list}"))
+        .to_owned()
+}
+
+/// The standard organisation: Kommunen (K) with area A (institution A1 below it) and area B.
+/// MGR-A manages A, REP-A represents A, MEM-A and MGR-A sit on Lokal-MED A (covering A),
+/// MGR-B manages B and sits on the Hoved-MED (covering K).
+#[derive(Debug, Clone)]
+pub struct Org {
+    /// Kommunen.
+    pub k: String,
+    /// Område A.
+    pub a: String,
+    /// Institution A1, under A.
+    pub a1: String,
+    /// Område B.
+    pub b: String,
+    /// Manager of A.
+    pub mgr_a: String,
+    /// Employee in A1.
+    pub emp_a1: String,
+    /// Local representative for A, working in A1.
+    pub rep_a: String,
+    /// Member of Lokal-MED A, working in A1.
+    pub mem_a: String,
+    /// Manager of B, member of Hoved-MED.
+    pub mgr_b: String,
+    /// Employee in B.
+    pub emp_b: String,
+    /// Hoved-MED.
+    pub hmu: String,
+    /// Lokal-MED A.
+    pub med_a: String,
+    /// OK24.
+    pub period: String,
+}
+
+/// The callers of the access tests, each with the roles their token asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Who {
+    /// EMP-A1 as employee.
+    Employee,
+    /// MGR-A as employee and manager.
+    Manager,
+    /// REP-A as local representative.
+    Representative,
+    /// MEM-A as committee member.
+    Committee,
+    /// The HR integration.
+    Hr,
+}
+
+impl Who {
+    /// Every caller.
+    pub const ALL: [Who; 5] = [
+        Who::Employee,
+        Who::Manager,
+        Who::Representative,
+        Who::Committee,
+        Who::Hr,
+    ];
+
+    /// The caller's token.
+    pub fn token(self) -> String {
+        match self {
+            Who::Employee => token("EMP-A1", &["employee"]),
+            Who::Manager => token("MGR-A", &["employee", "manager"]),
+            Who::Representative => token("REP-A", &["local_representative"]),
+            Who::Committee => token("MEM-A", &["committee"]),
+            Who::Hr => hr(),
+        }
+    }
+}
+
+/// Asserts a problem+json response with `status` and `code`, returning its body.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    let got = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!(got, status, "status; body: {body}");
+    assert_eq!(
+        content_type, "application/problem+json",
+        "content type; body: {body}"
+    );
+    assert_eq!(body["code"], code, "code; body: {body}");
+    assert_eq!(
+        body["status"],
+        status.as_u16(),
+        "status member; body: {body}"
+    );
+    body
+}
+
+/// The fields named by a 422 problem.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .filter_map(|x| x["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

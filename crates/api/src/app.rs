@@ -53,15 +53,32 @@ fn cors(origins: &[String]) -> Cors {
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key", "x-request-id"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "if-match",
+            "idempotency-key",
+            "x-request-id",
+        ])
         .expose_headers(["etag", "x-request-id", "www-authenticate"])
         .max_age(3600)
 }
 
+/// Where the OpenAPI document is served.
+const OPENAPI_URL: &str = "/api/v1/openapi.json";
+
+async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().json(doc.get_ref())
+}
+
 /// Starts serving on `listener`; the returned server runs until stopped.
-pub fn serve(state: AppState, options: HttpOptions, listener: TcpListener) -> std::io::Result<Server> {
+pub fn serve(
+    state: AppState,
+    options: HttpOptions,
+    listener: TcpListener,
+) -> std::io::Result<Server> {
     let state = web::Data::new(state);
-    let doc = api_doc();
+    let doc = web::Data::new(api_doc());
     let limit = web::Data::new(BodyLimit(options.body_limit));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -69,7 +86,9 @@ pub fn serve(state: AppState, options: HttpOptions, listener: TcpListener) -> st
             .map(|app| {
                 app.wrap(cors(&options.cors_origins))
                     .wrap(from_fn(http::request_id))
-                    .wrap(Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o"))
+                    .wrap(Logger::new(
+                        "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
+                    ))
             })
             .app_data(state.clone())
             .app_data(limit.clone())
@@ -77,13 +96,15 @@ pub fn serve(state: AppState, options: HttpOptions, listener: TcpListener) -> st
             .app_data(http::path_config())
             .service(routes::health::healthz)
             .service(routes::health::readyz)
+            // Before the /api/v1 scope, which would otherwise answer 404 for it.
+            .app_data(doc.clone())
+            .route(OPENAPI_URL, web::get().to(openapi_json))
             .service(scope::scope("/api/v1").configure(routes::configure))
             .split_for_parts();
         app.service(
             SwaggerUi::new("/docs/{_:.*}")
-                .url("/api/v1/openapi.json", doc.clone())
                 // The online validator badge would call an external host.
-                .config(Config::default().validator_url("none")),
+                .config(Config::new([OPENAPI_URL]).validator_url("none")),
         )
         .route(
             "/docs",

@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use devplan_domain::org::Role;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
 use serde::{Deserialize, Serialize};
 
 /// The claims devplan reads from a token.
@@ -54,7 +56,9 @@ pub struct Verifier {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// Neither a secret nor a public key was configured.
-    #[error("no token key material: set DEVPLAN_JWT_SECRET (HS256) or DEVPLAN_JWT_PUBLIC_KEY (a PEM file, RS256/ES256)")]
+    #[error(
+        "no token key material: set DEVPLAN_JWT_SECRET (HS256) or DEVPLAN_JWT_PUBLIC_KEY (a PEM file, RS256/ES256)"
+    )]
     Missing,
     /// The secret is too short to be safe.
     #[error("DEVPLAN_JWT_SECRET must be at least 32 bytes")]
@@ -84,10 +88,15 @@ impl Verifier {
         let public = public_pem
             .map(|pem| {
                 DecodingKey::from_rsa_pem(pem)
-                    .map(|key| PublicKey { key, algorithm: Algorithm::RS256 })
+                    .map(|key| PublicKey {
+                        key,
+                        algorithm: Algorithm::RS256,
+                    })
                     .or_else(|_| {
-                        DecodingKey::from_ec_pem(pem)
-                            .map(|key| PublicKey { key, algorithm: Algorithm::ES256 })
+                        DecodingKey::from_ec_pem(pem).map(|key| PublicKey {
+                            key,
+                            algorithm: Algorithm::ES256,
+                        })
                     })
                     .map_err(|e| KeyError::BadPublicKey(e.to_string()))
             })

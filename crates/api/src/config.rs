@@ -58,31 +58,66 @@ pub struct DemoArgs {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Database URL: `sqlite://devplan.db?mode=rwc` or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://devplan.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://devplan.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
     /// Address to listen on.
-    #[arg(long, env = "DEVPLAN_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "DEVPLAN_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: SocketAddr,
     /// Shared secret for HS256 tokens.
-    #[arg(long, env = "DEVPLAN_JWT_SECRET", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "DEVPLAN_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
     pub jwt_secret: Option<String>,
     /// PEM file with the identity provider's public key, for RS256 or ES256 tokens.
     #[arg(long, env = "DEVPLAN_JWT_PUBLIC_KEY", global = true)]
     pub jwt_public_key: Option<PathBuf>,
     /// Required `iss` claim.
-    #[arg(long, env = "DEVPLAN_JWT_ISSUER", default_value = "devplan", global = true)]
+    #[arg(
+        long,
+        env = "DEVPLAN_JWT_ISSUER",
+        default_value = "devplan",
+        global = true
+    )]
     pub jwt_issuer: String,
     /// Required `aud` claim.
-    #[arg(long, env = "DEVPLAN_JWT_AUDIENCE", default_value = "devplan-api", global = true)]
+    #[arg(
+        long,
+        env = "DEVPLAN_JWT_AUDIENCE",
+        default_value = "devplan-api",
+        global = true
+    )]
     pub jwt_audience: String,
     /// Clock skew tolerated on `exp` and `nbf`, in seconds.
     #[arg(long, env = "DEVPLAN_JWT_LEEWAY", default_value_t = 30, global = true)]
     pub jwt_leeway: u64,
     /// Subjects of integration clients (not employees) that may act with the `hr` role, comma-separated.
-    #[arg(long, env = "DEVPLAN_SERVICE_SUBJECTS", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "DEVPLAN_SERVICE_SUBJECTS",
+        value_delimiter = ',',
+        global = true
+    )]
     pub service_subjects: Vec<String>,
     /// Origins allowed to call the API from a browser, comma-separated.
-    #[arg(long, env = "DEVPLAN_CORS_ORIGINS", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "DEVPLAN_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
     pub cors_origins: Vec<String>,
     /// Largest request body, in bytes (bulk syncs of tens of thousands of rows fit in the default).
     #[arg(long, env = "DEVPLAN_BODY_LIMIT", default_value_t = 16 * 1024 * 1024, global = true)]

@@ -60,16 +60,82 @@ fn name(s: &str) -> Name {
 
 /// `(external id, name, parent, professional groups of its staff)` of every demo unit.
 const UNITS: [(&str, &str, Option<&str>, [&str; 3]); 10] = [
-    ("K", "Eksempelby Kommune", None, ["direktør", "administrativ medarbejder", "jurist"]),
-    ("BU", "Børn og Unge", Some("K"), ["administrativ medarbejder", "pædagogisk konsulent", "psykolog"]),
-    ("SU", "Social og Sundhed", Some("K"), ["administrativ medarbejder", "visitator", "sygeplejerske"]),
-    ("TM", "Teknik og Miljø", Some("K"), ["administrativ medarbejder", "ingeniør", "planlægger"]),
-    ("BU1", "Dagtilbud Solsikken", Some("BU"), ["pædagog", "pædagogmedhjælper", "køkkenassistent"]),
-    ("BU2", "Eksempelby Skole", Some("BU"), ["lærer", "pædagog", "skolesekretær"]),
-    ("SU1", "Plejecenter Egely", Some("SU"), ["social- og sundhedsassistent", "social- og sundhedshjælper", "sygeplejerske"]),
-    ("SU2", "Hjemmeplejen Nord", Some("SU"), ["social- og sundhedshjælper", "social- og sundhedsassistent", "ergoterapeut"]),
-    ("TM1", "Vej og Park", Some("TM"), ["anlægsgartner", "maskinfører", "tekniker"]),
-    ("TM2", "Byggesagsafdelingen", Some("TM"), ["bygningskonstruktør", "arkitekt", "administrativ medarbejder"]),
+    (
+        "K",
+        "Eksempelby Kommune",
+        None,
+        ["direktør", "administrativ medarbejder", "jurist"],
+    ),
+    (
+        "BU",
+        "Børn og Unge",
+        Some("K"),
+        [
+            "administrativ medarbejder",
+            "pædagogisk konsulent",
+            "psykolog",
+        ],
+    ),
+    (
+        "SU",
+        "Social og Sundhed",
+        Some("K"),
+        ["administrativ medarbejder", "visitator", "sygeplejerske"],
+    ),
+    (
+        "TM",
+        "Teknik og Miljø",
+        Some("K"),
+        ["administrativ medarbejder", "ingeniør", "planlægger"],
+    ),
+    (
+        "BU1",
+        "Dagtilbud Solsikken",
+        Some("BU"),
+        ["pædagog", "pædagogmedhjælper", "køkkenassistent"],
+    ),
+    (
+        "BU2",
+        "Eksempelby Skole",
+        Some("BU"),
+        ["lærer", "pædagog", "skolesekretær"],
+    ),
+    (
+        "SU1",
+        "Plejecenter Egely",
+        Some("SU"),
+        [
+            "social- og sundhedsassistent",
+            "social- og sundhedshjælper",
+            "sygeplejerske",
+        ],
+    ),
+    (
+        "SU2",
+        "Hjemmeplejen Nord",
+        Some("SU"),
+        [
+            "social- og sundhedshjælper",
+            "social- og sundhedsassistent",
+            "ergoterapeut",
+        ],
+    ),
+    (
+        "TM1",
+        "Vej og Park",
+        Some("TM"),
+        ["anlægsgartner", "maskinfører", "tekniker"],
+    ),
+    (
+        "TM2",
+        "Byggesagsafdelingen",
+        Some("TM"),
+        [
+            "bygningskonstruktør",
+            "arkitekt",
+            "administrativ medarbejder",
+        ],
+    ),
 ];
 
 const FIRST: [&str; 20] = [
@@ -77,11 +143,21 @@ const FIRST: [&str; 20] = [
     "Louise", "Rasmus", "Sofie", "Henrik", "Ida", "Thomas", "Maja", "Niels", "Julie", "Ole",
 ];
 const LAST: [&str; 12] = [
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Madsen", "Kristensen",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Madsen",
+    "Kristensen",
 ];
 
-/// Fills the store with the demo municipality: 10 units on three levels, 62 employees, a
+/// Fills the store with the demo municipality: 10 units on three levels, 66 employees, a
 /// manager per unit, a local representative, a local and a main MED committee, and OK24.
 pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
     store
@@ -100,7 +176,11 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
     let mut n = 0usize;
     for (unit, _, parent, groups) in UNITS {
         // Leaf institutions have more staff than the administrations above them.
-        let staff = if parent.is_some_and(|p| p != "K") { 9 } else { 3 };
+        let staff = if parent.is_some_and(|p| p != "K") {
+            9
+        } else {
+            3
+        };
         for i in 0..staff {
             n += 1;
             let first = FIRST[(n * 7) % FIRST.len()];
@@ -110,12 +190,23 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
                 external_id: ext(&id),
                 name: name(&format!("{first} {last}")),
                 email: Some(
-                    Email::parse("email", &format!("{}.{}{n}@eksempelby.dk", first.to_lowercase(), last.to_lowercase()).replace(['ø', 'æ', 'å'], "o"))
-                        .expect("demo e-mails are valid"),
+                    Email::parse(
+                        "email",
+                        &format!(
+                            "{}.{}{n}@eksempelby.dk",
+                            first.to_lowercase(),
+                            last.to_lowercase()
+                        )
+                        .replace(['ø', 'æ', 'å'], "o"),
+                    )
+                    .expect("demo e-mails are valid"),
                 ),
                 professional_group: Some(
-                    ProfessionalGroup::parse("professional_group", if i == 0 { "leder" } else { groups[i % 3] })
-                        .expect("demo groups are valid"),
+                    ProfessionalGroup::parse(
+                        "professional_group",
+                        if i == 0 { "leder" } else { groups[i % 3] },
+                    )
+                    .expect("demo groups are valid"),
                 ),
                 unit_external_id: ext(unit),
                 active: true,
@@ -174,19 +265,44 @@ pub fn print_welcome(
 ) -> Result<(), Failure> {
     let ttl = 12 * 3600;
     let token = |sub: &str, roles: &[&str]| {
-        verifier.mint(sub, &roles.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>(), ttl)
+        verifier.mint(
+            sub,
+            &roles.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>(),
+            ttl,
+        )
     };
     let manager = token(people.manager, &["employee", "manager"])?;
     let base = format!("http://{}", settings.bind);
     println!();
-    println!("devplan demo: Eksempelby Kommune in {} (10 units, 62 employees, 2 MED committees, OK24)", file.display());
+    println!(
+        "devplan demo: Eksempelby Kommune in {} (10 units, 66 employees, 2 MED committees, OK24)",
+        file.display()
+    );
     println!("API {base}/api/v1   docs {base}/docs   tokens valid 12 hours");
     println!();
-    println!("export EMPLOYEE={}   # {} in Dagtilbud Solsikken", token(people.employee, &["employee"])?, people.employee);
-    println!("export MANAGER={manager}   # {}, manager of Børn og Unge", people.manager);
-    println!("export REPRESENTATIVE={}   # {}, local representative for Børn og Unge", token(people.representative, &["employee", "local_representative"])?, people.representative);
-    println!("export COMMITTEE={}   # {}, member of Lokal-MED Børn og Unge", token(people.committee_member, &["employee", "committee"])?, people.committee_member);
-    println!("export HR={}   # the HR integration", token(HR_SUBJECT, &["hr"])?);
+    println!(
+        "export EMPLOYEE={}   # {} in Dagtilbud Solsikken",
+        token(people.employee, &["employee"])?,
+        people.employee
+    );
+    println!(
+        "export MANAGER={manager}   # {}, manager of Børn og Unge",
+        people.manager
+    );
+    println!(
+        "export REPRESENTATIVE={}   # {}, local representative for Børn og Unge",
+        token(people.representative, &["employee", "local_representative"])?,
+        people.representative
+    );
+    println!(
+        "export COMMITTEE={}   # {}, member of Lokal-MED Børn og Unge",
+        token(people.committee_member, &["employee", "committee"])?,
+        people.committee_member
+    );
+    println!(
+        "export HR={}   # the HR integration",
+        token(HR_SUBJECT, &["hr"])?
+    );
     println!();
     println!("curl -s -H \"Authorization: Bearer $MANAGER\" {base}/api/v1/me");
     println!();

@@ -56,9 +56,6 @@ pub enum ApiError {
     /// The body is not JSON by its content type.
     #[error("send the body as application/json")]
     UnsupportedMediaType,
-    /// The route exists but not with this method.
-    #[error("method not allowed")]
-    MethodNotAllowed,
     /// The database is not reachable.
     #[error("the database is not reachable")]
     Unavailable,
@@ -121,7 +118,6 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -181,7 +177,6 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

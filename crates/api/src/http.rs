@@ -13,8 +13,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use devplan_persistence::{Page, PageRequest};
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -62,7 +62,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+                let chunk =
+                    chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
                 if body.len() + chunk.len() > limit {
                     return Err(ApiError::PayloadTooLarge { limit });
                 }
@@ -120,7 +121,11 @@ pub fn etag(version: i64) -> String {
 }
 
 /// A 200 (or `status`) JSON response carrying the record's `ETag`.
-pub fn versioned<T: Serialize>(status: actix_web::http::StatusCode, version: i64, body: &T) -> HttpResponse {
+pub fn versioned<T: Serialize>(
+    status: actix_web::http::StatusCode,
+    version: i64,
+    body: &T,
+) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag(version)))
         .json(body)
@@ -217,18 +222,17 @@ pub fn query_config() -> web::QueryConfig {
 /// Path segments that do not parse (a non-UUID id) answer 400 problem+json.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _| {
-        ApiError::bad_request("invalid_path", format!("a path segment is malformed: {err}")).into()
+        ApiError::bad_request(
+            "invalid_path",
+            format!("a path segment is malformed: {err}"),
+        )
+        .into()
     })
 }
 
 /// Anything that is no route answers 404 problem+json.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
-}
-
-/// A route asked for with a method it does not have answers 405 problem+json.
-pub async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed)
 }
 
 /// What a handler returns.

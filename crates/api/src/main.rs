@@ -19,7 +19,8 @@ fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifi
         .jwt_public_key
         .as_ref()
         .map(|path| {
-            std::fs::read(path).map_err(|e| format!("DEVPLAN_JWT_PUBLIC_KEY {}: {e}", path.display()))
+            std::fs::read(path)
+                .map_err(|e| format!("DEVPLAN_JWT_PUBLIC_KEY {}: {e}", path.display()))
         })
         .transpose()?;
     let secret = settings.jwt_secret.as_deref().or(fallback_secret);
@@ -36,14 +37,21 @@ async fn open_store(url: &str) -> Result<Store, Failure> {
     let store = Store::connect(url)
         .await
         .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
-    store.migrate().await.map_err(|e| format!("migrating the database failed: {e}"))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("migrating the database failed: {e}"))?;
     Ok(store)
 }
 
 async fn run_server(settings: &Settings, state: AppState) -> Result<(), Failure> {
     let listener = TcpListener::bind(settings.bind)
         .map_err(|e| format!("cannot listen on DEVPLAN_BIND={}: {e}", settings.bind))?;
-    log::info!("devplan listening on http://{} ({} database)", settings.bind, state.store.backend_name());
+    log::info!(
+        "devplan listening on http://{} ({} database)",
+        settings.bind,
+        state.store.backend_name()
+    );
     let options = HttpOptions {
         cors_origins: settings.cors_origins.clone(),
         body_limit: settings.body_limit,
@@ -76,7 +84,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Demo(args) => {
-            let secret = settings.jwt_secret.clone().unwrap_or_else(demo::random_secret);
+            let secret = settings
+                .jwt_secret
+                .clone()
+                .unwrap_or_else(demo::random_secret);
             let verifier = verifier(&settings, Some(&secret))?;
             let url = demo::prepare_file(&args.file)?;
             let store = open_store(&url).await?;

@@ -42,14 +42,19 @@ impl FromRequest for Caller {
             let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
             let auth = auth
                 .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?
-                .map_err(|_| ApiError::Unauthorized("the Authorization header is malformed".into()))?;
+                .map_err(|_| {
+                    ApiError::Unauthorized("the Authorization header is malformed".into())
+                })?;
             let token = auth
                 .strip_prefix("Bearer ")
                 .or_else(|| auth.strip_prefix("bearer "))
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| ApiError::Unauthorized("use the Bearer scheme".into()))?;
-            let claims = state.verifier.verify(token).map_err(ApiError::Unauthorized)?;
+            let claims = state
+                .verifier
+                .verify(token)
+                .map_err(ApiError::Unauthorized)?;
             let roles = claims.known_roles();
             match state.store.employee_by_subject(&claims.sub).await {
                 Ok(employee) => Ok(Caller {
@@ -156,15 +161,28 @@ impl<'a> Access<'a> {
             return Ok(Reach::Units(BTreeSet::new()));
         }
         let Some(me) = &self.caller.employee else {
-            return Ok(if role == Role::Hr { Reach::All } else { Reach::Units(BTreeSet::new()) });
+            return Ok(if role == Role::Hr {
+                Reach::All
+            } else {
+                Reach::Units(BTreeSet::new())
+            });
         };
         let units: BTreeSet<UnitId> = match role {
             Role::Hr => return Ok(Reach::All),
             Role::Employee => [me.unit_id].into(),
-            Role::Manager | Role::LocalRepresentative => {
-                self.store.units_reached_as(me.id, role).await?.into_iter().collect()
-            }
-            Role::Committee => self.store.committee_reach(me.id).await?.1.into_iter().collect(),
+            Role::Manager | Role::LocalRepresentative => self
+                .store
+                .units_reached_as(me.id, role)
+                .await?
+                .into_iter()
+                .collect(),
+            Role::Committee => self
+                .store
+                .committee_reach(me.id)
+                .await?
+                .1
+                .into_iter()
+                .collect(),
         };
         Ok(Reach::Units(units))
     }
@@ -217,7 +235,11 @@ impl<'a> Access<'a> {
                 ids.contains(&employee.id) || units.contains(&employee.unit_id)
             }
         };
-        if visible { Ok(employee) } else { Err(ApiError::NotFound) }
+        if visible {
+            Ok(employee)
+        } else {
+            Err(ApiError::NotFound)
+        }
     }
 
     /// The committees the caller may read (none: all of them): HR all, a member their own.

@@ -84,8 +84,10 @@ impl CommitteeLevel {
     pub fn may_report_to(self, parent: CommitteeLevel) -> bool {
         matches!(
             (self, parent),
-            (CommitteeLevel::Local, CommitteeLevel::Sector | CommitteeLevel::Main)
-                | (CommitteeLevel::Sector, CommitteeLevel::Main)
+            (
+                CommitteeLevel::Local,
+                CommitteeLevel::Sector | CommitteeLevel::Main
+            ) | (CommitteeLevel::Sector, CommitteeLevel::Main)
         )
     }
 }
@@ -232,8 +234,7 @@ mod tests {
     #[test]
     fn a_unit_cannot_be_moved_under_its_own_descendant() {
         let u = ids(3);
-        let mut tree =
-            UnitTree::from_links([(u[0], None), (u[1], Some(u[0])), (u[2], Some(u[1]))]);
+        let mut tree = UnitTree::from_links([(u[0], None), (u[1], Some(u[0])), (u[2], Some(u[1]))]);
         assert_eq!(tree.set_parent(u[0], Some(u[2])).unwrap_err().code, "cycle");
         assert_eq!(tree.set_parent(u[1], Some(u[1])).unwrap_err().code, "cycle");
         assert!(tree.set_parent(u[2], Some(u[0])).is_ok());
@@ -244,7 +245,9 @@ mod tests {
         let u = ids(2);
         let mut tree = UnitTree::from_links([(u[0], None)]);
         assert_eq!(
-            tree.set_parent(u[1], Some(UnitId::generate())).unwrap_err().code,
+            tree.set_parent(u[1], Some(UnitId::generate()))
+                .unwrap_err()
+                .code,
             "unknown_unit"
         );
     }
@@ -254,7 +257,9 @@ mod tests {
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(PeriodDates::new(d("2024-04-01"), d("2027-03-31")).is_ok());
         assert_eq!(
-            PeriodDates::new(d("2024-04-01"), d("2024-04-01")).unwrap_err().code,
+            PeriodDates::new(d("2024-04-01"), d("2024-04-01"))
+                .unwrap_err()
+                .code,
             "ends_before_start"
         );
     }
@@ -262,8 +267,14 @@ mod tests {
     #[test]
     fn committees_report_upward_only() {
         use CommitteeLevel::*;
-        assert!(Local.may_report_to(Sector) && Local.may_report_to(Main) && Sector.may_report_to(Main));
-        assert!(!Main.may_report_to(Local) && !Sector.may_report_to(Sector) && !Local.may_report_to(Local));
+        assert!(
+            Local.may_report_to(Sector) && Local.may_report_to(Main) && Sector.may_report_to(Main)
+        );
+        assert!(
+            !Main.may_report_to(Local)
+                && !Sector.may_report_to(Sector)
+                && !Local.may_report_to(Local)
+        );
     }
 
     #[test]

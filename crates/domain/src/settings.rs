@@ -100,13 +100,27 @@ mod tests {
     #[test]
     fn defaults_follow_the_agreement() {
         let s = Settings::default();
-        assert_eq!((s.anonymity_threshold, s.long_absence_weeks, s.special_follow_up_days), (5, 8, 30));
+        assert_eq!(
+            (
+                s.anonymity_threshold,
+                s.long_absence_weeks,
+                s.special_follow_up_days
+            ),
+            (5, 8, 30)
+        );
     }
 
     #[test]
     fn every_out_of_range_number_is_named() {
         let err = Settings::new(1, 0, 366, MainCommitteeFrequency::Yearly).unwrap_err();
         let fields: Vec<_> = err.into_vec().into_iter().map(|v| v.field).collect();
-        assert_eq!(fields, ["anonymity_threshold", "long_absence_weeks", "special_follow_up_days"]);
+        assert_eq!(
+            fields,
+            [
+                "anonymity_threshold",
+                "long_absence_weeks",
+                "special_follow_up_days"
+            ]
+        );
     }
 }

@@ -68,8 +68,7 @@ impl Violations {
 
     /// Takes over every violation of `other`, located under `prefix`.
     pub fn extend_within(&mut self, prefix: &str, other: Violations) {
-        self.0
-            .extend(other.0.into_iter().map(|v| v.within(prefix)));
+        self.0.extend(other.0.into_iter().map(|v| v.within(prefix)));
     }
 
     /// True when nothing was violated.

@@ -132,7 +132,11 @@ async fn check_committee(
             .await?
             .and_then(|p| CommitteeLevel::parse(&p.level));
         match parent_level {
-            None => v.push(Violation::new("parent_id", "unknown_committee", "no such committee")),
+            None => v.push(Violation::new(
+                "parent_id",
+                "unknown_committee",
+                "no such committee",
+            )),
             Some(_) if Some(parent) == id => v.push(Violation::new(
                 "parent_id",
                 "cycle",
@@ -208,7 +212,15 @@ impl Store {
         let mut members_list = new.members.clone();
         members_list.sort();
         members_list.dedup();
-        check_committee(&txn, None, new.level, new.unit_id, new.parent_id, &new.members).await?;
+        check_committee(
+            &txn,
+            None,
+            new.level,
+            new.unit_id,
+            new.parent_id,
+            &new.members,
+        )
+        .await?;
         let id = CommitteeId::generate();
         let now = Utc::now();
         committee::Entity::insert(committee::ActiveModel {
@@ -225,7 +237,12 @@ impl Store {
         .exec_without_returning(&txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
-        replace_members(&txn, &[id.uuid()], members_list.into_iter().map(|m| (id.uuid(), m))).await?;
+        replace_members(
+            &txn,
+            &[id.uuid()],
+            members_list.into_iter().map(|m| (id.uuid(), m)),
+        )
+        .await?;
         let committee = fetch_committee(&txn, id).await?;
         txn.commit().await?;
         Ok(committee)
@@ -265,10 +282,23 @@ impl Store {
         if next == current {
             return Ok(current);
         }
-        check_committee(&txn, Some(id), next.level, next.unit_id, next.parent_id, &next.members).await?;
+        check_committee(
+            &txn,
+            Some(id),
+            next.level,
+            next.unit_id,
+            next.parent_id,
+            &next.members,
+        )
+        .await?;
         write_committee(&txn, &next, current.meta.version).await?;
         if next.members != current.members {
-            replace_members(&txn, &[id.uuid()], next.members.iter().map(|m| (id.uuid(), *m))).await?;
+            replace_members(
+                &txn,
+                &[id.uuid()],
+                next.members.iter().map(|m| (id.uuid(), *m)),
+            )
+            .await?;
         }
         let committee = fetch_committee(&txn, id).await?;
         txn.commit().await?;
@@ -294,7 +324,10 @@ pub(crate) async fn write_committee(
             committee::Column::ParentId,
             Expr::value(next.parent_id.map(CommitteeId::uuid)),
         )
-        .col_expr(committee::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(
+            committee::Column::Version,
+            Expr::value(expected_version + 1),
+        )
         .col_expr(committee::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(committee::Column::Id.eq(next.id.uuid()))
         .filter(committee::Column::Version.eq(expected_version))

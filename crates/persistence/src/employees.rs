@@ -70,7 +70,9 @@ pub(crate) async fn assignments(
             .all(conn)
             .await?;
         for (employee, unit) in rows {
-            map.entry(employee).or_default().push(UnitId::from_uuid(unit));
+            map.entry(employee)
+                .or_default()
+                .push(UnitId::from_uuid(unit));
         }
     }
     for units in map.values_mut() {
@@ -234,8 +236,20 @@ impl Store {
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
         let ids = [id.uuid()];
-        replace_assignments(&txn, Role::Manager, &ids, new.manages.into_iter().map(|u| (id.uuid(), u))).await?;
-        replace_assignments(&txn, Role::LocalRepresentative, &ids, new.represents.into_iter().map(|u| (id.uuid(), u))).await?;
+        replace_assignments(
+            &txn,
+            Role::Manager,
+            &ids,
+            new.manages.into_iter().map(|u| (id.uuid(), u)),
+        )
+        .await?;
+        replace_assignments(
+            &txn,
+            Role::LocalRepresentative,
+            &ids,
+            new.represents.into_iter().map(|u| (id.uuid(), u)),
+        )
+        .await?;
         let employee = fetch_employee(&txn, id).await?;
         txn.commit().await?;
         Ok(employee)
@@ -283,14 +297,30 @@ impl Store {
         if next == current {
             return Ok(current);
         }
-        check_units_exist(&txn, &unit_refs(next.unit_id, &next.manages, &next.represents)).await?;
+        check_units_exist(
+            &txn,
+            &unit_refs(next.unit_id, &next.manages, &next.represents),
+        )
+        .await?;
         write_employee(&txn, &next, current.meta.version).await?;
         let ids = [id.uuid()];
         if next.manages != current.manages {
-            replace_assignments(&txn, Role::Manager, &ids, next.manages.iter().map(|u| (id.uuid(), *u))).await?;
+            replace_assignments(
+                &txn,
+                Role::Manager,
+                &ids,
+                next.manages.iter().map(|u| (id.uuid(), *u)),
+            )
+            .await?;
         }
         if next.represents != current.represents {
-            replace_assignments(&txn, Role::LocalRepresentative, &ids, next.represents.iter().map(|u| (id.uuid(), *u))).await?;
+            replace_assignments(
+                &txn,
+                Role::LocalRepresentative,
+                &ids,
+                next.represents.iter().map(|u| (id.uuid(), *u)),
+            )
+            .await?;
         }
         let employee = fetch_employee(&txn, id).await?;
         txn.commit().await?;
@@ -316,7 +346,11 @@ pub(crate) async fn write_employee(
         )
         .col_expr(
             employee::Column::ProfessionalGroup,
-            Expr::value(next.professional_group.as_ref().map(|g| g.as_str().to_owned())),
+            Expr::value(
+                next.professional_group
+                    .as_ref()
+                    .map(|g| g.as_str().to_owned()),
+            ),
         )
         .col_expr(employee::Column::UnitId, Expr::value(next.unit_id.uuid()))
         .col_expr(employee::Column::Active, Expr::value(next.active))

@@ -118,10 +118,22 @@ impl Store {
         }
         check_no_overlap(&txn, &new.dates, Some(id)).await?;
         let updated = agreement_period::Entity::update_many()
-            .col_expr(agreement_period::Column::Name, Expr::value(new.name.as_str()))
-            .col_expr(agreement_period::Column::StartsOn, Expr::value(new.dates.starts_on()))
-            .col_expr(agreement_period::Column::EndsOn, Expr::value(new.dates.ends_on()))
-            .col_expr(agreement_period::Column::Version, Expr::value(current.meta.version + 1))
+            .col_expr(
+                agreement_period::Column::Name,
+                Expr::value(new.name.as_str()),
+            )
+            .col_expr(
+                agreement_period::Column::StartsOn,
+                Expr::value(new.dates.starts_on()),
+            )
+            .col_expr(
+                agreement_period::Column::EndsOn,
+                Expr::value(new.dates.ends_on()),
+            )
+            .col_expr(
+                agreement_period::Column::Version,
+                Expr::value(current.meta.version + 1),
+            )
             .col_expr(agreement_period::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(agreement_period::Column::Id.eq(id.uuid()))
             .filter(agreement_period::Column::Version.eq(current.meta.version))

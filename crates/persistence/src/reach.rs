@@ -50,8 +50,10 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        let mut committees: Vec<CommitteeId> =
-            rows.iter().map(|(c, _)| CommitteeId::from_uuid(*c)).collect();
+        let mut committees: Vec<CommitteeId> = rows
+            .iter()
+            .map(|(c, _)| CommitteeId::from_uuid(*c))
+            .collect();
         committees.sort();
         let roots: Vec<Uuid> = rows.into_iter().map(|(_, u)| u).collect();
         let mut units = subtree(&self.db, &roots).await?;

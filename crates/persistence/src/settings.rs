@@ -56,9 +56,18 @@ impl Store {
             return Ok((current, meta));
         }
         let updated = settings::Entity::update_many()
-            .col_expr(settings::Column::AnonymityThreshold, Expr::value(next.anonymity_threshold as i32))
-            .col_expr(settings::Column::LongAbsenceWeeks, Expr::value(next.long_absence_weeks as i32))
-            .col_expr(settings::Column::SpecialFollowUpDays, Expr::value(next.special_follow_up_days as i32))
+            .col_expr(
+                settings::Column::AnonymityThreshold,
+                Expr::value(next.anonymity_threshold as i32),
+            )
+            .col_expr(
+                settings::Column::LongAbsenceWeeks,
+                Expr::value(next.long_absence_weeks as i32),
+            )
+            .col_expr(
+                settings::Column::SpecialFollowUpDays,
+                Expr::value(next.special_follow_up_days as i32),
+            )
             .col_expr(
                 settings::Column::MainCommitteeFrequency,
                 Expr::value(next.main_committee_frequency.as_str()),

@@ -83,7 +83,12 @@ fn resolve_units(
     for (j, r) in refs.iter().enumerate() {
         match units.get(r.as_str()) {
             Some(id) => out.push(UnitId::from_uuid(*id)),
-            None => v.push(row_violation(i, &format!("{field}[{j}]"), "unknown_unit", "no unit has this external_id")),
+            None => v.push(row_violation(
+                i,
+                &format!("{field}[{j}]"),
+                "unknown_unit",
+                "no unit has this external_id",
+            )),
         }
     }
     out.sort();
@@ -111,12 +116,16 @@ impl Store {
         let mut tree = load_tree(&txn).await?;
         let row_ids: Vec<UnitId> = rows
             .iter()
-            .map(|r| *ids.entry(r.external_id.as_str()).or_insert_with(UnitId::generate))
+            .map(|r| {
+                *ids.entry(r.external_id.as_str())
+                    .or_insert_with(UnitId::generate)
+            })
             .collect();
         // Detach every unit of the payload first, so that a valid final tree is accepted
         // whatever order its moves are listed in.
         for id in &row_ids {
-            tree.set_parent(*id, None).map_err(|e| StoreError::Invalid(e.into()))?;
+            tree.set_parent(*id, None)
+                .map_err(|e| StoreError::Invalid(e.into()))?;
         }
         let mut parents = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
@@ -125,7 +134,12 @@ impl Store {
                 Some(p) => match ids.get(p.as_str()) {
                     Some(pid) => Some(*pid),
                     None => {
-                        v.push(row_violation(i, "parent_external_id", "unknown_unit", "no unit has this external_id, in the payload or stored"));
+                        v.push(row_violation(
+                            i,
+                            "parent_external_id",
+                            "unknown_unit",
+                            "no unit has this external_id, in the payload or stored",
+                        ));
                         parents.push(None);
                         continue;
                     }
@@ -139,11 +153,12 @@ impl Store {
         if !v.is_empty() {
             return Err(StoreError::Invalid(v));
         }
-        let depth: HashMap<UnitId, u32> = tree.closure().into_iter().fold(HashMap::new(), |mut m, r| {
-            let d = m.entry(r.descendant).or_insert(0);
-            *d = (*d).max(r.depth);
-            m
-        });
+        let depth: HashMap<UnitId, u32> =
+            tree.closure().into_iter().fold(HashMap::new(), |mut m, r| {
+                let d = m.entry(r.descendant).or_insert(0);
+                *d = (*d).max(r.depth);
+                m
+            });
         let now = Utc::now();
         let mut report = SyncReport::default();
         let mut new_rows = Vec::new();
@@ -166,7 +181,9 @@ impl Store {
                         },
                     ));
                 }
-                Some(m) if m.name == row.name.as_str() && m.parent_id == parent => report.unchanged += 1,
+                Some(m) if m.name == row.name.as_str() && m.parent_id == parent => {
+                    report.unchanged += 1
+                }
                 Some(m) => {
                     report.updated += 1;
                     moved |= m.parent_id != parent;
@@ -197,7 +214,10 @@ impl Store {
     }
 
     /// Upserts employees by external id, with the units they manage and represent.
-    pub async fn sync_employees(&self, rows: Vec<EmployeeSyncRow>) -> Result<SyncReport, StoreError> {
+    pub async fn sync_employees(
+        &self,
+        rows: Vec<EmployeeSyncRow>,
+    ) -> Result<SyncReport, StoreError> {
         let txn = self.db.begin().await?;
         let mut v = Violations::new();
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
@@ -206,7 +226,10 @@ impl Store {
         for chunk in rows.chunks(CHUNK) {
             existing_rows.extend(
                 employee::Entity::find()
-                    .filter(employee::Column::ExternalId.is_in(chunk.iter().map(|r| r.external_id.as_str())))
+                    .filter(
+                        employee::Column::ExternalId
+                            .is_in(chunk.iter().map(|r| r.external_id.as_str())),
+                    )
                     .all(&txn)
                     .await?,
             );
@@ -220,10 +243,27 @@ impl Store {
         for (i, row) in rows.into_iter().enumerate() {
             let unit = units.get(row.unit_external_id.as_str()).copied();
             if unit.is_none() {
-                v.push(row_violation(i, "unit_external_id", "unknown_unit", "no unit has this external_id"));
+                v.push(row_violation(
+                    i,
+                    "unit_external_id",
+                    "unknown_unit",
+                    "no unit has this external_id",
+                ));
             }
-            let manages = resolve_units(i, "manages_unit_external_ids", &row.manages_unit_external_ids, &units, &mut v);
-            let represents = resolve_units(i, "represents_unit_external_ids", &row.represents_unit_external_ids, &units, &mut v);
+            let manages = resolve_units(
+                i,
+                "manages_unit_external_ids",
+                &row.manages_unit_external_ids,
+                &units,
+                &mut v,
+            );
+            let represents = resolve_units(
+                i,
+                "represents_unit_external_ids",
+                &row.represents_unit_external_ids,
+                &units,
+                &mut v,
+            );
             let current = existing.get(row.external_id.as_str());
             wanted.push(Employee {
                 id: current.map_or_else(EmployeeId::generate, |c| c.id),
@@ -235,7 +275,14 @@ impl Store {
                 active: row.active,
                 manages,
                 represents,
-                meta: current.map_or(devplan_domain::records::Meta { version: 1, created_at: Utc::now(), updated_at: Utc::now() }, |c| c.meta),
+                meta: current.map_or(
+                    devplan_domain::records::Meta {
+                        version: 1,
+                        created_at: Utc::now(),
+                        updated_at: Utc::now(),
+                    },
+                    |c| c.meta,
+                ),
             });
         }
         if !v.is_empty() {
@@ -246,7 +293,11 @@ impl Store {
         let mut manager_changes = Vec::new();
         let mut representative_changes = Vec::new();
         for next in &wanted {
-            let key = next.external_id.as_ref().map(|e| e.as_str()).unwrap_or_default();
+            let key = next
+                .external_id
+                .as_ref()
+                .map(|e| e.as_str())
+                .unwrap_or_default();
             match existing.get(key) {
                 None => {
                     report.created += 1;
@@ -255,7 +306,10 @@ impl Store {
                         external_id: Set(Some(key.to_owned())),
                         name: Set(next.name.as_str().to_owned()),
                         email: Set(next.email.as_ref().map(|e| e.as_str().to_owned())),
-                        professional_group: Set(next.professional_group.as_ref().map(|g| g.as_str().to_owned())),
+                        professional_group: Set(next
+                            .professional_group
+                            .as_ref()
+                            .map(|g| g.as_str().to_owned())),
                         unit_id: Set(next.unit_id.uuid()),
                         active: Set(next.active),
                         version: Set(1),
@@ -288,14 +342,18 @@ impl Store {
             &txn,
             Role::Manager,
             &ids(&manager_changes),
-            manager_changes.iter().flat_map(|e| e.manages.iter().map(|u| (e.id.uuid(), *u))),
+            manager_changes
+                .iter()
+                .flat_map(|e| e.manages.iter().map(|u| (e.id.uuid(), *u))),
         )
         .await?;
         replace_assignments(
             &txn,
             Role::LocalRepresentative,
             &ids(&representative_changes),
-            representative_changes.iter().flat_map(|e| e.represents.iter().map(|u| (e.id.uuid(), *u))),
+            representative_changes
+                .iter()
+                .flat_map(|e| e.represents.iter().map(|u| (e.id.uuid(), *u))),
         )
         .await?;
         txn.commit().await?;
@@ -303,7 +361,10 @@ impl Store {
     }
 
     /// Upserts committees by external id, with parents (payload or stored) and members.
-    pub async fn sync_committees(&self, rows: Vec<CommitteeSyncRow>) -> Result<SyncReport, StoreError> {
+    pub async fn sync_committees(
+        &self,
+        rows: Vec<CommitteeSyncRow>,
+    ) -> Result<SyncReport, StoreError> {
         let txn = self.db.begin().await?;
         let mut v = Violations::new();
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
@@ -324,7 +385,9 @@ impl Store {
             .map(|(k, c)| (k.clone(), (c.id, c.level)))
             .collect();
         for row in &rows {
-            let id = existing.get(row.external_id.as_str()).map_or_else(CommitteeId::generate, |c| c.id);
+            let id = existing
+                .get(row.external_id.as_str())
+                .map_or_else(CommitteeId::generate, |c| c.id);
             known.insert(row.external_id.as_str().to_owned(), (id, row.level));
         }
         let member_refs: HashSet<&str> = rows
@@ -348,18 +411,37 @@ impl Store {
         for (i, row) in rows.into_iter().enumerate() {
             let unit = units.get(row.unit_external_id.as_str()).copied();
             if unit.is_none() {
-                v.push(row_violation(i, "unit_external_id", "unknown_unit", "no unit has this external_id"));
+                v.push(row_violation(
+                    i,
+                    "unit_external_id",
+                    "unknown_unit",
+                    "no unit has this external_id",
+                ));
             }
             let parent = match &row.parent_external_id {
                 None => None,
                 Some(p) => match known.get(p.as_str()) {
                     None => {
-                        v.push(row_violation(i, "parent_external_id", "unknown_committee", "no committee has this external_id, in the payload or stored"));
+                        v.push(row_violation(
+                            i,
+                            "parent_external_id",
+                            "unknown_committee",
+                            "no committee has this external_id, in the payload or stored",
+                        ));
                         None
                     }
                     Some((pid, level)) => {
                         if !row.level.may_report_to(*level) {
-                            v.push(row_violation(i, "parent_external_id", "parent_level", &format!("a {} committee cannot report to a {} committee", row.level.as_str(), level.as_str())));
+                            v.push(row_violation(
+                                i,
+                                "parent_external_id",
+                                "parent_level",
+                                &format!(
+                                    "a {} committee cannot report to a {} committee",
+                                    row.level.as_str(),
+                                    level.as_str()
+                                ),
+                            ));
                         }
                         Some(*pid)
                     }
@@ -369,7 +451,12 @@ impl Store {
             for (j, m) in row.member_external_ids.iter().enumerate() {
                 match employees.get(m.as_str()) {
                     Some(id) => members.push(EmployeeId::from_uuid(*id)),
-                    None => v.push(row_violation(i, &format!("member_external_ids[{j}]"), "unknown_employee", "no employee has this external_id")),
+                    None => v.push(row_violation(
+                        i,
+                        &format!("member_external_ids[{j}]"),
+                        "unknown_employee",
+                        "no employee has this external_id",
+                    )),
                 }
             }
             members.sort();
@@ -384,7 +471,14 @@ impl Store {
                 unit_id: UnitId::from_uuid(unit.unwrap_or_default()),
                 parent_id: parent,
                 members,
-                meta: current.map_or(devplan_domain::records::Meta { version: 1, created_at: Utc::now(), updated_at: Utc::now() }, |c| c.meta),
+                meta: current.map_or(
+                    devplan_domain::records::Meta {
+                        version: 1,
+                        created_at: Utc::now(),
+                        updated_at: Utc::now(),
+                    },
+                    |c| c.meta,
+                ),
             });
         }
         if !v.is_empty() {
@@ -399,7 +493,11 @@ impl Store {
         let mut report = SyncReport::default();
         let mut member_changes = Vec::new();
         for next in &wanted {
-            let key = next.external_id.as_ref().map(|e| e.as_str()).unwrap_or_default();
+            let key = next
+                .external_id
+                .as_ref()
+                .map(|e| e.as_str())
+                .unwrap_or_default();
             match existing.get(key) {
                 None => {
                     report.created += 1;
@@ -432,7 +530,9 @@ impl Store {
         replace_members(
             &txn,
             &ids,
-            member_changes.iter().flat_map(|c| c.members.iter().map(|m| (c.id.uuid(), *m))),
+            member_changes
+                .iter()
+                .flat_map(|c| c.members.iter().map(|m| (c.id.uuid(), *m))),
         )
         .await?;
         txn.commit().await?;

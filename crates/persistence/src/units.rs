@@ -57,9 +57,9 @@ pub(crate) async fn load_tree(txn: &impl ConnectionTrait) -> Result<UnitTree, St
         .into_tuple()
         .all(txn)
         .await?;
-    Ok(UnitTree::from_links(links.into_iter().map(|(id, parent)| {
-        (UnitId::from_uuid(id), parent.map(UnitId::from_uuid))
-    })))
+    Ok(UnitTree::from_links(links.into_iter().map(
+        |(id, parent)| (UnitId::from_uuid(id), parent.map(UnitId::from_uuid)),
+    )))
 }
 
 /// Recomputes the closure table from the tree. Whole-table, because moves are rare and a
@@ -225,8 +225,10 @@ impl Store {
         &self,
         units: &[UnitId],
     ) -> Result<HashMap<UnitId, UnitHeadcount>, StoreError> {
-        let mut counts: HashMap<UnitId, UnitHeadcount> =
-            units.iter().map(|u| (*u, UnitHeadcount::default())).collect();
+        let mut counts: HashMap<UnitId, UnitHeadcount> = units
+            .iter()
+            .map(|u| (*u, UnitHeadcount::default()))
+            .collect();
         if units.is_empty() {
             return Ok(counts);
         }
@@ -241,7 +243,9 @@ impl Store {
                 Expr::col((employee::Entity, employee::Column::UnitId))
                     .equals((unit_closure::Entity, unit_closure::Column::DescendantId)),
             )
-            .and_where(Expr::col((unit_closure::Entity, unit_closure::Column::AncestorId)).is_in(ids))
+            .and_where(
+                Expr::col((unit_closure::Entity, unit_closure::Column::AncestorId)).is_in(ids),
+            )
             .and_where(Expr::col((employee::Entity, employee::Column::Active)).eq(true))
             .group_by_col((unit_closure::Entity, unit_closure::Column::AncestorId))
             .group_by_col((unit_closure::Entity, unit_closure::Column::Depth))
@@ -296,7 +300,11 @@ pub(crate) async fn check_units_exist(
     let mut v = Violations::new();
     for (field, id) in refs {
         if !found.contains(&id.uuid()) {
-            v.push(Violation::new(field.clone(), "unknown_unit", "no such unit"));
+            v.push(Violation::new(
+                field.clone(),
+                "unknown_unit",
+                "no such unit",
+            ));
         }
     }
     if v.is_empty() {

@@ -13,7 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned};
+use crate::http::{
+    ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
+};
 use crate::policy::{Access, Caller};
 use crate::routes::{parse_change, parse_opt};
 
@@ -117,7 +119,9 @@ pub struct CommitteeCreate {
 impl CommitteeCreate {
     fn parse(self) -> Result<NewCommittee, Violations> {
         let mut v = Violations::new();
-        let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| ExternalId::parse("external_id", s));
+        let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| {
+            ExternalId::parse("external_id", s)
+        });
         let name = v.check(Name::parse("name", &self.name));
         v.finish(|| {
             Some(NewCommittee {
@@ -126,7 +130,11 @@ impl CommitteeCreate {
                 level: self.level.into(),
                 unit_id: UnitId::from_uuid(self.unit_id),
                 parent_id: self.parent_id.map(CommitteeId::from_uuid),
-                members: self.members.into_iter().map(EmployeeId::from_uuid).collect(),
+                members: self
+                    .members
+                    .into_iter()
+                    .map(EmployeeId::from_uuid)
+                    .collect(),
             })
         })
     }
@@ -157,9 +165,11 @@ pub struct CommitteePatch {
 impl CommitteePatch {
     fn parse(self) -> Result<CommitteeChanges, Violations> {
         let mut v = Violations::new();
-        let external_id = parse_change(&mut v, self.external_id.as_ref().map(|o| o.as_deref()), |s| {
-            ExternalId::parse("external_id", s)
-        });
+        let external_id = parse_change(
+            &mut v,
+            self.external_id.as_ref().map(|o| o.as_deref()),
+            |s| ExternalId::parse("external_id", s),
+        );
         let name = parse_opt(&mut v, self.name.as_deref(), |s| Name::parse("name", s));
         v.finish(|| {
             Some(CommitteeChanges {
@@ -212,7 +222,11 @@ pub async fn list(
     let scope = access.committee_scope().await?;
     let show = access.may_see_committee_members();
     let committees = state.store.list_committees(scope.as_deref(), page).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(committees, |c| CommitteeOut::new(c, show))))
+    Ok(
+        HttpResponse::Ok().json(ListResponse::from_page(committees, |c| {
+            CommitteeOut::new(c, show)
+        })),
+    )
 }
 
 /// One committee.
@@ -231,11 +245,19 @@ pub async fn list(
     )
 )]
 #[get("/committees/{id}")]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let access = Access::new(&caller, &state.store);
     let committee = access.committee(CommitteeId::from_uuid(*id)).await?;
     let version = committee.meta.version;
-    Ok(versioned(StatusCode::OK, version, &CommitteeOut::new(committee, access.may_see_committee_members())))
+    Ok(versioned(
+        StatusCode::OK,
+        version,
+        &CommitteeOut::new(committee, access.may_see_committee_members()),
+    ))
 }
 
 /// Creates a committee.
@@ -264,7 +286,11 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     Access::new(&caller, &state.store).require_hr()?;
     let committee = state.store.create_committee(body.0.parse()?).await?;
-    Ok(versioned(StatusCode::CREATED, committee.meta.version, &CommitteeOut::new(committee, true)))
+    Ok(versioned(
+        StatusCode::CREATED,
+        committee.meta.version,
+        &CommitteeOut::new(committee, true),
+    ))
 }
 
 /// Changes a committee.
@@ -304,5 +330,9 @@ pub async fn update(
         .store
         .update_committee(CommitteeId::from_uuid(*id), if_match.0, body.0.parse()?)
         .await?;
-    Ok(versioned(StatusCode::OK, committee.meta.version, &CommitteeOut::new(committee, true)))
+    Ok(versioned(
+        StatusCode::OK,
+        committee.meta.version,
+        &CommitteeOut::new(committee, true),
+    ))
 }

@@ -13,7 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned};
+use crate::http::{
+    ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
+};
 use crate::policy::{Access, Caller};
 use crate::routes::{parse_change, parse_opt};
 
@@ -106,7 +108,9 @@ fn units(ids: Vec<Uuid>) -> Vec<UnitId> {
 impl EmployeeCreate {
     fn parse(self) -> Result<NewEmployee, Violations> {
         let mut v = Violations::new();
-        let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| ExternalId::parse("external_id", s));
+        let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| {
+            ExternalId::parse("external_id", s)
+        });
         let name = v.check(Name::parse("name", &self.name));
         let email = parse_opt(&mut v, self.email.as_deref(), |s| Email::parse("email", s));
         let group = parse_opt(&mut v, self.professional_group.as_deref(), |s| {
@@ -158,14 +162,20 @@ pub struct EmployeePatch {
 impl EmployeePatch {
     fn parse(self) -> Result<EmployeeChanges, Violations> {
         let mut v = Violations::new();
-        let external_id = parse_change(&mut v, self.external_id.as_ref().map(|o| o.as_deref()), |s| {
-            ExternalId::parse("external_id", s)
-        });
+        let external_id = parse_change(
+            &mut v,
+            self.external_id.as_ref().map(|o| o.as_deref()),
+            |s| ExternalId::parse("external_id", s),
+        );
         let name = parse_opt(&mut v, self.name.as_deref(), |s| Name::parse("name", s));
-        let email = parse_change(&mut v, self.email.as_ref().map(|o| o.as_deref()), |s| Email::parse("email", s));
-        let group = parse_change(&mut v, self.professional_group.as_ref().map(|o| o.as_deref()), |s| {
-            ProfessionalGroup::parse("professional_group", s)
+        let email = parse_change(&mut v, self.email.as_ref().map(|o| o.as_deref()), |s| {
+            Email::parse("email", s)
         });
+        let group = parse_change(
+            &mut v,
+            self.professional_group.as_ref().map(|o| o.as_deref()),
+            |s| ProfessionalGroup::parse("professional_group", s),
+        );
         v.finish(|| {
             Some(EmployeeChanges {
                 external_id: external_id?,
@@ -240,11 +250,19 @@ pub async fn list(
     )
 )]
 #[get("/employees/{id}")]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let employee = Access::new(&caller, &state.store)
         .employee(devplan_domain::EmployeeId::from_uuid(*id))
         .await?;
-    Ok(versioned(StatusCode::OK, employee.meta.version, &EmployeeOut::from(employee)))
+    Ok(versioned(
+        StatusCode::OK,
+        employee.meta.version,
+        &EmployeeOut::from(employee),
+    ))
 }
 
 /// Creates an employee.
@@ -273,7 +291,11 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     Access::new(&caller, &state.store).require_hr()?;
     let employee = state.store.create_employee(body.0.parse()?).await?;
-    Ok(versioned(StatusCode::CREATED, employee.meta.version, &EmployeeOut::from(employee)))
+    Ok(versioned(
+        StatusCode::CREATED,
+        employee.meta.version,
+        &EmployeeOut::from(employee),
+    ))
 }
 
 /// Changes an employee.
@@ -311,7 +333,15 @@ pub async fn update(
     Access::new(&caller, &state.store).require_hr()?;
     let employee = state
         .store
-        .update_employee(devplan_domain::EmployeeId::from_uuid(*id), if_match.0, body.0.parse()?)
+        .update_employee(
+            devplan_domain::EmployeeId::from_uuid(*id),
+            if_match.0,
+            body.0.parse()?,
+        )
         .await?;
-    Ok(versioned(StatusCode::OK, employee.meta.version, &EmployeeOut::from(employee)))
+    Ok(versioned(
+        StatusCode::OK,
+        employee.meta.version,
+        &EmployeeOut::from(employee),
+    ))
 }

@@ -26,7 +26,10 @@ pub struct Health {
 )]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok", database: None })
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        database: None,
+    })
 }
 
 /// The database answers.

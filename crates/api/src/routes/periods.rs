@@ -67,7 +67,12 @@ impl PeriodIn {
         let mut v = Violations::new();
         let name = v.check(Name::parse("name", &self.name));
         let dates = v.check(PeriodDates::new(self.starts_on, self.ends_on));
-        v.finish(|| Some(NewAgreementPeriod { name: name?, dates: dates? }))
+        v.finish(|| {
+            Some(NewAgreementPeriod {
+                name: name?,
+                dates: dates?,
+            })
+        })
     }
 }
 
@@ -106,9 +111,20 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller) -> ApiResult<Http
     )
 )]
 #[get("/agreement-periods/{id}")]
-pub async fn get(state: web::Data<AppState>, _caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let period = state.store.get_period(AgreementPeriodId::from_uuid(*id)).await?;
-    Ok(versioned(StatusCode::OK, period.meta.version, &PeriodOut::from(period)))
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let period = state
+        .store
+        .get_period(AgreementPeriodId::from_uuid(*id))
+        .await?;
+    Ok(versioned(
+        StatusCode::OK,
+        period.meta.version,
+        &PeriodOut::from(period),
+    ))
 }
 
 /// Creates a period.
@@ -130,10 +146,18 @@ pub async fn get(state: web::Data<AppState>, _caller: Caller, id: web::Path<Uuid
     )
 )]
 #[post("/agreement-periods")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<PeriodIn>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<PeriodIn>,
+) -> ApiResult<HttpResponse> {
     Access::new(&caller, &state.store).require_hr()?;
     let period = state.store.create_period(body.0.parse()?).await?;
-    Ok(versioned(StatusCode::CREATED, period.meta.version, &PeriodOut::from(period)))
+    Ok(versioned(
+        StatusCode::CREATED,
+        period.meta.version,
+        &PeriodOut::from(period),
+    ))
 }
 
 /// Replaces a period.
@@ -171,7 +195,15 @@ pub async fn replace(
     Access::new(&caller, &state.store).require_hr()?;
     let period = state
         .store
-        .replace_period(AgreementPeriodId::from_uuid(*id), if_match.0, body.0.parse()?)
+        .replace_period(
+            AgreementPeriodId::from_uuid(*id),
+            if_match.0,
+            body.0.parse()?,
+        )
         .await?;
-    Ok(versioned(StatusCode::OK, period.meta.version, &PeriodOut::from(period)))
+    Ok(versioned(
+        StatusCode::OK,
+        period.meta.version,
+        &PeriodOut::from(period),
+    ))
 }

@@ -82,7 +82,11 @@ pub struct SettingsIn {
 #[get("/settings")]
 pub async fn get(state: web::Data<AppState>, _caller: Caller) -> ApiResult<HttpResponse> {
     let (settings, meta) = state.store.settings().await?;
-    Ok(versioned(StatusCode::OK, meta.version, &out(settings, meta)))
+    Ok(versioned(
+        StatusCode::OK,
+        meta.version,
+        &out(settings, meta),
+    ))
 }
 
 /// Replaces the settings.
@@ -123,5 +127,9 @@ pub async fn replace(
         },
     )?;
     let (settings, meta) = state.store.replace_settings(if_match.0, next).await?;
-    Ok(versioned(StatusCode::OK, meta.version, &out(settings, meta)))
+    Ok(versioned(
+        StatusCode::OK,
+        meta.version,
+        &out(settings, meta),
+    ))
 }

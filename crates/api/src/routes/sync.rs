@@ -113,10 +113,17 @@ pub struct CommitteeRow {
 }
 
 /// Parses every row, collecting each row's violations under `rows[i]`.
-fn parse_rows<T, U>(rows: Vec<T>, parse: impl Fn(T) -> Result<U, Violations>) -> Result<Vec<U>, Violations> {
+fn parse_rows<T, U>(
+    rows: Vec<T>,
+    parse: impl Fn(T) -> Result<U, Violations>,
+) -> Result<Vec<U>, Violations> {
     let mut all = Violations::new();
     if rows.len() > MAX_ROWS {
-        all.push(Violation::new("rows", "too_many_rows", format!("send at most {MAX_ROWS} rows per request")));
+        all.push(Violation::new(
+            "rows",
+            "too_many_rows",
+            format!("send at most {MAX_ROWS} rows per request"),
+        ));
         return Err(all);
     }
     let mut out = Vec::with_capacity(rows.len());
@@ -142,8 +149,16 @@ fn unit_row(r: UnitRow) -> Result<UnitSyncRow, Violations> {
     let mut v = Violations::new();
     let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
     let name = v.check(Name::parse("name", &r.name));
-    let parent = parse_opt(&mut v, r.parent_external_id.as_deref(), |s| ExternalId::parse("parent_external_id", s));
-    v.finish(|| Some(UnitSyncRow { external_id: external_id?, name: name?, parent_external_id: parent? }))
+    let parent = parse_opt(&mut v, r.parent_external_id.as_deref(), |s| {
+        ExternalId::parse("parent_external_id", s)
+    });
+    v.finish(|| {
+        Some(UnitSyncRow {
+            external_id: external_id?,
+            name: name?,
+            parent_external_id: parent?,
+        })
+    })
 }
 
 fn employee_row(r: EmployeeRow) -> Result<EmployeeSyncRow, Violations> {
@@ -151,10 +166,20 @@ fn employee_row(r: EmployeeRow) -> Result<EmployeeSyncRow, Violations> {
     let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
     let name = v.check(Name::parse("name", &r.name));
     let email = parse_opt(&mut v, r.email.as_deref(), |s| Email::parse("email", s));
-    let group = parse_opt(&mut v, r.professional_group.as_deref(), |s| ProfessionalGroup::parse("professional_group", s));
+    let group = parse_opt(&mut v, r.professional_group.as_deref(), |s| {
+        ProfessionalGroup::parse("professional_group", s)
+    });
     let unit = v.check(ExternalId::parse("unit_external_id", &r.unit_external_id));
-    let manages = ext_list(&mut v, "manages_unit_external_ids", &r.manages_unit_external_ids);
-    let represents = ext_list(&mut v, "represents_unit_external_ids", &r.represents_unit_external_ids);
+    let manages = ext_list(
+        &mut v,
+        "manages_unit_external_ids",
+        &r.manages_unit_external_ids,
+    );
+    let represents = ext_list(
+        &mut v,
+        "represents_unit_external_ids",
+        &r.represents_unit_external_ids,
+    );
     v.finish(|| {
         Some(EmployeeSyncRow {
             external_id: external_id?,
@@ -174,7 +199,9 @@ fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
     let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
     let name = v.check(Name::parse("name", &r.name));
     let unit = v.check(ExternalId::parse("unit_external_id", &r.unit_external_id));
-    let parent = parse_opt(&mut v, r.parent_external_id.as_deref(), |s| ExternalId::parse("parent_external_id", s));
+    let parent = parse_opt(&mut v, r.parent_external_id.as_deref(), |s| {
+        ExternalId::parse("parent_external_id", s)
+    });
     let members = ext_list(&mut v, "member_external_ids", &r.member_external_ids);
     v.finish(|| {
         Some(CommitteeSyncRow {
@@ -206,7 +233,11 @@ fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
     )
 )]
 #[post("/sync/org-units")]
-pub async fn units(state: web::Data<AppState>, caller: Caller, body: ValidJson<SyncPayload<UnitRow>>) -> ApiResult<HttpResponse> {
+pub async fn units(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<SyncPayload<UnitRow>>,
+) -> ApiResult<HttpResponse> {
     Access::new(&caller, &state.store).require_hr()?;
     let rows = parse_rows(body.0.rows, unit_row)?;
     let report = state.store.sync_units(rows).await?;
@@ -231,7 +262,11 @@ pub async fn units(state: web::Data<AppState>, caller: Caller, body: ValidJson<S
     )
 )]
 #[post("/sync/employees")]
-pub async fn employees(state: web::Data<AppState>, caller: Caller, body: ValidJson<SyncPayload<EmployeeRow>>) -> ApiResult<HttpResponse> {
+pub async fn employees(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<SyncPayload<EmployeeRow>>,
+) -> ApiResult<HttpResponse> {
     Access::new(&caller, &state.store).require_hr()?;
     let rows = parse_rows(body.0.rows, employee_row)?;
     let report = state.store.sync_employees(rows).await?;
@@ -256,7 +291,11 @@ pub async fn employees(state: web::Data<AppState>, caller: Caller, body: ValidJs
     )
 )]
 #[post("/sync/committees")]
-pub async fn committees(state: web::Data<AppState>, caller: Caller, body: ValidJson<SyncPayload<CommitteeRow>>) -> ApiResult<HttpResponse> {
+pub async fn committees(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<SyncPayload<CommitteeRow>>,
+) -> ApiResult<HttpResponse> {
     Access::new(&caller, &state.store).require_hr()?;
     let rows = parse_rows(body.0.rows, committee_row)?;
     let report = state.store.sync_committees(rows).await?;

@@ -13,7 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned};
+use crate::http::{
+    ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
+};
 use crate::policy::{Access, Caller};
 use crate::routes::{parse_change, parse_opt};
 
@@ -82,7 +84,9 @@ pub struct UnitCreate {
 impl UnitCreate {
     fn parse(self) -> Result<NewUnit, Violations> {
         let mut v = Violations::new();
-        let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| ExternalId::parse("external_id", s));
+        let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| {
+            ExternalId::parse("external_id", s)
+        });
         let name = v.check(Name::parse("name", &self.name));
         v.finish(|| {
             Some(NewUnit {
@@ -113,9 +117,11 @@ pub struct UnitPatch {
 impl UnitPatch {
     fn parse(self) -> Result<UnitChanges, Violations> {
         let mut v = Violations::new();
-        let external_id = parse_change(&mut v, self.external_id.as_ref().map(|o| o.as_deref()), |s| {
-            ExternalId::parse("external_id", s)
-        });
+        let external_id = parse_change(
+            &mut v,
+            self.external_id.as_ref().map(|o| o.as_deref()),
+            |s| ExternalId::parse("external_id", s),
+        );
         let name = parse_opt(&mut v, self.name.as_deref(), |s| Name::parse("name", s));
         v.finish(|| {
             Some(UnitChanges {
@@ -183,12 +189,19 @@ pub async fn list(
     let reach = access.readable_units().await?.as_filter();
     let units = state
         .store
-        .list_units(reach.as_deref(), query.parent_id.map(UnitId::from_uuid), page)
+        .list_units(
+            reach.as_deref(),
+            query.parent_id.map(UnitId::from_uuid),
+            page,
+        )
         .await?;
     let next = units.next_after;
     let items = with_headcounts(&state, units.items).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(
-        devplan_persistence::Page { items, next_after: next },
+        devplan_persistence::Page {
+            items,
+            next_after: next,
+        },
         |u| u,
     )))
 }
@@ -208,7 +221,11 @@ pub async fn list(
     )
 )]
 #[get("/org-units/{id}")]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let unit = Access::new(&caller, &state.store)
         .unit(UnitId::from_uuid(*id))
         .await?;

@@ -6,5 +6,5 @@ pub mod committee_member;
 pub mod employee;
 pub mod org_unit;
 pub mod settings;
-pub mod unit_closure;
 pub mod unit_assignment;
+pub mod unit_closure;

@@ -1,0 +1,478 @@
+//! Who may call what: every endpoint, with each role, on an object in reach and out of reach.
+//! A new endpoint without a row here fails `every_endpoint_is_in_the_access_table`.
+
+use std::collections::BTreeSet;
+
+use devplan_tests::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// One row: a request and what each caller gets.
+struct Case {
+    method: Method,
+    /// The OpenAPI path template, for the coverage check.
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    /// Statuses for Employee, Manager, Representative, Committee, Hr.
+    expect: [u16; 5],
+}
+
+fn case(
+    method: Method,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 5],
+) -> Case {
+    Case {
+        method,
+        template,
+        path,
+        body,
+        expect,
+    }
+}
+
+fn table(org: &Org) -> Vec<Case> {
+    use Method as M;
+    let new_employee = json!({"name": "Ny Medarbejder", "unit_id": org.a1});
+    let new_committee = json!({"name": "Lokal-MED B", "level": "local", "unit_id": org.b});
+    let period = json!({"name": "OK24", "starts_on": "2024-04-01", "ends_on": "2027-03-31"});
+    let settings = json!({"anonymity_threshold": 5, "long_absence_weeks": 8, "special_follow_up_days": 30, "main_committee_frequency": "yearly"});
+    let rows = json!({"rows": []});
+    vec![
+        //                                                                                       emp  mgr  rep  com  hr
+        case(
+            M::GET,
+            "/api/v1/me",
+            "/api/v1/me".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/org-units",
+            "/api/v1/org-units".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/org-units/{id}",
+            format!("/api/v1/org-units/{}", org.a1),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/org-units/{id}",
+            format!("/api/v1/org-units/{}", org.b),
+            None,
+            [404, 404, 404, 404, 200],
+        ),
+        case(
+            M::POST,
+            "/api/v1/org-units",
+            "/api/v1/org-units".into(),
+            Some(json!({"name": "Ny enhed", "parent_id": org.k})),
+            [403, 403, 403, 403, 201],
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/org-units/{id}",
+            format!("/api/v1/org-units/{}", org.a1),
+            Some(json!({"name": "Institution A1 (ny)"})),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/org-units/{id}",
+            format!("/api/v1/org-units/{}", org.b),
+            Some(json!({"name": "Område B (ny)"})),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/employees",
+            "/api/v1/employees".into(),
+            None,
+            [200, 200, 403, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/employees/{id}",
+            format!("/api/v1/employees/{}", org.emp_a1),
+            None,
+            [200, 200, 403, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/employees/{id}",
+            format!("/api/v1/employees/{}", org.emp_b),
+            None,
+            [404, 404, 403, 403, 200],
+        ),
+        case(
+            M::POST,
+            "/api/v1/employees",
+            "/api/v1/employees".into(),
+            Some(new_employee),
+            [403, 403, 403, 403, 201],
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/employees/{id}",
+            format!("/api/v1/employees/{}", org.emp_a1),
+            Some(json!({"professional_group": "lærer"})),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/committees",
+            "/api/v1/committees".into(),
+            None,
+            [403, 403, 403, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/committees/{id}",
+            format!("/api/v1/committees/{}", org.med_a),
+            None,
+            [403, 403, 403, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/committees/{id}",
+            format!("/api/v1/committees/{}", org.hmu),
+            None,
+            [403, 403, 403, 404, 200],
+        ),
+        case(
+            M::POST,
+            "/api/v1/committees",
+            "/api/v1/committees".into(),
+            Some(new_committee),
+            [403, 403, 403, 403, 201],
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/committees/{id}",
+            format!("/api/v1/committees/{}", org.med_a),
+            Some(json!({"name": "Lokal-MED Område A"})),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/agreement-periods",
+            "/api/v1/agreement-periods".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/agreement-periods/{id}",
+            format!("/api/v1/agreement-periods/{}", org.period),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::POST,
+            "/api/v1/agreement-periods",
+            "/api/v1/agreement-periods".into(),
+            Some(json!({"name": "OK27", "starts_on": "2027-04-01", "ends_on": "2030-03-31"})),
+            [403, 403, 403, 403, 201],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/agreement-periods/{id}",
+            format!("/api/v1/agreement-periods/{}", org.period),
+            Some(period),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/api/v1/settings",
+            "/api/v1/settings".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/settings",
+            "/api/v1/settings".into(),
+            Some(settings),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::POST,
+            "/api/v1/sync/org-units",
+            "/api/v1/sync/org-units".into(),
+            Some(rows.clone()),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::POST,
+            "/api/v1/sync/employees",
+            "/api/v1/sync/employees".into(),
+            Some(rows.clone()),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::POST,
+            "/api/v1/sync/committees",
+            "/api/v1/sync/committees".into(),
+            Some(rows),
+            [403, 403, 403, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/healthz",
+            "/healthz".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/readyz",
+            "/readyz".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn each_role_gets_exactly_what_the_policy_allows_on_every_endpoint() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let mut failures = Vec::new();
+    for case in table(&org) {
+        for (who, expected) in Who::ALL.into_iter().zip(case.expect) {
+            let response = app
+                .send(
+                    case.method.clone(),
+                    &case.path,
+                    Some(&who.token()),
+                    case.body.as_ref(),
+                )
+                .await;
+            let status = response.status().as_u16();
+            if status != expected {
+                let body = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{} {} as {who:?}: expected {expected}, got {status} {body}",
+                    case.method, case.path
+                ));
+            } else if status >= 400 {
+                let kind = response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                if kind != "application/problem+json" {
+                    failures.push(format!(
+                        "{} {} as {who:?}: {status} without problem+json",
+                        case.method, case.path
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn every_endpoint_is_in_the_access_table() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let doc = app
+        .expect(
+            app.send(Method::GET, "/api/v1/openapi.json", None, None)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    let documented: BTreeSet<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| format!("{} {path}", m.to_uppercase()))
+        })
+        .collect();
+    let tested: BTreeSet<String> = table(&org)
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.template))
+        .collect();
+    assert_eq!(documented, tested);
+}
+
+#[tokio::test]
+async fn a_manager_reaches_the_units_and_people_below_their_own_and_nothing_else() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let manager = Who::Manager.token();
+    let me = app
+        .expect(app.get("/api/v1/me", &manager).await, StatusCode::OK)
+        .await;
+    let reach: BTreeSet<&str> = me["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "manager")
+        .unwrap()["unit_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(reach, BTreeSet::from([org.a.as_str(), org.a1.as_str()]));
+    let units = app
+        .expect(app.get("/api/v1/org-units", &manager).await, StatusCode::OK)
+        .await;
+    let names: BTreeSet<&str> = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["Område A", "Institution A1"]));
+    let people = app
+        .expect(app.get("/api/v1/employees", &manager).await, StatusCode::OK)
+        .await;
+    let names: BTreeSet<&str> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        BTreeSet::from(["Anna Leder", "Bo Ansat", "Rita Repræsentant", "Mads Medlem"])
+    );
+}
+
+#[tokio::test]
+async fn an_employee_sees_only_themself_and_their_own_unit() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let employee = Who::Employee.token();
+    let people = app
+        .expect(
+            app.get("/api/v1/employees", &employee).await,
+            StatusCode::OK,
+        )
+        .await;
+    let ids: Vec<&str> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![org.emp_a1.as_str()]);
+    let units = app
+        .expect(
+            app.get("/api/v1/org-units", &employee).await,
+            StatusCode::OK,
+        )
+        .await;
+    let ids: Vec<&str> = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![org.a1.as_str()]);
+    app.expect(
+        app.get(&format!("/api/v1/employees/{}", org.mgr_a), &employee)
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn representatives_and_committee_members_see_structure_and_counts_never_people() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    for who in [Who::Representative, Who::Committee] {
+        let units = app
+            .expect(
+                app.get("/api/v1/org-units", &who.token()).await,
+                StatusCode::OK,
+            )
+            .await;
+        let text = units.to_string();
+        for name in [
+            "Anna Leder",
+            "Bo Ansat",
+            "Rita Repræsentant",
+            "Mads Medlem",
+            &org.emp_a1,
+            &org.mgr_a,
+            &org.rep_a,
+            &org.mem_a,
+        ] {
+            assert!(!text.contains(name), "{who:?} saw {name}");
+        }
+        let a = units["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == org.a.as_str())
+            .unwrap();
+        assert_eq!(a["headcount"], json!({"direct": 1, "total": 4}));
+    }
+    let committees = app
+        .expect(
+            app.get("/api/v1/committees", &Who::Committee.token()).await,
+            StatusCode::OK,
+        )
+        .await;
+    let only = &committees["items"][0];
+    assert_eq!(
+        (
+            committees["items"].as_array().unwrap().len(),
+            only["member_count"].as_u64()
+        ),
+        (1, Some(2))
+    );
+    assert!(
+        only.get("members").is_none(),
+        "member ids are HR's only: {only}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_manager_of_a_unit_reaches_it_at_once() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let new_manager = token("MGR-B", &["manager"]);
+    app.expect(
+        app.get(&format!("/api/v1/employees/{}", org.emp_a1), &new_manager)
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    app.expect(
+        app.patch(
+            &format!("/api/v1/employees/{}", org.mgr_b),
+            &hr(),
+            &json!({"manages": [org.b, org.a]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    app.expect(
+        app.get(&format!("/api/v1/employees/{}", org.emp_a1), &new_manager)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}

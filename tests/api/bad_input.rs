@@ -1,0 +1,301 @@
+//! Bad input is answered with problem+json and the right status, never a 500, and changes nothing.
+
+use devplan_tests::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn malformed_json_is_a_400() {
+    let app = spawn_app().await;
+    app.standard_org().await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/org-units", app.base))
+        .bearer_auth(hr())
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::BAD_REQUEST, "malformed_json").await;
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_a_415() {
+    let app = spawn_app().await;
+    app.standard_org().await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/org-units", app.base))
+        .bearer_auth(hr())
+        .header("content-type", "text/plain")
+        .body("name=x")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_types_unknown_enums_and_unknown_fields_are_422s_naming_the_field() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let hr = hr();
+    let p = assert_problem(
+        app.post("/api/v1/org-units", &hr, &json!({"name": 5}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["name"]);
+    let p = assert_problem(
+        app.post(
+            "/api/v1/committees",
+            &hr,
+            &json!({"name": "X", "level": "regional", "unit_id": org.a}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["level"]);
+    let p = assert_problem(
+        app.post(
+            "/api/v1/employees",
+            &hr,
+            &json!({"name": "X", "unit_id": "not-a-uuid"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["unit_id"]);
+    let p = assert_problem(app.post("/api/v1/sync/employees", &hr, &json!({"rows": [{"external_id": "E", "name": "X", "unit_external_id": "A", "active": "yes"}]})).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&p), vec!["rows[0].active"]);
+    assert_problem(
+        app.post(
+            "/api/v1/org-units",
+            &hr,
+            &json!({"name": "X", "colour": "red"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn empty_over_long_and_invalid_text_is_a_422_naming_each_field() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let body = json!({"name": "x".repeat(201), "email": "not-an-address", "professional_group": "  ", "unit_id": org.a1});
+    let p = assert_problem(
+        app.post("/api/v1/employees", &hr(), &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        error_fields(&p),
+        vec!["name", "email", "professional_group"]
+    );
+    let codes: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["too_long", "invalid_email", "required"]);
+    let p = assert_problem(
+        app.post(
+            "/api/v1/agreement-periods",
+            &hr(),
+            &json!({"name": "OK", "starts_on": "2027-01-01", "ends_on": "2026-01-01"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["ends_on"]);
+    let p = assert_problem(app.put_settings(&json!({"anonymity_threshold": 1, "long_absence_weeks": 8, "special_follow_up_days": 30, "main_committee_frequency": "yearly"})).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&p), vec!["anonymity_threshold"]);
+}
+
+#[tokio::test]
+async fn references_to_unknown_records_are_422s() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let ghost = uuid::Uuid::now_v7();
+    let p = assert_problem(
+        app.post(
+            "/api/v1/employees",
+            &hr(),
+            &json!({"name": "X", "unit_id": ghost, "manages": [org.a, ghost]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["unit_id", "manages[1]"]);
+    let p = assert_problem(
+        app.post(
+            "/api/v1/org-units",
+            &hr(),
+            &json!({"name": "X", "parent_id": ghost}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["parent_id"]);
+    let p = assert_problem(
+        app.patch(
+            &format!("/api/v1/org-units/{}", org.a),
+            &hr(),
+            &json!({"parent_id": org.a1}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "cycle");
+    let p = assert_problem(
+        app.post(
+            "/api/v1/committees",
+            &hr(),
+            &json!({"name": "X", "level": "main", "unit_id": org.k, "parent_id": org.med_a}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "parent_level");
+}
+
+#[tokio::test]
+async fn a_taken_external_id_and_an_overlapping_period_are_409s() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    assert_problem(
+        app.post(
+            "/api/v1/employees",
+            &hr(),
+            &json!({"name": "X", "unit_id": org.a, "external_id": "EMP-A1"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "duplicate_external_id",
+    )
+    .await;
+    assert_problem(
+        app.post(
+            "/api/v1/agreement-periods",
+            &hr(),
+            &json!({"name": "X", "starts_on": "2027-01-01", "ends_on": "2028-01-01"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "overlapping_period",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413() {
+    let app = spawn_app().await;
+    app.standard_org().await;
+    let big = json!({"rows": [], "padding": "x".repeat(BODY_LIMIT)});
+    assert_problem(
+        app.post("/api/v1/sync/employees", &hr(), &big).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_paths_queries_and_cursors_are_400s() {
+    let app = spawn_app().await;
+    app.standard_org().await;
+    let hr = hr();
+    assert_problem(
+        app.get("/api/v1/org-units/not-a-uuid", &hr).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_path",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/employees?colour=red", &hr).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/employees?limit=many", &hr).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/employees?limit=0", &hr).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_limit",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/employees?limit=501", &hr).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_limit",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/employees?cursor=%%%", &hr).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_cursor",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/employees?cursor=bm9wZQ", &hr).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_cursor",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/nothing-here", &hr).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.send(Method::DELETE, "/api/v1/settings", Some(&hr), None)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+trait SettingsExt {
+    async fn put_settings(&self, body: &serde_json::Value) -> reqwest::Response;
+}
+
+impl SettingsExt for TestApp {
+    async fn put_settings(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.send(Method::PUT, "/api/v1/settings", Some(&hr()), Some(body))
+            .await
+    }
+}
