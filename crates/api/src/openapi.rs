@@ -117,7 +117,7 @@ impl Modify for BearerScheme {
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     servers((url = "/", description = "This server")),
-    components(responses(
+    components(schemas(Problem, crate::error::FieldError), responses(
         Unauthorized, Forbidden, NotFound, BadRequest, Unprocessable, Conflict,
         PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, Unavailable
     )),
