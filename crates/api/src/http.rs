@@ -141,12 +141,17 @@ pub struct ListResponse<T> {
 }
 
 impl<T> ListResponse<T> {
+    /// A page of `items` that continues after the id `next_after`, if any.
+    pub fn new(items: Vec<T>, next_after: Option<Uuid>) -> Self {
+        ListResponse {
+            items,
+            next_cursor: next_after.map(encode_cursor),
+        }
+    }
+
     /// Maps a stored page to a response page.
     pub fn from_page<U>(page: Page<U>, f: impl FnMut(U) -> T) -> Self {
-        ListResponse {
-            items: page.items.into_iter().map(f).collect(),
-            next_cursor: page.next_after.map(encode_cursor),
-        }
+        Self::new(page.items.into_iter().map(f).collect(), page.next_after)
     }
 }
 

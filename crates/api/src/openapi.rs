@@ -130,3 +130,43 @@ impl Modify for BearerScheme {
     )
 )]
 pub struct BaseDoc;
+
+/// A set of the reusable error responses above, named by status, for `responses(...)`.
+macro_rules! error_set {
+    ($(#[$doc:meta])* $name:ident: $($status:literal => $response:ident),+) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> std::collections::BTreeMap<
+                String,
+                utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+            > {
+                [$(($status, stringify!($response))),+]
+                    .into_iter()
+                    .map(|(status, name)| {
+                        (status.to_owned(), utoipa::openapi::Ref::from_response_name(name).into())
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+error_set!(
+    /// What creating a record can fail with.
+    CreateErrors: "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden,
+    "409" => Conflict, "413" => PayloadTooLarge, "415" => UnsupportedMediaType,
+    "422" => Unprocessable
+);
+error_set!(
+    /// What changing a record can fail with.
+    UpdateErrors: "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden,
+    "404" => NotFound, "409" => Conflict, "412" => PreconditionFailed,
+    "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => Unprocessable
+);
+error_set!(
+    /// What a bulk sync can fail with.
+    SyncErrors: "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden,
+    "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => Unprocessable
+);

@@ -18,6 +18,17 @@ pub struct Meta {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Meta {
+    /// The bookkeeping of a record first stored at `now`.
+    pub fn first(now: DateTime<Utc>) -> Self {
+        Self {
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// A change to an optional field: absent leaves it, `Some(None)` clears it.
 pub type Change<T> = Option<Option<T>>;
 

@@ -16,7 +16,8 @@ use uuid::Uuid;
 
 use crate::employees::parse_stored;
 use crate::entities::{committee, committee_member, employee};
-use crate::units::{CHUNK, check_units_exist, check_version};
+use crate::units::{CHUNK, check_units_exist};
+use crate::version::{check_version, ensure_updated};
 use crate::{Page, PageRequest, Store, StoreError};
 
 /// Members of each of `committees`, sorted.
@@ -334,10 +335,6 @@ pub(crate) async fn write_committee(
         .exec(txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
-    if updated.rows_affected == 0 {
-        return Err(StoreError::VersionMismatch {
-            current: expected_version + 1,
-        });
-    }
+    ensure_updated(&updated, expected_version)?;
     Ok(())
 }

@@ -15,7 +15,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{employee, unit_assignment};
-use crate::units::{CHUNK, check_units_exist, check_version, list_refs};
+use crate::units::{CHUNK, check_units_exist, list_refs};
+use crate::version::{check_version, ensure_updated};
 use crate::{Page, PageRequest, Store, StoreError};
 
 /// Which employees a caller may see.
@@ -361,10 +362,6 @@ pub(crate) async fn write_employee(
         .exec(txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
-    if updated.rows_affected == 0 {
-        return Err(StoreError::VersionMismatch {
-            current: expected_version + 1,
-        });
-    }
+    ensure_updated(&updated, expected_version)?;
     Ok(())
 }

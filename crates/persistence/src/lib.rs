@@ -13,6 +13,7 @@ mod settings;
 mod store;
 mod sync;
 mod units;
+mod version;
 
 pub use employees::EmployeeScope;
 pub use error::StoreError;

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use crate::entities::agreement_period;
-use crate::units::check_version;
+use crate::version::{check_version, ensure_updated};
 use crate::{Store, StoreError};
 
 fn to_period(m: agreement_period::Model) -> Result<AgreementPeriod, StoreError> {
@@ -139,11 +139,7 @@ impl Store {
             .filter(agreement_period::Column::Version.eq(current.meta.version))
             .exec(&txn)
             .await?;
-        if updated.rows_affected == 0 {
-            return Err(StoreError::VersionMismatch {
-                current: current.meta.version + 1,
-            });
-        }
+        ensure_updated(&updated, current.meta.version)?;
         let period = agreement_period::Entity::find_by_id(id.uuid())
             .one(&txn)
             .await?

@@ -7,7 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::entities::settings;
-use crate::units::check_version;
+use crate::version::{check_version, ensure_updated};
 use crate::{Store, StoreError};
 
 /// The single row's key.
@@ -78,11 +78,7 @@ impl Store {
             .filter(settings::Column::Version.eq(meta.version))
             .exec(&txn)
             .await?;
-        if updated.rows_affected == 0 {
-            return Err(StoreError::VersionMismatch {
-                current: meta.version + 1,
-            });
-        }
+        ensure_updated(&updated, meta.version)?;
         let result = fetch(&txn).await?;
         txn.commit().await?;
         Ok(result)

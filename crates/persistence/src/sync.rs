@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use devplan_domain::org::{CommitteeLevel, Role};
 use devplan_domain::records::{
-    Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, UnitSyncRow,
+    Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, Meta, UnitSyncRow,
 };
 use devplan_domain::text::ExternalId;
 use devplan_domain::{CommitteeId, EmployeeId, UnitId, Violation, Violations};
@@ -218,6 +218,7 @@ impl Store {
         &self,
         rows: Vec<EmployeeSyncRow>,
     ) -> Result<SyncReport, StoreError> {
+        let now = Utc::now();
         let txn = self.db.begin().await?;
         let mut v = Violations::new();
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
@@ -275,14 +276,7 @@ impl Store {
                 active: row.active,
                 manages,
                 represents,
-                meta: current.map_or(
-                    devplan_domain::records::Meta {
-                        version: 1,
-                        created_at: Utc::now(),
-                        updated_at: Utc::now(),
-                    },
-                    |c| c.meta,
-                ),
+                meta: current.map_or(Meta::first(now), |c| c.meta),
             });
         }
         if !v.is_empty() {
@@ -365,6 +359,7 @@ impl Store {
         &self,
         rows: Vec<CommitteeSyncRow>,
     ) -> Result<SyncReport, StoreError> {
+        let now = Utc::now();
         let txn = self.db.begin().await?;
         let mut v = Violations::new();
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
@@ -471,14 +466,7 @@ impl Store {
                 unit_id: UnitId::from_uuid(unit.unwrap_or_default()),
                 parent_id: parent,
                 members,
-                meta: current.map_or(
-                    devplan_domain::records::Meta {
-                        version: 1,
-                        created_at: Utc::now(),
-                        updated_at: Utc::now(),
-                    },
-                    |c| c.meta,
-                ),
+                meta: current.map_or(Meta::first(now), |c| c.meta),
             });
         }
         if !v.is_empty() {

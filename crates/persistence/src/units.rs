@@ -15,6 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{employee, org_unit, unit_closure};
+use crate::version::{check_version, ensure_updated};
 use crate::{Page, PageRequest, Store, StoreError};
 
 /// How many people work in a unit.
@@ -207,11 +208,7 @@ impl Store {
             .exec(&txn)
             .await
             .map_err(|e| StoreError::from_write(e, "external_id"))?;
-        if updated.rows_affected == 0 {
-            return Err(StoreError::VersionMismatch {
-                current: current.meta.version + 1,
-            });
-        }
+        ensure_updated(&updated, current.meta.version)?;
         if moved {
             rebuild_closure(&txn, &tree).await?;
         }
@@ -272,14 +269,6 @@ pub(crate) async fn fetch_unit(
         .await?
         .ok_or(StoreError::NotFound)
         .and_then(to_unit)
-}
-
-/// Refuses a write whose `If-Match` version is not the stored one.
-pub(crate) fn check_version(current: i64, expected: Option<i64>) -> Result<(), StoreError> {
-    match expected {
-        Some(v) if v != current => Err(StoreError::VersionMismatch { current }),
-        _ => Ok(()),
-    }
 }
 
 /// Refuses an input naming units that do not exist; each reference is `(field, id)`.

@@ -269,13 +269,7 @@ pub async fn get(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = CommitteeOut, headers(("ETag" = String, description = "The record's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::CreateErrors
     )
 )]
 #[post("/committees")]
@@ -306,15 +300,7 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = CommitteeOut, headers(("ETag" = String, description = "The record's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::UpdateErrors
     )
 )]
 #[patch("/committees/{id}")]

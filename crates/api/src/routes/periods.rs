@@ -90,10 +90,10 @@ impl PeriodIn {
 #[get("/agreement-periods")]
 pub async fn list(state: web::Data<AppState>, _caller: Caller) -> ApiResult<HttpResponse> {
     let periods = state.store.list_periods().await?;
-    Ok(HttpResponse::Ok().json(ListResponse {
-        items: periods.into_iter().map(PeriodOut::from).collect(),
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(ListResponse::new(
+        periods.into_iter().map(PeriodOut::from).collect(),
+        None,
+    )))
 }
 
 /// One period.
@@ -136,13 +136,7 @@ pub async fn get(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = PeriodOut, headers(("ETag" = String, description = "The record's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::CreateErrors
     )
 )]
 #[post("/agreement-periods")]
@@ -173,15 +167,7 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Replaced", body = PeriodOut, headers(("ETag" = String, description = "The record's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::UpdateErrors
     )
 )]
 #[put("/agreement-periods/{id}")]

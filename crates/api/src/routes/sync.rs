@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, post, web};
 use devplan_domain::records::{CommitteeSyncRow, EmployeeSyncRow, UnitSyncRow};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
 use devplan_domain::{Violation, Violations};
-use devplan_persistence::SyncReport;
+use devplan_persistence::{Store, StoreError, SyncReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -215,6 +215,24 @@ fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
     })
 }
 
+/// The one path every sync takes: HR only, every row parsed, then applied whole.
+async fn apply<R, D, F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    rows: Vec<R>,
+    parse: impl Fn(R) -> Result<D, Violations>,
+    store_rows: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(Store, Vec<D>) -> Fut,
+    Fut: Future<Output = Result<SyncReport, StoreError>>,
+{
+    Access::new(caller, &state.store).require_hr()?;
+    let rows = parse_rows(rows, parse)?;
+    let report = store_rows(state.store.clone(), rows).await?;
+    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
+}
+
 /// Upserts units.
 #[utoipa::path(
     tag = "sync",
@@ -224,12 +242,7 @@ fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Applied", body = SyncResult),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::SyncErrors
     )
 )]
 #[post("/sync/org-units")]
@@ -238,10 +251,14 @@ pub async fn units(
     caller: Caller,
     body: ValidJson<SyncPayload<UnitRow>>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
-    let rows = parse_rows(body.0.rows, unit_row)?;
-    let report = state.store.sync_units(rows).await?;
-    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
+    apply(
+        &state,
+        &caller,
+        body.0.rows,
+        unit_row,
+        |store, rows| async move { store.sync_units(rows).await },
+    )
+    .await
 }
 
 /// Upserts employees.
@@ -253,12 +270,7 @@ pub async fn units(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Applied", body = SyncResult),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::SyncErrors
     )
 )]
 #[post("/sync/employees")]
@@ -267,10 +279,14 @@ pub async fn employees(
     caller: Caller,
     body: ValidJson<SyncPayload<EmployeeRow>>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
-    let rows = parse_rows(body.0.rows, employee_row)?;
-    let report = state.store.sync_employees(rows).await?;
-    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
+    apply(
+        &state,
+        &caller,
+        body.0.rows,
+        employee_row,
+        |store, rows| async move { store.sync_employees(rows).await },
+    )
+    .await
 }
 
 /// Upserts committees.
@@ -282,12 +298,7 @@ pub async fn employees(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Applied", body = SyncResult),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::SyncErrors
     )
 )]
 #[post("/sync/committees")]
@@ -296,8 +307,12 @@ pub async fn committees(
     caller: Caller,
     body: ValidJson<SyncPayload<CommitteeRow>>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
-    let rows = parse_rows(body.0.rows, committee_row)?;
-    let report = state.store.sync_committees(rows).await?;
-    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
+    apply(
+        &state,
+        &caller,
+        body.0.rows,
+        committee_row,
+        |store, rows| async move { store.sync_committees(rows).await },
+    )
+    .await
 }

@@ -195,15 +195,8 @@ pub async fn list(
             page,
         )
         .await?;
-    let next = units.next_after;
     let items = with_headcounts(&state, units.items).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(
-        devplan_persistence::Page {
-            items,
-            next_after: next,
-        },
-        |u| u,
-    )))
+    Ok(HttpResponse::Ok().json(ListResponse::new(items, units.next_after)))
 }
 
 /// One unit.
@@ -241,13 +234,7 @@ pub async fn get(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = UnitOut, headers(("ETag" = String, description = "The unit's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::CreateErrors
     )
 )]
 #[post("/org-units")]
@@ -276,15 +263,7 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = UnitOut, headers(("ETag" = String, description = "The unit's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable)
+        crate::openapi::UpdateErrors
     )
 )]
 #[patch("/org-units/{id}")]
