@@ -61,3 +61,27 @@ id_type!(
     /// Identifies a collective agreement period.
     AgreementPeriodId
 );
+id_type!(
+    /// Identifies a development plan.
+    PlanId
+);
+id_type!(
+    /// Identifies a goal within a plan.
+    GoalId
+);
+id_type!(
+    /// Identifies an activity within a plan.
+    ActivityId
+);
+id_type!(
+    /// Identifies an open point within a plan.
+    OpenPointId
+);
+id_type!(
+    /// Identifies an entry of the development catalogue.
+    CatalogueEntryId
+);
+id_type!(
+    /// Identifies a published development goal of a unit.
+    UnitGoalId
+);

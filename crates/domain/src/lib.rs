@@ -3,6 +3,7 @@
 
 pub mod ids;
 pub mod org;
+pub mod plan;
 pub mod records;
 pub mod settings;
 pub mod text;

@@ -1,12 +1,22 @@
 //! Validated text values. The only way to get one is `parse`, so every value inside the
 //! domain is already trimmed, non-empty where required and within its length limit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Violation;
 
 /// Rejects text that is empty after trimming, too long, or holds control characters.
 fn parse_line(field: &str, raw: &str, max_chars: usize) -> Result<String, Violation> {
+    parse_text(field, raw, max_chars, false)
+}
+
+/// The rules of `parse_line`; `multiline` lets line breaks and tabs through.
+fn parse_text(
+    field: &str,
+    raw: &str,
+    max_chars: usize,
+    multiline: bool,
+) -> Result<String, Violation> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err(Violation::new(field, "required", "must not be empty"));
@@ -18,7 +28,10 @@ fn parse_line(field: &str, raw: &str, max_chars: usize) -> Result<String, Violat
             format!("must be at most {max_chars} characters"),
         ));
     }
-    if trimmed.chars().any(char::is_control) {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
         return Err(Violation::new(
             field,
             "invalid_characters",
@@ -30,9 +43,12 @@ fn parse_line(field: &str, raw: &str, max_chars: usize) -> Result<String, Violat
 
 macro_rules! line_type {
     ($(#[$doc:meta])* $name:ident, $max:expr) => {
+        line_type!($(#[$doc])* $name, $max, false);
+    };
+    ($(#[$doc:meta])* $name:ident, $max:expr, $multiline:expr) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
         impl $name {
@@ -41,7 +57,7 @@ macro_rules! line_type {
 
             /// Parses a value given for `field`.
             pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
-                parse_line(field, raw, Self::MAX_CHARS).map(Self)
+                parse_text(field, raw, Self::MAX_CHARS, $multiline).map(Self)
             }
 
             /// The text.
@@ -60,6 +76,20 @@ macro_rules! line_type {
                 f.write_str(&self.0)
             }
         }
+
+        // Stored documents are parsed by the same rules as requests.
+        impl TryFrom<String> for $name {
+            type Error = Violation;
+            fn try_from(raw: String) -> Result<Self, Violation> {
+                Self::parse("value", &raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
     };
 }
 
@@ -72,6 +102,12 @@ line_type!(
     /// The HR system's own identifier of a record.
     ExternalId,
     100
+);
+line_type!(
+    /// Free text of a plan (a goal, a note, an open point): line breaks allowed.
+    LongText,
+    4000,
+    true
 );
 line_type!(
     /// A professional group (faggruppe), e.g. `pædagog` or `social- og sundhedsassistent`.
@@ -148,6 +184,26 @@ mod tests {
             Name::parse("name", "a\u{0}b").unwrap_err().code,
             "invalid_characters"
         );
+    }
+
+    #[test]
+    fn long_text_keeps_line_breaks_but_not_other_control_characters() {
+        assert!(LongText::parse("note", "first\nsecond\tthird").is_ok());
+        assert_eq!(
+            LongText::parse("note", "a\u{7}b").unwrap_err().code,
+            "invalid_characters"
+        );
+        assert_eq!(
+            Name::parse("name", "a\nb").unwrap_err().code,
+            "invalid_characters"
+        );
+    }
+
+    #[test]
+    fn stored_text_is_parsed_by_the_same_rules() {
+        let ok: Name = serde_json::from_str("\"Anna\"").unwrap();
+        assert_eq!(ok.as_str(), "Anna");
+        assert!(serde_json::from_str::<Name>("\"\"").is_err());
     }
 
     #[test]

@@ -1,0 +1,1187 @@
+//! The development plan: its content, and its life as pure functions.
+//!
+//! A plan is drafted, edited in dialogue by employee and manager, and signed by both (by every
+//! member and a manager, for a group plan). When all have signed, it is `agreed`, and the agreed
+//! content is frozen as a version. Changing agreed content opens the next version as a draft,
+//! which must be signed again. How an activity is going and how a goal was evaluated are
+//! follow-up data: they change without a new version, because nobody signed them.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::text::{LongText, Name};
+use crate::{ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, Violation, Violations};
+
+/// What kind of competence a goal develops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompetenceKind {
+    /// Faglig.
+    Professional,
+    /// Personlig.
+    Personal,
+    /// Social.
+    Social,
+}
+
+/// How far ahead a goal reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Horizon {
+    /// Kortsigtet.
+    ShortTerm,
+    /// Langsigtet.
+    LongTerm,
+}
+
+/// How a goal turned out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Reached.
+    Achieved,
+    /// Partly reached.
+    PartlyAchieved,
+    /// Not reached.
+    NotAchieved,
+    /// Given up on purpose.
+    Dropped,
+}
+
+/// The palette of development activities (seeds 001 and 004): not only courses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// Sidemandsoplæring.
+    OnTheJobTraining,
+    /// Mentorordning.
+    Mentoring,
+    /// Kollegial feedback.
+    CollegialFeedback,
+    /// Learning from users and citizens.
+    UserInteraction,
+    /// Praktik på anden arbejdsplads.
+    ExternalPlacement,
+    /// Ophold i anden afdeling.
+    InternalPlacement,
+    /// Nye opgaver.
+    NewTasks,
+    /// Jobrotation.
+    JobRotation,
+    /// Netværk, erfa-gruppe.
+    Network,
+    /// Projektdeltagelse.
+    Project,
+    /// Sparring.
+    Sparring,
+    /// Supervision.
+    Supervision,
+    /// Videndeling.
+    KnowledgeSharing,
+    /// Kursus.
+    Course,
+    /// Længere uddannelse.
+    Education,
+    /// Anything else.
+    Other,
+}
+
+/// How an activity is going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityStatus {
+    /// Not started.
+    Planned,
+    /// Under way.
+    InProgress,
+    /// Done.
+    Completed,
+    /// Will not happen.
+    Cancelled,
+}
+
+/// Who answers for an activity (ansvarlig).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "party", rename_all = "snake_case")]
+pub enum Responsible {
+    /// The employee.
+    Employee,
+    /// The manager.
+    Manager,
+    /// Someone else, by name (a mentor, a colleague, a course provider).
+    Other {
+        /// Who.
+        name: Name,
+    },
+}
+
+/// How a goal was evaluated: follow-up data, outside the signed content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// The verdict.
+    pub verdict: Option<Verdict>,
+    /// A note on it.
+    pub note: Option<LongText>,
+    /// Whether what was learned is applied in daily work (seed 002).
+    pub applied_in_daily_work: Option<bool>,
+}
+
+/// A development goal (udviklingsmål).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    /// Its id.
+    pub id: GoalId,
+    /// What is to be developed.
+    pub description: LongText,
+    /// Professional, personal or social.
+    pub competence_kind: CompetenceKind,
+    /// Short or long term.
+    pub horizon: Horizon,
+    /// How achievement will be evaluated.
+    pub evaluation_method: Option<LongText>,
+    /// By when.
+    pub due_date: Option<NaiveDate>,
+    /// The unit development goal it serves.
+    pub unit_goal_id: Option<Uuid>,
+    /// How it turned out.
+    #[serde(default)]
+    pub evaluation: Evaluation,
+}
+
+/// A point of the action plan (handlingsplan).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    /// Its id.
+    pub id: ActivityId,
+    /// From the palette.
+    pub kind: ActivityKind,
+    /// A short title.
+    pub title: Name,
+    /// What it involves.
+    pub description: Option<LongText>,
+    /// When it starts (tidsplan).
+    pub start_date: Option<NaiveDate>,
+    /// When it ends; not before it starts.
+    pub end_date: Option<NaiveDate>,
+    /// The goals it serves.
+    pub goal_ids: Vec<GoalId>,
+    /// Who answers for it.
+    pub responsible: Responsible,
+    /// Hours it takes.
+    pub hours: Option<f64>,
+    /// What it costs, in whole kroner.
+    pub cost_dkk: Option<i64>,
+    /// The catalogue offer it uses.
+    pub catalogue_entry_id: Option<Uuid>,
+    /// How it is going: follow-up data, outside the signed content.
+    pub status: ActivityStatus,
+    /// The employee's note on progress: follow-up data.
+    pub progress_note: Option<LongText>,
+}
+
+impl Eq for Activity {}
+
+/// A part of the plan deliberately left open, to be investigated and added (seed 004).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenPoint {
+    /// Its id.
+    pub id: OpenPointId,
+    /// What is open.
+    pub text: LongText,
+}
+
+/// The period a plan covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawPeriod", into = "RawPeriod")]
+pub struct PlanPeriod {
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RawPeriod {
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+}
+
+impl TryFrom<RawPeriod> for PlanPeriod {
+    type Error = Violation;
+    fn try_from(r: RawPeriod) -> Result<Self, Violation> {
+        PlanPeriod::new(r.starts_on, r.ends_on)
+    }
+}
+
+impl From<PlanPeriod> for RawPeriod {
+    fn from(p: PlanPeriod) -> Self {
+        RawPeriod {
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+        }
+    }
+}
+
+impl PlanPeriod {
+    /// A period that ends after it starts.
+    pub fn new(starts_on: NaiveDate, ends_on: NaiveDate) -> Result<Self, Violation> {
+        if ends_on <= starts_on {
+            return Err(Violation::new(
+                "ends_on",
+                "ends_before_start",
+                "must be after starts_on",
+            ));
+        }
+        Ok(Self { starts_on, ends_on })
+    }
+
+    /// First day.
+    pub fn starts_on(&self) -> NaiveDate {
+        self.starts_on
+    }
+
+    /// Last day.
+    pub fn ends_on(&self) -> NaiveDate {
+        self.ends_on
+    }
+}
+
+/// Everything a plan says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanContent {
+    /// A title.
+    pub title: Name,
+    /// The period it covers.
+    pub period: PlanPeriod,
+    /// Prior learning assessment (RKV) suggested.
+    pub prior_learning_assessment: bool,
+    /// Leadership education (managers' plans).
+    pub leadership_education: bool,
+    /// The development interview where it was made.
+    pub development_interview_id: Option<Uuid>,
+    /// The goals.
+    pub goals: Vec<Goal>,
+    /// The action plan.
+    pub activities: Vec<Activity>,
+    /// Points left open.
+    pub open_points: Vec<OpenPoint>,
+}
+
+impl PlanContent {
+    /// An empty plan with a title and period.
+    pub fn new(title: Name, period: PlanPeriod) -> Self {
+        Self {
+            title,
+            period,
+            prior_learning_assessment: false,
+            leadership_education: false,
+            development_interview_id: None,
+            goals: Vec::new(),
+            activities: Vec::new(),
+            open_points: Vec::new(),
+        }
+    }
+
+    /// The content with follow-up data (evaluations, activity status and progress) blanked:
+    /// what the parties agree on and sign.
+    pub fn agreed_part(&self) -> PlanContent {
+        let mut c = self.clone();
+        for g in &mut c.goals {
+            g.evaluation = Evaluation::default();
+        }
+        for a in &mut c.activities {
+            a.status = ActivityStatus::Planned;
+            a.progress_note = None;
+        }
+        c
+    }
+
+    /// SHA-256 of the agreed part, hex: what a signature is bound to.
+    pub fn content_hash(&self) -> String {
+        // serde_json writes struct fields in declaration order, so the bytes are stable.
+        let bytes = serde_json::to_vec(&self.agreed_part()).unwrap_or_default();
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Refuses content whose activities point at goals that are not in the plan, or whose
+    /// dates run backwards.
+    pub fn check(&self) -> Result<(), Violations> {
+        let goals: BTreeSet<GoalId> = self.goals.iter().map(|g| g.id).collect();
+        let mut v = Violations::new();
+        for (i, a) in self.activities.iter().enumerate() {
+            for (j, g) in a.goal_ids.iter().enumerate() {
+                if !goals.contains(g) {
+                    v.push(Violation::new(
+                        format!("activities[{i}].goal_ids[{j}]"),
+                        "unknown_goal",
+                        "not a goal of this plan",
+                    ));
+                }
+            }
+            if let (Some(s), Some(e)) = (a.start_date, a.end_date)
+                && e < s
+            {
+                v.push(Violation::new(
+                    format!("activities[{i}].end_date"),
+                    "ends_before_start",
+                    "must not be before start_date",
+                ));
+            }
+        }
+        if v.is_empty() { Ok(()) } else { Err(v) }
+    }
+}
+
+/// Checks an activity on its own: dates in order, numbers sensible, goals of this plan.
+pub fn check_activity(a: &Activity, goals: &[Goal]) -> Result<(), Violations> {
+    let mut v = Violations::new();
+    if let (Some(s), Some(e)) = (a.start_date, a.end_date)
+        && e < s
+    {
+        v.push(Violation::new(
+            "end_date",
+            "ends_before_start",
+            "must not be before start_date",
+        ));
+    }
+    if let Some(h) = a.hours
+        && !(h.is_finite() && (0.0..=10_000.0).contains(&h))
+    {
+        v.push(Violation::new(
+            "hours",
+            "out_of_range",
+            "must be between 0 and 10000",
+        ));
+    }
+    if let Some(c) = a.cost_dkk
+        && !(0..=100_000_000).contains(&c)
+    {
+        v.push(Violation::new(
+            "cost_dkk",
+            "out_of_range",
+            "must be between 0 and 100000000",
+        ));
+    }
+    for (j, g) in a.goal_ids.iter().enumerate() {
+        if !goals.iter().any(|x| x.id == *g) {
+            v.push(Violation::new(
+                format!("goal_ids[{j}]"),
+                "unknown_goal",
+                "not a goal of this plan",
+            ));
+        }
+    }
+    if v.is_empty() { Ok(()) } else { Err(v) }
+}
+
+/// Where a plan is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Being written; both parties may edit.
+    Draft,
+    /// Signed by all parties.
+    Agreed,
+    /// Replaced by the employee's newer plan; stays readable.
+    Superseded,
+    /// Ended, with a reason.
+    Closed,
+}
+
+impl PlanStatus {
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Agreed => "agreed",
+            PlanStatus::Superseded => "superseded",
+            PlanStatus::Closed => "closed",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Draft, Self::Agreed, Self::Superseded, Self::Closed]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+    }
+}
+
+/// Whether a plan is one person's or a group's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    /// One employee's plan.
+    Individual,
+    /// A plan shared by a group; each member sees it as theirs.
+    Group,
+}
+
+/// In which capacity someone signs; derived from who they are, never sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// A member of the plan.
+    Employee,
+    /// A manager of a member's unit.
+    Manager,
+}
+
+/// A signature, bound to the exact content signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    /// In which capacity.
+    pub party: Party,
+    /// Who signed.
+    pub signer: EmployeeId,
+    /// When.
+    pub signed_at: DateTime<Utc>,
+    /// `PlanContent::content_hash` of what was signed.
+    pub content_hash: String,
+}
+
+/// Why and when a plan was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    /// Why.
+    pub reason: LongText,
+    /// Who closed it.
+    pub closed_by: EmployeeId,
+    /// When.
+    pub closed_at: DateTime<Utc>,
+}
+
+/// A development plan: the aggregate every change goes through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Its id.
+    pub id: PlanId,
+    /// Individual or group.
+    pub kind: PlanKind,
+    /// The employees it is for: one, or the group.
+    pub members: Vec<EmployeeId>,
+    /// Where it is in its life.
+    pub status: PlanStatus,
+    /// The version being written or last agreed: 1, 2, …
+    pub version: u32,
+    /// Grows with every change: the `ETag`, and what a signer must have read.
+    pub revision: i64,
+    /// What it says now.
+    pub content: PlanContent,
+    /// Signatures on the current version's content.
+    pub signatures: Vec<Signature>,
+    /// Set when closed.
+    pub closure: Option<Closure>,
+    /// Who drafted it.
+    pub created_by: EmployeeId,
+    /// When it was drafted.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Why a change to a plan is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// Closed and superseded plans change no more.
+    #[error("the plan is {0}; it can no longer change")]
+    Finished(&'static str),
+    /// Agreed plans are not signed again until they change.
+    #[error("the plan is already agreed")]
+    AlreadyAgreed,
+    /// This party has signed this version already.
+    #[error("the {0} has already signed this version")]
+    AlreadySigned(&'static str),
+    /// The signer read an older revision: they would sign content they have not seen.
+    #[error("the plan has changed since revision {read}; read revision {current} and sign again")]
+    Changed {
+        /// What the signer read.
+        read: i64,
+        /// What is current.
+        current: i64,
+    },
+    /// A goal still served by activities cannot be removed.
+    #[error("the goal is served by activities; unlink them first")]
+    GoalInUse,
+    /// No such goal, activity or open point in this plan.
+    #[error("no such {0} in this plan")]
+    NoSuchItem(&'static str),
+    /// The content breaks a rule.
+    #[error("invalid content")]
+    Invalid(Violations),
+}
+
+impl From<Violations> for PlanError {
+    fn from(v: Violations) -> Self {
+        PlanError::Invalid(v)
+    }
+}
+
+/// What an edit did to the plan's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// Nothing changed.
+    Unchanged,
+    /// Follow-up data changed; the signed content did not.
+    FollowUpOnly,
+    /// The draft changed; signatures on it, if any, were dropped.
+    DraftChanged,
+    /// Agreed content changed: the next version is open as a draft.
+    NewVersion,
+}
+
+impl Plan {
+    /// A new draft, version 1, with no signatures.
+    pub fn draft(
+        kind: PlanKind,
+        mut members: Vec<EmployeeId>,
+        content: PlanContent,
+        created_by: EmployeeId,
+        now: DateTime<Utc>,
+    ) -> Result<Plan, Violations> {
+        members.sort();
+        members.dedup();
+        let mut v = Violations::new();
+        match (kind, members.len()) {
+            (PlanKind::Individual, 1) => {}
+            (PlanKind::Individual, _) => v.push(Violation::new(
+                "employee_id",
+                "one_member",
+                "an individual plan is for exactly one employee",
+            )),
+            (PlanKind::Group, n) if n >= 2 => {}
+            (PlanKind::Group, _) => v.push(Violation::new(
+                "member_ids",
+                "too_few_members",
+                "a group plan has at least two members",
+            )),
+        }
+        if members.contains(&created_by) {
+            v.push(Violation::new(
+                "employee_id",
+                "own_plan",
+                "a plan is drafted by the employee's manager, not by the employee",
+            ));
+        }
+        if let Err(more) = content.check() {
+            for x in more.into_vec() {
+                v.push(x);
+            }
+        }
+        v.finish(|| {
+            Some(Plan {
+                id: PlanId::generate(),
+                kind,
+                members,
+                status: PlanStatus::Draft,
+                version: 1,
+                revision: 1,
+                content,
+                signatures: Vec::new(),
+                closure: None,
+                created_by,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+    }
+
+    fn ensure_open(&self) -> Result<(), PlanError> {
+        match self.status {
+            PlanStatus::Closed => Err(PlanError::Finished("closed")),
+            PlanStatus::Superseded => Err(PlanError::Finished("superseded")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies `change` to the content. Draft edits drop signatures already given; an edit of
+    /// agreed content opens the next version; follow-up data changes alone do neither.
+    pub fn edit(
+        &mut self,
+        change: impl FnOnce(&mut PlanContent) -> Result<(), PlanError>,
+        now: DateTime<Utc>,
+    ) -> Result<EditOutcome, PlanError> {
+        self.ensure_open()?;
+        let mut next = self.content.clone();
+        change(&mut next)?;
+        next.check()?;
+        if next == self.content {
+            return Ok(EditOutcome::Unchanged);
+        }
+        let agreed_changed = next.agreed_part() != self.content.agreed_part();
+        let outcome = match (agreed_changed, self.status) {
+            (false, _) => EditOutcome::FollowUpOnly,
+            (true, PlanStatus::Agreed) => {
+                self.version += 1;
+                self.status = PlanStatus::Draft;
+                self.signatures.clear();
+                EditOutcome::NewVersion
+            }
+            (true, _) => {
+                self.signatures.clear();
+                EditOutcome::DraftChanged
+            }
+        };
+        self.content = next;
+        self.revision += 1;
+        self.updated_at = now;
+        Ok(outcome)
+    }
+
+    /// Whether everyone who must sign the current version has.
+    fn fully_signed(&self) -> bool {
+        let signed_members: BTreeSet<EmployeeId> = self
+            .signatures
+            .iter()
+            .filter(|s| s.party == Party::Employee)
+            .map(|s| s.signer)
+            .collect();
+        self.members.iter().all(|m| signed_members.contains(m))
+            && self.signatures.iter().any(|s| s.party == Party::Manager)
+    }
+
+    /// Signs the current version as `party`, having read `read_revision`. Returns true when
+    /// this signature makes the plan agreed.
+    pub fn sign(
+        &mut self,
+        party: Party,
+        signer: EmployeeId,
+        read_revision: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, PlanError> {
+        self.ensure_open()?;
+        if self.status == PlanStatus::Agreed {
+            return Err(PlanError::AlreadyAgreed);
+        }
+        if read_revision != self.revision {
+            return Err(PlanError::Changed {
+                read: read_revision,
+                current: self.revision,
+            });
+        }
+        let already = self.signatures.iter().any(|s| match party {
+            Party::Employee => s.party == Party::Employee && s.signer == signer,
+            Party::Manager => s.party == Party::Manager,
+        });
+        if already {
+            return Err(PlanError::AlreadySigned(match party {
+                Party::Employee => "employee",
+                Party::Manager => "manager",
+            }));
+        }
+        self.signatures.push(Signature {
+            party,
+            signer,
+            signed_at: now,
+            content_hash: self.content.content_hash(),
+        });
+        self.revision += 1;
+        self.updated_at = now;
+        if self.fully_signed() {
+            self.status = PlanStatus::Agreed;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Closes the plan, recording why.
+    pub fn close(
+        &mut self,
+        reason: LongText,
+        by: EmployeeId,
+        now: DateTime<Utc>,
+    ) -> Result<(), PlanError> {
+        self.ensure_open()?;
+        self.status = PlanStatus::Closed;
+        self.closure = Some(Closure {
+            reason,
+            closed_by: by,
+            closed_at: now,
+        });
+        self.revision += 1;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Marks the plan as replaced by the employee's newer plan; finished plans stay as they are.
+    pub fn supersede(&mut self, now: DateTime<Utc>) {
+        if self.ensure_open().is_ok() {
+            self.status = PlanStatus::Superseded;
+            self.revision += 1;
+            self.updated_at = now;
+        }
+    }
+}
+
+/// What changed between two versions' content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ContentDiff {
+    /// Plan-level fields whose value differs.
+    pub changed_fields: Vec<&'static str>,
+    /// Goals only in the newer version.
+    pub goals_added: Vec<GoalId>,
+    /// Goals only in the older version.
+    pub goals_removed: Vec<GoalId>,
+    /// Goals in both, with different content.
+    pub goals_changed: Vec<GoalId>,
+    /// Activities only in the newer version.
+    pub activities_added: Vec<ActivityId>,
+    /// Activities only in the older version.
+    pub activities_removed: Vec<ActivityId>,
+    /// Activities in both, with different content.
+    pub activities_changed: Vec<ActivityId>,
+    /// Open points only in the newer version.
+    pub open_points_added: Vec<OpenPointId>,
+    /// Open points only in the older version.
+    pub open_points_removed: Vec<OpenPointId>,
+    /// Open points in both, with different text.
+    pub open_points_changed: Vec<OpenPointId>,
+}
+
+fn diff_items<T: PartialEq, I: Copy + PartialEq>(
+    old: &[T],
+    new: &[T],
+    id: impl Fn(&T) -> I,
+) -> (Vec<I>, Vec<I>, Vec<I>) {
+    let added = new
+        .iter()
+        .filter(|n| !old.iter().any(|o| id(o) == id(n)))
+        .map(&id)
+        .collect();
+    let removed = old
+        .iter()
+        .filter(|o| !new.iter().any(|n| id(o) == id(n)))
+        .map(&id)
+        .collect();
+    let changed = new
+        .iter()
+        .filter(|n| old.iter().any(|o| id(o) == id(n) && o != *n))
+        .map(&id)
+        .collect();
+    (added, removed, changed)
+}
+
+/// Compares the agreed parts of two contents.
+pub fn diff(old: &PlanContent, new: &PlanContent) -> ContentDiff {
+    let (old, new) = (old.agreed_part(), new.agreed_part());
+    let mut d = ContentDiff::default();
+    let fields: [(&'static str, bool); 5] = [
+        ("title", old.title != new.title),
+        ("period", old.period != new.period),
+        (
+            "prior_learning_assessment",
+            old.prior_learning_assessment != new.prior_learning_assessment,
+        ),
+        (
+            "leadership_education",
+            old.leadership_education != new.leadership_education,
+        ),
+        (
+            "development_interview_id",
+            old.development_interview_id != new.development_interview_id,
+        ),
+    ];
+    d.changed_fields = fields
+        .into_iter()
+        .filter(|(_, c)| *c)
+        .map(|(f, _)| f)
+        .collect();
+    (d.goals_added, d.goals_removed, d.goals_changed) =
+        diff_items(&old.goals, &new.goals, |g| g.id);
+    (
+        d.activities_added,
+        d.activities_removed,
+        d.activities_changed,
+    ) = diff_items(&old.activities, &new.activities, |a| a.id);
+    (
+        d.open_points_added,
+        d.open_points_removed,
+        d.open_points_changed,
+    ) = diff_items(&old.open_points, &new.open_points, |p| p.id);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn content() -> PlanContent {
+        PlanContent::new(
+            Name::parse("title", "Udviklingsplan 2026").unwrap(),
+            PlanPeriod::new(day("2026-01-01"), day("2026-12-31")).unwrap(),
+        )
+    }
+
+    fn goal(text: &str) -> Goal {
+        Goal {
+            id: GoalId::generate(),
+            description: LongText::parse("description", text).unwrap(),
+            competence_kind: CompetenceKind::Professional,
+            horizon: Horizon::ShortTerm,
+            evaluation_method: None,
+            due_date: None,
+            unit_goal_id: None,
+            evaluation: Evaluation::default(),
+        }
+    }
+
+    fn activity(goals: Vec<GoalId>) -> Activity {
+        Activity {
+            id: ActivityId::generate(),
+            kind: ActivityKind::Course,
+            title: Name::parse("title", "Kursus i konflikthåndtering").unwrap(),
+            description: None,
+            start_date: Some(day("2026-03-01")),
+            end_date: Some(day("2026-03-03")),
+            goal_ids: goals,
+            responsible: Responsible::Manager,
+            hours: Some(22.5),
+            cost_dkk: Some(4500),
+            catalogue_entry_id: None,
+            status: ActivityStatus::Planned,
+            progress_note: None,
+        }
+    }
+
+    struct People {
+        employee: EmployeeId,
+        manager: EmployeeId,
+    }
+
+    fn individual() -> (Plan, People) {
+        let p = People {
+            employee: EmployeeId::generate(),
+            manager: EmployeeId::generate(),
+        };
+        let plan = Plan::draft(
+            PlanKind::Individual,
+            vec![p.employee],
+            content(),
+            p.manager,
+            now(),
+        )
+        .unwrap();
+        (plan, p)
+    }
+
+    fn agreed() -> (Plan, People) {
+        let (mut plan, p) = individual();
+        plan.sign(Party::Employee, p.employee, plan.revision, now())
+            .unwrap();
+        plan.sign(Party::Manager, p.manager, plan.revision, now())
+            .unwrap();
+        (plan, p)
+    }
+
+    fn add_goal(plan: &mut Plan) -> Result<EditOutcome, PlanError> {
+        plan.edit(
+            |c| {
+                c.goals.push(goal("Bedre til konflikthåndtering"));
+                Ok(())
+            },
+            now(),
+        )
+    }
+
+    #[test]
+    fn a_new_plan_is_a_draft_of_version_one() {
+        let (plan, _) = individual();
+        assert_eq!(
+            (plan.status, plan.version, plan.revision),
+            (PlanStatus::Draft, 1, 1)
+        );
+    }
+
+    #[test]
+    fn an_individual_plan_has_one_member_and_a_group_plan_at_least_two() {
+        let (a, b, m) = (
+            EmployeeId::generate(),
+            EmployeeId::generate(),
+            EmployeeId::generate(),
+        );
+        let err = Plan::draft(PlanKind::Individual, vec![a, b], content(), m, now()).unwrap_err();
+        assert_eq!(err.into_vec()[0].code, "one_member");
+        let err = Plan::draft(PlanKind::Group, vec![a], content(), m, now()).unwrap_err();
+        assert_eq!(err.into_vec()[0].code, "too_few_members");
+        assert!(Plan::draft(PlanKind::Group, vec![a, b], content(), m, now()).is_ok());
+    }
+
+    #[test]
+    fn nobody_drafts_their_own_plan() {
+        let a = EmployeeId::generate();
+        let err = Plan::draft(PlanKind::Individual, vec![a], content(), a, now()).unwrap_err();
+        assert_eq!(err.into_vec()[0].code, "own_plan");
+    }
+
+    #[test]
+    fn editing_a_draft_keeps_the_version_and_moves_the_revision() {
+        let (mut plan, _) = individual();
+        assert_eq!(add_goal(&mut plan), Ok(EditOutcome::DraftChanged));
+        assert_eq!(
+            (plan.version, plan.revision, plan.status),
+            (1, 2, PlanStatus::Draft)
+        );
+    }
+
+    #[test]
+    fn an_edit_that_changes_nothing_changes_nothing() {
+        let (mut plan, _) = individual();
+        assert_eq!(plan.edit(|_| Ok(()), now()), Ok(EditOutcome::Unchanged));
+        assert_eq!(plan.revision, 1);
+    }
+
+    #[test]
+    fn one_signature_leaves_a_draft_and_both_make_it_agreed() {
+        let (mut plan, p) = individual();
+        assert_eq!(plan.sign(Party::Employee, p.employee, 1, now()), Ok(false));
+        assert_eq!(plan.status, PlanStatus::Draft);
+        assert_eq!(plan.sign(Party::Manager, p.manager, 2, now()), Ok(true));
+        assert_eq!(plan.status, PlanStatus::Agreed);
+        assert!(
+            plan.signatures
+                .iter()
+                .all(|s| s.content_hash == plan.content.content_hash())
+        );
+    }
+
+    #[test]
+    fn the_manager_may_sign_first() {
+        let (mut plan, p) = individual();
+        assert_eq!(plan.sign(Party::Manager, p.manager, 1, now()), Ok(false));
+        assert_eq!(plan.sign(Party::Employee, p.employee, 2, now()), Ok(true));
+    }
+
+    #[test]
+    fn signing_what_one_has_not_read_is_refused() {
+        let (mut plan, p) = individual();
+        add_goal(&mut plan).unwrap();
+        assert_eq!(
+            plan.sign(Party::Employee, p.employee, 1, now()),
+            Err(PlanError::Changed {
+                read: 1,
+                current: 2
+            })
+        );
+        assert!(plan.signatures.is_empty());
+    }
+
+    #[test]
+    fn signing_twice_in_the_same_capacity_is_refused() {
+        let (mut plan, p) = individual();
+        plan.sign(Party::Employee, p.employee, 1, now()).unwrap();
+        assert_eq!(
+            plan.sign(Party::Employee, p.employee, 2, now()),
+            Err(PlanError::AlreadySigned("employee"))
+        );
+        let (mut plan, p) = individual();
+        plan.sign(Party::Manager, p.manager, 1, now()).unwrap();
+        assert_eq!(
+            plan.sign(Party::Manager, EmployeeId::generate(), 2, now()),
+            Err(PlanError::AlreadySigned("manager"))
+        );
+    }
+
+    #[test]
+    fn an_agreed_plan_is_not_signed_again() {
+        let (mut plan, p) = agreed();
+        assert_eq!(
+            plan.sign(Party::Employee, p.employee, plan.revision, now()),
+            Err(PlanError::AlreadyAgreed)
+        );
+    }
+
+    #[test]
+    fn editing_a_signed_draft_drops_the_signatures() {
+        let (mut plan, p) = individual();
+        plan.sign(Party::Employee, p.employee, 1, now()).unwrap();
+        add_goal(&mut plan).unwrap();
+        assert!(plan.signatures.is_empty());
+        assert_eq!(plan.version, 1);
+    }
+
+    #[test]
+    fn changing_agreed_content_opens_the_next_version_as_a_draft() {
+        let (mut plan, p) = agreed();
+        assert_eq!(add_goal(&mut plan), Ok(EditOutcome::NewVersion));
+        assert_eq!((plan.version, plan.status), (2, PlanStatus::Draft));
+        assert!(plan.signatures.is_empty());
+        plan.sign(Party::Employee, p.employee, plan.revision, now())
+            .unwrap();
+        assert_eq!(
+            plan.sign(Party::Manager, p.manager, plan.revision, now()),
+            Ok(true)
+        );
+        assert_eq!((plan.version, plan.status), (2, PlanStatus::Agreed));
+    }
+
+    #[test]
+    fn follow_up_data_changes_without_a_new_version() {
+        let (mut plan, p) = individual();
+        add_goal(&mut plan).unwrap();
+        let g = plan.content.goals[0].id;
+        plan.edit(
+            |c| {
+                c.activities.push(activity(vec![g]));
+                Ok(())
+            },
+            now(),
+        )
+        .unwrap();
+        plan.sign(Party::Employee, p.employee, plan.revision, now())
+            .unwrap();
+        plan.sign(Party::Manager, p.manager, plan.revision, now())
+            .unwrap();
+        let hash = plan.content.content_hash();
+        let outcome = plan.edit(
+            |c| {
+                c.activities[0].status = ActivityStatus::Completed;
+                c.goals[0].evaluation.verdict = Some(Verdict::Achieved);
+                c.goals[0].evaluation.applied_in_daily_work = Some(true);
+                Ok(())
+            },
+            now(),
+        );
+        assert_eq!(outcome, Ok(EditOutcome::FollowUpOnly));
+        assert_eq!((plan.version, plan.status), (1, PlanStatus::Agreed));
+        assert_eq!(
+            plan.content.content_hash(),
+            hash,
+            "signatures still match the content"
+        );
+    }
+
+    #[test]
+    fn activities_serve_only_goals_of_their_plan_and_end_after_they_start() {
+        let (mut plan, _) = individual();
+        let err = plan.edit(
+            |c| {
+                c.activities.push(activity(vec![GoalId::generate()]));
+                Ok(())
+            },
+            now(),
+        );
+        let Err(PlanError::Invalid(v)) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(v.into_vec()[0].field, "activities[0].goal_ids[0]");
+        let mut backwards = activity(vec![]);
+        backwards.end_date = Some(day("2026-02-01"));
+        let err = check_activity(&backwards, &[]).unwrap_err();
+        assert_eq!(err.into_vec()[0].field, "end_date");
+        assert_eq!(plan.revision, 1, "a refused edit changes nothing");
+    }
+
+    #[test]
+    fn a_group_plan_is_agreed_when_every_member_and_a_manager_have_signed() {
+        let (a, b, m) = (
+            EmployeeId::generate(),
+            EmployeeId::generate(),
+            EmployeeId::generate(),
+        );
+        let mut plan = Plan::draft(PlanKind::Group, vec![a, b], content(), m, now()).unwrap();
+        assert_eq!(
+            plan.sign(Party::Employee, a, plan.revision, now()),
+            Ok(false)
+        );
+        assert_eq!(
+            plan.sign(Party::Manager, m, plan.revision, now()),
+            Ok(false)
+        );
+        assert_eq!(
+            plan.sign(Party::Employee, b, plan.revision, now()),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn closed_and_superseded_plans_do_not_change() {
+        let (mut plan, p) = agreed();
+        let reason = LongText::parse("reason", "Fratrådt").unwrap();
+        plan.close(reason.clone(), p.manager, now()).unwrap();
+        assert_eq!(plan.status, PlanStatus::Closed);
+        assert_eq!(add_goal(&mut plan), Err(PlanError::Finished("closed")));
+        assert_eq!(
+            plan.sign(Party::Manager, p.manager, plan.revision, now()),
+            Err(PlanError::Finished("closed"))
+        );
+        assert_eq!(
+            plan.close(reason, p.manager, now()),
+            Err(PlanError::Finished("closed"))
+        );
+        let (mut plan, _) = individual();
+        plan.supersede(now());
+        assert_eq!(plan.status, PlanStatus::Superseded);
+        assert_eq!(add_goal(&mut plan), Err(PlanError::Finished("superseded")));
+    }
+
+    #[test]
+    fn a_draft_may_be_closed() {
+        let (mut plan, p) = individual();
+        assert!(
+            plan.close(
+                LongText::parse("reason", "Ny leder").unwrap(),
+                p.manager,
+                now()
+            )
+            .is_ok()
+        );
+        assert_eq!(plan.closure.as_ref().map(|c| c.closed_by), Some(p.manager));
+    }
+
+    #[test]
+    fn the_diff_names_what_changed_between_versions() {
+        let (mut plan, _) = individual();
+        add_goal(&mut plan).unwrap();
+        let old = plan.content.clone();
+        let kept = old.goals[0].id;
+        plan.edit(
+            |c| {
+                c.title = Name::parse("title", "Ny titel").unwrap();
+                c.goals[0].horizon = Horizon::LongTerm;
+                c.goals.push(goal("Nyt mål"));
+                Ok(())
+            },
+            now(),
+        )
+        .unwrap();
+        let d = diff(&old, &plan.content);
+        assert_eq!(d.changed_fields, vec!["title"]);
+        assert_eq!(d.goals_changed, vec![kept]);
+        assert_eq!(d.goals_added.len(), 1);
+        assert!(d.goals_removed.is_empty());
+    }
+
+    #[test]
+    fn content_survives_storage_as_json() {
+        let (mut plan, _) = individual();
+        add_goal(&mut plan).unwrap();
+        let g = plan.content.goals[0].id;
+        plan.edit(
+            |c| {
+                c.activities.push(activity(vec![g]));
+                Ok(())
+            },
+            now(),
+        )
+        .unwrap();
+        let json = serde_json::to_string(&plan.content).unwrap();
+        let back: PlanContent = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, plan.content);
+        assert_eq!(back.content_hash(), plan.content.content_hash());
+    }
+}
