@@ -221,7 +221,27 @@ impl From<StoreError> for ApiError {
                 code,
                 detail: message,
             },
+            StoreError::Plan(e) => e.into(),
             StoreError::Corrupt(_) | StoreError::Database(_) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<devplan_domain::plan::PlanError> for ApiError {
+    fn from(e: devplan_domain::plan::PlanError) -> Self {
+        use devplan_domain::plan::PlanError as P;
+        let code = match &e {
+            P::Invalid(v) => return ApiError::Validation(v.clone().into_vec()),
+            P::NoSuchItem(_) => return ApiError::NotFound,
+            P::Finished(_) => "plan_finished",
+            P::AlreadyAgreed => "plan_already_agreed",
+            P::AlreadySigned(_) => "already_signed",
+            P::Changed { .. } => "plan_changed",
+            P::GoalInUse => "goal_in_use",
+        };
+        ApiError::Conflict {
+            code,
+            detail: e.to_string(),
         }
     }
 }

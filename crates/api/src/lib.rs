@@ -8,4 +8,5 @@ pub mod error;
 pub mod http;
 pub mod openapi;
 pub mod policy;
+pub mod printable;
 pub mod routes;

@@ -126,6 +126,7 @@ impl Modify for BearerScheme {
         (name = "operations", description = "Health and readiness"),
         (name = "me", description = "Who the caller is and what they reach"),
         (name = "organisation", description = "Units, employees, committees, agreement periods, settings"),
+        (name = "plans", description = "Development plans: goals, action plan, open points, signatures, versions"),
         (name = "sync", description = "Bulk upserts from the HR system, keyed by external_id")
     )
 )]

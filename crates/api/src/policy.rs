@@ -11,8 +11,9 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use devplan_domain::org::Role;
 use devplan_domain::records::{Committee, Employee, OrgUnit};
-use devplan_domain::{CommitteeId, EmployeeId, UnitId};
-use devplan_persistence::{EmployeeScope, Store, StoreError};
+use devplan_domain::plan::{Party, Plan};
+use devplan_domain::{CommitteeId, EmployeeId, PlanId, UnitId};
+use devplan_persistence::{EmployeeScope, PlanScope, Store, StoreError};
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -260,6 +261,56 @@ impl<'a> Access<'a> {
             Some(ids) if !ids.contains(&id) => Err(ApiError::NotFound),
             _ => Ok(self.store.get_committee(id).await?),
         }
+    }
+
+    /// The plans the caller may list: their own (employee role) and those of people in the
+    /// units they manage (manager role). Others hold no plan rights at all.
+    pub async fn plan_scope(&self) -> Result<PlanScope, ApiError> {
+        self.require_any(&[Role::Employee, Role::Manager])?;
+        let units = match self.reach_as(Role::Manager).await? {
+            Reach::All => Vec::new(),
+            Reach::Units(u) => u.into_iter().collect(),
+        };
+        let members = match (&self.caller.employee, self.has(Role::Employee)) {
+            (Some(me), true) => vec![me.id],
+            _ => Vec::new(),
+        };
+        Ok(PlanScope { units, members })
+    }
+
+    /// One plan, with the capacity in which the caller takes part in it. A member of the plan
+    /// takes part as employee; a manager of a member's unit as manager; anyone else — HR,
+    /// representatives, committees, other managers and employees — gets 404: plan content is
+    /// for the parties to the dialogue only.
+    pub async fn plan(&self, id: PlanId) -> Result<(Plan, Party), ApiError> {
+        let plan = self.store.get_plan(id).await?;
+        let me = self.caller.employee.as_ref().ok_or(ApiError::NotFound)?;
+        if self.has(Role::Employee) && plan.members.contains(&me.id) {
+            return Ok((plan, Party::Employee));
+        }
+        if self.has(Role::Manager) && !plan.members.contains(&me.id) {
+            let reach = self.reach_as(Role::Manager).await?;
+            let units = self.store.units_of(&plan.members).await?;
+            if units.iter().any(|u| reach.contains(*u)) {
+                return Ok((plan, Party::Manager));
+            }
+        }
+        Err(ApiError::NotFound)
+    }
+
+    /// Whether the caller may draft a plan for `members`: a manager reaching every member's
+    /// unit, who is not a member.
+    pub async fn may_draft_plan_for(&self, members: &[EmployeeId]) -> Result<bool, ApiError> {
+        self.require_any(&[Role::Manager])?;
+        let Some(me) = &self.caller.employee else {
+            return Ok(false);
+        };
+        if members.contains(&me.id) {
+            return Ok(false);
+        }
+        let reach = self.reach_as(Role::Manager).await?;
+        let units = self.store.units_of(members).await?;
+        Ok(!units.is_empty() && units.iter().all(|u| reach.contains(*u)))
     }
 
     /// Whether the caller may see who sits on committees (names and ids are HR's only).

@@ -718,6 +718,39 @@ impl Plan {
     }
 }
 
+/// A version as it was agreed: frozen content with the signatures that made it agreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreedVersion {
+    /// Its number.
+    pub version: u32,
+    /// The content as signed (follow-up data as it stood then).
+    pub content: PlanContent,
+    /// The hash every signature is bound to.
+    pub content_hash: String,
+    /// The signatures.
+    pub signatures: Vec<Signature>,
+    /// When the last signature made it agreed.
+    pub agreed_at: DateTime<Utc>,
+}
+
+impl Plan {
+    /// The version just agreed, frozen; none unless the plan is agreed.
+    pub fn agreed_version(&self) -> Option<AgreedVersion> {
+        (self.status == PlanStatus::Agreed).then(|| AgreedVersion {
+            version: self.version,
+            content: self.content.clone(),
+            content_hash: self.content.content_hash(),
+            signatures: self.signatures.clone(),
+            agreed_at: self
+                .signatures
+                .iter()
+                .map(|s| s.signed_at)
+                .max()
+                .unwrap_or(self.updated_at),
+        })
+    }
+}
+
 /// What changed between two versions' content.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ContentDiff {

@@ -26,6 +26,9 @@ pub enum StoreError {
         /// For humans.
         message: String,
     },
+    /// The plan's rules refuse the change.
+    #[error("{0}")]
+    Plan(#[from] devplan_domain::plan::PlanError),
     /// A stored value no longer passes the domain's rules: a bug or tampering, never the client's fault.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

@@ -7,6 +7,7 @@ pub mod employees;
 pub mod health;
 pub mod me;
 pub mod periods;
+pub mod plans;
 pub mod settings;
 pub mod sync;
 pub mod units;
@@ -34,7 +35,25 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(settings::replace)
         .service(sync::units)
         .service(sync::employees)
-        .service(sync::committees);
+        .service(sync::committees)
+        .service(plans::list)
+        .service(plans::create)
+        .service(plans::get)
+        .service(plans::update)
+        .service(plans::close)
+        .service(plans::add_goal)
+        .service(plans::update_goal)
+        .service(plans::delete_goal)
+        .service(plans::add_activity)
+        .service(plans::update_activity)
+        .service(plans::delete_activity)
+        .service(plans::add_open_point)
+        .service(plans::update_open_point)
+        .service(plans::delete_open_point)
+        .service(plans::sign)
+        .service(plans::list_versions)
+        .service(plans::get_version)
+        .service(plans::diff_versions);
 }
 
 /// Parses an optional value, recording its violation.

@@ -1,0 +1,30 @@
+//! Rows of `plans`.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `plans`: the aggregate, its content and signatures as JSON documents.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "plans")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub version: i32,
+    pub revision: i64,
+    #[sea_orm(column_type = "Text")]
+    pub content: String,
+    #[sea_orm(column_type = "Text")]
+    pub signatures: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub closure: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,19 @@
+//! Rows of `plan_members`.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `plan_members`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "plan_members")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub plan_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub employee_id: Uuid,
+}
+
+/// No relations are declared: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

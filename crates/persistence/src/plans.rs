@@ -1,0 +1,322 @@
+//! Development plans: the aggregate is loaded, changed by a pure domain function and written
+//! back in one transaction, guarded by its revision; an agreed version is frozen on the way.
+
+use devplan_domain::plan::{AgreedVersion, Closure, Plan, PlanKind, PlanStatus, Signature};
+use devplan_domain::{EmployeeId, PlanId, UnitId, Violation, Violations};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{employee, plan, plan_member, plan_version};
+use crate::version::ensure_updated;
+use crate::{Page, PageRequest, Store, StoreError};
+
+/// Which plans a caller may list.
+#[derive(Debug, Clone)]
+pub struct PlanScope {
+    /// Plans with a member working in one of these units (a manager's reach).
+    pub units: Vec<UnitId>,
+    /// Plans these people are members of (oneself).
+    pub members: Vec<EmployeeId>,
+}
+
+/// Filters of the plan list.
+#[derive(Debug, Clone, Default)]
+pub struct PlanFilter {
+    /// Only plans this employee is a member of.
+    pub employee: Option<EmployeeId>,
+    /// Only plans in this state.
+    pub status: Option<PlanStatus>,
+}
+
+fn kind_str(kind: PlanKind) -> &'static str {
+    match kind {
+        PlanKind::Individual => "individual",
+        PlanKind::Group => "group",
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(StoreError::corrupt)
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, StoreError> {
+    serde_json::from_str(raw).map_err(StoreError::corrupt)
+}
+
+async fn members_of(conn: &impl ConnectionTrait, plans: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    Ok(plan_member::Entity::find()
+        .select_only()
+        .column(plan_member::Column::PlanId)
+        .column(plan_member::Column::EmployeeId)
+        .filter(plan_member::Column::PlanId.is_in(plans.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+async fn to_plans(conn: &impl ConnectionTrait, rows: Vec<plan::Model>) -> Result<Vec<Plan>, StoreError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let links = members_of(conn, &ids).await?;
+    rows.into_iter()
+        .map(|m| {
+            let mut members: Vec<EmployeeId> = links
+                .iter()
+                .filter(|(p, _)| *p == m.id)
+                .map(|(_, e)| EmployeeId::from_uuid(*e))
+                .collect();
+            members.sort();
+            Ok(Plan {
+                id: PlanId::from_uuid(m.id),
+                kind: match m.kind.as_str() {
+                    "individual" => PlanKind::Individual,
+                    "group" => PlanKind::Group,
+                    other => return Err(StoreError::corrupt(format!("plan kind {other}"))),
+                },
+                members,
+                status: PlanStatus::parse(&m.status)
+                    .ok_or_else(|| StoreError::corrupt(format!("plan status {}", m.status)))?,
+                version: u32::try_from(m.version).map_err(StoreError::corrupt)?,
+                revision: m.revision,
+                content: parse_json(&m.content)?,
+                signatures: parse_json::<Vec<Signature>>(&m.signatures)?,
+                closure: m.closure.as_deref().map(parse_json::<Closure>).transpose()?,
+                created_by: EmployeeId::from_uuid(m.created_by),
+                created_at: m.created_at,
+                updated_at: m.updated_at,
+            })
+        })
+        .collect()
+}
+
+async fn fetch(conn: &impl ConnectionTrait, id: PlanId) -> Result<Plan, StoreError> {
+    let row = plan::Entity::find_by_id(id.uuid())
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    to_plans(conn, vec![row]).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// Writes the changed aggregate if its stored revision is still `read_revision`, freezing a
+/// newly agreed version.
+async fn write(txn: &DatabaseTransaction, plan: &Plan, read_revision: i64) -> Result<(), StoreError> {
+    let updated = plan::Entity::update_many()
+        .col_expr(plan::Column::Status, Expr::value(plan.status.as_str()))
+        .col_expr(plan::Column::Version, Expr::value(plan.version as i32))
+        .col_expr(plan::Column::Revision, Expr::value(plan.revision))
+        .col_expr(plan::Column::Content, Expr::value(json(&plan.content)?))
+        .col_expr(plan::Column::Signatures, Expr::value(json(&plan.signatures)?))
+        .col_expr(
+            plan::Column::Closure,
+            Expr::value(plan.closure.as_ref().map(json).transpose()?),
+        )
+        .col_expr(plan::Column::UpdatedAt, Expr::value(plan.updated_at))
+        .filter(plan::Column::Id.eq(plan.id.uuid()))
+        .filter(plan::Column::Revision.eq(read_revision))
+        .exec(txn)
+        .await?;
+    ensure_updated(&updated, read_revision)?;
+    if let Some(v) = plan.agreed_version() {
+        let frozen = plan_version::Entity::find_by_id((plan.id.uuid(), v.version as i32))
+            .one(txn)
+            .await?;
+        if frozen.is_none() {
+            plan_version::Entity::insert(plan_version::ActiveModel {
+                plan_id: Set(plan.id.uuid()),
+                version: Set(v.version as i32),
+                content: Set(json(&v.content)?),
+                content_hash: Set(v.content_hash),
+                signatures: Set(json(&v.signatures)?),
+                agreed_at: Set(v.agreed_at),
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Stores a new plan. A new individual plan supersedes the member's current one, which
+    /// stays readable.
+    pub async fn create_plan(&self, new: Plan) -> Result<Plan, StoreError> {
+        let txn = self.db.begin().await?;
+        let found: Vec<Uuid> = employee::Entity::find()
+            .select_only()
+            .column(employee::Column::Id)
+            .filter(employee::Column::Id.is_in(new.members.iter().map(|m| m.uuid())))
+            .filter(employee::Column::Active.eq(true))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let mut v = Violations::new();
+        for (i, m) in new.members.iter().enumerate() {
+            if !found.contains(&m.uuid()) {
+                let field = match new.kind {
+                    PlanKind::Individual => "employee_id".to_owned(),
+                    PlanKind::Group => format!("member_ids[{i}]"),
+                };
+                v.push(Violation::new(field, "unknown_employee", "no such active employee"));
+            }
+        }
+        if !v.is_empty() {
+            return Err(StoreError::Invalid(v));
+        }
+        if new.kind == PlanKind::Individual {
+            let current = plan::Entity::find()
+                .filter(plan::Column::Kind.eq("individual"))
+                .filter(plan::Column::Status.is_in(["draft", "agreed"]))
+                .filter(
+                    plan::Column::Id.in_subquery(
+                        Query::select()
+                            .column(plan_member::Column::PlanId)
+                            .from(plan_member::Entity)
+                            .and_where(plan_member::Column::EmployeeId.is_in(new.members.iter().map(|m| m.uuid())))
+                            .to_owned(),
+                    ),
+                )
+                .all(&txn)
+                .await?;
+            for mut old in to_plans(&txn, current).await? {
+                let read = old.revision;
+                old.supersede(new.created_at);
+                write(&txn, &old, read).await?;
+            }
+        }
+        plan::Entity::insert(plan::ActiveModel {
+            id: Set(new.id.uuid()),
+            kind: Set(kind_str(new.kind).to_owned()),
+            status: Set(new.status.as_str().to_owned()),
+            version: Set(new.version as i32),
+            revision: Set(new.revision),
+            content: Set(json(&new.content)?),
+            signatures: Set(json(&new.signatures)?),
+            closure: Set(None),
+            created_by: Set(new.created_by.uuid()),
+            created_at: Set(new.created_at),
+            updated_at: Set(new.updated_at),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        plan_member::Entity::insert_many(new.members.iter().map(|m| plan_member::ActiveModel {
+            plan_id: Set(new.id.uuid()),
+            employee_id: Set(m.uuid()),
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+        let plan = fetch(&txn, new.id).await?;
+        txn.commit().await?;
+        Ok(plan)
+    }
+
+    /// One plan.
+    pub async fn get_plan(&self, id: PlanId) -> Result<Plan, StoreError> {
+        fetch(&self.db, id).await
+    }
+
+    /// Applies `change` to the plan in one transaction. `expected_revision` (from `If-Match`)
+    /// must be the stored one when given; a concurrent writer makes the write fail rather than
+    /// be lost.
+    pub async fn change_plan<T>(
+        &self,
+        id: PlanId,
+        expected_revision: Option<i64>,
+        change: impl FnOnce(&mut Plan) -> Result<T, devplan_domain::plan::PlanError>,
+    ) -> Result<(Plan, T), StoreError> {
+        let txn = self.db.begin().await?;
+        let mut plan = fetch(&txn, id).await?;
+        crate::version::check_version(plan.revision, expected_revision)?;
+        let read = plan.revision;
+        let outcome = change(&mut plan)?;
+        if plan.revision != read {
+            write(&txn, &plan, read).await?;
+        }
+        txn.commit().await?;
+        Ok((plan, outcome))
+    }
+
+    /// Plans in `scope` (none: all), filtered, in id order.
+    pub async fn list_plans(
+        &self,
+        scope: &PlanScope,
+        filter: &PlanFilter,
+        page: PageRequest,
+    ) -> Result<Page<Plan>, StoreError> {
+        let in_scope = Query::select()
+            .column((plan_member::Entity, plan_member::Column::PlanId))
+            .from(plan_member::Entity)
+            .inner_join(
+                employee::Entity,
+                Expr::col((employee::Entity, employee::Column::Id))
+                    .equals((plan_member::Entity, plan_member::Column::EmployeeId)),
+            )
+            .cond_where(
+                sea_orm::Condition::any()
+                    .add(Expr::col((employee::Entity, employee::Column::UnitId)).is_in(scope.units.iter().map(|u| u.uuid())))
+                    .add(Expr::col((plan_member::Entity, plan_member::Column::EmployeeId)).is_in(scope.members.iter().map(|m| m.uuid()))),
+            )
+            .to_owned();
+        let mut query = plan::Entity::find()
+            .filter(plan::Column::Id.in_subquery(in_scope))
+            .order_by_asc(plan::Column::Id);
+        if let Some(e) = filter.employee {
+            query = query.filter(
+                plan::Column::Id.in_subquery(
+                    Query::select()
+                        .column(plan_member::Column::PlanId)
+                        .from(plan_member::Entity)
+                        .and_where(plan_member::Column::EmployeeId.eq(e.uuid()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(s) = filter.status {
+            query = query.filter(plan::Column::Status.eq(s.as_str()));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(plan::Column::Id.gt(after));
+        }
+        let rows = query.limit(page.limit + 1).all(&self.db).await?;
+        let page = Page::from_overfetch(rows, page.limit, |m| m.id);
+        Ok(Page {
+            items: to_plans(&self.db, page.items).await?,
+            next_after: page.next_after,
+        })
+    }
+
+    /// Every agreed version of a plan, oldest first.
+    pub async fn plan_versions(&self, id: PlanId) -> Result<Vec<AgreedVersion>, StoreError> {
+        plan_version::Entity::find()
+            .filter(plan_version::Column::PlanId.eq(id.uuid()))
+            .order_by_asc(plan_version::Column::Version)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(AgreedVersion {
+                    version: u32::try_from(m.version).map_err(StoreError::corrupt)?,
+                    content: parse_json(&m.content)?,
+                    content_hash: m.content_hash,
+                    signatures: parse_json(&m.signatures)?,
+                    agreed_at: m.agreed_at,
+                })
+            })
+            .collect()
+    }
+
+    /// The units the given employees work in.
+    pub async fn units_of(&self, employees: &[EmployeeId]) -> Result<Vec<UnitId>, StoreError> {
+        let units: Vec<Uuid> = employee::Entity::find()
+            .select_only()
+            .column(employee::Column::UnitId)
+            .filter(employee::Column::Id.is_in(employees.iter().map(|e| e.uuid())))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(units.into_iter().map(UnitId::from_uuid).collect())
+    }
+}
+
