@@ -74,7 +74,11 @@ impl MigrationTrait for Migration {
                     .table(PlanMembers::Table)
                     .col(uuid(PlanMembers::PlanId))
                     .col(uuid(PlanMembers::EmployeeId))
-                    .primary_key(Index::create().col(PlanMembers::PlanId).col(PlanMembers::EmployeeId))
+                    .primary_key(
+                        Index::create()
+                            .col(PlanMembers::PlanId)
+                            .col(PlanMembers::EmployeeId),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(PlanMembers::Table, PlanMembers::PlanId)
@@ -108,7 +112,11 @@ impl MigrationTrait for Migration {
                     .col(string_len(PlanVersions::ContentHash, 64))
                     .col(text(PlanVersions::Signatures))
                     .col(timestamp_with_time_zone(PlanVersions::AgreedAt))
-                    .primary_key(Index::create().col(PlanVersions::PlanId).col(PlanVersions::Version))
+                    .primary_key(
+                        Index::create()
+                            .col(PlanVersions::PlanId)
+                            .col(PlanVersions::Version),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(PlanVersions::Table, PlanVersions::PlanId)
@@ -127,7 +135,9 @@ impl MigrationTrait for Migration {
             PlanMembers::Table.into_iden(),
             Plans::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

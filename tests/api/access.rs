@@ -34,7 +34,8 @@ fn case(
     }
 }
 
-fn table(org: &Org) -> Vec<Case> {
+#[rustfmt::skip]
+fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
     use Method as M;
     let new_employee = json!({"name": "Ny Medarbejder", "unit_id": org.a1});
     let new_committee = json!({"name": "Lokal-MED B", "level": "local", "unit_id": org.b});
@@ -239,6 +240,27 @@ fn table(org: &Org) -> Vec<Case> {
             None,
             [200, 200, 200, 200, 200],
         ),
+        // Plans: the parties (the member as employee, a manager of the member's unit) reach
+        // the plan; for everyone else it does not exist. Rows that change the plan run in order.
+        case(M::GET, "/api/v1/plans", "/api/v1/plans".into(), None, [200, 200, 403, 403, 403]),
+        case(M::POST, "/api/v1/plans", "/api/v1/plans".into(), Some(json!({"employee_id": org.mem_a, "title": "Plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})), [403, 201, 403, 403, 403]),
+        case(M::GET, "/api/v1/plans/{id}", format!("/api/v1/plans/{}", plan.id), None, [200, 200, 404, 404, 404]),
+        case(M::PATCH, "/api/v1/plans/{id}", format!("/api/v1/plans/{}", plan.id), Some(json!({"leadership_education": false})), [200, 200, 404, 404, 404]),
+        case(M::POST, "/api/v1/plans/{id}/goals", format!("/api/v1/plans/{}/goals", plan.id), Some(json!({"description": "Nyt mål", "competence_kind": "social", "horizon": "short_term"})), [201, 201, 404, 404, 404]),
+        case(M::PATCH, "/api/v1/plans/{id}/goals/{goal_id}", format!("/api/v1/plans/{}/goals/{}", plan.id, plan.served_goal), Some(json!({"due_date": "2026-06-30"})), [200, 200, 404, 404, 404]),
+        case(M::DELETE, "/api/v1/plans/{id}/goals/{goal_id}", format!("/api/v1/plans/{}/goals/{}", plan.id, plan.free_goal), None, [200, 404, 404, 404, 404]),
+        case(M::POST, "/api/v1/plans/{id}/activities", format!("/api/v1/plans/{}/activities", plan.id), Some(json!({"kind": "mentoring", "title": "Mentor", "responsible": "employee"})), [201, 201, 404, 404, 404]),
+        case(M::PATCH, "/api/v1/plans/{id}/activities/{activity_id}", format!("/api/v1/plans/{}/activities/{}", plan.id, plan.activity), Some(json!({"status": "in_progress"})), [200, 200, 404, 404, 404]),
+        case(M::POST, "/api/v1/plans/{id}/open-points", format!("/api/v1/plans/{}/open-points", plan.id), Some(json!({"text": "Afklares"})), [201, 201, 404, 404, 404]),
+        case(M::PATCH, "/api/v1/plans/{id}/open-points/{point_id}", format!("/api/v1/plans/{}/open-points/{}", plan.id, plan.open_point), Some(json!({"text": "Diplommodul i ledelse?"})), [200, 200, 404, 404, 404]),
+        case(M::DELETE, "/api/v1/plans/{id}/open-points/{point_id}", format!("/api/v1/plans/{}/open-points/{}", plan.id, plan.open_point), None, [200, 404, 404, 404, 404]),
+        case(M::DELETE, "/api/v1/plans/{id}/activities/{activity_id}", format!("/api/v1/plans/{}/activities/{}", plan.id, plan.activity), None, [200, 404, 404, 404, 404]),
+        // A revision nobody holds any more: the parties reach the plan and are told it changed.
+        case(M::POST, "/api/v1/plans/{id}/signatures", format!("/api/v1/plans/{}/signatures", plan.id), Some(json!({"revision": 1})), [409, 409, 404, 404, 404]),
+        case(M::GET, "/api/v1/plans/{id}/versions", format!("/api/v1/plans/{}/versions", plan.id), None, [200, 200, 404, 404, 404]),
+        case(M::GET, "/api/v1/plans/{id}/versions/{version}", format!("/api/v1/plans/{}/versions/1", plan.id), None, [200, 200, 404, 404, 404]),
+        case(M::GET, "/api/v1/plans/{id}/diff", format!("/api/v1/plans/{}/diff?from=1&to=1", plan.id), None, [200, 200, 404, 404, 404]),
+        case(M::POST, "/api/v1/plans/{id}/close", format!("/api/v1/plans/{}/close", plan.id), Some(json!({"reason": "Fratrådt"})), [403, 200, 404, 404, 404]),
     ]
 }
 
@@ -246,8 +268,9 @@ fn table(org: &Org) -> Vec<Case> {
 async fn each_role_gets_exactly_what_the_policy_allows_on_every_endpoint() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
+    let plan = app.plan_fixture(&org).await;
     let mut failures = Vec::new();
-    for case in table(&org) {
+    for case in table(&org, &plan) {
         for (who, expected) in Who::ALL.into_iter().zip(case.expect) {
             let response = app
                 .send(
@@ -305,7 +328,8 @@ async fn every_endpoint_is_in_the_access_table() {
                 .map(move |m| format!("{} {path}", m.to_uppercase()))
         })
         .collect();
-    let tested: BTreeSet<String> = table(&org)
+    let plan = app.plan_fixture(&org).await;
+    let tested: BTreeSet<String> = table(&org, &plan)
         .iter()
         .map(|c| format!("{} {}", c.method, c.template))
         .collect();

@@ -4,5 +4,6 @@ mod access;
 mod bad_input;
 mod openapi;
 mod organisation;
+mod plans;
 mod sync;
 mod tokens;

@@ -319,6 +319,93 @@ impl TestApp {
     }
 }
 
+/// A drafted plan in the standard organisation: MGR-A's plan for EMP-A1 with two goals (the
+/// first served by a course), the course, and an open point.
+#[derive(Debug, Clone)]
+pub struct PlanFixture {
+    /// The plan's id.
+    pub id: String,
+    /// The goal the course serves.
+    pub served_goal: String,
+    /// A goal no activity serves.
+    pub free_goal: String,
+    /// The course.
+    pub activity: String,
+    /// The open point.
+    pub open_point: String,
+}
+
+impl TestApp {
+    /// POSTs to a plan's sub-resource as `who`, expecting `status`, returning the plan.
+    pub async fn plan_post(
+        &self,
+        plan: &str,
+        part: &str,
+        token: &str,
+        body: &Value,
+        status: StatusCode,
+    ) -> Value {
+        self.expect(
+            self.post(&format!("/api/v1/plans/{plan}{part}"), token, body)
+                .await,
+            status,
+        )
+        .await
+    }
+
+    /// MGR-A drafts a plan for EMP-A1 with two goals, a course and an open point.
+    pub async fn plan_fixture(&self, org: &Org) -> PlanFixture {
+        let manager = token("MGR-A", &["employee", "manager"]);
+        let plan = self
+            .expect(
+                self.post("/api/v1/plans", &manager, &json!({"employee_id": org.emp_a1, "title": "Udviklingsplan 2026", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+                StatusCode::CREATED,
+            )
+            .await;
+        let id = plan["id"].as_str().expect("plan id").to_owned();
+        let goal = json!({"description": "Konflikthåndtering", "competence_kind": "professional", "horizon": "short_term"});
+        self.plan_post(&id, "/goals", &manager, &goal, StatusCode::CREATED)
+            .await;
+        let plan = self.plan_post(&id, "/goals", &manager, &json!({"description": "Mere overblik", "competence_kind": "personal", "horizon": "long_term"}), StatusCode::CREATED).await;
+        let served_goal = plan["content"]["goals"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let free_goal = plan["content"]["goals"][1]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let course = json!({"kind": "course", "title": "Konflikthåndtering i praksis", "goal_ids": [served_goal], "responsible": "manager"});
+        let plan = self
+            .plan_post(&id, "/activities", &manager, &course, StatusCode::CREATED)
+            .await;
+        let activity = plan["content"]["activities"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let plan = self
+            .plan_post(
+                &id,
+                "/open-points",
+                &manager,
+                &json!({"text": "Diplommodul?"}),
+                StatusCode::CREATED,
+            )
+            .await;
+        let open_point = plan["content"]["open_points"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        PlanFixture {
+            id,
+            served_goal,
+            free_goal,
+            activity,
+            open_point,
+        }
+    }
+}
+
 fn id_by_external(list: &Value, external_id: &str) -> String {
     list["items"]
         .as_array()

@@ -10,8 +10,8 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use devplan_domain::org::Role;
-use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::plan::{Party, Plan};
+use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::{CommitteeId, EmployeeId, PlanId, UnitId};
 use devplan_persistence::{EmployeeScope, PlanScope, Store, StoreError};
 

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use devplan_domain::EmployeeId;
 use devplan_domain::plan::{
-    ActivityKind, ActivityStatus, CompetenceKind, Horizon, Party, Plan, PlanStatus, Responsible, Verdict,
+    ActivityKind, ActivityStatus, CompetenceKind, Horizon, Party, Plan, PlanStatus, Responsible,
+    Verdict,
 };
 use maud::{DOCTYPE, Markup, html};
 
@@ -50,14 +51,20 @@ macro_rules! t {
     };
 }
 
-const PLAN_FOR: T = t!("Kompetenceudviklingsplan for", "Competence development plan for");
+const PLAN_FOR: T = t!(
+    "Kompetenceudviklingsplan for",
+    "Competence development plan for"
+);
 const GOALS: T = t!("Udviklingsmål", "Development goals");
 const GOALS_HINT: T = t!(
     "Hvilke kompetencer (faglige/personlige/sociale) skal udvikles?",
     "Which competences (professional/personal/social) are to be developed?"
 );
 const ACTIONS: T = t!("Handlingsplan", "Action plan");
-const ACTIONS_HINT: T = t!("Hvordan nås udviklingsmålene?", "How will the goals be reached?");
+const ACTIONS_HINT: T = t!(
+    "Hvordan nås udviklingsmålene?",
+    "How will the goals be reached?"
+);
 const TIMELINE: T = t!("Tidsplan", "Timeline");
 const RESPONSIBLE: T = t!("Ansvarlig", "Responsible");
 const EVALUATION: T = t!("Evaluering", "Evaluation");
@@ -80,7 +87,10 @@ const EMPLOYEE: T = t!("Medarbejder", "Employee");
 const MANAGER: T = t!("Leder", "Manager");
 const NOT_SIGNED: T = t!("ikke underskrevet", "not signed");
 const NONE: T = t!("Ingen", "None");
-const RKV: T = t!("Realkompetencevurdering foreslået", "Prior learning assessment suggested");
+const RKV: T = t!(
+    "Realkompetencevurdering foreslået",
+    "Prior learning assessment suggested"
+);
 const LEADERSHIP: T = t!("Lederuddannelse", "Leadership education");
 const YES: T = t!("Ja", "Yes");
 const NO: T = t!("Nej", "No");
@@ -164,7 +174,11 @@ pub fn render(plan: &Plan, names: &Names, l: Lang) -> String {
     let members: Vec<&str> = plan.members.iter().map(|m| names.of(*m)).collect();
     let goal_no = |id| c.goals.iter().position(|g| g.id == id).map(|i| i + 1);
     let signature = |party: Party, label: &T| -> Markup {
-        let signed: Vec<_> = plan.signatures.iter().filter(|s| s.party == party).collect();
+        let signed: Vec<_> = plan
+            .signatures
+            .iter()
+            .filter(|s| s.party == party)
+            .collect();
         html! {
             div class="signature" {
                 strong { (label.get(l)) } br;

@@ -47,7 +47,10 @@ fn parse_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, StoreError
     serde_json::from_str(raw).map_err(StoreError::corrupt)
 }
 
-async fn members_of(conn: &impl ConnectionTrait, plans: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+async fn members_of(
+    conn: &impl ConnectionTrait,
+    plans: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
     Ok(plan_member::Entity::find()
         .select_only()
         .column(plan_member::Column::PlanId)
@@ -58,7 +61,10 @@ async fn members_of(conn: &impl ConnectionTrait, plans: &[Uuid]) -> Result<Vec<(
         .await?)
 }
 
-async fn to_plans(conn: &impl ConnectionTrait, rows: Vec<plan::Model>) -> Result<Vec<Plan>, StoreError> {
+async fn to_plans(
+    conn: &impl ConnectionTrait,
+    rows: Vec<plan::Model>,
+) -> Result<Vec<Plan>, StoreError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let links = members_of(conn, &ids).await?;
     rows.into_iter()
@@ -83,7 +89,11 @@ async fn to_plans(conn: &impl ConnectionTrait, rows: Vec<plan::Model>) -> Result
                 revision: m.revision,
                 content: parse_json(&m.content)?,
                 signatures: parse_json::<Vec<Signature>>(&m.signatures)?,
-                closure: m.closure.as_deref().map(parse_json::<Closure>).transpose()?,
+                closure: m
+                    .closure
+                    .as_deref()
+                    .map(parse_json::<Closure>)
+                    .transpose()?,
                 created_by: EmployeeId::from_uuid(m.created_by),
                 created_at: m.created_at,
                 updated_at: m.updated_at,
@@ -97,18 +107,28 @@ async fn fetch(conn: &impl ConnectionTrait, id: PlanId) -> Result<Plan, StoreErr
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    to_plans(conn, vec![row]).await?.pop().ok_or(StoreError::NotFound)
+    to_plans(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// Writes the changed aggregate if its stored revision is still `read_revision`, freezing a
 /// newly agreed version.
-async fn write(txn: &DatabaseTransaction, plan: &Plan, read_revision: i64) -> Result<(), StoreError> {
+async fn write(
+    txn: &DatabaseTransaction,
+    plan: &Plan,
+    read_revision: i64,
+) -> Result<(), StoreError> {
     let updated = plan::Entity::update_many()
         .col_expr(plan::Column::Status, Expr::value(plan.status.as_str()))
         .col_expr(plan::Column::Version, Expr::value(plan.version as i32))
         .col_expr(plan::Column::Revision, Expr::value(plan.revision))
         .col_expr(plan::Column::Content, Expr::value(json(&plan.content)?))
-        .col_expr(plan::Column::Signatures, Expr::value(json(&plan.signatures)?))
+        .col_expr(
+            plan::Column::Signatures,
+            Expr::value(json(&plan.signatures)?),
+        )
         .col_expr(
             plan::Column::Closure,
             Expr::value(plan.closure.as_ref().map(json).transpose()?),
@@ -159,7 +179,11 @@ impl Store {
                     PlanKind::Individual => "employee_id".to_owned(),
                     PlanKind::Group => format!("member_ids[{i}]"),
                 };
-                v.push(Violation::new(field, "unknown_employee", "no such active employee"));
+                v.push(Violation::new(
+                    field,
+                    "unknown_employee",
+                    "no such active employee",
+                ));
             }
         }
         if !v.is_empty() {
@@ -174,7 +198,10 @@ impl Store {
                         Query::select()
                             .column(plan_member::Column::PlanId)
                             .from(plan_member::Entity)
-                            .and_where(plan_member::Column::EmployeeId.is_in(new.members.iter().map(|m| m.uuid())))
+                            .and_where(
+                                plan_member::Column::EmployeeId
+                                    .is_in(new.members.iter().map(|m| m.uuid())),
+                            )
                             .to_owned(),
                     ),
                 )
@@ -255,8 +282,14 @@ impl Store {
             )
             .cond_where(
                 sea_orm::Condition::any()
-                    .add(Expr::col((employee::Entity, employee::Column::UnitId)).is_in(scope.units.iter().map(|u| u.uuid())))
-                    .add(Expr::col((plan_member::Entity, plan_member::Column::EmployeeId)).is_in(scope.members.iter().map(|m| m.uuid()))),
+                    .add(
+                        Expr::col((employee::Entity, employee::Column::UnitId))
+                            .is_in(scope.units.iter().map(|u| u.uuid())),
+                    )
+                    .add(
+                        Expr::col((plan_member::Entity, plan_member::Column::EmployeeId))
+                            .is_in(scope.members.iter().map(|m| m.uuid())),
+                    ),
             )
             .to_owned();
         let mut query = plan::Entity::find()
@@ -319,4 +352,3 @@ impl Store {
         Ok(units.into_iter().map(UnitId::from_uuid).collect())
     }
 }
-

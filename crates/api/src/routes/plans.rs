@@ -12,9 +12,7 @@ use devplan_domain::plan::{
     PlanStatus, Responsible, Signature, Verdict, check_activity, diff,
 };
 use devplan_domain::text::{LongText, Name};
-use devplan_domain::{
-    ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, Violation, Violations,
-};
+use devplan_domain::{ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, Violation, Violations};
 use devplan_persistence::{PlanFilter, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +20,9 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned};
+use crate::http::{
+    ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
+};
 use crate::policy::{Access, Caller};
 use crate::printable;
 use crate::routes::{parse_change, parse_opt};
@@ -319,7 +319,9 @@ fn content_out(c: &PlanContent) -> ContentOut {
                 let (responsible, responsible_name) = match &a.responsible {
                     Responsible::Employee => (ResponsibleParty::Employee, None),
                     Responsible::Manager => (ResponsibleParty::Manager, None),
-                    Responsible::Other { name } => (ResponsibleParty::Other, Some(name.as_str().to_owned())),
+                    Responsible::Other { name } => {
+                        (ResponsibleParty::Other, Some(name.as_str().to_owned()))
+                    }
                 };
                 ActivityOut {
                     id: a.id.uuid(),
@@ -430,9 +432,16 @@ impl PlanCreate {
         let period = v.check(PlanPeriod::new(self.starts_on, self.ends_on));
         let members = match (self.employee_id, self.member_ids) {
             (Some(e), None) => Some((PlanKind::Individual, vec![EmployeeId::from_uuid(e)])),
-            (None, Some(m)) => Some((PlanKind::Group, m.into_iter().map(EmployeeId::from_uuid).collect())),
+            (None, Some(m)) => Some((
+                PlanKind::Group,
+                m.into_iter().map(EmployeeId::from_uuid).collect(),
+            )),
             _ => {
-                v.push(Violation::new("employee_id", "required", "give employee_id, or member_ids for a group plan"));
+                v.push(Violation::new(
+                    "employee_id",
+                    "required",
+                    "give employee_id, or member_ids for a group plan",
+                ));
                 None
             }
         };
@@ -520,7 +529,11 @@ impl GoalIn {
     fn parse(self) -> Result<Goal, Violations> {
         let mut v = Violations::new();
         let description = v.check(LongText::parse("description", &self.description));
-        let method = opt_long(&mut v, "evaluation_method", self.evaluation_method.as_deref());
+        let method = opt_long(
+            &mut v,
+            "evaluation_method",
+            self.evaluation_method.as_deref(),
+        );
         v.finish(|| {
             Some(Goal {
                 id: GoalId::generate(),
@@ -577,13 +590,19 @@ pub struct GoalPatch {
 impl GoalPatch {
     fn apply(self, g: &mut Goal) -> Result<(), PlanError> {
         let mut v = Violations::new();
-        let description = parse_opt(&mut v, self.description.as_deref(), |s| LongText::parse("description", s));
-        let method = parse_change(&mut v, self.evaluation_method.as_ref().map(|o| o.as_deref()), |s| {
-            LongText::parse("evaluation_method", s)
+        let description = parse_opt(&mut v, self.description.as_deref(), |s| {
+            LongText::parse("description", s)
         });
-        let note = parse_change(&mut v, self.evaluation_note.as_ref().map(|o| o.as_deref()), |s| {
-            LongText::parse("evaluation_note", s)
-        });
+        let method = parse_change(
+            &mut v,
+            self.evaluation_method.as_ref().map(|o| o.as_deref()),
+            |s| LongText::parse("evaluation_method", s),
+        );
+        let note = parse_change(
+            &mut v,
+            self.evaluation_note.as_ref().map(|o| o.as_deref()),
+            |s| LongText::parse("evaluation_note", s),
+        );
         let (Some(description), Some(method), Some(note)) = (description, method, note) else {
             return Err(v.into());
         };
@@ -652,7 +671,11 @@ pub struct ActivityIn {
     pub status: Option<ActivityStatus>,
 }
 
-fn responsible(v: &mut Violations, party: ResponsibleParty, name: Option<&str>) -> Option<Responsible> {
+fn responsible(
+    v: &mut Violations,
+    party: ResponsibleParty,
+    name: Option<&str>,
+) -> Option<Responsible> {
     match (party, name) {
         (ResponsibleParty::Employee, _) => Some(Responsible::Employee),
         (ResponsibleParty::Manager, _) => Some(Responsible::Manager),
@@ -660,7 +683,11 @@ fn responsible(v: &mut Violations, party: ResponsibleParty, name: Option<&str>) 
             .check(Name::parse("responsible_name", n))
             .map(|name| Responsible::Other { name }),
         (ResponsibleParty::Other, None) => {
-            v.push(Violation::new("responsible_name", "required", "name who is responsible"));
+            v.push(Violation::new(
+                "responsible_name",
+                "required",
+                "name who is responsible",
+            ));
             None
         }
     }
@@ -745,21 +772,31 @@ impl ActivityPatch {
     fn apply(self, a: &mut Activity) -> Result<(), PlanError> {
         let mut v = Violations::new();
         let title = parse_opt(&mut v, self.title.as_deref(), |s| Name::parse("title", s));
-        let description = parse_change(&mut v, self.description.as_ref().map(|o| o.as_deref()), |s| {
-            LongText::parse("description", s)
-        });
-        let note = parse_change(&mut v, self.progress_note.as_ref().map(|o| o.as_deref()), |s| {
-            LongText::parse("progress_note", s)
-        });
+        let description = parse_change(
+            &mut v,
+            self.description.as_ref().map(|o| o.as_deref()),
+            |s| LongText::parse("description", s),
+        );
+        let note = parse_change(
+            &mut v,
+            self.progress_note.as_ref().map(|o| o.as_deref()),
+            |s| LongText::parse("progress_note", s),
+        );
         let resp = match (self.responsible, self.responsible_name.as_deref()) {
             (Some(p), name) => responsible(&mut v, p, name).map(Some),
             (None, Some(_)) => {
-                v.push(Violation::new("responsible", "required", "give responsible: other with responsible_name"));
+                v.push(Violation::new(
+                    "responsible",
+                    "required",
+                    "give responsible: other with responsible_name",
+                ));
                 None
             }
             (None, None) => Some(None),
         };
-        let (Some(title), Some(description), Some(note), Some(resp)) = (title, description, note, resp) else {
+        let (Some(title), Some(description), Some(note), Some(resp)) =
+            (title, description, note, resp)
+        else {
             return Err(v.into());
         };
         if let Some(k) = self.kind {
@@ -909,12 +946,36 @@ fn diff_out(from: u32, to: u32, d: ContentDiff) -> DiffOut {
         goals_added: ids(d.goals_added),
         goals_removed: ids(d.goals_removed),
         goals_changed: ids(d.goals_changed),
-        activities_added: d.activities_added.into_iter().map(ActivityId::uuid).collect(),
-        activities_removed: d.activities_removed.into_iter().map(ActivityId::uuid).collect(),
-        activities_changed: d.activities_changed.into_iter().map(ActivityId::uuid).collect(),
-        open_points_added: d.open_points_added.into_iter().map(OpenPointId::uuid).collect(),
-        open_points_removed: d.open_points_removed.into_iter().map(OpenPointId::uuid).collect(),
-        open_points_changed: d.open_points_changed.into_iter().map(OpenPointId::uuid).collect(),
+        activities_added: d
+            .activities_added
+            .into_iter()
+            .map(ActivityId::uuid)
+            .collect(),
+        activities_removed: d
+            .activities_removed
+            .into_iter()
+            .map(ActivityId::uuid)
+            .collect(),
+        activities_changed: d
+            .activities_changed
+            .into_iter()
+            .map(ActivityId::uuid)
+            .collect(),
+        open_points_added: d
+            .open_points_added
+            .into_iter()
+            .map(OpenPointId::uuid)
+            .collect(),
+        open_points_removed: d
+            .open_points_removed
+            .into_iter()
+            .map(OpenPointId::uuid)
+            .collect(),
+        open_points_changed: d
+            .open_points_changed
+            .into_iter()
+            .map(OpenPointId::uuid)
+            .collect(),
     }
 }
 
@@ -955,7 +1016,11 @@ async fn change<T>(
 ) -> ApiResult<HttpResponse> {
     let access = Access::new(caller, &state.store);
     let (_, party) = access.plan(PlanId::from_uuid(id)).await?;
-    let me = caller.employee.as_ref().map(|e| e.id).ok_or(ApiError::NotFound)?;
+    let me = caller
+        .employee
+        .as_ref()
+        .map(|e| e.id)
+        .ok_or(ApiError::NotFound)?;
     let (plan, _) = state
         .store
         .change_plan(PlanId::from_uuid(id), if_match.0, |p| change(p, party, me))
@@ -967,8 +1032,16 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-fn find<'a, T, I: PartialEq>(items: &'a mut [T], id: I, key: impl Fn(&T) -> I, what: &'static str) -> Result<&'a mut T, PlanError> {
-    items.iter_mut().find(|x| key(x) == id).ok_or(PlanError::NoSuchItem(what))
+fn find<'a, T, I: PartialEq>(
+    items: &'a mut [T],
+    id: I,
+    key: impl Fn(&T) -> I,
+    what: &'static str,
+) -> Result<&'a mut T, PlanError> {
+    items
+        .iter_mut()
+        .find(|x| key(x) == id)
+        .ok_or(PlanError::NoSuchItem(what))
 }
 
 /// The plans the caller takes part in.
@@ -987,7 +1060,11 @@ fn find<'a, T, I: PartialEq>(items: &'a mut [T], id: I, key: impl Fn(&T) -> I, w
     )
 )]
 #[get("/plans")]
-pub async fn list(state: web::Data<AppState>, caller: Caller, query: web::Query<PlanQuery>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PlanQuery>,
+) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
     let scope = Access::new(&caller, &state.store).plan_scope().await?;
     let filter = PlanFilter {
@@ -997,7 +1074,11 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, query: web::Query<
     let plans = state.store.list_plans(&scope, &filter, page).await?;
     let me = caller.employee.as_ref().map(|e| e.id);
     Ok(HttpResponse::Ok().json(ListResponse::from_page(plans, |p| {
-        let you = if me.is_some_and(|m| p.members.contains(&m)) { Party::Employee } else { Party::Manager };
+        let you = if me.is_some_and(|m| p.members.contains(&m)) {
+            Party::Employee
+        } else {
+            Party::Manager
+        };
         plan_out(&p, you)
     })))
 }
@@ -1016,15 +1097,32 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, query: web::Query<
     )
 )]
 #[post("/plans")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<PlanCreate>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<PlanCreate>,
+) -> ApiResult<HttpResponse> {
     let access = Access::new(&caller, &state.store);
     access.require_any(&[devplan_domain::org::Role::Manager])?;
     let (kind, members, content) = body.0.parse()?;
     if !access.may_draft_plan_for(&members).await? {
-        let field = if kind == PlanKind::Individual { "employee_id" } else { "member_ids" };
-        return Err(Violation::new(field, "unknown_employee", "no such employee in the units you manage").into());
+        let field = if kind == PlanKind::Individual {
+            "employee_id"
+        } else {
+            "member_ids"
+        };
+        return Err(Violation::new(
+            field,
+            "unknown_employee",
+            "no such employee in the units you manage",
+        )
+        .into());
     }
-    let me = caller.employee.as_ref().map(|e| e.id).ok_or(ApiError::NotFound)?;
+    let me = caller
+        .employee
+        .as_ref()
+        .map(|e| e.id)
+        .ok_or(ApiError::NotFound)?;
     let plan = Plan::draft(kind, members, content, me, now())?;
     let plan = state.store.create_plan(plan).await?;
     Ok(respond(StatusCode::CREATED, &plan, Party::Manager))
@@ -1046,15 +1144,30 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<
     )
 )]
 #[get("/plans/{id}")]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, req: HttpRequest) -> ApiResult<HttpResponse> {
-    let (plan, party) = Access::new(&caller, &state.store).plan(PlanId::from_uuid(*id)).await?;
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let (plan, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
     if wants_html(&req) {
         let english = AcceptLanguage::parse(&req)
             .ok()
             .and_then(|l| l.preference().into_item())
             .is_some_and(|l| l.primary_language() == "en");
         let names = people(&state.store, &plan).await?;
-        let html = printable::render(&plan, &names, if english { printable::Lang::En } else { printable::Lang::Da });
+        let html = printable::render(
+            &plan,
+            &names,
+            if english {
+                printable::Lang::En
+            } else {
+                printable::Lang::Da
+            },
+        );
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::ETAG, crate::http::etag(plan.revision)))
@@ -1065,7 +1178,11 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>
 }
 
 fn wants_html(req: &HttpRequest) -> bool {
-    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let html = accept.find("text/html");
     let json = accept.find("application/json");
     matches!((html, json), (Some(h), Some(j)) if h < j) || (html.is_some() && json.is_none())
@@ -1097,8 +1214,17 @@ async fn people(store: &Store, plan: &Plan) -> ApiResult<printable::Names> {
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[patch("/plans/{id}")]
-pub async fn update(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, if_match: IfMatch, body: ValidJson<PlanPatch>) -> ApiResult<HttpResponse> {
-    change(&state, &caller, *id, if_match, StatusCode::OK, |p, _, _| p.edit(|c| body.0.apply(c), now())).await
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<PlanPatch>,
+) -> ApiResult<HttpResponse> {
+    change(&state, &caller, *id, if_match, StatusCode::OK, |p, _, _| {
+        p.edit(|c| body.0.apply(c), now())
+    })
+    .await
 }
 
 /// Closes a plan.
@@ -1112,13 +1238,31 @@ pub async fn update(state: web::Data<AppState>, caller: Caller, id: web::Path<Uu
     responses((status = 200, description = "Closed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[post("/plans/{id}/close")]
-pub async fn close(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, if_match: IfMatch, body: ValidJson<CloseIn>) -> ApiResult<HttpResponse> {
+pub async fn close(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<CloseIn>,
+) -> ApiResult<HttpResponse> {
     let reason = LongText::parse("reason", &body.0.reason)?;
-    let (_, party) = Access::new(&caller, &state.store).plan(PlanId::from_uuid(*id)).await?;
+    let (_, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
     if party != Party::Manager {
-        return Err(ApiError::Forbidden("only a manager of the plan's employee closes it".into()));
+        return Err(ApiError::Forbidden(
+            "only a manager of the plan's employee closes it".into(),
+        ));
     }
-    change(&state, &caller, *id, if_match, StatusCode::OK, |p, _, me| p.close(reason, me, now())).await
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::OK,
+        |p, _, me| p.close(reason, me, now()),
+    )
+    .await
 }
 
 /// Adds a goal.
@@ -1132,17 +1276,30 @@ pub async fn close(state: web::Data<AppState>, caller: Caller, id: web::Path<Uui
     responses((status = 201, description = "The plan with the goal", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[post("/plans/{id}/goals")]
-pub async fn add_goal(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, if_match: IfMatch, body: ValidJson<GoalIn>) -> ApiResult<HttpResponse> {
+pub async fn add_goal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<GoalIn>,
+) -> ApiResult<HttpResponse> {
     let goal = body.0.parse()?;
-    change(&state, &caller, *id, if_match, StatusCode::CREATED, |p, _, _| {
-        p.edit(
-            |c| {
-                c.goals.push(goal);
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::CREATED,
+        |p, _, _| {
+            p.edit(
+                |c| {
+                    c.goals.push(goal);
+                    Ok(())
+                },
+                now(),
+            )
+        },
+    )
     .await
 }
 
@@ -1157,10 +1314,26 @@ pub async fn add_goal(state: web::Data<AppState>, caller: Caller, id: web::Path<
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[patch("/plans/{id}/goals/{goal_id}")]
-pub async fn update_goal(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, if_match: IfMatch, body: ValidJson<GoalPatch>) -> ApiResult<HttpResponse> {
+pub async fn update_goal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    body: ValidJson<GoalPatch>,
+) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
     change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(|c| body.0.apply(find(&mut c.goals, GoalId::from_uuid(goal), |g| g.id, "goal")?), now())
+        p.edit(
+            |c| {
+                body.0.apply(find(
+                    &mut c.goals,
+                    GoalId::from_uuid(goal),
+                    |g| g.id,
+                    "goal",
+                )?)
+            },
+            now(),
+        )
     })
     .await
 }
@@ -1175,7 +1348,12 @@ pub async fn update_goal(state: web::Data<AppState>, caller: Caller, path: web::
     responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[delete("/plans/{id}/goals/{goal_id}")]
-pub async fn delete_goal(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+pub async fn delete_goal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
     let goal = GoalId::from_uuid(goal);
     change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
@@ -1205,18 +1383,31 @@ pub async fn delete_goal(state: web::Data<AppState>, caller: Caller, path: web::
     responses((status = 201, description = "The plan with the activity", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[post("/plans/{id}/activities")]
-pub async fn add_activity(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, if_match: IfMatch, body: ValidJson<ActivityIn>) -> ApiResult<HttpResponse> {
+pub async fn add_activity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<ActivityIn>,
+) -> ApiResult<HttpResponse> {
     let activity = body.0.parse()?;
-    change(&state, &caller, *id, if_match, StatusCode::CREATED, |p, _, _| {
-        p.edit(
-            |c| {
-                check_activity(&activity, &c.goals)?;
-                c.activities.push(activity);
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::CREATED,
+        |p, _, _| {
+            p.edit(
+                |c| {
+                    check_activity(&activity, &c.goals)?;
+                    c.activities.push(activity);
+                    Ok(())
+                },
+                now(),
+            )
+        },
+    )
     .await
 }
 
@@ -1231,13 +1422,24 @@ pub async fn add_activity(state: web::Data<AppState>, caller: Caller, id: web::P
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[patch("/plans/{id}/activities/{activity_id}")]
-pub async fn update_activity(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, if_match: IfMatch, body: ValidJson<ActivityPatch>) -> ApiResult<HttpResponse> {
+pub async fn update_activity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    body: ValidJson<ActivityPatch>,
+) -> ApiResult<HttpResponse> {
     let (id, activity) = path.into_inner();
     change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
         p.edit(
             |c| {
                 let goals = c.goals.clone();
-                let a = find(&mut c.activities, ActivityId::from_uuid(activity), |a| a.id, "activity")?;
+                let a = find(
+                    &mut c.activities,
+                    ActivityId::from_uuid(activity),
+                    |a| a.id,
+                    "activity",
+                )?;
                 body.0.apply(a)?;
                 check_activity(a, &goals)?;
                 Ok(())
@@ -1258,7 +1460,12 @@ pub async fn update_activity(state: web::Data<AppState>, caller: Caller, path: w
     responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[delete("/plans/{id}/activities/{activity_id}")]
-pub async fn delete_activity(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+pub async fn delete_activity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
     let (id, activity) = path.into_inner();
     let activity = ActivityId::from_uuid(activity);
     change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
@@ -1285,17 +1492,33 @@ pub async fn delete_activity(state: web::Data<AppState>, caller: Caller, path: w
     responses((status = 201, description = "The plan with the open point", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[post("/plans/{id}/open-points")]
-pub async fn add_open_point(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, if_match: IfMatch, body: ValidJson<OpenPointIn>) -> ApiResult<HttpResponse> {
+pub async fn add_open_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<OpenPointIn>,
+) -> ApiResult<HttpResponse> {
     let text = LongText::parse("text", &body.0.text)?;
-    change(&state, &caller, *id, if_match, StatusCode::CREATED, |p, _, _| {
-        p.edit(
-            |c| {
-                c.open_points.push(OpenPoint { id: OpenPointId::generate(), text });
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::CREATED,
+        |p, _, _| {
+            p.edit(
+                |c| {
+                    c.open_points.push(OpenPoint {
+                        id: OpenPointId::generate(),
+                        text,
+                    });
+                    Ok(())
+                },
+                now(),
+            )
+        },
+    )
     .await
 }
 
@@ -1310,13 +1533,25 @@ pub async fn add_open_point(state: web::Data<AppState>, caller: Caller, id: web:
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[patch("/plans/{id}/open-points/{point_id}")]
-pub async fn update_open_point(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, if_match: IfMatch, body: ValidJson<OpenPointIn>) -> ApiResult<HttpResponse> {
+pub async fn update_open_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    body: ValidJson<OpenPointIn>,
+) -> ApiResult<HttpResponse> {
     let (id, point) = path.into_inner();
     let text = LongText::parse("text", &body.0.text)?;
     change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
         p.edit(
             |c| {
-                find(&mut c.open_points, OpenPointId::from_uuid(point), |o| o.id, "open point")?.text = text;
+                find(
+                    &mut c.open_points,
+                    OpenPointId::from_uuid(point),
+                    |o| o.id,
+                    "open point",
+                )?
+                .text = text;
                 Ok(())
             },
             now(),
@@ -1335,7 +1570,12 @@ pub async fn update_open_point(state: web::Data<AppState>, caller: Caller, path:
     responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[delete("/plans/{id}/open-points/{point_id}")]
-pub async fn delete_open_point(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+pub async fn delete_open_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
     let (id, point) = path.into_inner();
     let point = OpenPointId::from_uuid(point);
     change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
@@ -1363,9 +1603,22 @@ pub async fn delete_open_point(state: web::Data<AppState>, caller: Caller, path:
     responses((status = 201, description = "Signed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
 #[post("/plans/{id}/signatures")]
-pub async fn sign(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, body: ValidJson<SignatureIn>) -> ApiResult<HttpResponse> {
+pub async fn sign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<SignatureIn>,
+) -> ApiResult<HttpResponse> {
     let read = body.0.revision;
-    change(&state, &caller, *id, IfMatch(None), StatusCode::CREATED, |p, party, me| p.sign(party, me, read, now())).await
+    change(
+        &state,
+        &caller,
+        *id,
+        IfMatch(None),
+        StatusCode::CREATED,
+        |p, party, me| p.sign(party, me, read, now()),
+    )
+    .await
 }
 
 /// Every version of a plan.
@@ -1383,8 +1636,14 @@ pub async fn sign(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid
     )
 )]
 #[get("/plans/{id}/versions")]
-pub async fn list_versions(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let (plan, _) = Access::new(&caller, &state.store).plan(PlanId::from_uuid(*id)).await?;
+pub async fn list_versions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (plan, _) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
     let agreed = state.store.plan_versions(plan.id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(versions(&plan, agreed), None)))
 }
@@ -1404,9 +1663,15 @@ pub async fn list_versions(state: web::Data<AppState>, caller: Caller, id: web::
     )
 )]
 #[get("/plans/{id}/versions/{version}")]
-pub async fn get_version(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, u32)>) -> ApiResult<HttpResponse> {
+pub async fn get_version(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, u32)>,
+) -> ApiResult<HttpResponse> {
     let (id, number) = path.into_inner();
-    let (plan, _) = Access::new(&caller, &state.store).plan(PlanId::from_uuid(id)).await?;
+    let (plan, _) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(id))
+        .await?;
     let agreed = state.store.plan_versions(plan.id).await?;
     versions(&plan, agreed)
         .into_iter()
@@ -1430,8 +1695,15 @@ pub async fn get_version(state: web::Data<AppState>, caller: Caller, path: web::
     )
 )]
 #[get("/plans/{id}/diff")]
-pub async fn diff_versions(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>, query: web::Query<DiffQuery>) -> ApiResult<HttpResponse> {
-    let (plan, _) = Access::new(&caller, &state.store).plan(PlanId::from_uuid(*id)).await?;
+pub async fn diff_versions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: web::Query<DiffQuery>,
+) -> ApiResult<HttpResponse> {
+    let (plan, _) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
     let mut agreed = state.store.plan_versions(plan.id).await?;
     if plan.status != PlanStatus::Agreed || !agreed.iter().any(|v| v.version == plan.version) {
         agreed.retain(|v| v.version != plan.version);
@@ -1440,7 +1712,10 @@ pub async fn diff_versions(state: web::Data<AppState>, caller: Caller, id: web::
         if n == plan.version && !agreed.iter().any(|v| v.version == n) {
             Some(plan.content.clone())
         } else {
-            agreed.iter().find(|v| v.version == n).map(|v| v.content.clone())
+            agreed
+                .iter()
+                .find(|v| v.version == n)
+                .map(|v| v.content.clone())
         }
     };
     let (Some(old), Some(new)) = (content_of(query.from), content_of(query.to)) else {

@@ -1,0 +1,693 @@
+//! Development plans over HTTP: the dialogue, signatures, versions, group plans, access,
+//! bad input and the printable form.
+
+use std::collections::BTreeSet;
+
+use devplan_tests::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn manager() -> String {
+    token("MGR-A", &["employee", "manager"])
+}
+
+fn employee() -> String {
+    token("EMP-A1", &["employee"])
+}
+
+async fn sign(app: &TestApp, plan: &Value, who: &str) -> Value {
+    app.plan_post(
+        plan["id"].as_str().unwrap(),
+        "/signatures",
+        who,
+        &json!({"revision": plan["revision"]}),
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_version() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let (mgr, emp) = (manager(), employee());
+    let plan = app.expect(app.post("/api/v1/plans", &mgr, &json!({"employee_id": org.emp_a1, "title": "Udviklingsplan 2026", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "prior_learning_assessment": true})).await, StatusCode::CREATED).await;
+    assert_eq!(
+        (
+            plan["status"].as_str(),
+            plan["version"].as_u64(),
+            plan["your_party"].as_str()
+        ),
+        (Some("draft"), Some(1), Some("manager"))
+    );
+    let id = plan["id"].as_str().unwrap().to_owned();
+
+    app.plan_post(&id, "/goals", &mgr, &json!({"description": "Håndtere konflikter med forældre", "competence_kind": "professional", "horizon": "short_term", "evaluation_method": "Eksempler drøftes ved opfølgningen", "due_date": "2026-06-30"}), StatusCode::CREATED).await;
+    let plan = app.plan_post(&id, "/goals", &mgr, &json!({"description": "Sige fra over for for mange opgaver", "competence_kind": "personal", "horizon": "long_term"}), StatusCode::CREATED).await;
+    let professional = plan["content"]["goals"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let personal = plan["content"]["goals"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let activities = [
+        json!({"kind": "course", "title": "Konflikthåndtering i praksis", "start_date": "2026-03-02", "end_date": "2026-03-04", "goal_ids": [professional], "responsible": "manager", "hours": 22.5, "cost_dkk": 4500}),
+        json!({"kind": "mentoring", "title": "Mentor: erfaren kollega", "start_date": "2026-02-01", "end_date": "2026-08-31", "goal_ids": [professional, personal], "responsible": "other", "responsible_name": "Hanne Sørensen"}),
+        json!({"kind": "job_rotation", "title": "Tre måneder i vuggestuen", "start_date": "2026-09-01", "end_date": "2026-11-30", "goal_ids": [personal], "responsible": "employee"}),
+    ];
+    for a in &activities {
+        app.plan_post(&id, "/activities", &mgr, a, StatusCode::CREATED)
+            .await;
+    }
+    // The employee edits a goal in the dialogue.
+    let plan = app
+        .expect(
+            app.patch(
+                &format!("/api/v1/plans/{id}/goals/{personal}"),
+                &emp,
+                &json!({"description": "Sige fra og prioritere egne opgaver"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(plan["your_party"], "employee");
+    assert_eq!(plan["content"]["activities"].as_array().unwrap().len(), 3);
+    let kinds: Vec<&str> = plan["content"]["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["course", "mentoring", "job_rotation"]);
+    assert_eq!(
+        plan["content"]["activities"][1]["responsible_name"],
+        "Hanne Sørensen"
+    );
+
+    // Both sign; the plan is agreed.
+    let plan = sign(&app, &plan, &emp).await;
+    assert_eq!(plan["status"], "draft");
+    let plan = sign(&app, &plan, &mgr).await;
+    assert_eq!(plan["status"], "agreed");
+    let hash = plan["content"]["content_hash"].clone();
+    let parties: BTreeSet<&str> = plan["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, BTreeSet::from(["employee", "manager"]));
+    assert!(
+        plan["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["content_hash"] == hash)
+    );
+
+    // The manager changes the agreed plan: version 2 opens as a draft.
+    let plan = app
+        .expect(
+            app.patch(
+                &format!("/api/v1/plans/{id}"),
+                &mgr,
+                &json!({"ends_on": "2027-03-31"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (plan["status"].as_str(), plan["version"].as_u64()),
+        (Some("draft"), Some(2))
+    );
+    assert_eq!(plan["signatures"], json!([]));
+
+    // Version 1 stays readable with both signatures.
+    let v1 = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}/versions/1"), &emp)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (v1["state"].as_str(), v1["content"]["ends_on"].as_str()),
+        (Some("agreed"), Some("2026-12-31"))
+    );
+    assert_eq!(v1["signatures"].as_array().unwrap().len(), 2);
+    assert_eq!(v1["content"]["content_hash"], hash);
+    let versions = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}/versions"), &mgr).await,
+            StatusCode::OK,
+        )
+        .await;
+    let states: Vec<(u64, &str)> = versions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["version"].as_u64().unwrap(), v["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, [(1, "agreed"), (2, "draft")]);
+    let changes = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}/diff?from=1&to=2"), &mgr)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(changes["changed_fields"], json!(["period"]));
+
+    // Both sign again.
+    let plan = sign(&app, &plan, &mgr).await;
+    let plan = sign(&app, &plan, &emp).await;
+    assert_eq!(
+        (plan["status"].as_str(), plan["version"].as_u64()),
+        (Some("agreed"), Some(2))
+    );
+    let versions = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}/versions"), &emp).await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(versions["items"].as_array().unwrap().len(), 2);
+    assert!(
+        versions["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["state"] == "agreed")
+    );
+}
+
+#[tokio::test]
+async fn signing_content_that_changed_since_it_was_read_is_a_409_and_a_stale_if_match_a_412() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    let path = format!("/api/v1/plans/{}", fixture.id);
+    let read_by_employee = app
+        .expect(app.get(&path, &employee()).await, StatusCode::OK)
+        .await;
+    // The manager changes the plan after the employee read it.
+    let changed = app
+        .expect(
+            app.patch(&path, &manager(), &json!({"title": "Ny titel"}))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    let problem = assert_problem(
+        app.post(
+            &format!("{path}/signatures"),
+            &employee(),
+            &json!({"revision": read_by_employee["revision"]}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "plan_changed",
+    )
+    .await;
+    assert!(problem["detail"].as_str().unwrap().contains("changed"));
+    let etag = format!("\"{}\"", read_by_employee["revision"]);
+    let stale = app
+        .client
+        .patch(format!("{}{path}", app.base))
+        .bearer_auth(employee())
+        .header("if-match", etag)
+        .json(&json!({"title": "Min titel"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, StatusCode::PRECONDITION_FAILED, "version_mismatch").await;
+    let now = app
+        .expect(app.get(&path, &employee()).await, StatusCode::OK)
+        .await;
+    assert_eq!(
+        now["content"]["title"], "Ny titel",
+        "the manager's change is kept"
+    );
+    assert_eq!(now["revision"], changed["revision"]);
+    assert_eq!(now["signatures"], json!([]), "nothing was signed");
+    // With the current revision, signing works.
+    let signed = sign(&app, &now, &employee()).await;
+    assert_eq!(signed["signatures"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn only_the_parties_reach_a_plan_and_its_parts() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    let outsiders = [
+        (
+            "a manager of another unit",
+            token("MGR-B", &["employee", "manager"]),
+        ),
+        (
+            "an employee who is not the owner",
+            token("REP-A", &["employee"]),
+        ),
+        (
+            "a local representative",
+            token("REP-A", &["employee", "local_representative"]),
+        ),
+        (
+            "a committee member",
+            token("MEM-A", &["employee", "committee"]),
+        ),
+        ("HR", hr()),
+    ];
+    let id = &fixture.id;
+    let reads = [
+        format!("/api/v1/plans/{id}"),
+        format!("/api/v1/plans/{id}/versions"),
+        format!("/api/v1/plans/{id}/versions/1"),
+        format!("/api/v1/plans/{id}/diff?from=1&to=1"),
+    ];
+    for (who, t) in &outsiders {
+        for path in &reads {
+            let r = app.get(path, t).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who}: GET {path}");
+        }
+        let writes = [
+            (
+                Method::PATCH,
+                format!("/api/v1/plans/{id}/goals/{}", fixture.served_goal),
+                json!({"description": "x"}),
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/plans/{id}/goals"),
+                json!({"description": "x", "competence_kind": "social", "horizon": "short_term"}),
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/plans/{id}/signatures"),
+                json!({"revision": 1}),
+            ),
+            (
+                Method::PATCH,
+                format!("/api/v1/plans/{id}/activities/{}", fixture.activity),
+                json!({"status": "completed"}),
+            ),
+        ];
+        for (m, path, body) in writes {
+            let r = app.send(m.clone(), &path, Some(t), Some(&body)).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who}: {m} {path}");
+        }
+        let html = app
+            .client
+            .get(format!("{}/api/v1/plans/{id}", app.base))
+            .bearer_auth(t)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(html.status(), StatusCode::NOT_FOUND, "{who}: printable");
+    }
+    // The list shows the plan to its parties only.
+    for (t, expected) in [
+        (employee(), 1),
+        (manager(), 1),
+        (token("MGR-B", &["manager"]), 0),
+        (token("REP-A", &["employee"]), 0),
+    ] {
+        let list = app
+            .expect(app.get("/api/v1/plans", &t).await, StatusCode::OK)
+            .await;
+        assert_eq!(list["items"].as_array().unwrap().len(), expected);
+    }
+}
+
+#[tokio::test]
+async fn a_group_plan_is_read_by_each_member_and_the_managers_in_reach_only() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = app.expect(app.post("/api/v1/plans", &manager(), &json!({"member_ids": [org.emp_a1, org.mem_a], "title": "Teamplan for vuggestuen", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
+    assert_eq!(plan["kind"], "group");
+    let path = format!("/api/v1/plans/{}", plan["id"].as_str().unwrap());
+    for member in [
+        token("EMP-A1", &["employee"]),
+        token("MEM-A", &["employee"]),
+    ] {
+        let read = app
+            .expect(app.get(&path, &member).await, StatusCode::OK)
+            .await;
+        assert_eq!(read["your_party"], "employee");
+    }
+    for outsider in [
+        token("REP-A", &["employee"]),
+        token("MGR-B", &["manager"]),
+        token("MEM-A", &["committee"]),
+    ] {
+        assert_eq!(
+            app.get(&path, &outsider).await.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    // Agreed when both members and the manager have signed.
+    let plan = sign(&app, &plan, &token("EMP-A1", &["employee"])).await;
+    let plan = sign(&app, &plan, &manager()).await;
+    assert_eq!(plan["status"], "draft");
+    let plan = sign(&app, &plan, &token("MEM-A", &["employee"])).await;
+    assert_eq!(plan["status"], "agreed");
+    // A group plan does not replace the members' own plans.
+    app.plan_fixture(&org).await;
+    let read = app
+        .expect(app.get(&path, &manager()).await, StatusCode::OK)
+        .await;
+    assert_eq!(read["status"], "agreed");
+}
+
+#[tokio::test]
+async fn a_new_individual_plan_supersedes_the_current_one_which_stays_readable() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let first = app.plan_fixture(&org).await;
+    let second = app.plan_fixture(&org).await;
+    let old = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{}", first.id), &employee())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(old["status"], "superseded");
+    assert_problem(
+        app.post(
+            &format!("/api/v1/plans/{}/goals", first.id),
+            &manager(),
+            &json!({"description": "x", "competence_kind": "social", "horizon": "short_term"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "plan_finished",
+    )
+    .await;
+    let current = app
+        .expect(
+            app.get(
+                &format!("/api/v1/plans?employee_id={}&status=draft", org.emp_a1),
+                &manager(),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let ids: Vec<&str> = current["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [second.id.as_str()]);
+}
+
+#[tokio::test]
+async fn progress_and_evaluation_change_an_agreed_plan_without_a_new_version() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    let path = format!("/api/v1/plans/{}", fixture.id);
+    let plan = app
+        .expect(app.get(&path, &employee()).await, StatusCode::OK)
+        .await;
+    let plan = sign(&app, &plan, &employee()).await;
+    sign(&app, &plan, &manager()).await;
+    let plan = app
+        .expect(
+            app.patch(
+                &format!("{path}/activities/{}", fixture.activity),
+                &employee(),
+                &json!({"status": "completed", "progress_note": "Gennemført med certifikat"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let plan2 = app.expect(app.patch(&format!("{path}/goals/{}", fixture.served_goal), &manager(), &json!({"verdict": "achieved", "applied_in_daily_work": true, "evaluation_note": "Bruges dagligt"})).await, StatusCode::OK).await;
+    for p in [&plan, &plan2] {
+        assert_eq!(
+            (p["status"].as_str(), p["version"].as_u64()),
+            (Some("agreed"), Some(1))
+        );
+    }
+    assert_eq!(plan2["content"]["goals"][0]["verdict"], "achieved");
+    assert_eq!(plan2["content"]["activities"][0]["status"], "completed");
+    // Closing records why; a closed plan changes no more.
+    assert_problem(
+        app.post(
+            &format!("{path}/close"),
+            &employee(),
+            &json!({"reason": "x"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let closed = app
+        .plan_post(
+            &fixture.id,
+            "/close",
+            &manager(),
+            &json!({"reason": "Medarbejderen skifter job"}),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (
+            closed["status"].as_str(),
+            closed["closure"]["reason"].as_str()
+        ),
+        (Some("closed"), Some("Medarbejderen skifter job"))
+    );
+    assert_problem(
+        app.patch(&path, &manager(), &json!({"title": "x"})).await,
+        StatusCode::CONFLICT,
+        "plan_finished",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bad_plan_input_is_a_422_naming_the_field() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    let other = app.expect(app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.mem_a, "title": "Anden plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
+    let other = app.plan_post(other["id"].as_str().unwrap(), "/goals", &manager(), &json!({"description": "Andet mål", "competence_kind": "social", "horizon": "short_term"}), StatusCode::CREATED).await;
+    let foreign_goal = other["content"]["goals"][0]["id"].clone();
+    let id = &fixture.id;
+    let cases: Vec<(String, Method, Value, Vec<&str>)> = vec![
+        (
+            "/api/v1/plans".into(),
+            Method::POST,
+            json!({"employee_id": org.emp_a1, "title": "x", "starts_on": "2026-12-31", "ends_on": "2026-01-01"}),
+            vec!["ends_on"],
+        ),
+        (
+            "/api/v1/plans".into(),
+            Method::POST,
+            json!({"employee_id": org.emp_a1, "title": " ", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}),
+            vec!["title"],
+        ),
+        (
+            "/api/v1/plans".into(),
+            Method::POST,
+            json!({"employee_id": org.emp_b, "title": "x", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}),
+            vec!["employee_id"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/activities"),
+            Method::POST,
+            json!({"kind": "course", "title": "x", "start_date": "2026-05-02", "end_date": "2026-05-01", "responsible": "employee"}),
+            vec!["end_date"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/activities"),
+            Method::POST,
+            json!({"kind": "juggling", "title": "x", "responsible": "employee"}),
+            vec!["kind"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/activities"),
+            Method::POST,
+            json!({"kind": "course", "title": "x", "goal_ids": [foreign_goal], "responsible": "employee"}),
+            vec!["goal_ids[0]"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/activities"),
+            Method::POST,
+            json!({"kind": "course", "title": "x", "responsible": "other"}),
+            vec!["responsible_name"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/activities"),
+            Method::POST,
+            json!({"kind": "course", "title": "x", "responsible": "employee", "hours": -3}),
+            vec!["hours"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/goals"),
+            Method::POST,
+            json!({"description": "", "competence_kind": "professional", "horizon": "short_term"}),
+            vec!["description"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/goals"),
+            Method::POST,
+            json!({"description": "x".repeat(4001), "competence_kind": "professional", "horizon": "short_term"}),
+            vec!["description"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/goals"),
+            Method::POST,
+            json!({"description": "x", "competence_kind": "spiritual", "horizon": "short_term"}),
+            vec!["competence_kind"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/goals/{}", fixture.served_goal),
+            Method::PATCH,
+            json!({"verdict": "great"}),
+            vec!["verdict"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/activities/{}", fixture.activity),
+            Method::PATCH,
+            json!({"start_date": "2027-01-01", "end_date": "2026-01-01"}),
+            vec!["end_date"],
+        ),
+        (
+            format!("/api/v1/plans/{id}/open-points"),
+            Method::POST,
+            json!({"text": "   "}),
+            vec!["text"],
+        ),
+    ];
+    let before = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}"), &manager()).await,
+            StatusCode::OK,
+        )
+        .await;
+    for (path, method, body, fields) in cases {
+        let response = app
+            .send(method.clone(), &path, Some(&manager()), Some(&body))
+            .await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error_fields(&problem), fields, "{method} {path} {body}");
+    }
+    let after = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}"), &manager()).await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(before, after, "refused input changed nothing");
+    // A goal still served by an activity is not removed; an unknown one is not found.
+    assert_problem(
+        app.send(
+            Method::DELETE,
+            &format!("/api/v1/plans/{id}/goals/{}", fixture.served_goal),
+            Some(&manager()),
+            None,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "goal_in_use",
+    )
+    .await;
+    assert_problem(
+        app.send(
+            Method::DELETE,
+            &format!("/api/v1/plans/{id}/goals/{}", uuid::Uuid::now_v7()),
+            Some(&manager()),
+            None,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+async fn printable(app: &TestApp, id: &str, language: Option<&str>) -> String {
+    let mut req = app
+        .client
+        .get(format!("{}/api/v1/plans/{id}", app.base))
+        .bearer_auth(employee())
+        .header("accept", "text/html");
+    if let Some(l) = language {
+        req = req.header("accept-language", l);
+    }
+    let response = req.send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_printable_plan_has_every_section_of_the_seed_form_and_escapes_user_text() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    app.plan_post(&fixture.id, "/goals", &manager(), &json!({"description": "<script>alert('x')</script> & mere", "competence_kind": "social", "horizon": "short_term"}), StatusCode::CREATED).await;
+    let da = printable(&app, &fixture.id, None).await;
+    for heading in [
+        "Kompetenceudviklingsplan for",
+        "Udviklingsmål",
+        "Handlingsplan",
+        "Tidsplan",
+        "Ansvarlig",
+        "Evaluering",
+        "Åbne punkter",
+        "Medarbejder",
+        "Leder",
+        "Bo Ansat",
+    ] {
+        assert!(da.contains(heading), "Danish form lacks {heading}");
+    }
+    assert!(!da.contains("<script>"), "user text became markup");
+    assert!(da.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; mere"));
+    let en = printable(&app, &fixture.id, Some("en-GB,en;q=0.9,da;q=0.5")).await;
+    for heading in [
+        "Competence development plan for",
+        "Development goals",
+        "Action plan",
+        "Timeline",
+        "Responsible",
+        "Evaluation",
+        "Open points",
+        "Employee",
+        "Manager",
+    ] {
+        assert!(en.contains(heading), "English form lacks {heading}");
+    }
+    // JSON stays the default.
+    let json = app
+        .get(&format!("/api/v1/plans/{}", fixture.id), &employee())
+        .await;
+    assert!(
+        json.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+}
