@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_organisation;
 mod m20261123_000002_plans;
+mod m20261123_000003_catalogue;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_organisation::Migration),
             Box::new(m20261123_000002_plans::Migration),
+            Box::new(m20261123_000003_catalogue::Migration),
         ]
     }
 }

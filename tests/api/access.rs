@@ -240,6 +240,16 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
             None,
             [200, 200, 200, 200, 200],
         ),
+        case(M::GET, "/api/v1/catalogue", "/api/v1/catalogue".into(), None, [200, 200, 200, 200, 200]),
+        case(M::GET, "/api/v1/catalogue/{id}", format!("/api/v1/catalogue/{}", plan.offer), None, [200, 200, 200, 200, 200]),
+        case(M::POST, "/api/v1/catalogue", "/api/v1/catalogue".into(), Some(json!({"kind": "education", "title": "Diplomuddannelse i ledelse", "leadership_education": true})), [403, 403, 403, 403, 201]),
+        case(M::PATCH, "/api/v1/catalogue/{id}", format!("/api/v1/catalogue/{}", plan.offer), Some(json!({"duration": "3 dage"})), [403, 403, 403, 403, 200]),
+        case(M::POST, "/api/v1/sync/catalogue", "/api/v1/sync/catalogue".into(), Some(json!({"rows": []})), [403, 403, 403, 403, 200]),
+        case(M::GET, "/api/v1/org-units/{id}/development-goals", format!("/api/v1/org-units/{}/development-goals", org.a), None, [200, 200, 200, 200, 200]),
+        case(M::GET, "/api/v1/org-units/{id}/development-goals", format!("/api/v1/org-units/{}/development-goals", org.b), None, [404, 404, 404, 404, 200]),
+        case(M::POST, "/api/v1/org-units/{id}/development-goals", format!("/api/v1/org-units/{}/development-goals", org.a), Some(json!({"title": "Sprogvurdering for alle"})), [403, 201, 403, 403, 403]),
+        case(M::POST, "/api/v1/org-units/{id}/development-goals", format!("/api/v1/org-units/{}/development-goals", org.b), Some(json!({"title": "Ikke min enhed"})), [403, 404, 403, 403, 403]),
+        case(M::PATCH, "/api/v1/org-units/{id}/development-goals/{goal_id}", format!("/api/v1/org-units/{}/development-goals/{}", org.a, plan.unit_goal), Some(json!({"description": "Hele området"})), [403, 200, 403, 403, 403]),
         // Plans: the parties (the member as employee, a manager of the member's unit) reach
         // the plan; for everyone else it does not exist. Rows that change the plan run in order.
         case(M::GET, "/api/v1/plans", "/api/v1/plans".into(), None, [200, 200, 403, 403, 403]),

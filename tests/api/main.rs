@@ -2,6 +2,7 @@
 
 mod access;
 mod bad_input;
+mod catalogue;
 mod openapi;
 mod organisation;
 mod plans;

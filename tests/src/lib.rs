@@ -333,6 +333,10 @@ pub struct PlanFixture {
     pub activity: String,
     /// The open point.
     pub open_point: String,
+    /// A development goal MGR-A published for area A.
+    pub unit_goal: String,
+    /// An offer of the catalogue.
+    pub offer: String,
 }
 
 impl TestApp {
@@ -396,12 +400,37 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned();
+        let unit_goal = self
+            .expect(
+                self.post(
+                    &format!("/api/v1/org-units/{}/development-goals", org.a),
+                    &manager,
+                    &json!({"title": "Bedre forældresamarbejde"}),
+                )
+                .await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let offer = self
+            .expect(
+                self.post("/api/v1/catalogue", &hr(), &json!({"kind": "course", "title": "Konflikthåndtering", "professional_groups": ["pædagog"]})).await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         PlanFixture {
             id,
             served_goal,
             free_goal,
             activity,
             open_point,
+            unit_goal,
+            offer,
         }
     }
 }

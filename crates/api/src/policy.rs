@@ -313,6 +313,28 @@ impl<'a> Access<'a> {
         Ok(!units.is_empty() && units.iter().all(|u| reach.contains(*u)))
     }
 
+    /// Whether the caller may read the development goals of `unit`: those reaching the unit,
+    /// and its employees for the goals of the units above theirs too.
+    pub async fn may_read_unit_goals(&self, unit: UnitId) -> Result<bool, ApiError> {
+        if self.readable_units().await?.contains(unit) {
+            return Ok(true);
+        }
+        match (&self.caller.employee, self.has(Role::Employee)) {
+            (Some(me), true) => Ok(self
+                .store
+                .ancestors_of(&[me.unit_id])
+                .await?
+                .contains(&unit)),
+            _ => Ok(false),
+        }
+    }
+
+    /// Whether the caller publishes development goals for `unit`: a manager reaching it.
+    pub async fn may_publish_unit_goals(&self, unit: UnitId) -> Result<bool, ApiError> {
+        self.require_any(&[Role::Manager])?;
+        Ok(self.reach_as(Role::Manager).await?.contains(unit))
+    }
+
     /// Whether the caller may see who sits on committees (names and ids are HR's only).
     pub fn may_see_committee_members(&self) -> bool {
         self.has(Role::Hr)

@@ -1,6 +1,7 @@
 //! The devplan domain: identifiers, validated values and the rules of the organisation and
 //! (later) of development plans. Pure: no I/O, no HTTP, no SQL.
 
+pub mod catalogue;
 pub mod ids;
 pub mod org;
 pub mod plan;

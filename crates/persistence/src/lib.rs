@@ -2,6 +2,7 @@
 //! Every write runs in one database transaction, so that the change feed and the audit log
 //! can later be written in that same transaction.
 
+mod catalogue;
 mod committees;
 mod employees;
 mod entities;
@@ -16,6 +17,7 @@ mod sync;
 mod units;
 mod version;
 
+pub use catalogue::CatalogueFilter;
 pub use employees::EmployeeScope;
 pub use error::StoreError;
 pub use page::{Page, PageRequest};

@@ -2,6 +2,7 @@
 
 use devplan_domain::Violations;
 
+pub mod catalogue;
 pub mod committees;
 pub mod employees;
 pub mod health;
@@ -10,6 +11,7 @@ pub mod periods;
 pub mod plans;
 pub mod settings;
 pub mod sync;
+pub mod unit_goals;
 pub mod units;
 
 /// Registers every `/api/v1` route.
@@ -53,7 +55,15 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(plans::sign)
         .service(plans::list_versions)
         .service(plans::get_version)
-        .service(plans::diff_versions);
+        .service(plans::diff_versions)
+        .service(catalogue::list)
+        .service(catalogue::create)
+        .service(catalogue::get)
+        .service(catalogue::update)
+        .service(catalogue::sync)
+        .service(unit_goals::list)
+        .service(unit_goals::create)
+        .service(unit_goals::update);
 }
 
 /// Parses an optional value, recording its violation.

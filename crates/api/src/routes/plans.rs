@@ -1014,8 +1014,21 @@ async fn change<T>(
     status: StatusCode,
     change: impl FnOnce(&mut Plan, Party, EmployeeId) -> Result<T, PlanError>,
 ) -> ApiResult<HttpResponse> {
-    let access = Access::new(caller, &state.store);
-    let (_, party) = access.plan(PlanId::from_uuid(id)).await?;
+    let (plan, party) = Access::new(caller, &state.store)
+        .plan(PlanId::from_uuid(id))
+        .await?;
+    apply(state, caller, (&plan, party), if_match, status, change).await
+}
+
+/// Applies `change` to a plan the policy has already handed out, in one transaction.
+async fn apply<T>(
+    state: &AppState,
+    caller: &Caller,
+    (plan, party): (&Plan, Party),
+    if_match: IfMatch,
+    status: StatusCode,
+    change: impl FnOnce(&mut Plan, Party, EmployeeId) -> Result<T, PlanError>,
+) -> ApiResult<HttpResponse> {
     let me = caller
         .employee
         .as_ref()
@@ -1023,9 +1036,38 @@ async fn change<T>(
         .ok_or(ApiError::NotFound)?;
     let (plan, _) = state
         .store
-        .change_plan(PlanId::from_uuid(id), if_match.0, |p| change(p, party, me))
+        .change_plan(plan.id, if_match.0, |p| change(p, party, me))
         .await?;
     Ok(respond(status, &plan, party))
+}
+
+/// Refuses a link to a unit development goal the plan's members cannot know: it must be
+/// published by a member's unit or a unit above it.
+async fn check_unit_goal(store: &Store, plan: &Plan, unit_goal: Option<Uuid>) -> ApiResult<()> {
+    let Some(id) = unit_goal else {
+        return Ok(());
+    };
+    let unknown = || {
+        ApiError::from(Violation::new(
+            "unit_goal_id",
+            "unknown_unit_goal",
+            "not a development goal of the employee's units",
+        ))
+    };
+    let goal = match store
+        .get_unit_goal(devplan_domain::UnitGoalId::from_uuid(id))
+        .await
+    {
+        Ok(g) => g,
+        Err(devplan_persistence::StoreError::NotFound) => return Err(unknown()),
+        Err(e) => return Err(e.into()),
+    };
+    let units = store.units_of(&plan.members).await?;
+    if store.ancestors_of(&units).await?.contains(&goal.unit_id) {
+        Ok(())
+    } else {
+        Err(unknown())
+    }
 }
 
 fn now() -> DateTime<Utc> {
@@ -1284,10 +1326,14 @@ pub async fn add_goal(
     body: ValidJson<GoalIn>,
 ) -> ApiResult<HttpResponse> {
     let goal = body.0.parse()?;
-    change(
+    let (plan, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    check_unit_goal(&state.store, &plan, goal.unit_goal_id).await?;
+    apply(
         &state,
         &caller,
-        *id,
+        (&plan, party),
         if_match,
         StatusCode::CREATED,
         |p, _, _| {
@@ -1322,19 +1368,30 @@ pub async fn update_goal(
     body: ValidJson<GoalPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
-    change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(
-            |c| {
-                body.0.apply(find(
-                    &mut c.goals,
-                    GoalId::from_uuid(goal),
-                    |g| g.id,
-                    "goal",
-                )?)
-            },
-            now(),
-        )
-    })
+    let (plan, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(id))
+        .await?;
+    check_unit_goal(&state.store, &plan, body.0.unit_goal_id.flatten()).await?;
+    apply(
+        &state,
+        &caller,
+        (&plan, party),
+        if_match,
+        StatusCode::OK,
+        |p, _, _| {
+            p.edit(
+                |c| {
+                    body.0.apply(find(
+                        &mut c.goals,
+                        GoalId::from_uuid(goal),
+                        |g| g.id,
+                        "goal",
+                    )?)
+                },
+                now(),
+            )
+        },
+    )
     .await
 }
 

@@ -216,7 +216,7 @@ fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
 }
 
 /// The one path every sync takes: HR only, every row parsed, then applied whole.
-async fn apply<R, D, F, Fut>(
+pub(crate) async fn apply_sync<R, D, F, Fut>(
     state: &AppState,
     caller: &Caller,
     rows: Vec<R>,
@@ -251,7 +251,7 @@ pub async fn units(
     caller: Caller,
     body: ValidJson<SyncPayload<UnitRow>>,
 ) -> ApiResult<HttpResponse> {
-    apply(
+    apply_sync(
         &state,
         &caller,
         body.0.rows,
@@ -279,7 +279,7 @@ pub async fn employees(
     caller: Caller,
     body: ValidJson<SyncPayload<EmployeeRow>>,
 ) -> ApiResult<HttpResponse> {
-    apply(
+    apply_sync(
         &state,
         &caller,
         body.0.rows,
@@ -307,7 +307,7 @@ pub async fn committees(
     caller: Caller,
     body: ValidJson<SyncPayload<CommitteeRow>>,
 ) -> ApiResult<HttpResponse> {
-    apply(
+    apply_sync(
         &state,
         &caller,
         body.0.rows,

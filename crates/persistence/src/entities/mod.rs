@@ -1,6 +1,8 @@
 //! sea-orm entities, one module per table. Only the persistence crate sees them.
 
 pub mod agreement_period;
+pub mod catalogue_entry;
+pub mod catalogue_group;
 pub mod committee;
 pub mod committee_member;
 pub mod employee;
@@ -11,3 +13,4 @@ pub mod plan_version;
 pub mod settings;
 pub mod unit_assignment;
 pub mod unit_closure;
+pub mod unit_goal;
