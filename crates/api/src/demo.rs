@@ -248,12 +248,128 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
             dates: PeriodDates::new(day("2024-04-01")?, day("2027-03-31")?)?,
         })
         .await?;
+    seed_plan(store).await?;
     Ok(DemoPeople {
         employee: "E-016",
         manager: "E-004",
         representative: "E-015",
         committee_member: "E-025",
     })
+}
+
+/// An agreed plan for E-016, made with their manager E-004: two goals and an action plan of a
+/// course, mentoring and job rotation, so the printable form has something to show.
+async fn seed_plan(store: &Store) -> Result<(), Failure> {
+    use devplan_domain::plan::{
+        Activity, ActivityKind, ActivityStatus, CompetenceKind, Evaluation, Goal, Horizon,
+        OpenPoint, Party, Plan, PlanContent, PlanKind, PlanPeriod, Responsible,
+    };
+    use devplan_domain::text::LongText;
+    use devplan_domain::{ActivityId, GoalId, OpenPointId};
+
+    let employee = store.employee_by_subject("E-016").await?;
+    let manager = store.employee_by_subject("E-004").await?;
+    let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d");
+    let text = |s: &str| LongText::parse("text", s);
+    let mut content = PlanContent::new(
+        name("Udviklingsplan 2026"),
+        PlanPeriod::new(day("2026-01-01")?, day("2026-12-31")?)?,
+    );
+    let (professional, personal) = (GoalId::generate(), GoalId::generate());
+    content.goals = vec![
+        Goal {
+            id: professional,
+            description: text(
+                "Styrke den pædagogiske dokumentation og sprogvurderingen af børnene",
+            )?,
+            competence_kind: CompetenceKind::Professional,
+            horizon: Horizon::ShortTerm,
+            evaluation_method: Some(text("Gennemgang af tre sprogvurderinger ved opfølgningen")?),
+            due_date: Some(day("2026-06-30")?),
+            unit_goal_id: None,
+            evaluation: Evaluation::default(),
+        },
+        Goal {
+            id: personal,
+            description: text("Tage ansvar for forældresamarbejdet på stuen")?,
+            competence_kind: CompetenceKind::Personal,
+            horizon: Horizon::LongTerm,
+            evaluation_method: Some(text("Egen og leders vurdering ved den årlige samtale")?),
+            due_date: Some(day("2026-12-31")?),
+            unit_goal_id: None,
+            evaluation: Evaluation::default(),
+        },
+    ];
+    let activity = |kind,
+                    title: &str,
+                    start,
+                    end,
+                    goals: Vec<GoalId>,
+                    responsible|
+     -> Result<Activity, Failure> {
+        Ok(Activity {
+            id: ActivityId::generate(),
+            kind,
+            title: name(title),
+            description: None,
+            start_date: Some(day(start)?),
+            end_date: Some(day(end)?),
+            goal_ids: goals,
+            responsible,
+            hours: None,
+            cost_dkk: None,
+            catalogue_entry_id: None,
+            status: ActivityStatus::Planned,
+            progress_note: None,
+        })
+    };
+    content.activities = vec![
+        activity(
+            ActivityKind::Course,
+            "Kursus i sprogvurdering",
+            "2026-02-09",
+            "2026-02-11",
+            vec![professional],
+            Responsible::Manager,
+        )?,
+        activity(
+            ActivityKind::Mentoring,
+            "Mentor: erfaren pædagog",
+            "2026-02-01",
+            "2026-06-30",
+            vec![professional, personal],
+            Responsible::Other {
+                name: name("Hanne Sørensen"),
+            },
+        )?,
+        activity(
+            ActivityKind::JobRotation,
+            "Tre måneder i vuggestuen",
+            "2026-09-01",
+            "2026-11-30",
+            vec![personal],
+            Responsible::Employee,
+        )?,
+    ];
+    content.open_points = vec![OpenPoint {
+        id: OpenPointId::generate(),
+        text: text("Afklare om der er plads på næste hold af diplommodulet")?,
+    }];
+    let now = chrono::Utc::now();
+    let plan = Plan::draft(
+        PlanKind::Individual,
+        vec![employee.id],
+        content,
+        manager.id,
+        now,
+    )?;
+    let plan = store.create_plan(plan).await?;
+    for (party, signer) in [(Party::Employee, employee.id), (Party::Manager, manager.id)] {
+        store
+            .change_plan(plan.id, None, |p| p.sign(party, signer, p.revision, now))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Prints the tokens of the demo's people and an example request.

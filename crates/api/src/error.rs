@@ -238,6 +238,7 @@ impl From<devplan_domain::plan::PlanError> for ApiError {
             P::AlreadySigned(_) => "already_signed",
             P::Changed { .. } => "plan_changed",
             P::GoalInUse => "goal_in_use",
+            P::NotAParty(_) => "not_a_party",
         };
         ApiError::Conflict {
             code,

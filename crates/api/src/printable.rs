@@ -164,7 +164,7 @@ body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2cm;color:#111;font-size:
 h1{font-size:18pt;margin-bottom:0}h2{font-size:13pt;border-bottom:1px solid #333;margin-top:1.4em}
 .hint{color:#555;font-style:italic;margin:.2em 0 .6em}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#eee}.meta td{border:none;padding:2px 8px 2px 0}
+th{background:#eee}table.meta{width:auto}.meta td{border:none;padding:2px 24px 2px 0}
 .signatures{display:flex;gap:3em;margin-top:2.5em}.signature{flex:1;border-top:1px solid #111;padding-top:.3em}
 @media print{body{margin:1.2cm}}";
 

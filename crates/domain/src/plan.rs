@@ -505,6 +505,9 @@ pub enum PlanError {
         /// What is current.
         current: i64,
     },
+    /// Only members sign as employee, and a member never signs as manager of their own plan.
+    #[error("{0}")]
+    NotAParty(&'static str),
     /// A goal still served by activities cannot be removed.
     #[error("the goal is served by activities; unlink them first")]
     GoalInUse,
@@ -657,6 +660,20 @@ impl Plan {
         self.ensure_open()?;
         if self.status == PlanStatus::Agreed {
             return Err(PlanError::AlreadyAgreed);
+        }
+        let member = self.members.contains(&signer);
+        match party {
+            Party::Employee if !member => {
+                return Err(PlanError::NotAParty(
+                    "only the plan's own employees sign as employee",
+                ));
+            }
+            Party::Manager if member => {
+                return Err(PlanError::NotAParty(
+                    "an employee cannot sign their own plan as manager",
+                ));
+            }
+            _ => {}
         }
         if read_revision != self.revision {
             return Err(PlanError::Changed {
@@ -1160,6 +1177,34 @@ mod tests {
         plan.supersede(now());
         assert_eq!(plan.status, PlanStatus::Superseded);
         assert_eq!(add_goal(&mut plan), Err(PlanError::Finished("superseded")));
+    }
+
+    #[test]
+    fn only_members_sign_as_employee_and_never_as_their_own_manager() {
+        let (mut plan, p) = individual();
+        assert!(matches!(
+            plan.sign(Party::Employee, p.manager, 1, now()),
+            Err(PlanError::NotAParty(_))
+        ));
+        assert!(matches!(
+            plan.sign(Party::Manager, p.employee, 1, now()),
+            Err(PlanError::NotAParty(_))
+        ));
+        assert!(plan.signatures.is_empty());
+    }
+
+    #[test]
+    fn superseding_leaves_finished_plans_as_they_are() {
+        let (mut plan, p) = individual();
+        plan.close(
+            LongText::parse("reason", "Fratrådt").unwrap(),
+            p.manager,
+            now(),
+        )
+        .unwrap();
+        let revision = plan.revision;
+        plan.supersede(now());
+        assert_eq!((plan.status, plan.revision), (PlanStatus::Closed, revision));
     }
 
     #[test]

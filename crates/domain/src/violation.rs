@@ -98,3 +98,12 @@ impl From<Violation> for Violations {
 }
 
 impl std::error::Error for Violation {}
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for Violations {}
