@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_organisation;
 mod m20261123_000002_plans;
 mod m20261123_000003_catalogue;
+mod m20261123_000004_follow_up;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_organisation::Migration),
             Box::new(m20261123_000002_plans::Migration),
             Box::new(m20261123_000003_catalogue::Migration),
+            Box::new(m20261123_000004_follow_up::Migration),
         ]
     }
 }

@@ -239,6 +239,7 @@ impl From<devplan_domain::plan::PlanError> for ApiError {
             P::Changed { .. } => "plan_changed",
             P::GoalInUse => "goal_in_use",
             P::NotAParty(_) => "not_a_party",
+            P::NotAgreed => "plan_not_agreed",
         };
         ApiError::Conflict {
             code,

@@ -85,3 +85,15 @@ id_type!(
     /// Identifies a published development goal of a unit.
     UnitGoalId
 );
+id_type!(
+    /// Identifies a follow-up of a plan.
+    FollowUpId
+);
+id_type!(
+    /// Identifies an absence.
+    AbsenceId
+);
+id_type!(
+    /// Identifies a development interview.
+    InterviewId
+);

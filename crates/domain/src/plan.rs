@@ -508,6 +508,9 @@ pub enum PlanError {
     /// Only members sign as employee, and a member never signs as manager of their own plan.
     #[error("{0}")]
     NotAParty(&'static str),
+    /// Only an agreed plan is followed up.
+    #[error("the plan is not agreed yet; follow-ups are for agreed plans")]
+    NotAgreed,
     /// A goal still served by activities cannot be removed.
     #[error("the goal is served by activities; unlink them first")]
     GoalInUse,
@@ -720,6 +723,21 @@ impl Plan {
             closed_by: by,
             closed_at: now,
         });
+        self.revision += 1;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Opens the next version of an agreed plan as a draft with the same content, to be
+    /// changed and signed again: what a follow-up with outcome `adjusted` decides.
+    pub fn reopen(&mut self, now: DateTime<Utc>) -> Result<(), PlanError> {
+        self.ensure_open()?;
+        if self.status != PlanStatus::Agreed {
+            return Err(PlanError::NotAgreed);
+        }
+        self.version += 1;
+        self.status = PlanStatus::Draft;
+        self.signatures.clear();
         self.revision += 1;
         self.updated_at = now;
         Ok(())
@@ -1205,6 +1223,21 @@ mod tests {
         let revision = plan.revision;
         plan.supersede(now());
         assert_eq!((plan.status, plan.revision), (PlanStatus::Closed, revision));
+    }
+
+    #[test]
+    fn reopening_an_agreed_plan_opens_the_next_version_unsigned() {
+        let (mut plan, p) = agreed();
+        plan.reopen(now()).unwrap();
+        assert_eq!((plan.version, plan.status), (2, PlanStatus::Draft));
+        assert!(plan.signatures.is_empty());
+        assert_eq!(plan.reopen(now()), Err(PlanError::NotAgreed));
+        plan.sign(Party::Employee, p.employee, plan.revision, now())
+            .unwrap();
+        assert_eq!(
+            plan.sign(Party::Manager, p.manager, plan.revision, now()),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -1,0 +1,616 @@
+//! Follow-up of plans, long absences and the yearly development interview (MUS), as pure
+//! rules over dates: what is due when, and who still needs an interview. "Today" is always
+//! passed in, so the rules can be tested on any date.
+
+use chrono::{Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::plan::Verdict;
+use crate::records::Meta;
+use crate::settings::Settings;
+use crate::text::ExternalId;
+use crate::text::{LongText, Name};
+use crate::{AbsenceId, EmployeeId, FollowUpId, GoalId, InterviewId, PlanId};
+
+/// What kind of follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpKind {
+    /// The yearly one (seed 000 §2 stk. 2).
+    Annual,
+    /// After a long absence (seed 000 §2 stk. 3).
+    Special,
+    /// Any other time.
+    AdHoc,
+}
+
+impl FollowUpKind {
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FollowUpKind::Annual => "annual",
+            FollowUpKind::Special => "special",
+            FollowUpKind::AdHoc => "ad_hoc",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Annual, Self::Special, Self::AdHoc]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+}
+
+/// What a follow-up decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The plan goes on as it is.
+    Continued,
+    /// The plan is to be changed: a new version opens, to be signed.
+    Adjusted,
+    /// The plan ends.
+    Closed,
+}
+
+/// Progress on one goal, as noted at a follow-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalProgress {
+    /// The goal.
+    pub goal_id: GoalId,
+    /// How it stands.
+    pub note: Option<LongText>,
+    /// A verdict, if one is reached.
+    pub verdict: Option<Verdict>,
+}
+
+/// A follow-up as held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpRecord {
+    /// Annual, special or ad hoc.
+    pub kind: FollowUpKind,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// Who took part, by name.
+    pub participants: Vec<Name>,
+    /// What was said.
+    pub notes: Option<LongText>,
+    /// Progress per goal.
+    pub progress: Vec<GoalProgress>,
+    /// What was decided.
+    pub outcome: Outcome,
+}
+
+/// The next annual follow-up: twelve months after the plan was agreed or last followed up,
+/// whichever is later.
+pub fn annual_due(agreed_on: NaiveDate, last_follow_up: Option<NaiveDate>) -> NaiveDate {
+    let base = last_follow_up.map_or(agreed_on, |f| f.max(agreed_on));
+    base.checked_add_months(Months::new(12))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The kind of an absence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbsenceKind {
+    /// Barsel.
+    ParentalLeave,
+    /// Længerevarende sygdom.
+    LongTermIllness,
+    /// Any other long absence.
+    Other,
+}
+
+impl AbsenceKind {
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AbsenceKind::ParentalLeave => "parental_leave",
+            AbsenceKind::LongTermIllness => "long_term_illness",
+            AbsenceKind::Other => "other",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::ParentalLeave, Self::LongTermIllness, Self::Other]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+}
+
+/// The days of an absence: the last day may be open until the employee returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbsenceDates {
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+}
+
+impl AbsenceDates {
+    /// Dates that do not run backwards.
+    pub fn new(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> Result<Self, crate::Violation> {
+        if ends_on.is_some_and(|e| e < starts_on) {
+            return Err(crate::Violation::new(
+                "ends_on",
+                "ends_before_start",
+                "must not be before starts_on",
+            ));
+        }
+        Ok(Self { starts_on, ends_on })
+    }
+
+    /// First day away.
+    pub fn starts_on(&self) -> NaiveDate {
+        self.starts_on
+    }
+
+    /// Last day away, once known.
+    pub fn ends_on(&self) -> Option<NaiveDate> {
+        self.ends_on
+    }
+
+    /// When a special follow-up is due after this absence: `special_follow_up_days` after the
+    /// last day away, if the absence lasted at least `long_absence_weeks`. An absence still
+    /// open makes none until it ends.
+    pub fn special_follow_up_due(&self, settings: &Settings) -> Option<NaiveDate> {
+        let ends_on = self.ends_on?;
+        let days = (ends_on - self.starts_on).num_days() + 1;
+        (days >= i64::from(settings.long_absence_weeks) * 7)
+            .then(|| ends_on.checked_add_days(Days::new(settings.special_follow_up_days.into())))
+            .flatten()
+    }
+}
+
+/// Where an item of the work list stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    /// The due date has passed.
+    Overdue,
+    /// Due today or within the window.
+    Due,
+    /// Further ahead than the window.
+    Upcoming,
+}
+
+/// Where a due date stands on `today`, looking `window_days` ahead.
+pub fn due_state(due_on: NaiveDate, today: NaiveDate, window_days: u32) -> DueState {
+    if due_on < today {
+        DueState::Overdue
+    } else if due_on
+        <= today
+            .checked_add_days(Days::new(window_days.into()))
+            .unwrap_or(NaiveDate::MAX)
+    {
+        DueState::Due
+    } else {
+        DueState::Upcoming
+    }
+}
+
+/// Whether a special follow-up after an absence has been held: one held after the return.
+pub fn special_follow_up_held(absence: &AbsenceDates, held: &[(FollowUpKind, NaiveDate)]) -> bool {
+    absence.ends_on.is_some_and(|end| {
+        held.iter()
+            .any(|(kind, on)| *kind == FollowUpKind::Special && *on > end)
+    })
+}
+
+/// An interview held alone or with a group (GRUS/TUS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterviewFormat {
+    /// One employee and the manager (MUS).
+    Individual,
+    /// A group or team at once.
+    Group,
+}
+
+impl InterviewFormat {
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            InterviewFormat::Individual => "individual",
+            InterviewFormat::Group => "group",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Individual, Self::Group]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+}
+
+/// Where one employee stands with one interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantStatus {
+    /// Offered, not yet held.
+    Offered,
+    /// Held with them.
+    Held,
+    /// They declined.
+    Declined,
+}
+
+impl ParticipantStatus {
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ParticipantStatus::Offered => "offered",
+            ParticipantStatus::Held => "held",
+            ParticipantStatus::Declined => "declined",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Offered, Self::Held, Self::Declined]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+}
+
+/// One employee's part in one interview of the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InterviewPart {
+    /// Alone or in a group.
+    pub format: InterviewFormat,
+    /// Offered, held or declined.
+    pub status: ParticipantStatus,
+    /// They asked for an individual interview (after or instead of a group one).
+    pub wants_individual: bool,
+}
+
+/// Where an employee stands with the year's interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// Nothing offered yet: the manager must offer one.
+    NotOffered,
+    /// They asked for an individual interview and have not had one: it must be offered.
+    IndividualRequested,
+    /// Offered and waiting.
+    Offered,
+    /// They declined.
+    Declined,
+    /// Held.
+    Held,
+}
+
+impl Coverage {
+    /// Whether the manager still owes the employee an interview this year.
+    pub fn needs_action(self) -> bool {
+        matches!(self, Coverage::NotOffered | Coverage::IndividualRequested)
+    }
+}
+
+/// Where an employee stands, from their parts in the year's interviews. A group interview
+/// counts for those who took part, but one who asked for an individual interview must get
+/// one (seed 002).
+pub fn coverage(parts: &[InterviewPart]) -> Coverage {
+    let individual_held = parts
+        .iter()
+        .any(|p| p.format == InterviewFormat::Individual && p.status == ParticipantStatus::Held);
+    let individual_pending = parts
+        .iter()
+        .any(|p| p.format == InterviewFormat::Individual && p.status == ParticipantStatus::Offered);
+    if parts.iter().any(|p| p.wants_individual) && !individual_held {
+        return if individual_pending {
+            Coverage::Offered
+        } else {
+            Coverage::IndividualRequested
+        };
+    }
+    if parts.iter().any(|p| p.status == ParticipantStatus::Held) {
+        Coverage::Held
+    } else if parts.iter().any(|p| p.status == ParticipantStatus::Offered) {
+        Coverage::Offered
+    } else if parts
+        .iter()
+        .any(|p| p.status == ParticipantStatus::Declined)
+    {
+        Coverage::Declined
+    } else {
+        Coverage::NotOffered
+    }
+}
+
+/// A participant of an interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Participant {
+    /// Who.
+    pub employee: EmployeeId,
+    /// Their status.
+    pub status: ParticipantStatus,
+    /// Asked for an individual interview.
+    pub wants_individual: bool,
+}
+
+/// A follow-up as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFollowUp {
+    /// Its id.
+    pub id: FollowUpId,
+    /// The plan followed up.
+    pub plan_id: PlanId,
+    /// What happened.
+    pub record: FollowUpRecord,
+    /// Who recorded it.
+    pub recorded_by: EmployeeId,
+    /// When it was recorded.
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An absence as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absence {
+    /// Its id.
+    pub id: AbsenceId,
+    /// The HR system's id.
+    pub external_id: Option<ExternalId>,
+    /// Who is away.
+    pub employee_id: EmployeeId,
+    /// Why (sensitive: HR and the employee's manager only).
+    pub kind: AbsenceKind,
+    /// When.
+    pub dates: AbsenceDates,
+    /// Version and times.
+    pub meta: Meta,
+}
+
+/// A development interview of a year, with everyone it was for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interview {
+    /// Its id.
+    pub id: InterviewId,
+    /// The HR system's id.
+    pub external_id: Option<ExternalId>,
+    /// The year it belongs to.
+    pub year: i32,
+    /// Individual or group.
+    pub format: InterviewFormat,
+    /// When it was offered.
+    pub offered_on: Option<NaiveDate>,
+    /// When it was held.
+    pub held_on: Option<NaiveDate>,
+    /// The plan made or discussed there.
+    pub plan_id: Option<PlanId>,
+    /// Who it was for, each with their status.
+    pub participants: Vec<Participant>,
+    /// Version and times.
+    pub meta: Meta,
+}
+
+/// What the work list needs to know of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanFacts {
+    /// The plan.
+    pub plan_id: PlanId,
+    /// Its members.
+    pub members: Vec<EmployeeId>,
+    /// The day its latest version was agreed.
+    pub agreed_on: NaiveDate,
+    /// Its follow-ups: kind and day held.
+    pub follow_ups: Vec<(FollowUpKind, NaiveDate)>,
+}
+
+/// What the work list needs to know of an absence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbsenceFacts {
+    /// The absence.
+    pub absence_id: AbsenceId,
+    /// Who was away.
+    pub employee: EmployeeId,
+    /// When.
+    pub dates: AbsenceDates,
+}
+
+/// One item of a manager's work list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkItem {
+    /// Annual or special.
+    pub kind: FollowUpKind,
+    /// The employee concerned.
+    pub employee: EmployeeId,
+    /// Their plan, when they have one.
+    pub plan_id: Option<PlanId>,
+    /// The absence a special follow-up is for.
+    pub absence_id: Option<AbsenceId>,
+    /// When it is due.
+    pub due_on: NaiveDate,
+    /// Due or overdue.
+    pub state: DueState,
+}
+
+/// The follow-ups due within `window_days` of `today` or overdue, earliest first: each
+/// member's annual follow-up of each current plan, and a special follow-up after every
+/// long absence that no special follow-up after the return has settled.
+pub fn work_list(
+    plans: &[PlanFacts],
+    absences: &[AbsenceFacts],
+    settings: &Settings,
+    today: NaiveDate,
+    window_days: u32,
+) -> Vec<WorkItem> {
+    let mut items = Vec::new();
+    for p in plans {
+        let last = p.follow_ups.iter().map(|(_, on)| *on).max();
+        let due_on = annual_due(p.agreed_on, last);
+        let state = due_state(due_on, today, window_days);
+        if state != DueState::Upcoming {
+            for m in &p.members {
+                items.push(WorkItem {
+                    kind: FollowUpKind::Annual,
+                    employee: *m,
+                    plan_id: Some(p.plan_id),
+                    absence_id: None,
+                    due_on,
+                    state,
+                });
+            }
+        }
+    }
+    for a in absences {
+        let Some(due_on) = a.dates.special_follow_up_due(settings) else {
+            continue;
+        };
+        let plan = plans.iter().find(|p| p.members.contains(&a.employee));
+        let held = plan.is_some_and(|p| special_follow_up_held(&a.dates, &p.follow_ups));
+        let state = due_state(due_on, today, window_days);
+        if !held && state != DueState::Upcoming {
+            items.push(WorkItem {
+                kind: FollowUpKind::Special,
+                employee: a.employee,
+                plan_id: plan.map(|p| p.plan_id),
+                absence_id: Some(a.absence_id),
+                due_on,
+                state,
+            });
+        }
+    }
+    items.sort_by_key(|i| (i.due_on, i.kind.as_str(), i.employee));
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_annual_follow_up_is_due_twelve_months_after_agreement() {
+        let due = annual_due(d("2025-01-10"), None);
+        assert_eq!(due, d("2026-01-10"));
+        assert_eq!(due_state(due, d("2026-01-10"), 0), DueState::Due);
+        assert_eq!(due_state(due, d("2026-01-11"), 0), DueState::Overdue);
+        assert_eq!(due_state(due, d("2025-12-01"), 30), DueState::Upcoming);
+        assert_eq!(due_state(due, d("2025-12-15"), 30), DueState::Due);
+    }
+
+    #[test]
+    fn a_follow_up_moves_the_next_due_date() {
+        assert_eq!(
+            annual_due(d("2025-01-10"), Some(d("2025-12-01"))),
+            d("2026-12-01")
+        );
+        // A follow-up before a later agreement does not pull the date back.
+        assert_eq!(
+            annual_due(d("2025-06-01"), Some(d("2025-03-01"))),
+            d("2026-06-01")
+        );
+    }
+
+    #[test]
+    fn the_anniversary_of_the_last_of_february_is_clamped() {
+        assert_eq!(annual_due(d("2024-02-29"), None), d("2025-02-28"));
+    }
+
+    #[test]
+    fn a_long_absence_makes_a_special_follow_up_due_after_the_return() {
+        let s = Settings::default();
+        let leave = AbsenceDates::new(d("2025-03-01"), Some(d("2025-06-30"))).unwrap();
+        assert_eq!(leave.special_follow_up_due(&s), Some(d("2025-07-30")));
+    }
+
+    #[test]
+    fn a_short_or_open_absence_makes_none() {
+        let s = Settings::default();
+        let illness = AbsenceDates::new(d("2025-03-01"), Some(d("2025-03-21"))).unwrap();
+        assert_eq!(illness.special_follow_up_due(&s), None);
+        let open = AbsenceDates::new(d("2025-03-01"), None).unwrap();
+        assert_eq!(open.special_follow_up_due(&s), None);
+        let exactly_eight_weeks =
+            AbsenceDates::new(d("2025-03-01"), Some(d("2025-04-25"))).unwrap();
+        assert_eq!(
+            exactly_eight_weeks.special_follow_up_due(&s),
+            Some(d("2025-05-25"))
+        );
+    }
+
+    #[test]
+    fn the_thresholds_are_settings() {
+        let s = Settings::new(5, 2, 10, crate::settings::MainCommitteeFrequency::Yearly).unwrap();
+        let illness = AbsenceDates::new(d("2025-03-01"), Some(d("2025-03-21"))).unwrap();
+        assert_eq!(illness.special_follow_up_due(&s), Some(d("2025-03-31")));
+    }
+
+    #[test]
+    fn absences_do_not_end_before_they_start() {
+        assert_eq!(
+            AbsenceDates::new(d("2025-03-01"), Some(d("2025-02-01")))
+                .unwrap_err()
+                .field,
+            "ends_on"
+        );
+    }
+
+    #[test]
+    fn only_a_special_follow_up_after_the_return_settles_the_absence() {
+        let leave = AbsenceDates::new(d("2025-03-01"), Some(d("2025-06-30"))).unwrap();
+        assert!(!special_follow_up_held(
+            &leave,
+            &[(FollowUpKind::Special, d("2025-05-01"))]
+        ));
+        assert!(!special_follow_up_held(
+            &leave,
+            &[(FollowUpKind::Annual, d("2025-07-10"))]
+        ));
+        assert!(special_follow_up_held(
+            &leave,
+            &[(FollowUpKind::Special, d("2025-07-10"))]
+        ));
+    }
+
+    fn part(
+        format: InterviewFormat,
+        status: ParticipantStatus,
+        wants_individual: bool,
+    ) -> InterviewPart {
+        InterviewPart {
+            format,
+            status,
+            wants_individual,
+        }
+    }
+
+    #[test]
+    fn interview_coverage_follows_offers_holdings_and_requests() {
+        use InterviewFormat::*;
+        use ParticipantStatus::*;
+        assert_eq!(coverage(&[]), Coverage::NotOffered);
+        assert_eq!(
+            coverage(&[part(Individual, Offered, false)]),
+            Coverage::Offered
+        );
+        assert_eq!(
+            coverage(&[part(Individual, Declined, false)]),
+            Coverage::Declined
+        );
+        assert_eq!(coverage(&[part(Group, Held, false)]), Coverage::Held);
+        // Asked for an individual interview after the group one: still owed one.
+        assert_eq!(
+            coverage(&[part(Group, Held, true)]),
+            Coverage::IndividualRequested
+        );
+        assert_eq!(
+            coverage(&[part(Group, Held, true), part(Individual, Offered, false)]),
+            Coverage::Offered
+        );
+        assert_eq!(
+            coverage(&[part(Group, Held, true), part(Individual, Held, false)]),
+            Coverage::Held
+        );
+        assert!(
+            Coverage::IndividualRequested.needs_action() && Coverage::NotOffered.needs_action()
+        );
+        assert!(!Coverage::Declined.needs_action());
+    }
+}

@@ -1,0 +1,26 @@
+//! Rows of `development_interviews`.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `development_interviews`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "development_interviews")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub external_id: Option<String>,
+    pub year: i32,
+    pub format: String,
+    pub offered_on: Option<Date>,
+    pub held_on: Option<Date>,
+    pub plan_id: Option<Uuid>,
+    pub version: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
