@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use devplan_api::app::{AppState, HttpOptions, serve};
 use devplan_api::auth::Verifier;
+use devplan_api::clock::SetClock;
 use devplan_persistence::Store;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::{Method, Response, StatusCode};
@@ -119,6 +120,8 @@ pub struct TestApp {
     pub base: String,
     /// The HTTP client.
     pub client: reqwest::Client,
+    /// The app's clock: set it to say what today is.
+    pub clock: SetClock,
     _db: TestDb,
 }
 
@@ -137,6 +140,7 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
         Keys::Rs256 => (None, Some(fixture("rs256-public.pem"))),
         Keys::Es256 => (None, Some(fixture("es256-public.pem"))),
     };
+    let clock = SetClock::new(chrono::Utc::now());
     let verifier = Verifier::new(
         secret.as_deref(),
         public.as_deref(),
@@ -149,6 +153,7 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
         store,
         verifier,
         service_subjects: HashSet::from([HR.to_owned()]),
+        clock: std::sync::Arc::new(clock.clone()),
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
@@ -161,6 +166,7 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
+        clock,
         _db: db,
     }
 }
@@ -192,6 +198,12 @@ pub fn hr() -> String {
 }
 
 impl TestApp {
+    /// Sets the app's clock to 10:00 UTC on `day` (`YYYY-MM-DD`).
+    pub fn today_is(&self, day: &str) {
+        let at = chrono::DateTime::parse_from_rfc3339(&format!("{day}T10:00:00Z")).expect("a date");
+        self.clock.set(at.with_timezone(&chrono::Utc));
+    }
+
     /// Sends a request with an optional bearer token and JSON body.
     pub async fn send(
         &self,
@@ -337,6 +349,10 @@ pub struct PlanFixture {
     pub unit_goal: String,
     /// An offer of the catalogue.
     pub offer: String,
+    /// EMP-A1's parental leave, recorded by HR.
+    pub absence: String,
+    /// EMP-A1's development interview this year, offered by MGR-A.
+    pub interview: String,
 }
 
 impl TestApp {
@@ -423,6 +439,25 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned();
+        let absence = self
+            .expect(
+                self.post("/api/v1/absences", &hr(), &json!({"employee_id": org.emp_a1, "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"})).await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let interview = self
+            .expect(
+                self.post("/api/v1/development-interviews", &manager, &json!({"year": year.parse::<i32>().unwrap(), "format": "individual", "participants": [{"employee_id": org.emp_a1, "status": "offered"}]})).await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         PlanFixture {
             id,
             served_goal,
@@ -431,6 +466,8 @@ impl TestApp {
             open_point,
             unit_goal,
             offer,
+            absence,
+            interview,
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     pub verifier: Verifier,
     /// Subjects of integration clients that act as HR without being employees.
     pub service_subjects: HashSet<String>,
+    /// What time it is.
+    pub clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 /// Options of the HTTP layer.

@@ -70,6 +70,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 store,
                 verifier,
                 service_subjects: settings.service_subjects.iter().cloned().collect(),
+                clock: std::sync::Arc::new(devplan_api::clock::SystemClock),
             };
             run_server(&settings, state).await
         }
@@ -99,6 +100,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 store,
                 verifier,
                 service_subjects: subjects,
+                clock: std::sync::Arc::new(devplan_api::clock::SystemClock),
             };
             run_server(&settings, state).await
         }

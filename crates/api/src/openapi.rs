@@ -127,6 +127,7 @@ impl Modify for BearerScheme {
         (name = "me", description = "Who the caller is and what they reach"),
         (name = "organisation", description = "Units, employees, committees, agreement periods, settings"),
         (name = "plans", description = "Development plans: goals, action plan, open points, signatures, versions"),
+        (name = "follow-ups", description = "Follow-ups, the work list, absences, development interviews and the calendar feed"),
         (name = "catalogue", description = "Development offers: courses, education, other initiatives"),
         (name = "sync", description = "Bulk upserts from the HR system, keyed by external_id")
     )

@@ -335,6 +335,82 @@ impl<'a> Access<'a> {
         Ok(self.reach_as(Role::Manager).await?.contains(unit))
     }
 
+    /// Whose absences the caller may read and record: HR everyone's, a manager those of the
+    /// employees of their units. Absence kinds and dates are sensitive: nobody else, not even
+    /// the employee through this API.
+    pub async fn absence_scope(&self) -> Result<EmployeeScope, ApiError> {
+        self.require_any(&[Role::Hr, Role::Manager])?;
+        self.people_scope(false).await
+    }
+
+    /// HR: everyone; a manager: the employees of their units; with `include_self`, an
+    /// employee: themself.
+    async fn people_scope(&self, include_self: bool) -> Result<EmployeeScope, ApiError> {
+        if self.has(Role::Hr) {
+            return Ok(EmployeeScope::All);
+        }
+        let units = match self.reach_as(Role::Manager).await? {
+            Reach::All => return Ok(EmployeeScope::All),
+            Reach::Units(u) => u.into_iter().collect(),
+        };
+        let ids = match (
+            &self.caller.employee,
+            include_self && self.has(Role::Employee),
+        ) {
+            (Some(me), true) => vec![me.id],
+            _ => Vec::new(),
+        };
+        Ok(EmployeeScope::Within { units, ids })
+    }
+
+    /// Whose follow-up work list and interviews the caller may read: HR everyone's, a manager
+    /// those of their units, an employee their own.
+    pub async fn follow_up_scope(&self) -> Result<EmployeeScope, ApiError> {
+        self.require_any(&[Role::Hr, Role::Manager, Role::Employee])?;
+        self.people_scope(true).await
+    }
+
+    /// Whether every one of `people` is in `scope`.
+    pub async fn all_in(
+        &self,
+        scope: &EmployeeScope,
+        people: &[EmployeeId],
+    ) -> Result<bool, ApiError> {
+        match scope {
+            EmployeeScope::All => Ok(true),
+            EmployeeScope::Within { units, ids } => {
+                for p in people {
+                    if ids.contains(p) {
+                        continue;
+                    }
+                    let unit = self.store.units_of(&[*p]).await?;
+                    if !unit.iter().any(|u| units.contains(u)) {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+        }
+    }
+
+    /// Whether any of `people` is in `scope`.
+    pub async fn any_in(
+        &self,
+        scope: &EmployeeScope,
+        people: &[EmployeeId],
+    ) -> Result<bool, ApiError> {
+        match scope {
+            EmployeeScope::All => Ok(true),
+            EmployeeScope::Within { units, ids } => {
+                if people.iter().any(|p| ids.contains(p)) {
+                    return Ok(true);
+                }
+                let found = self.store.units_of(people).await?;
+                Ok(found.iter().any(|u| units.contains(u)))
+            }
+        }
+    }
+
     /// Whether the caller may see who sits on committees (names and ids are HR's only).
     pub fn may_see_committee_members(&self) -> bool {
         self.has(Role::Hr)

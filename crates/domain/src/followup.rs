@@ -569,6 +569,56 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn the_work_list_holds_due_and_overdue_items_earliest_first() {
+        let s = Settings::default();
+        let (a, b) = (EmployeeId::generate(), EmployeeId::generate());
+        let plans = vec![
+            PlanFacts {
+                plan_id: PlanId::generate(),
+                members: vec![a],
+                agreed_on: d("2025-01-10"),
+                follow_ups: vec![],
+            },
+            PlanFacts {
+                plan_id: PlanId::generate(),
+                members: vec![b],
+                agreed_on: d("2025-01-10"),
+                follow_ups: vec![(FollowUpKind::Annual, d("2025-12-01"))],
+            },
+        ];
+        let leave = AbsenceFacts {
+            absence_id: AbsenceId::generate(),
+            employee: b,
+            dates: AbsenceDates::new(d("2025-09-01"), Some(d("2025-12-20"))).unwrap(),
+        };
+        let items = work_list(
+            &plans,
+            std::slice::from_ref(&leave),
+            &s,
+            d("2026-01-11"),
+            30,
+        );
+        let got: Vec<_> = items
+            .iter()
+            .map(|i| (i.kind, i.employee, i.due_on, i.state))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (FollowUpKind::Annual, a, d("2026-01-10"), DueState::Overdue),
+                (FollowUpKind::Special, b, d("2026-01-19"), DueState::Due),
+            ]
+        );
+        // A special follow-up after the return settles it.
+        let mut settled = plans.clone();
+        settled[1]
+            .follow_ups
+            .push((FollowUpKind::Special, d("2026-01-05")));
+        let items = work_list(&settled, &[leave], &s, d("2026-01-11"), 30);
+        assert_eq!(items.len(), 1);
+    }
+
     fn part(
         format: InterviewFormat,
         status: ParticipantStatus,

@@ -743,6 +743,30 @@ impl Plan {
         Ok(())
     }
 
+    /// What a follow-up's outcome does to the plan: `continued` nothing, `adjusted` opens the
+    /// next version to be signed, `closed` closes it with `reason`. Only a plan that has been
+    /// agreed is followed up.
+    pub fn follow_up(
+        &mut self,
+        outcome: crate::followup::Outcome,
+        reason: LongText,
+        by: EmployeeId,
+        now: DateTime<Utc>,
+    ) -> Result<(), PlanError> {
+        use crate::followup::Outcome;
+        self.ensure_open()?;
+        let ever_agreed = self.status == PlanStatus::Agreed || self.version > 1;
+        if !ever_agreed {
+            return Err(PlanError::NotAgreed);
+        }
+        match outcome {
+            Outcome::Continued => Ok(()),
+            Outcome::Adjusted if self.status == PlanStatus::Draft => Ok(()),
+            Outcome::Adjusted => self.reopen(now),
+            Outcome::Closed => self.close(reason, by, now),
+        }
+    }
+
     /// Marks the plan as replaced by the employee's newer plan; finished plans stay as they are.
     pub fn supersede(&mut self, now: DateTime<Utc>) {
         if self.ensure_open().is_ok() {
@@ -1238,6 +1262,27 @@ mod tests {
             plan.sign(Party::Manager, p.manager, plan.revision, now()),
             Ok(true)
         );
+    }
+
+    #[test]
+    fn a_follow_up_continues_adjusts_or_closes_an_agreed_plan() {
+        use crate::followup::Outcome;
+        let reason = || LongText::parse("reason", "Opfølgning").unwrap();
+        let (mut plan, p) = individual();
+        assert_eq!(
+            plan.follow_up(Outcome::Continued, reason(), p.manager, now()),
+            Err(PlanError::NotAgreed)
+        );
+        let (mut plan, p) = agreed();
+        plan.follow_up(Outcome::Continued, reason(), p.manager, now())
+            .unwrap();
+        assert_eq!((plan.status, plan.version), (PlanStatus::Agreed, 1));
+        plan.follow_up(Outcome::Adjusted, reason(), p.manager, now())
+            .unwrap();
+        assert_eq!((plan.status, plan.version), (PlanStatus::Draft, 2));
+        plan.follow_up(Outcome::Closed, reason(), p.manager, now())
+            .unwrap();
+        assert_eq!(plan.status, PlanStatus::Closed);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub enum EmployeeScope {
 }
 
 impl EmployeeScope {
-    fn condition(&self) -> Condition {
+    pub(crate) fn condition(&self) -> Condition {
         match self {
             EmployeeScope::All => Condition::all(),
             EmployeeScope::Within { units, ids } => Condition::any()

@@ -7,6 +7,7 @@ mod committees;
 mod employees;
 mod entities;
 mod error;
+mod followups;
 mod page;
 mod periods;
 mod plans;

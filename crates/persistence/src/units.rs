@@ -217,6 +217,11 @@ impl Store {
         Ok(unit)
     }
 
+    /// The unit and every unit below it.
+    pub async fn subtree_of(&self, unit: UnitId) -> Result<Vec<UnitId>, StoreError> {
+        subtree(&self.db, &[unit.uuid()]).await
+    }
+
     /// Head-counts of the given units, direct and with sub-units, computed by the database.
     pub async fn headcounts(
         &self,

@@ -2,10 +2,14 @@
 
 use devplan_domain::Violations;
 
+pub mod absences;
+pub mod calendar;
 pub mod catalogue;
 pub mod committees;
 pub mod employees;
+pub mod followups;
 pub mod health;
+pub mod interviews;
 pub mod me;
 pub mod periods;
 pub mod plans;
@@ -63,7 +67,22 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(catalogue::sync)
         .service(unit_goals::list)
         .service(unit_goals::create)
-        .service(unit_goals::update);
+        .service(unit_goals::update)
+        .service(followups::record)
+        .service(followups::list)
+        .service(followups::work)
+        .service(absences::list)
+        .service(absences::create)
+        .service(absences::get)
+        .service(absences::update)
+        .service(absences::sync)
+        .service(interviews::coverage_list)
+        .service(interviews::list)
+        .service(interviews::create)
+        .service(interviews::get)
+        .service(interviews::update)
+        .service(calendar::rotate)
+        .service(calendar::feed);
 }
 
 /// Parses an optional value, recording its violation.

@@ -364,7 +364,8 @@ fn signatures_out(s: &[Signature]) -> Vec<SignatureOut> {
         .collect()
 }
 
-fn plan_out(p: &Plan, you: Party) -> PlanOut {
+/// A plan as the caller, taking part as `you`, sees it.
+pub fn plan_out(p: &Plan, you: Party) -> PlanOut {
     PlanOut {
         id: p.id.uuid(),
         kind: match p.kind {
@@ -1012,7 +1013,7 @@ async fn change<T>(
     id: Uuid,
     if_match: IfMatch,
     status: StatusCode,
-    change: impl FnOnce(&mut Plan, Party, EmployeeId) -> Result<T, PlanError>,
+    change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
 ) -> ApiResult<HttpResponse> {
     let (plan, party) = Access::new(caller, &state.store)
         .plan(PlanId::from_uuid(id))
@@ -1027,16 +1028,17 @@ async fn apply<T>(
     (plan, party): (&Plan, Party),
     if_match: IfMatch,
     status: StatusCode,
-    change: impl FnOnce(&mut Plan, Party, EmployeeId) -> Result<T, PlanError>,
+    change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
 ) -> ApiResult<HttpResponse> {
     let me = caller
         .employee
         .as_ref()
         .map(|e| e.id)
         .ok_or(ApiError::NotFound)?;
+    let now = state.clock.now();
     let (plan, _) = state
         .store
-        .change_plan(plan.id, if_match.0, |p| change(p, party, me))
+        .change_plan(plan.id, if_match.0, |p| change(p, party, me, now))
         .await?;
     Ok(respond(status, &plan, party))
 }
@@ -1068,10 +1070,6 @@ async fn check_unit_goal(store: &Store, plan: &Plan, unit_goal: Option<Uuid>) ->
     } else {
         Err(unknown())
     }
-}
-
-fn now() -> DateTime<Utc> {
-    Utc::now()
 }
 
 fn find<'a, T, I: PartialEq>(
@@ -1165,7 +1163,7 @@ pub async fn create(
         .as_ref()
         .map(|e| e.id)
         .ok_or(ApiError::NotFound)?;
-    let plan = Plan::draft(kind, members, content, me, now())?;
+    let plan = Plan::draft(kind, members, content, me, state.clock.now())?;
     let plan = state.store.create_plan(plan).await?;
     Ok(respond(StatusCode::CREATED, &plan, Party::Manager))
 }
@@ -1263,9 +1261,14 @@ pub async fn update(
     if_match: IfMatch,
     body: ValidJson<PlanPatch>,
 ) -> ApiResult<HttpResponse> {
-    change(&state, &caller, *id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(|c| body.0.apply(c), now())
-    })
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| p.edit(|c| body.0.apply(c), now),
+    )
     .await
 }
 
@@ -1302,7 +1305,7 @@ pub async fn close(
         *id,
         if_match,
         StatusCode::OK,
-        |p, _, me| p.close(reason, me, now()),
+        |p, _, me, now| p.close(reason, me, now),
     )
     .await
 }
@@ -1336,13 +1339,13 @@ pub async fn add_goal(
         (&plan, party),
         if_match,
         StatusCode::CREATED,
-        |p, _, _| {
+        |p, _, _, now| {
             p.edit(
                 |c| {
                     c.goals.push(goal);
                     Ok(())
                 },
-                now(),
+                now,
             )
         },
     )
@@ -1378,7 +1381,7 @@ pub async fn update_goal(
         (&plan, party),
         if_match,
         StatusCode::OK,
-        |p, _, _| {
+        |p, _, _, now| {
             p.edit(
                 |c| {
                     body.0.apply(find(
@@ -1388,7 +1391,7 @@ pub async fn update_goal(
                         "goal",
                     )?)
                 },
-                now(),
+                now,
             )
         },
     )
@@ -1413,19 +1416,26 @@ pub async fn delete_goal(
 ) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
     let goal = GoalId::from_uuid(goal);
-    change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(
-            |c| {
-                find(&mut c.goals, goal, |g| g.id, "goal")?;
-                if c.activities.iter().any(|a| a.goal_ids.contains(&goal)) {
-                    return Err(PlanError::GoalInUse);
-                }
-                c.goals.retain(|g| g.id != goal);
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(&mut c.goals, goal, |g| g.id, "goal")?;
+                    if c.activities.iter().any(|a| a.goal_ids.contains(&goal)) {
+                        return Err(PlanError::GoalInUse);
+                    }
+                    c.goals.retain(|g| g.id != goal);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
     .await
 }
 
@@ -1454,14 +1464,14 @@ pub async fn add_activity(
         *id,
         if_match,
         StatusCode::CREATED,
-        |p, _, _| {
+        |p, _, _, now| {
             p.edit(
                 |c| {
                     check_activity(&activity, &c.goals)?;
                     c.activities.push(activity);
                     Ok(())
                 },
-                now(),
+                now,
             )
         },
     )
@@ -1487,23 +1497,30 @@ pub async fn update_activity(
     body: ValidJson<ActivityPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, activity) = path.into_inner();
-    change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(
-            |c| {
-                let goals = c.goals.clone();
-                let a = find(
-                    &mut c.activities,
-                    ActivityId::from_uuid(activity),
-                    |a| a.id,
-                    "activity",
-                )?;
-                body.0.apply(a)?;
-                check_activity(a, &goals)?;
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    let goals = c.goals.clone();
+                    let a = find(
+                        &mut c.activities,
+                        ActivityId::from_uuid(activity),
+                        |a| a.id,
+                        "activity",
+                    )?;
+                    body.0.apply(a)?;
+                    check_activity(a, &goals)?;
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
     .await
 }
 
@@ -1525,16 +1542,23 @@ pub async fn delete_activity(
 ) -> ApiResult<HttpResponse> {
     let (id, activity) = path.into_inner();
     let activity = ActivityId::from_uuid(activity);
-    change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(
-            |c| {
-                find(&mut c.activities, activity, |a| a.id, "activity")?;
-                c.activities.retain(|a| a.id != activity);
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(&mut c.activities, activity, |a| a.id, "activity")?;
+                    c.activities.retain(|a| a.id != activity);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
     .await
 }
 
@@ -1563,7 +1587,7 @@ pub async fn add_open_point(
         *id,
         if_match,
         StatusCode::CREATED,
-        |p, _, _| {
+        |p, _, _, now| {
             p.edit(
                 |c| {
                     c.open_points.push(OpenPoint {
@@ -1572,7 +1596,7 @@ pub async fn add_open_point(
                     });
                     Ok(())
                 },
-                now(),
+                now,
             )
         },
     )
@@ -1599,21 +1623,28 @@ pub async fn update_open_point(
 ) -> ApiResult<HttpResponse> {
     let (id, point) = path.into_inner();
     let text = LongText::parse("text", &body.0.text)?;
-    change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(
-            |c| {
-                find(
-                    &mut c.open_points,
-                    OpenPointId::from_uuid(point),
-                    |o| o.id,
-                    "open point",
-                )?
-                .text = text;
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(
+                        &mut c.open_points,
+                        OpenPointId::from_uuid(point),
+                        |o| o.id,
+                        "open point",
+                    )?
+                    .text = text;
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
     .await
 }
 
@@ -1635,16 +1666,23 @@ pub async fn delete_open_point(
 ) -> ApiResult<HttpResponse> {
     let (id, point) = path.into_inner();
     let point = OpenPointId::from_uuid(point);
-    change(&state, &caller, id, if_match, StatusCode::OK, |p, _, _| {
-        p.edit(
-            |c| {
-                find(&mut c.open_points, point, |o| o.id, "open point")?;
-                c.open_points.retain(|o| o.id != point);
-                Ok(())
-            },
-            now(),
-        )
-    })
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(&mut c.open_points, point, |o| o.id, "open point")?;
+                    c.open_points.retain(|o| o.id != point);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
     .await
 }
 
@@ -1673,7 +1711,7 @@ pub async fn sign(
         *id,
         IfMatch(None),
         StatusCode::CREATED,
-        |p, party, me| p.sign(party, me, read, now()),
+        |p, party, me, now| p.sign(party, me, read, now),
     )
     .await
 }

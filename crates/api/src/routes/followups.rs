@@ -1,0 +1,461 @@
+//! Follow-ups: `/plans/{id}/follow-ups` records and lists a plan's follow-ups; `/follow-ups`
+//! is the work list of what is due, overdue or special.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::followup::{
+    DueState, FollowUpKind, FollowUpRecord, GoalProgress, Outcome, StoredFollowUp, WorkItem,
+    work_list,
+};
+use devplan_domain::plan::{Party, Verdict};
+use devplan_domain::text::{LongText, Name};
+use devplan_domain::{EmployeeId, GoalId, PlanId, UnitId, Violations};
+use devplan_persistence::EmployeeScope;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::{ApiResult, ListResponse, ValidJson};
+use crate::policy::{Access, Caller};
+use crate::routes::parse_opt;
+
+/// Annual, special or ad hoc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The yearly follow-up.
+    Annual,
+    /// After a long absence.
+    Special,
+    /// Any other time.
+    AdHoc,
+}
+
+impl From<Kind> for FollowUpKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Annual => FollowUpKind::Annual,
+            Kind::Special => FollowUpKind::Special,
+            Kind::AdHoc => FollowUpKind::AdHoc,
+        }
+    }
+}
+
+impl From<FollowUpKind> for Kind {
+    fn from(k: FollowUpKind) -> Self {
+        match k {
+            FollowUpKind::Annual => Kind::Annual,
+            FollowUpKind::Special => Kind::Special,
+            FollowUpKind::AdHoc => Kind::AdHoc,
+        }
+    }
+}
+
+/// What the follow-up decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeIn {
+    /// Go on as agreed.
+    Continued,
+    /// Change the plan: a new version opens, to be signed.
+    Adjusted,
+    /// End the plan.
+    Closed,
+}
+
+impl From<OutcomeIn> for Outcome {
+    fn from(o: OutcomeIn) -> Self {
+        match o {
+            OutcomeIn::Continued => Outcome::Continued,
+            OutcomeIn::Adjusted => Outcome::Adjusted,
+            OutcomeIn::Closed => Outcome::Closed,
+        }
+    }
+}
+
+impl From<Outcome> for OutcomeIn {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Continued => OutcomeIn::Continued,
+            Outcome::Adjusted => OutcomeIn::Adjusted,
+            Outcome::Closed => OutcomeIn::Closed,
+        }
+    }
+}
+
+/// Progress on one goal.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressIo {
+    /// The goal of the plan.
+    pub goal_id: Uuid,
+    /// How it stands.
+    pub note: Option<String>,
+    /// A verdict, if reached.
+    #[schema(value_type = Option<String>, example = "partly_achieved")]
+    pub verdict: Option<Verdict>,
+}
+
+/// A follow-up held.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "annual", "held_on": "2026-01-08", "participants": ["Camilla Rasmussen", "Sofie Rasmussen"], "notes": "God fremdrift", "progress": [], "outcome": "continued"}))]
+pub struct FollowUpIn {
+    /// Annual, special or ad hoc.
+    pub kind: Kind,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// Who took part, by name.
+    #[serde(default)]
+    pub participants: Vec<String>,
+    /// What was said.
+    pub notes: Option<String>,
+    /// Progress per goal.
+    #[serde(default)]
+    pub progress: Vec<ProgressIo>,
+    /// What was decided.
+    pub outcome: OutcomeIn,
+}
+
+impl FollowUpIn {
+    fn parse(self, today: NaiveDate) -> Result<FollowUpRecord, Violations> {
+        let mut v = Violations::new();
+        if self.held_on > today {
+            v.push(devplan_domain::Violation::new(
+                "held_on",
+                "in_the_future",
+                "a follow-up is recorded once it has been held",
+            ));
+        }
+        if self.participants.len() > 50 {
+            v.push(devplan_domain::Violation::new(
+                "participants",
+                "too_many",
+                "at most 50 participants",
+            ));
+        }
+        let participants: Vec<Option<Name>> = self
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(i, p)| v.check(Name::parse(&format!("participants[{i}]"), p)))
+            .collect();
+        let notes = parse_opt(&mut v, self.notes.as_deref(), |s| {
+            LongText::parse("notes", s)
+        });
+        let progress: Vec<Option<GoalProgress>> = self
+            .progress
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let note = parse_opt(&mut v, p.note.as_deref(), |s| {
+                    LongText::parse(&format!("progress[{i}].note"), s)
+                })?;
+                Some(GoalProgress {
+                    goal_id: GoalId::from_uuid(p.goal_id),
+                    note,
+                    verdict: p.verdict,
+                })
+            })
+            .collect();
+        v.finish(|| {
+            Some(FollowUpRecord {
+                kind: self.kind.into(),
+                held_on: self.held_on,
+                participants: participants.into_iter().collect::<Option<_>>()?,
+                notes: notes?,
+                progress: progress.into_iter().collect::<Option<_>>()?,
+                outcome: self.outcome.into(),
+            })
+        })
+    }
+}
+
+/// A follow-up as recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpOut {
+    /// Its id.
+    pub id: Uuid,
+    /// The plan.
+    pub plan_id: Uuid,
+    /// Annual, special or ad hoc.
+    pub kind: Kind,
+    /// The day held.
+    pub held_on: NaiveDate,
+    /// Who took part.
+    pub participants: Vec<String>,
+    /// What was said.
+    pub notes: Option<String>,
+    /// Progress per goal.
+    pub progress: Vec<ProgressIo>,
+    /// What was decided.
+    pub outcome: OutcomeIn,
+    /// Who recorded it.
+    pub recorded_by: Uuid,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<StoredFollowUp> for FollowUpOut {
+    fn from(f: StoredFollowUp) -> Self {
+        FollowUpOut {
+            id: f.id.uuid(),
+            plan_id: f.plan_id.uuid(),
+            kind: f.record.kind.into(),
+            held_on: f.record.held_on,
+            participants: f
+                .record
+                .participants
+                .into_iter()
+                .map(Name::into_string)
+                .collect(),
+            notes: f.record.notes.map(LongText::into_string),
+            progress: f
+                .record
+                .progress
+                .into_iter()
+                .map(|p| ProgressIo {
+                    goal_id: p.goal_id.uuid(),
+                    note: p.note.map(LongText::into_string),
+                    verdict: p.verdict,
+                })
+                .collect(),
+            outcome: f.record.outcome.into(),
+            recorded_by: f.recorded_by.uuid(),
+            recorded_at: f.recorded_at,
+        }
+    }
+}
+
+/// The follow-up and the plan as it stands after it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpRecorded {
+    /// The follow-up.
+    pub follow_up: FollowUpOut,
+    /// The plan after the outcome: a new draft version when adjusted, closed when closed.
+    pub plan: crate::routes::plans::PlanOut,
+}
+
+/// Records a follow-up.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "record_follow_up",
+    summary = "Record a follow-up of an agreed plan (a manager of the plan's employee)",
+    description = "`adjusted` opens the plan's next version as a draft to be signed; `closed` closes the plan. 409 `plan_not_agreed` for a plan never agreed.",
+    params(("id" = Uuid, Path, description = "The plan's id")),
+    request_body = FollowUpIn,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Recorded", body = FollowUpRecorded), crate::openapi::UpdateErrors)
+)]
+#[post("/plans/{id}/follow-ups")]
+pub async fn record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<FollowUpIn>,
+) -> ApiResult<HttpResponse> {
+    let (plan, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    if party != Party::Manager {
+        return Err(ApiError::Forbidden(
+            "a manager of the plan's employee records its follow-ups".into(),
+        ));
+    }
+    let record = body.0.parse(state.clock.today())?;
+    let me = caller
+        .employee
+        .as_ref()
+        .map(|e| e.id)
+        .ok_or(ApiError::NotFound)?;
+    let (plan, stored) = state
+        .store
+        .record_follow_up(plan.id, record, me, state.clock.now())
+        .await?;
+    Ok(
+        HttpResponse::build(StatusCode::CREATED).json(FollowUpRecorded {
+            follow_up: stored.into(),
+            plan: crate::routes::plans::plan_out(&plan, party),
+        }),
+    )
+}
+
+/// A plan's follow-ups.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "list_plan_follow_ups",
+    summary = "A plan's follow-ups, oldest first (the plan's employee and managers)",
+    params(("id" = Uuid, Path, description = "The plan's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The follow-ups", body = ListResponse<FollowUpOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/plans/{id}/follow-ups")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (plan, _) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    let items = state.store.list_follow_ups(plan.id).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::new(
+        items.into_iter().map(FollowUpOut::from).collect(),
+        None,
+    )))
+}
+
+/// Due or overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Due today or within the window.
+    Due,
+    /// Past its due date.
+    Overdue,
+}
+
+/// The employee an item concerns.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Person {
+    /// Their id.
+    pub id: Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their unit.
+    pub unit_id: Uuid,
+}
+
+/// One item of the work list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkItemOut {
+    /// Annual or special.
+    pub kind: Kind,
+    /// Due or overdue.
+    pub state: State,
+    /// When it is due.
+    pub due_on: NaiveDate,
+    /// The employee.
+    pub employee: Person,
+    /// Their plan, when they have one.
+    pub plan_id: Option<Uuid>,
+}
+
+/// Filters of the work list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkQuery {
+    /// How many days ahead counts as due (default 30, at most 366).
+    pub window_days: Option<u32>,
+    /// Only employees of this unit and those below it.
+    pub unit_id: Option<Uuid>,
+    /// Only this kind.
+    pub kind: Option<Kind>,
+    /// Only due or only overdue.
+    pub state: Option<State>,
+}
+
+/// The work list of the employees in `scope`, as domain items with names and units.
+pub(crate) async fn work_items(
+    state: &AppState,
+    scope: &EmployeeScope,
+    window_days: u32,
+) -> ApiResult<Vec<(WorkItem, String, UnitId)>> {
+    let people = state.store.employees_in(scope).await?;
+    let ids: Vec<EmployeeId> = people.iter().map(|p| p.0).collect();
+    let (plans, absences) = state.store.follow_up_facts(&ids).await?;
+    let (settings, _) = state.store.settings().await?;
+    let items = work_list(
+        &plans,
+        &absences,
+        &settings,
+        state.clock.today(),
+        window_days,
+    );
+    Ok(items
+        .into_iter()
+        .filter_map(|i| {
+            let (_, name, unit) = people.iter().find(|p| p.0 == i.employee)?;
+            Some((i, name.clone(), *unit))
+        })
+        .collect())
+}
+
+/// The work list.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "list_follow_ups_due",
+    summary = "Follow-ups due within a window, overdue, or special after a long absence, earliest first",
+    description = "A manager: the employees of the units they manage; an employee: their own; HR: everyone.",
+    params(WorkQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The work list", body = ListResponse<WorkItemOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden)
+    )
+)]
+#[get("/follow-ups")]
+pub async fn work(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<WorkQuery>,
+) -> ApiResult<HttpResponse> {
+    let window = query.window_days.unwrap_or(30);
+    if window > 366 {
+        return Err(ApiError::bad_request(
+            "invalid_window",
+            "window_days must be at most 366",
+        ));
+    }
+    let access = Access::new(&caller, &state.store);
+    let scope = access.follow_up_scope().await?;
+    let within = match query.unit_id {
+        Some(u) => {
+            let unit = UnitId::from_uuid(u);
+            if !access.readable_units().await?.contains(unit) {
+                return Err(ApiError::NotFound);
+            }
+            Some(state.store.subtree_of(unit).await?)
+        }
+        None => None,
+    };
+    let items = work_items(&state, &scope, window).await?;
+    let out: Vec<WorkItemOut> = items
+        .into_iter()
+        .filter(|(_, _, unit)| within.as_ref().is_none_or(|w| w.contains(unit)))
+        .filter(|(i, _, _)| query.kind.is_none_or(|k| FollowUpKind::from(k) == i.kind))
+        .filter_map(|(i, name, unit)| {
+            let state = match i.state {
+                DueState::Overdue => State::Overdue,
+                DueState::Due => State::Due,
+                DueState::Upcoming => return None,
+            };
+            if query.state.is_some_and(|s| s != state) {
+                return None;
+            }
+            Some(WorkItemOut {
+                kind: i.kind.into(),
+                state,
+                due_on: i.due_on,
+                employee: Person {
+                    id: i.employee.uuid(),
+                    name,
+                    unit_id: unit.uuid(),
+                },
+                plan_id: i.plan_id.map(PlanId::uuid),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::new(out, None)))
+}

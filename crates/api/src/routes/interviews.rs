@@ -1,0 +1,550 @@
+//! `/development-interviews`: the yearly development interview (MUS), individual or for a
+//! group (GRUS/TUS), and the list of employees still owed one this year.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use devplan_domain::followup::{
+    Coverage, Interview, InterviewFormat, Participant, ParticipantStatus, coverage,
+};
+use devplan_domain::org::Role;
+use devplan_domain::records::Meta;
+use devplan_domain::{EmployeeId, InterviewId, PlanId, UnitId, Violation, Violations};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::{
+    ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
+};
+use crate::policy::{Access, Caller};
+use crate::routes::followups::Person;
+
+/// Alone or with a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// One employee with the manager.
+    Individual,
+    /// A group or team at once (GRUS/TUS).
+    Group,
+}
+
+/// Offered, held or declined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Offered, not yet held.
+    Offered,
+    /// Held.
+    Held,
+    /// Declined.
+    Declined,
+}
+
+impl From<Status> for ParticipantStatus {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Offered => ParticipantStatus::Offered,
+            Status::Held => ParticipantStatus::Held,
+            Status::Declined => ParticipantStatus::Declined,
+        }
+    }
+}
+
+impl From<ParticipantStatus> for Status {
+    fn from(s: ParticipantStatus) -> Self {
+        match s {
+            ParticipantStatus::Offered => Status::Offered,
+            ParticipantStatus::Held => Status::Held,
+            ParticipantStatus::Declined => Status::Declined,
+        }
+    }
+}
+
+/// One employee's part in an interview.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantIo {
+    /// The employee.
+    pub employee_id: Uuid,
+    /// Offered, held or declined for them.
+    pub status: Status,
+    /// They asked for an individual interview: they stay on the coverage list until they have had one.
+    #[serde(default)]
+    pub wants_individual: bool,
+}
+
+/// A development interview.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InterviewOut {
+    /// Its id.
+    pub id: Uuid,
+    /// The year it belongs to.
+    pub year: i32,
+    /// Individual or group.
+    pub format: Format,
+    /// When it was offered.
+    pub offered_on: Option<NaiveDate>,
+    /// When it was held.
+    pub held_on: Option<NaiveDate>,
+    /// The plan made or discussed there.
+    pub plan_id: Option<Uuid>,
+    /// Who it was for.
+    pub participants: Vec<ParticipantIo>,
+    /// Version, also sent as `ETag`.
+    pub version: i64,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+fn format_out(f: InterviewFormat) -> Format {
+    match f {
+        InterviewFormat::Individual => Format::Individual,
+        InterviewFormat::Group => Format::Group,
+    }
+}
+
+impl From<Interview> for InterviewOut {
+    fn from(i: Interview) -> Self {
+        InterviewOut {
+            id: i.id.uuid(),
+            year: i.year,
+            format: format_out(i.format),
+            offered_on: i.offered_on,
+            held_on: i.held_on,
+            plan_id: i.plan_id.map(PlanId::uuid),
+            participants: i
+                .participants
+                .into_iter()
+                .map(|p| ParticipantIo {
+                    employee_id: p.employee.uuid(),
+                    status: p.status.into(),
+                    wants_individual: p.wants_individual,
+                })
+                .collect(),
+            version: i.meta.version,
+            created_at: i.meta.created_at,
+            updated_at: i.meta.updated_at,
+        }
+    }
+}
+
+/// An interview to record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2026, "format": "individual", "offered_on": "2026-02-01", "participants": [{"employee_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e70", "status": "offered"}]}))]
+pub struct InterviewIn {
+    /// The year it belongs to.
+    pub year: i32,
+    /// Individual or group.
+    pub format: Format,
+    /// When it was offered.
+    pub offered_on: Option<NaiveDate>,
+    /// When it was held.
+    pub held_on: Option<NaiveDate>,
+    /// The plan made or discussed there.
+    pub plan_id: Option<Uuid>,
+    /// Who it is for: one employee, or the group.
+    pub participants: Vec<ParticipantIo>,
+}
+
+/// Changes to an interview: absent fields stay, null clears; `participants` replaces the list.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterviewPatch {
+    /// When it was offered, or null.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub offered_on: Option<Option<NaiveDate>>,
+    /// When it was held, or null.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub held_on: Option<Option<NaiveDate>>,
+    /// The plan, or null.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<Uuid>)]
+    pub plan_id: Option<Option<Uuid>>,
+    /// The full new participant list.
+    pub participants: Option<Vec<ParticipantIo>>,
+}
+
+/// Refuses interviews whose year, dates or participants do not fit.
+fn check(i: &Interview) -> Result<(), Violations> {
+    let mut v = Violations::new();
+    if !(2000..=2100).contains(&i.year) {
+        v.push(Violation::new(
+            "year",
+            "out_of_range",
+            "must be between 2000 and 2100",
+        ));
+    }
+    match (i.format, i.participants.len()) {
+        (_, 0) => v.push(Violation::new(
+            "participants",
+            "required",
+            "name who the interview is for",
+        )),
+        (InterviewFormat::Individual, n) if n > 1 => v.push(Violation::new(
+            "participants",
+            "one_participant",
+            "an individual interview is for one employee",
+        )),
+        _ => {}
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (n, p) in i.participants.iter().enumerate() {
+        if !seen.insert(p.employee) {
+            v.push(Violation::new(
+                format!("participants[{n}].employee_id"),
+                "duplicate",
+                "named twice",
+            ));
+        }
+    }
+    for (field, date) in [("offered_on", i.offered_on), ("held_on", i.held_on)] {
+        if date.is_some_and(|d| d.year() != i.year) {
+            v.push(Violation::new(
+                field,
+                "other_year",
+                "must fall in the interview's year",
+            ));
+        }
+    }
+    if v.is_empty() { Ok(()) } else { Err(v) }
+}
+
+fn participants(given: Vec<ParticipantIo>) -> Vec<Participant> {
+    given
+        .into_iter()
+        .map(|p| Participant {
+            employee: EmployeeId::from_uuid(p.employee_id),
+            status: p.status.into(),
+            wants_individual: p.wants_individual,
+        })
+        .collect()
+}
+
+/// 404 unless the caller manages every participant.
+async fn ensure_manages(access: &Access<'_>, people: &[EmployeeId]) -> ApiResult<()> {
+    access.require_any(&[Role::Manager])?;
+    let scope = access.absence_scope().await?;
+    if access.all_in(&scope, people).await? {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            "participants",
+            "unknown_employee",
+            "every participant must be an employee of your units",
+        )
+        .into())
+    }
+}
+
+/// Filters of the interview list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InterviewQuery {
+    /// Only this year.
+    pub year: Option<i32>,
+    /// Only interviews of this employee.
+    pub employee_id: Option<Uuid>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+    /// From `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Loads an interview the caller may see: one of its participants is in their scope.
+async fn reachable(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Interview> {
+    let access = Access::new(caller, &state.store);
+    let scope = access
+        .follow_up_scope()
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    let interview = state
+        .store
+        .get_interview(InterviewId::from_uuid(id))
+        .await?;
+    let people: Vec<EmployeeId> = interview.participants.iter().map(|p| p.employee).collect();
+    if access.any_in(&scope, &people).await? {
+        Ok(interview)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The interviews the caller may read.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "list_development_interviews",
+    summary = "List development interviews: HR all, a manager their units', an employee their own",
+    params(InterviewQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of interviews", body = ListResponse<InterviewOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden)
+    )
+)]
+#[get("/development-interviews")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<InterviewQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let scope = Access::new(&caller, &state.store).follow_up_scope().await?;
+    let items = state
+        .store
+        .list_interviews(
+            &scope,
+            query.year,
+            query.employee_id.map(EmployeeId::from_uuid),
+            page,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(items, InterviewOut::from)))
+}
+
+/// One interview.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "get_development_interview",
+    summary = "Read a development interview",
+    params(("id" = Uuid, Path, description = "The interview's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The interview", body = InterviewOut, headers(("ETag" = String, description = "The interview's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/development-interviews/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let interview = reachable(&state, &caller, *id).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        interview.meta.version,
+        &InterviewOut::from(interview),
+    ))
+}
+
+/// Records an interview.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "create_development_interview",
+    summary = "Record an interview offered, held or declined (a manager of every participant)",
+    request_body = InterviewIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = InterviewOut, headers(("ETag" = String, description = "The interview's version"))),
+        crate::openapi::CreateErrors
+    )
+)]
+#[post("/development-interviews")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<InterviewIn>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    let interview = Interview {
+        id: InterviewId::generate(),
+        external_id: None,
+        year: b.year,
+        format: match b.format {
+            Format::Individual => InterviewFormat::Individual,
+            Format::Group => InterviewFormat::Group,
+        },
+        offered_on: b.offered_on,
+        held_on: b.held_on,
+        plan_id: b.plan_id.map(PlanId::from_uuid),
+        participants: participants(b.participants),
+        meta: Meta::first(state.clock.now()),
+    };
+    let access = Access::new(&caller, &state.store);
+    access.require_any(&[Role::Manager])?;
+    check(&interview)?;
+    let people: Vec<EmployeeId> = interview.participants.iter().map(|p| p.employee).collect();
+    ensure_manages(&access, &people).await?;
+    let stored = state.store.create_interview(interview).await?;
+    Ok(versioned(
+        StatusCode::CREATED,
+        stored.meta.version,
+        &InterviewOut::from(stored),
+    ))
+}
+
+/// Changes an interview.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "update_development_interview",
+    summary = "Change an interview: held, declined, who asked for an individual one (a manager)",
+    params(("id" = Uuid, Path, description = "The interview's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")),
+    request_body = InterviewPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = InterviewOut, headers(("ETag" = String, description = "The interview's version"))),
+        crate::openapi::UpdateErrors
+    )
+)]
+#[patch("/development-interviews/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<InterviewPatch>,
+) -> ApiResult<HttpResponse> {
+    let current = reachable(&state, &caller, *id).await?;
+    let access = Access::new(&caller, &state.store);
+    let mut next = current.clone();
+    let b = body.0;
+    if let Some(d) = b.offered_on {
+        next.offered_on = d;
+    }
+    if let Some(d) = b.held_on {
+        next.held_on = d;
+    }
+    if let Some(p) = b.plan_id {
+        next.plan_id = p.map(PlanId::from_uuid);
+    }
+    if let Some(p) = b.participants {
+        next.participants = participants(p);
+    }
+    check(&next)?;
+    let mut people: Vec<EmployeeId> = next.participants.iter().map(|p| p.employee).collect();
+    people.extend(current.participants.iter().map(|p| p.employee));
+    ensure_manages(&access, &people).await?;
+    let expected = if_match.0.unwrap_or(current.meta.version);
+    let stored = state.store.replace_interview(next, expected).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        stored.meta.version,
+        &InterviewOut::from(stored),
+    ))
+}
+
+/// Where an employee stands with the year's interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageOut {
+    /// Nothing offered yet.
+    NotOffered,
+    /// Asked for an individual interview and not had one.
+    IndividualRequested,
+    /// Offered, waiting.
+    Offered,
+    /// Declined.
+    Declined,
+    /// Held.
+    Held,
+}
+
+/// One employee's interview coverage.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverageItem {
+    /// The employee.
+    pub employee: Person,
+    /// Where they stand.
+    pub coverage: CoverageOut,
+    /// Whether the manager still owes them an interview this year.
+    pub needs_action: bool,
+}
+
+/// Filters of the coverage list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CoverageQuery {
+    /// The year (default: this year).
+    pub year: Option<i32>,
+    /// Only employees of this unit and those below it.
+    pub unit_id: Option<Uuid>,
+    /// Only those still owed an interview (default true).
+    pub needs_action: Option<bool>,
+}
+
+/// Who still needs an interview.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "development_interview_coverage",
+    summary = "Employees and their interview coverage for a year; by default only those still owed one",
+    description = "A manager: the employees of their units; HR: everyone. A group interview counts for those who took part; one who asked for an individual interview stays listed until they have had one.",
+    params(CoverageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The employees, by name", body = ListResponse<CoverageItem>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/development-interviews/coverage")]
+pub async fn coverage_list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CoverageQuery>,
+) -> ApiResult<HttpResponse> {
+    let access = Access::new(&caller, &state.store);
+    let scope = access.absence_scope().await?;
+    let year = query.year.unwrap_or(state.clock.today().year());
+    let within = match query.unit_id {
+        Some(u) => {
+            let unit = UnitId::from_uuid(u);
+            if !access.readable_units().await?.contains(unit) {
+                return Err(ApiError::NotFound);
+            }
+            Some(state.store.subtree_of(unit).await?)
+        }
+        None => None,
+    };
+    let people: Vec<_> = state
+        .store
+        .employees_in(&scope)
+        .await?
+        .into_iter()
+        .filter(|(_, _, unit)| within.as_ref().is_none_or(|w| w.contains(unit)))
+        .collect();
+    let ids: Vec<EmployeeId> = people.iter().map(|p| p.0).collect();
+    let parts = state.store.interview_parts(&ids, year).await?;
+    let only_needing = query.needs_action.unwrap_or(true);
+    let items: Vec<CoverageItem> = people
+        .into_iter()
+        .filter_map(|(id, name, unit)| {
+            let c = coverage(parts.get(&id).map_or(&[][..], Vec::as_slice));
+            if only_needing && !c.needs_action() {
+                return None;
+            }
+            Some(CoverageItem {
+                employee: Person {
+                    id: id.uuid(),
+                    name,
+                    unit_id: unit.uuid(),
+                },
+                coverage: match c {
+                    Coverage::NotOffered => CoverageOut::NotOffered,
+                    Coverage::IndividualRequested => CoverageOut::IndividualRequested,
+                    Coverage::Offered => CoverageOut::Offered,
+                    Coverage::Declined => CoverageOut::Declined,
+                    Coverage::Held => CoverageOut::Held,
+                },
+                needs_action: c.needs_action(),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::new(items, None)))
+}
