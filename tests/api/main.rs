@@ -3,6 +3,7 @@
 mod access;
 mod bad_input;
 mod catalogue;
+mod followups;
 mod openapi;
 mod organisation;
 mod plans;

@@ -1,0 +1,659 @@
+//! Follow-up, absence and the yearly development interview, under a clock the tests set.
+
+use std::collections::BTreeSet;
+
+use devplan_tests::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn manager() -> String {
+    token("MGR-A", &["employee", "manager"])
+}
+
+fn employee() -> String {
+    token("EMP-A1", &["employee"])
+}
+
+/// MGR-A and EMP-A1 agree a plan on `day`; returns the plan.
+async fn agreed_plan_on(app: &TestApp, org: &Org, day: &str) -> Value {
+    app.today_is(day);
+    let plan = app.expect(app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2025-01-01", "ends_on": "2025-12-31"})).await, StatusCode::CREATED).await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let plan = app
+        .plan_post(
+            &id,
+            "/signatures",
+            &employee(),
+            &json!({"revision": plan["revision"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    app.plan_post(
+        &id,
+        "/signatures",
+        &manager(),
+        &json!({"revision": plan["revision"]}),
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+async fn work_list(app: &TestApp, who: &str, query: &str) -> Vec<(String, String, String, String)> {
+    let list = app
+        .expect(
+            app.get(&format!("/api/v1/follow-ups{query}"), who).await,
+            StatusCode::OK,
+        )
+        .await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_owned(),
+                i["employee"]["name"].as_str().unwrap().to_owned(),
+                i["due_on"].as_str().unwrap().to_owned(),
+                i["state"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn item(kind: &str, name: &str, due: &str, state: &str) -> (String, String, String, String) {
+    (kind.into(), name.into(), due.into(), state.into())
+}
+
+#[tokio::test]
+async fn the_annual_follow_up_falls_due_a_year_after_agreement_and_moves_with_each_follow_up() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = agreed_plan_on(&app, &org, "2025-01-10").await;
+    assert_eq!(plan["status"], "agreed");
+
+    app.today_is("2026-01-10");
+    assert_eq!(
+        work_list(&app, &manager(), "").await,
+        [item("annual", "Bo Ansat", "2026-01-10", "due")]
+    );
+    app.today_is("2026-01-11");
+    assert_eq!(
+        work_list(&app, &manager(), "").await,
+        [item("annual", "Bo Ansat", "2026-01-10", "overdue")]
+    );
+    assert_eq!(work_list(&app, &manager(), "?state=due").await, []);
+    // Far ahead of the due date, nothing is listed.
+    app.today_is("2025-06-01");
+    assert_eq!(work_list(&app, &manager(), "").await, []);
+
+    // A follow-up held 2025-12-01 moves the next one to 2026-12-01.
+    app.today_is("2025-12-01");
+    let id = plan["id"].as_str().unwrap();
+    let recorded = app.plan_post(id, "/follow-ups", &manager(), &json!({"kind": "annual", "held_on": "2025-12-01", "participants": ["Anna Leder", "Bo Ansat"], "notes": "God fremdrift", "outcome": "continued"}), StatusCode::CREATED).await;
+    assert_eq!(recorded["plan"]["status"], "agreed");
+    app.today_is("2026-01-11");
+    assert_eq!(work_list(&app, &manager(), "").await, []);
+    app.today_is("2026-11-20");
+    assert_eq!(
+        work_list(&app, &manager(), "").await,
+        [item("annual", "Bo Ansat", "2026-12-01", "due")]
+    );
+    // Both parties read the plan's follow-ups.
+    for who in [employee(), manager()] {
+        let list = app
+            .expect(
+                app.get(&format!("/api/v1/plans/{id}/follow-ups"), &who)
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+        assert_eq!(list["items"][0]["held_on"], "2025-12-01");
+    }
+}
+
+#[tokio::test]
+async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_does_not() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    agreed_plan_on(&app, &org, "2025-01-10").await;
+    let absence = |who: &str, kind: &str, from: &str, to: Option<&str>| json!({"employee_id": who, "kind": kind, "starts_on": from, "ends_on": to});
+    app.expect(
+        app.post(
+            "/api/v1/absences",
+            &hr(),
+            &absence(
+                &org.emp_a1,
+                "parental_leave",
+                "2025-03-01",
+                Some("2025-06-30"),
+            ),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    app.expect(
+        app.post(
+            "/api/v1/absences",
+            &manager(),
+            &absence(
+                &org.mem_a,
+                "long_term_illness",
+                "2025-03-01",
+                Some("2025-03-21"),
+            ),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let open = app
+        .expect(
+            app.post(
+                "/api/v1/absences",
+                &manager(),
+                &absence(&org.rep_a, "other", "2025-02-01", None),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+
+    app.today_is("2025-07-15");
+    assert_eq!(
+        work_list(&app, &manager(), "?kind=special").await,
+        [item("special", "Bo Ansat", "2025-07-30", "due")]
+    );
+    // The open absence ends: from then on a special follow-up is due for it too.
+    app.expect(
+        app.patch(
+            &format!("/api/v1/absences/{}", open["id"].as_str().unwrap()),
+            &manager(),
+            &json!({"ends_on": "2025-05-31"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        work_list(&app, &manager(), "?kind=special").await,
+        [
+            item("special", "Rita Repræsentant", "2025-06-30", "overdue"),
+            item("special", "Bo Ansat", "2025-07-30", "due")
+        ]
+    );
+    // A special follow-up after the return settles it.
+    let plans = app
+        .expect(
+            app.get(
+                &format!("/api/v1/plans?employee_id={}", org.emp_a1),
+                &manager(),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let id = plans["items"][0]["id"].as_str().unwrap();
+    app.plan_post(
+        id,
+        "/follow-ups",
+        &manager(),
+        &json!({"kind": "special", "held_on": "2025-07-10", "outcome": "continued"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        work_list(&app, &manager(), "?kind=special").await,
+        [item(
+            "special",
+            "Rita Repræsentant",
+            "2025-06-30",
+            "overdue"
+        )]
+    );
+    // The threshold is a setting.
+    let settings = json!({"anonymity_threshold": 5, "long_absence_weeks": 2, "special_follow_up_days": 30, "main_committee_frequency": "yearly"});
+    app.expect(
+        app.send(
+            Method::PUT,
+            "/api/v1/settings",
+            Some(&hr()),
+            Some(&settings),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let names: BTreeSet<String> = work_list(&app, &manager(), "?kind=special")
+        .await
+        .into_iter()
+        .map(|i| i.1)
+        .collect();
+    assert!(names.contains("Mads Medlem"), "{names:?}");
+}
+
+#[tokio::test]
+async fn an_adjusted_follow_up_leaves_a_new_draft_version_to_sign() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = agreed_plan_on(&app, &org, "2025-01-10").await;
+    app.today_is("2026-01-05");
+    let id = plan["id"].as_str().unwrap();
+    let recorded = app
+        .plan_post(
+            id,
+            "/follow-ups",
+            &manager(),
+            &json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "adjusted"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(
+        (
+            recorded["plan"]["status"].as_str(),
+            recorded["plan"]["version"].as_u64()
+        ),
+        (Some("draft"), Some(2))
+    );
+    assert_eq!(recorded["plan"]["signatures"], json!([]));
+    let versions = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}/versions"), &employee())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(versions["items"].as_array().unwrap().len(), 2);
+    // Only managers record; a follow-up cannot be held in the future; closing closes.
+    assert_problem(
+        app.post(
+            &format!("/api/v1/plans/{id}/follow-ups"),
+            &employee(),
+            &json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "continued"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let p = assert_problem(
+        app.post(
+            &format!("/api/v1/plans/{id}/follow-ups"),
+            &manager(),
+            &json!({"kind": "annual", "held_on": "2026-02-05", "outcome": "continued"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["held_on"]);
+    let p = assert_problem(app.post(&format!("/api/v1/plans/{id}/follow-ups"), &manager(), &json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "continued", "progress": [{"goal_id": uuid::Uuid::now_v7()}]})).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&p), ["progress[0].goal_id"]);
+    let closed = app
+        .plan_post(
+            id,
+            "/follow-ups",
+            &manager(),
+            &json!({"kind": "ad_hoc", "held_on": "2026-01-05", "outcome": "closed"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(closed["plan"]["status"], "closed");
+}
+
+#[tokio::test]
+async fn the_work_list_holds_exactly_the_managers_units_and_an_employee_sees_their_own() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    agreed_plan_on(&app, &org, "2025-01-10").await;
+    // A plan in area B, agreed the same day.
+    let mgr_b = token("MGR-B", &["employee", "manager"]);
+    let plan = app.expect(app.post("/api/v1/plans", &mgr_b, &json!({"employee_id": org.emp_b, "title": "Plan B", "starts_on": "2025-01-01", "ends_on": "2025-12-31"})).await, StatusCode::CREATED).await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let plan = app
+        .plan_post(
+            &id,
+            "/signatures",
+            &token("EMP-B", &["employee"]),
+            &json!({"revision": plan["revision"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    app.plan_post(
+        &id,
+        "/signatures",
+        &mgr_b,
+        &json!({"revision": plan["revision"]}),
+        StatusCode::CREATED,
+    )
+    .await;
+
+    app.today_is("2026-01-20");
+    assert_eq!(
+        work_list(&app, &manager(), "").await,
+        [item("annual", "Bo Ansat", "2026-01-10", "overdue")]
+    );
+    assert_eq!(
+        work_list(&app, &mgr_b, "").await,
+        [item("annual", "Carl Ansat", "2026-01-10", "overdue")]
+    );
+    assert_eq!(
+        work_list(&app, &employee(), "").await,
+        [item("annual", "Bo Ansat", "2026-01-10", "overdue")]
+    );
+    assert_eq!(
+        work_list(&app, &token("REP-A", &["employee"]), "").await,
+        []
+    );
+    assert_eq!(work_list(&app, &hr(), "").await.len(), 2);
+    assert_eq!(
+        work_list(&app, &hr(), &format!("?unit_id={}", org.b)).await,
+        [item("annual", "Carl Ansat", "2026-01-10", "overdue")]
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/follow-ups?unit_id={}", org.b), &manager())
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    app.today_is("2026-03-01");
+    app.expect(app.post("/api/v1/sync/org-units", &hr(), &json!({"rows": [{"external_id": "A2", "name": "Institution A2", "parent_external_id": "A"}]})).await, StatusCode::OK).await;
+    let people = ["OFF", "HELD", "DECL", "MISS", "GRP1", "GRP2", "GRP3"];
+    let rows: Vec<Value> = people.iter().map(|p| json!({"external_id": p, "name": format!("Medarbejder {p}"), "unit_external_id": "A2"})).collect();
+    app.expect(
+        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let all = app
+        .expect(
+            app.get("/api/v1/employees?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    let id = |ext: &str| {
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["external_id"] == ext)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let individual = |who: &str, status: &str| json!({"year": 2026, "format": "individual", "participants": [{"employee_id": id(who), "status": status}]});
+    for (who, status) in [("OFF", "offered"), ("HELD", "held"), ("DECL", "declined")] {
+        app.expect(
+            app.post(
+                "/api/v1/development-interviews",
+                &manager(),
+                &individual(who, status),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let group = json!({"year": 2026, "format": "group", "held_on": "2026-02-15", "participants": [
+        {"employee_id": id("GRP1"), "status": "held"},
+        {"employee_id": id("GRP2"), "status": "held"},
+        {"employee_id": id("GRP3"), "status": "held", "wants_individual": true},
+    ]});
+    app.expect(
+        app.post("/api/v1/development-interviews", &manager(), &group)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // Last year's interview does not count for this year.
+    app.expect(app.post("/api/v1/development-interviews", &manager(), &json!({"year": 2025, "format": "individual", "participants": [{"employee_id": id("MISS"), "status": "held"}]})).await, StatusCode::CREATED).await;
+
+    let coverage = |query: String| {
+        let app = &app;
+        async move {
+            let list = app
+                .expect(
+                    app.get(
+                        &format!("/api/v1/development-interviews/coverage{query}"),
+                        &manager(),
+                    )
+                    .await,
+                    StatusCode::OK,
+                )
+                .await;
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    (
+                        i["employee"]["name"].as_str().unwrap().to_owned(),
+                        i["coverage"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let owed = coverage(format!("?unit_id={}", id_of_unit(&app, "A2").await)).await;
+    assert_eq!(
+        owed,
+        [
+            (
+                "Medarbejder GRP3".to_owned(),
+                "individual_requested".to_owned()
+            ),
+            ("Medarbejder MISS".to_owned(), "not_offered".to_owned())
+        ]
+    );
+    // Once GRP3 has had an individual interview, only MISS is owed one.
+    app.expect(
+        app.post(
+            "/api/v1/development-interviews",
+            &manager(),
+            &individual("GRP3", "held"),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let owed = coverage(format!("?unit_id={}", id_of_unit(&app, "A2").await)).await;
+    assert_eq!(
+        owed,
+        [("Medarbejder MISS".to_owned(), "not_offered".to_owned())]
+    );
+    let everyone = coverage(format!(
+        "?unit_id={}&needs_action=false",
+        id_of_unit(&app, "A2").await
+    ))
+    .await;
+    assert_eq!(everyone.len(), 7);
+    // A manager of another area cannot record interviews for A's people.
+    let p = assert_problem(
+        app.post(
+            "/api/v1/development-interviews",
+            &token("MGR-B", &["manager"]),
+            &individual("MISS", "offered"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["participants"]);
+    let _ = org;
+}
+
+async fn id_of_unit(app: &TestApp, ext: &str) -> String {
+    let units = app
+        .expect(
+            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["external_id"] == ext)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_calendar_feed_holds_the_managers_due_items_and_a_rotated_secret_retires_the_old_url() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    agreed_plan_on(&app, &org, "2025-01-10").await;
+    app.today_is("2025-12-20");
+    let feed = app
+        .expect(
+            app.send(
+                Method::POST,
+                "/api/v1/calendar-feed",
+                Some(&manager()),
+                None,
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    let url = feed["url"].as_str().unwrap().to_owned();
+    let response = app
+        .client
+        .get(format!("{}{url}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let text = response.text().await.unwrap();
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendar = parser.next().expect("a calendar").expect("it parses");
+    let events: Vec<(String, String)> = calendar
+        .events
+        .iter()
+        .map(|e| {
+            let prop = |name: &str| {
+                e.properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_default()
+            };
+            (prop("SUMMARY"), prop("DTSTART"))
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [(
+            "Årlig opfølgning: Bo Ansat".to_owned(),
+            "20260110".to_owned()
+        )]
+    );
+    // Another manager's feed holds none of A's items.
+    let other = app
+        .expect(
+            app.send(
+                Method::POST,
+                "/api/v1/calendar-feed",
+                Some(&token("MGR-B", &["manager"])),
+                None,
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    let other_text = app
+        .client
+        .get(format!("{}{}", app.base, other["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!other_text.contains("Bo Ansat"));
+    // Rotating retires the old address.
+    let rotated = app
+        .expect(
+            app.send(
+                Method::POST,
+                "/api/v1/calendar-feed",
+                Some(&manager()),
+                None,
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_ne!(rotated["url"], feed["url"]);
+    assert_eq!(
+        app.client
+            .get(format!("{}{url}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.client
+            .get(format!("{}{}", app.base, rotated["url"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn representatives_and_committee_members_get_404_on_follow_ups_absences_and_interviews() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    for who in [
+        token("REP-A", &["employee", "local_representative"]),
+        token("REP-A", &["local_representative"]),
+        token("MEM-A", &["committee"]),
+        token("MEM-A", &["employee", "committee"]),
+    ] {
+        for path in [
+            format!("/api/v1/plans/{}/follow-ups", fixture.id),
+            format!("/api/v1/absences/{}", fixture.absence),
+            format!("/api/v1/development-interviews/{}", fixture.interview),
+        ] {
+            assert_eq!(
+                app.get(&path, &who).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+    }
+    // Absences are HR's and the manager's: the employee themself does not read them here.
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/absences/{}", fixture.absence),
+            &employee()
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+}
