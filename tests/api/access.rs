@@ -283,6 +283,7 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         case(M::POST, "/api/v1/development-interviews", "/api/v1/development-interviews".into(), Some(json!({"year": 2026, "format": "group", "participants": [{"employee_id": org.emp_a1, "status": "held"}, {"employee_id": org.mem_a, "status": "held"}]})), [403, 201, 403, 403, 403]),
         case(M::GET, "/api/v1/development-interviews/{id}", format!("/api/v1/development-interviews/{}", plan.interview), None, [200, 200, 404, 404, 200]),
         case(M::PATCH, "/api/v1/development-interviews/{id}", format!("/api/v1/development-interviews/{}", plan.interview), Some(json!({"participants": [{"employee_id": org.emp_a1, "status": "declined"}]})), [403, 200, 404, 404, 403]),
+        case(M::POST, "/api/v1/sync/development-interviews", "/api/v1/sync/development-interviews".into(), Some(json!({"rows": []})), [403, 403, 403, 403, 200]),
         case(M::POST, "/api/v1/calendar-feed", "/api/v1/calendar-feed".into(), None, [403, 201, 403, 403, 403]),
         case(M::GET, "/api/v1/calendar/{token}", "/api/v1/calendar/not-a-feed".into(), None, [404, 404, 404, 404, 404]),
         case(M::POST, "/api/v1/plans/{id}/close", format!("/api/v1/plans/{}/close", plan.id), Some(json!({"reason": "Fratrådt"})), [403, 200, 404, 404, 404]),

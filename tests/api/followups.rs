@@ -657,3 +657,75 @@ async fn representatives_and_committee_members_get_404_on_follow_ups_absences_an
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn hr_syncs_interviews_by_external_id_and_they_count_for_coverage() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    app.today_is("2026-03-01");
+    let rows = json!({"rows": [
+        {"external_id": "MUS-1", "year": 2026, "format": "group", "held_on": "2026-02-10", "participants": [
+            {"employee_external_id": "EMP-A1", "status": "held"},
+            {"employee_external_id": "MEM-A", "status": "held", "wants_individual": true}]},
+    ]});
+    let first = app
+        .expect(
+            app.post("/api/v1/sync/development-interviews", &hr(), &rows)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(first, json!({"created": 1, "updated": 0, "unchanged": 0}));
+    let again = app
+        .expect(
+            app.post("/api/v1/sync/development-interviews", &hr(), &rows)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(again, json!({"created": 0, "updated": 0, "unchanged": 1}));
+    let list = app
+        .expect(
+            app.get(
+                &format!(
+                    "/api/v1/development-interviews/coverage?unit_id={}&needs_action=false",
+                    org.a1
+                ),
+                &manager(),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let got: Vec<(&str, &str)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["employee"]["name"].as_str().unwrap(),
+                i["coverage"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Bo Ansat", "held"),
+            ("Mads Medlem", "individual_requested"),
+            ("Rita Repræsentant", "not_offered")
+        ]
+    );
+    let bad = json!({"rows": [{"external_id": "MUS-2", "year": 2026, "format": "individual", "participants": [{"employee_external_id": "NOBODY", "status": "offered"}]}]});
+    let p = assert_problem(
+        app.post("/api/v1/sync/development-interviews", &hr(), &bad)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        error_fields(&p),
+        ["rows[0].participants[0].employee_external_id"]
+    );
+}

@@ -787,6 +787,132 @@ impl Store {
         Ok(out)
     }
 
+    /// Upserts interviews by external id, with participants by their employees' external ids:
+    /// all-or-nothing, idempotent. Each row is `(interview, participant external ids)`; the
+    /// interview's participants are resolved from the latter.
+    pub async fn sync_interviews(
+        &self,
+        rows: Vec<(Interview, Vec<ExternalId>)>,
+    ) -> Result<SyncReport, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut v = Violations::new();
+        let mut seen = HashMap::new();
+        let wanted: Vec<String> = rows
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|e| e.as_str().to_owned()))
+            .collect();
+        let mut people: HashMap<String, Uuid> = HashMap::new();
+        for chunk in wanted.chunks(CHUNK) {
+            let found: Vec<(Uuid, Option<String>)> = employee::Entity::find()
+                .select_only()
+                .column(employee::Column::Id)
+                .column(employee::Column::ExternalId)
+                .filter(employee::Column::ExternalId.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            people.extend(found.into_iter().filter_map(|(id, e)| e.map(|e| (e, id))));
+        }
+        let mut resolved = Vec::with_capacity(rows.len());
+        for (i, (mut interview, externals)) in rows.into_iter().enumerate() {
+            let key = interview
+                .external_id
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default();
+            if let Some(first) = seen.insert(key.clone(), i) {
+                v.push(Violation::new(
+                    format!("rows[{i}].external_id"),
+                    "duplicate_row",
+                    format!("the same external_id is sent in rows[{first}]"),
+                ));
+            }
+            for (j, e) in externals.iter().enumerate() {
+                match people.get(e.as_str()) {
+                    Some(id) => interview.participants[j].employee = EmployeeId::from_uuid(*id),
+                    None => v.push(Violation::new(
+                        format!("rows[{i}].participants[{j}].employee_external_id"),
+                        "unknown_employee",
+                        "no employee has this external_id",
+                    )),
+                }
+            }
+            resolved.push((key, interview));
+        }
+        if !v.is_empty() {
+            return Err(StoreError::Invalid(v));
+        }
+        let mut existing: HashMap<String, Interview> = HashMap::new();
+        for chunk in resolved.chunks(CHUNK) {
+            let models = development_interview::Entity::find()
+                .filter(
+                    development_interview::Column::ExternalId
+                        .is_in(chunk.iter().map(|(k, _)| k.clone())),
+                )
+                .all(&txn)
+                .await?;
+            for i in to_interviews(&txn, models).await? {
+                if let Some(e) = &i.external_id {
+                    existing.insert(e.as_str().to_owned(), i);
+                }
+            }
+        }
+        let mut report = SyncReport::default();
+        for (key, mut next) in resolved {
+            next.participants.sort_by_key(|p| p.employee);
+            match existing.get(&key) {
+                None => {
+                    report.created += 1;
+                    development_interview::Entity::insert(interview_model(&next))
+                        .exec_without_returning(&txn)
+                        .await?;
+                    write_participants(&txn, next.id.uuid(), &next.participants).await?;
+                }
+                Some(current) => {
+                    next.id = current.id;
+                    next.meta = current.meta;
+                    if *current == next {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    report.updated += 1;
+                    let updated = development_interview::Entity::update_many()
+                        .col_expr(
+                            development_interview::Column::Format,
+                            Expr::value(next.format.as_str()),
+                        )
+                        .col_expr(development_interview::Column::Year, Expr::value(next.year))
+                        .col_expr(
+                            development_interview::Column::OfferedOn,
+                            Expr::value(next.offered_on),
+                        )
+                        .col_expr(
+                            development_interview::Column::HeldOn,
+                            Expr::value(next.held_on),
+                        )
+                        .col_expr(
+                            development_interview::Column::Version,
+                            Expr::value(current.meta.version + 1),
+                        )
+                        .col_expr(
+                            development_interview::Column::UpdatedAt,
+                            Expr::value(Utc::now()),
+                        )
+                        .filter(development_interview::Column::Id.eq(current.id.uuid()))
+                        .filter(development_interview::Column::Version.eq(current.meta.version))
+                        .exec(&txn)
+                        .await?;
+                    ensure_updated(&updated, current.meta.version)?;
+                    if current.participants != next.participants {
+                        write_participants(&txn, current.id.uuid(), &next.participants).await?;
+                    }
+                }
+            }
+        }
+        txn.commit().await?;
+        Ok(report)
+    }
+
     /// Stores the hash of a manager's new calendar feed token, replacing any earlier one.
     pub async fn set_calendar_token(
         &self,

@@ -21,6 +21,8 @@ use crate::http::{
 };
 use crate::policy::{Access, Caller};
 use crate::routes::followups::Person;
+use crate::routes::sync::{SyncPayload, apply_sync};
+use devplan_domain::text::ExternalId;
 
 /// Alone or with a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -435,6 +437,125 @@ pub async fn update(
         stored.meta.version,
         &InterviewOut::from(stored),
     ))
+}
+
+/// A participant as the HR system knows them.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantRow {
+    /// The employee's external id.
+    pub employee_external_id: String,
+    /// Offered, held or declined.
+    pub status: Status,
+    /// Asked for an individual interview.
+    #[serde(default)]
+    pub wants_individual: bool,
+}
+
+/// An interview as the HR system sends it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterviewRow {
+    /// The key.
+    pub external_id: String,
+    /// The year.
+    pub year: i32,
+    /// Individual or group.
+    pub format: Format,
+    /// When offered.
+    pub offered_on: Option<NaiveDate>,
+    /// When held.
+    pub held_on: Option<NaiveDate>,
+    /// Who it was for.
+    pub participants: Vec<ParticipantRow>,
+}
+
+fn interview_row(r: InterviewRow) -> Result<(Interview, Vec<ExternalId>), Violations> {
+    let mut v = Violations::new();
+    let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
+    let externals: Vec<Option<ExternalId>> = r
+        .participants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            v.check(ExternalId::parse(
+                &format!("participants[{i}].employee_external_id"),
+                &p.employee_external_id,
+            ))
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for (i, p) in r.participants.iter().enumerate() {
+        if !seen.insert(p.employee_external_id.trim()) {
+            v.push(Violation::new(
+                format!("participants[{i}].employee_external_id"),
+                "duplicate",
+                "named twice",
+            ));
+        }
+    }
+    let interview = Interview {
+        id: InterviewId::generate(),
+        external_id: None,
+        year: r.year,
+        format: match r.format {
+            Format::Individual => InterviewFormat::Individual,
+            Format::Group => InterviewFormat::Group,
+        },
+        offered_on: r.offered_on,
+        held_on: r.held_on,
+        plan_id: None,
+        // Employees are resolved by the store; the placeholder ids are replaced there.
+        participants: r
+            .participants
+            .iter()
+            .map(|p| Participant {
+                employee: EmployeeId::from_uuid(Uuid::nil()),
+                status: p.status.into(),
+                wants_individual: p.wants_individual,
+            })
+            .collect(),
+        meta: Meta::first(chrono::Utc::now()),
+    };
+    if let Err(more) = check(&interview) {
+        for x in more
+            .into_vec()
+            .into_iter()
+            .filter(|x| x.code != "duplicate")
+        {
+            v.push(x);
+        }
+    }
+    v.finish(|| {
+        let mut interview = interview;
+        interview.external_id = Some(external_id?);
+        Some((interview, externals.into_iter().collect::<Option<_>>()?))
+    })
+}
+
+/// Upserts interviews.
+#[utoipa::path(
+    tag = "sync",
+    operation_id = "sync_development_interviews",
+    summary = "Upsert development interviews by external_id (HR): all-or-nothing, idempotent",
+    request_body = SyncPayload<InterviewRow>,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Applied", body = crate::routes::sync::SyncResult), crate::openapi::SyncErrors)
+)]
+#[post("/sync/development-interviews")]
+pub async fn sync(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<SyncPayload<InterviewRow>>,
+) -> ApiResult<HttpResponse> {
+    apply_sync(
+        &state,
+        &caller,
+        body.0.rows,
+        interview_row,
+        |store, rows| async move { store.sync_interviews(rows).await },
+    )
+    .await
 }
 
 /// Where an employee stands with the year's interview.

@@ -81,6 +81,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(interviews::create)
         .service(interviews::get)
         .service(interviews::update)
+        .service(interviews::sync)
         .service(calendar::rotate)
         .service(calendar::feed);
 }
