@@ -6,6 +6,7 @@ mod m20261123_000001_organisation;
 mod m20261123_000002_plans;
 mod m20261123_000003_catalogue;
 mod m20261123_000004_follow_up;
+mod m20261123_000005_plan_facts;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_plans::Migration),
             Box::new(m20261123_000003_catalogue::Migration),
             Box::new(m20261123_000004_follow_up::Migration),
+            Box::new(m20261123_000005_plan_facts::Migration),
         ]
     }
 }

@@ -286,6 +286,9 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         case(M::POST, "/api/v1/sync/development-interviews", "/api/v1/sync/development-interviews".into(), Some(json!({"rows": []})), [403, 403, 403, 403, 200]),
         case(M::POST, "/api/v1/calendar-feed", "/api/v1/calendar-feed".into(), None, [403, 201, 403, 403, 403]),
         case(M::GET, "/api/v1/calendar/{token}", "/api/v1/calendar/not-a-feed".into(), None, [404, 404, 404, 404, 404]),
+        case(M::GET, "/api/v1/status", format!("/api/v1/status?unit_id={}", org.a), None, [403, 200, 200, 200, 200]),
+        case(M::GET, "/api/v1/status", format!("/api/v1/status?unit_id={}", org.b), None, [403, 404, 404, 404, 200]),
+        case(M::GET, "/api/v1/status/people", format!("/api/v1/status/people?unit_id={}&figure=employees", org.a), None, [403, 200, 403, 403, 200]),
         case(M::POST, "/api/v1/plans/{id}/close", format!("/api/v1/plans/{}/close", plan.id), Some(json!({"reason": "Fratrådt"})), [403, 200, 404, 404, 404]),
     ]
 }

@@ -7,5 +7,6 @@ mod followups;
 mod openapi;
 mod organisation;
 mod plans;
+mod status;
 mod sync;
 mod tokens;

@@ -128,6 +128,7 @@ impl Modify for BearerScheme {
         (name = "organisation", description = "Units, employees, committees, agreement periods, settings"),
         (name = "plans", description = "Development plans: goals, action plan, open points, signatures, versions"),
         (name = "follow-ups", description = "Follow-ups, the work list, absences, development interviews and the calendar feed"),
+        (name = "status", description = "Status figures for stock-taking, anonymised for representatives and committees"),
         (name = "catalogue", description = "Development offers: courses, education, other initiatives"),
         (name = "sync", description = "Bulk upserts from the HR system, keyed by external_id")
     )

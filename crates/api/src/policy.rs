@@ -79,6 +79,15 @@ impl FromRequest for Caller {
     }
 }
 
+/// How status figures are shown to a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusView {
+    /// As they are, with named lists (HR, the unit's managers).
+    Named,
+    /// Suppressed below the anonymity threshold (representatives, committees).
+    Anonymised,
+}
+
 /// The units a role reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
@@ -409,6 +418,27 @@ impl<'a> Access<'a> {
                 Ok(found.iter().any(|u| units.contains(u)))
             }
         }
+    }
+
+    /// How the caller may see the status of `unit`: named for HR and its managers, anonymised
+    /// for its representatives and committee members; 404 for a unit out of reach and 403 for
+    /// a token with none of these roles.
+    pub async fn status_view(&self, unit: UnitId) -> Result<StatusView, ApiError> {
+        self.require_any(&[
+            Role::Hr,
+            Role::Manager,
+            Role::LocalRepresentative,
+            Role::Committee,
+        ])?;
+        if self.has(Role::Hr) || self.reach_as(Role::Manager).await?.contains(unit) {
+            return Ok(StatusView::Named);
+        }
+        for role in [Role::LocalRepresentative, Role::Committee] {
+            if self.reach_as(role).await?.contains(unit) {
+                return Ok(StatusView::Anonymised);
+            }
+        }
+        Err(ApiError::NotFound)
     }
 
     /// Whether the caller may see who sits on committees (names and ids are HR's only).

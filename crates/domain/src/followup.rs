@@ -476,6 +476,50 @@ pub fn work_list(
     items
 }
 
+/// How one plan's annual follow-up stands for a period: held in it by the due date, held
+/// in it late, and where the next one stands today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnnualStatus {
+    /// An annual follow-up was held in the period on or before its due date.
+    pub held_in_time: bool,
+    /// An annual follow-up was held in the period after its due date.
+    pub held_late: bool,
+    /// Where the next one stands today.
+    pub next: Option<DueState>,
+}
+
+/// The annual follow-up status of a plan for the period `from..=to`, as of `today`.
+pub fn annual_status(
+    plan: &PlanFacts,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+    window_days: u32,
+) -> AnnualStatus {
+    let mut held: Vec<NaiveDate> = plan.follow_ups.iter().map(|(_, on)| *on).collect();
+    held.sort();
+    let mut status = AnnualStatus::default();
+    let mut last = None;
+    for on in held {
+        let due = annual_due(plan.agreed_on, last);
+        let annual = plan
+            .follow_ups
+            .iter()
+            .any(|(k, d)| *k == FollowUpKind::Annual && *d == on);
+        if annual && from <= on && on <= to {
+            if on <= due {
+                status.held_in_time = true;
+            } else {
+                status.held_late = true;
+            }
+        }
+        last = Some(on);
+    }
+    let next = annual_due(plan.agreed_on, last);
+    status.next = Some(due_state(next, today, window_days));
+    status
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,6 +661,38 @@ mod tests {
             .push((FollowUpKind::Special, d("2026-01-05")));
         let items = work_list(&settled, &[leave], &s, d("2026-01-11"), 30);
         assert_eq!(items.len(), 1);
+    }
+
+    #[test]
+    fn annual_status_tells_in_time_from_late_within_the_period() {
+        let plan = |follow_ups| PlanFacts {
+            plan_id: PlanId::generate(),
+            members: vec![],
+            agreed_on: d("2024-01-10"),
+            follow_ups,
+        };
+        let on_time = annual_status(
+            &plan(vec![(FollowUpKind::Annual, d("2025-01-05"))]),
+            d("2025-01-01"),
+            d("2025-12-31"),
+            d("2025-06-01"),
+            30,
+        );
+        assert_eq!(
+            (on_time.held_in_time, on_time.held_late, on_time.next),
+            (true, false, Some(DueState::Upcoming))
+        );
+        let late = annual_status(
+            &plan(vec![(FollowUpKind::Annual, d("2025-02-01"))]),
+            d("2025-01-01"),
+            d("2025-12-31"),
+            d("2026-02-05"),
+            30,
+        );
+        assert_eq!(
+            (late.held_in_time, late.held_late, late.next),
+            (false, true, Some(DueState::Overdue))
+        );
     }
 
     fn part(

@@ -8,6 +8,7 @@ pub mod org;
 pub mod plan;
 pub mod records;
 pub mod settings;
+pub mod status;
 pub mod text;
 pub mod violation;
 

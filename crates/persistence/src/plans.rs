@@ -10,7 +10,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{employee, plan, plan_member, plan_version};
+use crate::entities::{
+    employee, plan, plan_activity_fact, plan_goal_fact, plan_member, plan_version,
+};
 use crate::version::ensure_updated;
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -113,6 +115,61 @@ async fn fetch(conn: &impl ConnectionTrait, id: PlanId) -> Result<Plan, StoreErr
         .ok_or(StoreError::NotFound)
 }
 
+/// The wire name of a serde enum value (`professional`, `job_rotation`, …).
+fn wire<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    Ok(json(value)?.trim_matches('"').to_owned())
+}
+
+/// Rewrites the reporting rows of a plan's goals and activities from its content.
+async fn write_facts(txn: &DatabaseTransaction, plan: &Plan) -> Result<(), StoreError> {
+    plan_goal_fact::Entity::delete_many()
+        .filter(plan_goal_fact::Column::PlanId.eq(plan.id.uuid()))
+        .exec(txn)
+        .await?;
+    plan_activity_fact::Entity::delete_many()
+        .filter(plan_activity_fact::Column::PlanId.eq(plan.id.uuid()))
+        .exec(txn)
+        .await?;
+    let goals = plan
+        .content
+        .goals
+        .iter()
+        .map(|g| {
+            Ok(plan_goal_fact::ActiveModel {
+                plan_id: Set(plan.id.uuid()),
+                goal_id: Set(g.id.uuid()),
+                competence_kind: Set(wire(&g.competence_kind)?),
+                verdict: Set(g.evaluation.verdict.as_ref().map(wire).transpose()?),
+                applied: Set(g.evaluation.applied_in_daily_work),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    if !goals.is_empty() {
+        plan_goal_fact::Entity::insert_many(goals)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let activities = plan
+        .content
+        .activities
+        .iter()
+        .map(|a| {
+            Ok(plan_activity_fact::ActiveModel {
+                plan_id: Set(plan.id.uuid()),
+                activity_id: Set(a.id.uuid()),
+                kind: Set(wire(&a.kind)?),
+                status: Set(wire(&a.status)?),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    if !activities.is_empty() {
+        plan_activity_fact::Entity::insert_many(activities)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Writes the changed aggregate if its stored revision is still `read_revision`, freezing a
 /// newly agreed version.
 async fn write(
@@ -139,6 +196,7 @@ async fn write(
         .exec(txn)
         .await?;
     ensure_updated(&updated, read_revision)?;
+    write_facts(txn, plan).await?;
     if let Some(v) = plan.agreed_version() {
         let frozen = plan_version::Entity::find_by_id((plan.id.uuid(), v.version as i32))
             .one(txn)
@@ -234,6 +292,7 @@ impl Store {
         }))
         .exec_without_returning(&txn)
         .await?;
+        write_facts(&txn, &new).await?;
         let plan = fetch(&txn, new.id).await?;
         txn.commit().await?;
         Ok(plan)

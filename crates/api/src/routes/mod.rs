@@ -14,6 +14,7 @@ pub mod me;
 pub mod periods;
 pub mod plans;
 pub mod settings;
+pub mod status;
 pub mod sync;
 pub mod unit_goals;
 pub mod units;
@@ -83,7 +84,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(interviews::update)
         .service(interviews::sync)
         .service(calendar::rotate)
-        .service(calendar::feed);
+        .service(calendar::feed)
+        .service(status::status)
+        .service(status::named_people);
 }
 
 /// Parses an optional value, recording its violation.

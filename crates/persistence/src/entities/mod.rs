@@ -13,6 +13,8 @@ pub mod follow_up;
 pub mod interview_participant;
 pub mod org_unit;
 pub mod plan;
+pub mod plan_activity_fact;
+pub mod plan_goal_fact;
 pub mod plan_member;
 pub mod plan_version;
 pub mod settings;

@@ -1,0 +1,510 @@
+//! `/status`: figures on the work with development plans for a unit and its sub-units, for
+//! the stock-taking of employer, representatives and MED committees (seed 000 §3). Those
+//! outside management see aggregates only, suppressed below the anonymity threshold.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{Datelike, NaiveDate};
+use devplan_domain::followup::{Coverage, DueState, annual_status, coverage};
+use devplan_domain::status::{Figure, Figures, Shown, anonymise, plain};
+use devplan_domain::{EmployeeId, UnitId};
+use devplan_persistence::{GroupedCount, PageRequest, StatusPerson};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::{ApiResult, ListResponse};
+use crate::policy::{Access, Caller, StatusView};
+use crate::routes::followups::Person;
+
+/// Which unit and period.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatusQuery {
+    /// The unit; its sub-units are included.
+    pub unit_id: Uuid,
+    /// First day of the period (default: 1 January this year).
+    pub from: Option<NaiveDate>,
+    /// Last day of the period (default: 31 December this year).
+    pub to: Option<NaiveDate>,
+}
+
+/// One row of a breakdown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubUnitRow {
+    /// The sub-unit (or the unit itself, for those placed directly in it).
+    pub unit_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// True for the row of those placed directly in the unit asked about.
+    pub direct: bool,
+    /// The figures; null where suppressed.
+    pub figures: BTreeMap<String, Option<u64>>,
+}
+
+/// One professional group's row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupRow {
+    /// The group; null for employees without one.
+    pub professional_group: Option<String>,
+    /// The figures; null where suppressed.
+    pub figures: BTreeMap<String, Option<u64>>,
+}
+
+/// Status figures of a unit.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "from": "2026-01-01", "to": "2026-12-31", "anonymised": true, "anonymity_threshold": 5, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": null}, "by_sub_unit": [], "by_professional_group": []}))]
+pub struct StatusOut {
+    /// The unit.
+    pub unit_id: Uuid,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// True when figures on fewer than `anonymity_threshold` people are suppressed (null).
+    pub anonymised: bool,
+    /// The threshold applied, when anonymised.
+    pub anonymity_threshold: Option<u32>,
+    /// The unit's figures, sub-units included. Names: `employees`, `with_agreed_plan`,
+    /// `plans_in_draft`, `annual_held_in_time`, `annual_held_late`, `annual_due`,
+    /// `annual_overdue`, `special_due`, `special_held`, `special_overdue`,
+    /// `interviews_offered`, `interviews_held`, `interviews_declined`, `interviews_missing`,
+    /// `activities_by_kind.<kind>`, `goals_by_verdict.<verdict>`, `goals_applied_in_daily_work`.
+    pub figures: BTreeMap<String, Option<u64>>,
+    /// Per direct sub-unit, and a row for those placed directly in the unit.
+    pub by_sub_unit: Vec<SubUnitRow>,
+    /// Per professional group.
+    pub by_professional_group: Vec<GroupRow>,
+}
+
+/// Per-person facts, and the cell of the breakdowns each person counts in.
+struct Computed {
+    people: Vec<StatusPerson>,
+    figures: HashMap<EmployeeId, Figures>,
+    counts: Vec<GroupedCount>,
+}
+
+/// The figures behind one person, for the named lists and the roll-ups.
+async fn compute(
+    state: &AppState,
+    units: &[UnitId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Computed> {
+    let people = state.store.status_people(units).await?;
+    let ids: Vec<EmployeeId> = people.iter().map(|p| p.id).collect();
+    let (plans, absences) = state.store.follow_up_facts(&ids).await?;
+    let (settings, _) = state.store.settings().await?;
+    let today = state.clock.today();
+    let parts = state.store.interview_parts(&ids, to.year()).await?;
+    let mut figures: HashMap<EmployeeId, Figures> = HashMap::new();
+    for p in &people {
+        let mut f = Figures {
+            employees: Figure::people(1),
+            ..Figures::default()
+        };
+        f.with_agreed_plan = Figure::people(p.agreed_plan.into());
+        f.plans_in_draft = Figure::people(p.draft_plan.into());
+        let annual: Vec<_> = plans
+            .iter()
+            .filter(|plan| plan.members.contains(&p.id))
+            .map(|plan| annual_status(plan, from, to, today, 30))
+            .collect();
+        f.annual_held_in_time = Figure::people(annual.iter().any(|a| a.held_in_time).into());
+        f.annual_held_late = Figure::people(
+            (annual.iter().any(|a| a.held_late) && !annual.iter().any(|a| a.held_in_time)).into(),
+        );
+        f.annual_overdue = Figure::people(
+            annual
+                .iter()
+                .any(|a| a.next == Some(DueState::Overdue))
+                .into(),
+        );
+        f.annual_due = Figure::people(
+            (annual.iter().any(|a| a.next == Some(DueState::Due)) && f.annual_overdue.value == 0)
+                .into(),
+        );
+        match coverage(parts.get(&p.id).map_or(&[][..], Vec::as_slice)) {
+            Coverage::Held => f.interviews_held = Figure::people(1),
+            Coverage::Offered => f.interviews_offered = Figure::people(1),
+            Coverage::Declined => f.interviews_declined = Figure::people(1),
+            Coverage::NotOffered | Coverage::IndividualRequested => {
+                f.interviews_missing = Figure::people(1)
+            }
+        }
+        figures.insert(p.id, f);
+    }
+    for a in &absences {
+        let Some(due) = a.dates.special_follow_up_due(&settings) else {
+            continue;
+        };
+        if due < from || due > to {
+            continue;
+        }
+        let held = plans
+            .iter()
+            .filter(|plan| plan.members.contains(&a.employee))
+            .any(|plan| {
+                devplan_domain::followup::special_follow_up_held(&a.dates, &plan.follow_ups)
+            });
+        if let Some(f) = figures.get_mut(&a.employee) {
+            let cell = if held {
+                &mut f.special_held
+            } else if due < today {
+                &mut f.special_overdue
+            } else {
+                &mut f.special_due
+            };
+            cell.value += 1;
+            cell.people = 1;
+        }
+    }
+    let mut counts = state.store.activity_counts(units).await?;
+    counts.extend(
+        state
+            .store
+            .goal_counts(units)
+            .await?
+            .into_iter()
+            .map(|mut g| {
+                if g.key != "applied" {
+                    g.key = format!("verdict:{}", g.key);
+                }
+                g
+            }),
+    );
+    Ok(Computed {
+        people,
+        figures,
+        counts,
+    })
+}
+
+/// Adds the database's grouped counts of the cells selected by `pick` to `f`.
+fn add_counts(f: &mut Figures, counts: &[GroupedCount], pick: impl Fn(&GroupedCount) -> bool) {
+    for c in counts.iter().filter(|c| pick(c)) {
+        let figure = Figure {
+            value: c.count,
+            people: c.people,
+        };
+        if c.key == "applied" {
+            f.goals_applied_in_daily_work.value += figure.value;
+            f.goals_applied_in_daily_work.people += figure.people;
+        } else if let Some(verdict) = c.key.strip_prefix("verdict:") {
+            let e = f.goals_by_verdict.entry(verdict.to_owned()).or_default();
+            e.value += figure.value;
+            e.people += figure.people;
+        } else {
+            let e = f.activities_by_kind.entry(c.key.clone()).or_default();
+            e.value += figure.value;
+            e.people += figure.people;
+        }
+    }
+}
+
+/// Sums the figures of the people selected by `pick`, and the counts of their cells.
+fn roll_up(c: &Computed, pick: impl Fn(UnitId, &Option<String>) -> bool) -> Figures {
+    let mut f = Figures::default();
+    for p in c
+        .people
+        .iter()
+        .filter(|p| pick(p.unit, &p.professional_group))
+    {
+        if let Some(x) = c.figures.get(&p.id) {
+            f.add(x);
+        }
+    }
+    add_counts(&mut f, &c.counts, |g| pick(g.unit, &g.professional_group));
+    f
+}
+
+fn period(state: &AppState, q: &StatusQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let year = state.clock.today().year();
+    let from = q
+        .from
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default());
+    let to =
+        q.to.unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default());
+    if to < from {
+        return Err(devplan_domain::Violation::new(
+            "to",
+            "ends_before_start",
+            "must not be before from",
+        )
+        .into());
+    }
+    Ok((from, to))
+}
+
+/// The figures of a unit, its direct sub-units and its professional groups.
+async fn status_of(
+    state: &AppState,
+    unit: UnitId,
+    from: NaiveDate,
+    to: NaiveDate,
+    view: StatusView,
+) -> ApiResult<StatusOut> {
+    let all = state.store.subtree_of(unit).await?;
+    let computed = compute(state, &all, from, to).await?;
+    let the_unit = state.store.get_unit(unit).await?;
+    let children = state
+        .store
+        .list_units(
+            None,
+            Some(unit),
+            PageRequest {
+                after: None,
+                limit: 10_000,
+            },
+        )
+        .await?
+        .items;
+    let mut rows: Vec<(Uuid, String, bool, Figures)> = vec![(
+        unit.uuid(),
+        the_unit.name.as_str().to_owned(),
+        true,
+        roll_up(&computed, |u, _| u == unit),
+    )];
+    for child in children {
+        let below = state.store.subtree_of(child.id).await?;
+        rows.push((
+            child.id.uuid(),
+            child.name.into_string(),
+            false,
+            roll_up(&computed, |u, _| below.contains(&u)),
+        ));
+    }
+    let mut groups: Vec<Option<String>> = computed
+        .people
+        .iter()
+        .map(|p| p.professional_group.clone())
+        .collect();
+    groups.sort();
+    groups.dedup();
+    let group_rows: Vec<(Option<String>, Figures)> = groups
+        .into_iter()
+        .map(|g| {
+            let f = roll_up(&computed, |_, pg| *pg == g);
+            (g, f)
+        })
+        .collect();
+    let total = roll_up(&computed, |_, _| true);
+    let (settings, _) = state.store.settings().await?;
+    let k = u64::from(settings.anonymity_threshold);
+    let (figures, unit_shown, group_shown): (Shown, Vec<Shown>, Vec<Shown>) = match view {
+        StatusView::Named => (
+            plain(&total),
+            rows.iter().map(|r| plain(&r.3)).collect(),
+            group_rows.iter().map(|r| plain(&r.1)).collect(),
+        ),
+        StatusView::Anonymised => {
+            let unit_figures: Vec<Figures> = rows.iter().map(|r| r.3.clone()).collect();
+            let (t, by_unit) = anonymise(&total, &unit_figures, k);
+            let group_figures: Vec<Figures> = group_rows.iter().map(|r| r.1.clone()).collect();
+            let (_, by_group) = anonymise(&total, &group_figures, k);
+            (t, by_unit, by_group)
+        }
+    };
+    Ok(StatusOut {
+        unit_id: unit.uuid(),
+        from,
+        to,
+        anonymised: view == StatusView::Anonymised,
+        anonymity_threshold: (view == StatusView::Anonymised)
+            .then_some(settings.anonymity_threshold),
+        figures,
+        by_sub_unit: rows
+            .into_iter()
+            .zip(unit_shown)
+            .map(|((unit_id, name, direct, _), figures)| SubUnitRow {
+                unit_id,
+                name,
+                direct,
+                figures,
+            })
+            .collect(),
+        by_professional_group: group_rows
+            .into_iter()
+            .zip(group_shown)
+            .map(|((professional_group, _), figures)| GroupRow {
+                professional_group,
+                figures,
+            })
+            .collect(),
+    })
+}
+
+/// The figures as CSV: one line per scope and figure; suppressed values are empty.
+fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| ApiError::Internal(e.to_string());
+    w.write_record(["scope", "name", "figure", "value"])
+        .map_err(internal)?;
+    let mut write = |scope: &str,
+                     name: &str,
+                     figures: &BTreeMap<String, Option<u64>>|
+     -> Result<(), ApiError> {
+        for (figure, value) in figures {
+            let value = value.map(|v| v.to_string()).unwrap_or_default();
+            w.write_record([scope, name, figure.as_str(), value.as_str()])
+                .map_err(internal)?;
+        }
+        Ok(())
+    };
+    write("unit", &s.unit_id.to_string(), &s.figures)?;
+    for r in &s.by_sub_unit {
+        write(
+            if r.direct {
+                "directly_in_unit"
+            } else {
+                "sub_unit"
+            },
+            &r.name,
+            &r.figures,
+        )?;
+    }
+    for r in &s.by_professional_group {
+        write(
+            "professional_group",
+            r.professional_group.as_deref().unwrap_or(""),
+            &r.figures,
+        )?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Whether the client asks for CSV rather than JSON.
+pub(crate) fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/csv") && !a.contains("application/json"))
+}
+
+/// Status figures of a unit.
+#[utoipa::path(
+    tag = "status",
+    operation_id = "get_status",
+    summary = "Status figures of a unit and period, with a breakdown per sub-unit and professional group",
+    description = "HR and the unit's managers see the figures as they are. Representatives and committee members see them anonymised: every figure on fewer people than the anonymity threshold is null, and so is one more wherever a hidden one could be worked out by subtraction. With `Accept: text/csv`, the same as CSV.",
+    params(StatusQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The figures", content((StatusOut = "application/json"), (String = "text/csv"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 422, response = crate::openapi::Unprocessable)
+    )
+)]
+#[get("/status")]
+pub async fn status(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<StatusQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let unit = UnitId::from_uuid(query.unit_id);
+    let view = Access::new(&caller, &state.store).status_view(unit).await?;
+    let (from, to) = period(&state, &query)?;
+    let out = status_of(&state, unit, from, to, view).await?;
+    if wants_csv(&req) {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(csv_of(&out)?));
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Which figure's people to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// The unit; its sub-units are included.
+    pub unit_id: Uuid,
+    /// A people figure: `employees`, `with_agreed_plan`, `plans_in_draft`, `annual_*`,
+    /// `special_*` or `interviews_*`.
+    pub figure: String,
+    /// First day of the period (default: 1 January this year).
+    pub from: Option<NaiveDate>,
+    /// Last day of the period (default: 31 December this year).
+    pub to: Option<NaiveDate>,
+}
+
+/// The people behind a figure.
+#[utoipa::path(
+    tag = "status",
+    operation_id = "get_status_people",
+    summary = "The named employees behind a status figure (HR and the unit's managers)",
+    params(PeopleQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The employees, by name", body = ListResponse<Person>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 422, response = crate::openapi::Unprocessable)
+    )
+)]
+#[get("/status/people")]
+pub async fn named_people(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PeopleQuery>,
+) -> ApiResult<HttpResponse> {
+    let unit = UnitId::from_uuid(query.unit_id);
+    if Access::new(&caller, &state.store).status_view(unit).await? != StatusView::Named {
+        return Err(ApiError::Forbidden(
+            "named lists are for HR and the unit's managers".into(),
+        ));
+    }
+    let (from, to) = period(
+        &state,
+        &StatusQuery {
+            unit_id: query.unit_id,
+            from: query.from,
+            to: query.to,
+        },
+    )?;
+    let all = state.store.subtree_of(unit).await?;
+    let computed = compute(&state, &all, from, to).await?;
+    let name = query.figure.as_str();
+    if name.contains('.')
+        || name == "goals_applied_in_daily_work"
+        || !Figures::default().cells().contains_key(name)
+    {
+        return Err(devplan_domain::Violation::new(
+            "figure",
+            "unknown_figure",
+            "name a people figure, e.g. with_agreed_plan",
+        )
+        .into());
+    }
+    let items: Vec<Person> = computed
+        .people
+        .iter()
+        .filter(|p| {
+            computed
+                .figures
+                .get(&p.id)
+                .is_some_and(|f| f.cells().get(name).is_some_and(|c| c.people > 0))
+        })
+        .map(|p| Person {
+            id: p.id.uuid(),
+            name: p.name.clone(),
+            unit_id: p.unit.uuid(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::new(items, None)))
+}

@@ -1,0 +1,311 @@
+//! Status figures of the work with development plans, and their anonymisation: figures
+//! resting on fewer than k people are suppressed for representatives and committees, and
+//! so is one more figure wherever the suppressed one could be worked out by subtraction.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// A count, and how many people it rests on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    /// The count (of people, activities or goals).
+    pub value: u64,
+    /// The number of distinct people behind it.
+    pub people: u64,
+}
+
+impl Figure {
+    /// A count of people.
+    pub fn people(n: u64) -> Self {
+        Self {
+            value: n,
+            people: n,
+        }
+    }
+
+    fn add(&mut self, other: Figure) {
+        self.value += other.value;
+        self.people += other.people;
+    }
+}
+
+/// Every figure of one group of employees.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Active employees.
+    pub employees: Figure,
+    /// Employees with a current agreed plan.
+    pub with_agreed_plan: Figure,
+    /// Employees whose current plan is a draft.
+    pub plans_in_draft: Figure,
+    /// Employees with an annual follow-up held in the period by its due date.
+    pub annual_held_in_time: Figure,
+    /// Employees with an annual follow-up held in the period after its due date.
+    pub annual_held_late: Figure,
+    /// Employees whose annual follow-up is due within 30 days.
+    pub annual_due: Figure,
+    /// Employees whose annual follow-up is overdue.
+    pub annual_overdue: Figure,
+    /// Special follow-ups due in the period and not yet held, not yet overdue.
+    pub special_due: Figure,
+    /// Special follow-ups due in the period and held.
+    pub special_held: Figure,
+    /// Special follow-ups due in the period, not held and overdue.
+    pub special_overdue: Figure,
+    /// Employees offered this year's interview, not yet held.
+    pub interviews_offered: Figure,
+    /// Employees who had this year's interview.
+    pub interviews_held: Figure,
+    /// Employees who declined it.
+    pub interviews_declined: Figure,
+    /// Employees still owed an interview.
+    pub interviews_missing: Figure,
+    /// Activities of current plans by kind.
+    pub activities_by_kind: BTreeMap<String, Figure>,
+    /// Goals of current plans by verdict (`none` when not yet evaluated).
+    pub goals_by_verdict: BTreeMap<String, Figure>,
+    /// Goals whose learning is applied in daily work.
+    pub goals_applied_in_daily_work: Figure,
+}
+
+/// The plain people-count figures, by name; the ones a complement (employees minus it) also
+/// identifies people through.
+const PEOPLE_FIGURES: [&str; 13] = [
+    "with_agreed_plan",
+    "plans_in_draft",
+    "annual_held_in_time",
+    "annual_held_late",
+    "annual_due",
+    "annual_overdue",
+    "special_due",
+    "special_held",
+    "special_overdue",
+    "interviews_offered",
+    "interviews_held",
+    "interviews_declined",
+    "interviews_missing",
+];
+
+impl Figures {
+    /// Adds another group's figures to these.
+    pub fn add(&mut self, o: &Figures) {
+        self.employees.add(o.employees);
+        self.with_agreed_plan.add(o.with_agreed_plan);
+        self.plans_in_draft.add(o.plans_in_draft);
+        self.annual_held_in_time.add(o.annual_held_in_time);
+        self.annual_held_late.add(o.annual_held_late);
+        self.annual_due.add(o.annual_due);
+        self.annual_overdue.add(o.annual_overdue);
+        self.special_due.add(o.special_due);
+        self.special_held.add(o.special_held);
+        self.special_overdue.add(o.special_overdue);
+        self.interviews_offered.add(o.interviews_offered);
+        self.interviews_held.add(o.interviews_held);
+        self.interviews_declined.add(o.interviews_declined);
+        self.interviews_missing.add(o.interviews_missing);
+        for (k, f) in &o.activities_by_kind {
+            self.activities_by_kind
+                .entry(k.clone())
+                .or_default()
+                .add(*f);
+        }
+        for (k, f) in &o.goals_by_verdict {
+            self.goals_by_verdict.entry(k.clone()).or_default().add(*f);
+        }
+        self.goals_applied_in_daily_work
+            .add(o.goals_applied_in_daily_work);
+    }
+
+    /// Every figure by a flat name (`activities_by_kind.course`), in a stable order.
+    pub fn cells(&self) -> BTreeMap<String, Figure> {
+        let mut m = BTreeMap::new();
+        m.insert("employees".to_owned(), self.employees);
+        let plain = [
+            self.with_agreed_plan,
+            self.plans_in_draft,
+            self.annual_held_in_time,
+            self.annual_held_late,
+            self.annual_due,
+            self.annual_overdue,
+            self.special_due,
+            self.special_held,
+            self.special_overdue,
+            self.interviews_offered,
+            self.interviews_held,
+            self.interviews_declined,
+            self.interviews_missing,
+        ];
+        for (name, f) in PEOPLE_FIGURES.iter().zip(plain) {
+            m.insert((*name).to_owned(), f);
+        }
+        for (k, f) in &self.activities_by_kind {
+            m.insert(format!("activities_by_kind.{k}"), *f);
+        }
+        for (k, f) in &self.goals_by_verdict {
+            m.insert(format!("goals_by_verdict.{k}"), *f);
+        }
+        m.insert(
+            "goals_applied_in_daily_work".to_owned(),
+            self.goals_applied_in_daily_work,
+        );
+        m
+    }
+}
+
+/// Figures as shown: a value, or none where suppressed.
+pub type Shown = BTreeMap<String, Option<u64>>;
+
+/// Whether a cell of a group of `employees` people must be hidden on its own account.
+fn too_few(name: &str, f: Figure, employees: u64, k: u64) -> bool {
+    if employees < k {
+        return true;
+    }
+    let small = f.people > 0 && f.people < k;
+    let complement = PEOPLE_FIGURES.contains(&name) && {
+        let rest = employees.saturating_sub(f.people);
+        rest > 0 && rest < k
+    };
+    small || complement
+}
+
+/// Suppresses, for a total and its breakdown rows, every figure resting on fewer than `k`
+/// people, and then, wherever exactly one row of a figure is hidden under a shown total, the
+/// smallest other row too, so the hidden one cannot be worked out as total minus the rest.
+pub fn anonymise(total: &Figures, rows: &[Figures], k: u64) -> (Shown, Vec<Shown>) {
+    let total_cells = total.cells();
+    let row_cells: Vec<BTreeMap<String, Figure>> = rows.iter().map(Figures::cells).collect();
+    let mut shown_total = Shown::new();
+    let mut shown_rows: Vec<Shown> = vec![Shown::new(); rows.len()];
+    let names: Vec<String> = total_cells.keys().cloned().collect();
+    for name in names {
+        let t = total_cells[&name];
+        let total_hidden = too_few(&name, t, total.employees.people, k);
+        shown_total.insert(name.clone(), (!total_hidden).then_some(t.value));
+        let mut hidden: Vec<bool> = rows
+            .iter()
+            .zip(&row_cells)
+            .map(|(r, cells)| {
+                too_few(
+                    &name,
+                    cells.get(&name).copied().unwrap_or_default(),
+                    r.employees.people,
+                    k,
+                )
+            })
+            .collect();
+        // One hidden cell under a shown total is the total minus the others: hide another.
+        // Repeat, since the second one may in turn be alone in a smaller group of shown cells.
+        while !total_hidden && hidden.iter().filter(|h| **h).count() == 1 && hidden.len() > 1 {
+            let next = (0..rows.len())
+                .filter(|i| !hidden[*i])
+                .min_by_key(|i| row_cells[*i].get(&name).copied().unwrap_or_default().value);
+            match next {
+                Some(i) => hidden[i] = true,
+                None => break,
+            }
+        }
+        for (i, cells) in row_cells.iter().enumerate() {
+            let v = cells.get(&name).copied().unwrap_or_default().value;
+            shown_rows[i].insert(name.clone(), (!hidden[i]).then_some(v));
+        }
+    }
+    (shown_total, shown_rows)
+}
+
+/// The figures as they are, for those who may see them unsuppressed.
+pub fn plain(f: &Figures) -> Shown {
+    f.cells()
+        .into_iter()
+        .map(|(k, v)| (k, Some(v.value)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(employees: u64, with_plan: u64) -> Figures {
+        Figures {
+            employees: Figure::people(employees),
+            with_agreed_plan: Figure::people(with_plan),
+            ..Figures::default()
+        }
+    }
+
+    fn total(rows: &[Figures]) -> Figures {
+        let mut t = Figures::default();
+        for r in rows {
+            t.add(r);
+        }
+        t
+    }
+
+    #[test]
+    fn a_group_under_k_is_hidden_and_cannot_be_derived_from_the_total_and_its_siblings() {
+        let rows = vec![group(4, 3), group(10, 7), group(12, 6)];
+        let (t, shown) = anonymise(&total(&rows), &rows, 5);
+        assert_eq!(t["employees"], Some(26));
+        assert_eq!(shown[0]["employees"], None);
+        assert_eq!(shown[0]["with_agreed_plan"], None);
+        // The smallest sibling is hidden too, so 26 - 12 leaves two unknowns.
+        assert_eq!(shown[1]["employees"], None);
+        assert_eq!(shown[2]["employees"], Some(12));
+        for name in ["employees", "with_agreed_plan"] {
+            let hidden = shown.iter().filter(|r| r[name].is_none()).count();
+            assert!(
+                t[name].is_none() || hidden != 1,
+                "{name}: one hidden cell under a shown total"
+            );
+        }
+    }
+
+    #[test]
+    fn small_counts_and_small_complements_are_hidden() {
+        let rows = vec![group(20, 3), group(20, 18), group(20, 10)];
+        let (_, shown) = anonymise(&total(&rows), &rows, 5);
+        assert_eq!(shown[0]["with_agreed_plan"], None, "3 people");
+        assert_eq!(shown[1]["with_agreed_plan"], None, "2 people without");
+        assert_eq!(shown[2]["with_agreed_plan"], Some(10));
+        assert_eq!(shown[2]["employees"], Some(20));
+    }
+
+    #[test]
+    fn zero_is_shown_when_the_group_is_large_enough() {
+        let rows = vec![group(10, 0), group(10, 5)];
+        let (_, shown) = anonymise(&total(&rows), &rows, 5);
+        assert_eq!(shown[0]["with_agreed_plan"], Some(0));
+    }
+
+    #[test]
+    fn a_total_under_k_hides_everything_of_the_total() {
+        let rows = vec![group(2, 1), group(2, 2)];
+        let (t, _) = anonymise(&total(&rows), &rows, 5);
+        assert!(t.values().all(Option::is_none));
+    }
+
+    #[test]
+    fn activity_figures_are_hidden_by_the_people_behind_them() {
+        let mut a = group(10, 10);
+        a.activities_by_kind.insert(
+            "course".into(),
+            Figure {
+                value: 9,
+                people: 3,
+            },
+        );
+        let mut b = group(10, 10);
+        b.activities_by_kind.insert(
+            "course".into(),
+            Figure {
+                value: 12,
+                people: 8,
+            },
+        );
+        let rows = vec![a, b];
+        let (t, shown) = anonymise(&total(&rows), &rows, 5);
+        assert_eq!(t["activities_by_kind.course"], Some(21));
+        assert_eq!(shown[0]["activities_by_kind.course"], None);
+        assert_eq!(shown[1]["activities_by_kind.course"], None, "complementary");
+    }
+}

@@ -1,0 +1,466 @@
+//! Status figures on generated data with known counts, and their anonymisation.
+
+use std::collections::BTreeMap;
+
+use devplan_tests::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct World {
+    units: BTreeMap<&'static str, String>,
+    names: Vec<String>,
+    ids: Vec<String>,
+    titles: Vec<String>,
+}
+
+/// K → A (A1 with 4 employees, A2 with 6) and B (5). MGR-A manages A, MGR-B manages B;
+/// REP represents A; MED covers A with MEM as member. Agreed plans with a course each: two
+/// in A1, four in A2, three in B.
+async fn world(app: &TestApp) -> World {
+    let units = json!({"rows": [
+        {"external_id": "K", "name": "Kommunen"},
+        {"external_id": "A", "name": "Område A", "parent_external_id": "K"},
+        {"external_id": "A1", "name": "Lille institution", "parent_external_id": "A"},
+        {"external_id": "A2", "name": "Stor institution", "parent_external_id": "A"},
+        {"external_id": "B", "name": "Område B", "parent_external_id": "K"},
+    ]});
+    app.expect(
+        app.post("/api/v1/sync/org-units", &hr(), &units).await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut rows = vec![
+        json!({"external_id": "MGR-A", "name": "Anna Leder", "email": "anna@k.dk", "unit_external_id": "A", "manages_unit_external_ids": ["A"], "professional_group": "leder"}),
+        json!({"external_id": "MGR-B", "name": "Bente Leder", "email": "bente@k.dk", "unit_external_id": "B", "manages_unit_external_ids": ["B"], "professional_group": "leder"}),
+        json!({"external_id": "REP", "name": "Rita Repræsentant", "email": "rita@k.dk", "unit_external_id": "A2", "represents_unit_external_ids": ["A"], "professional_group": "pædagog"}),
+        json!({"external_id": "MEM", "name": "Mads Medlem", "email": "mads@k.dk", "unit_external_id": "A2", "professional_group": "pædagog"}),
+    ];
+    for i in 1..=4 {
+        rows.push(json!({"external_id": format!("A1-{i}"), "name": format!("Lille Ansat {i}"), "email": format!("lille{i}@k.dk"), "unit_external_id": "A1", "professional_group": "pædagog"}));
+    }
+    for i in 1..=4 {
+        rows.push(json!({"external_id": format!("A2-{i}"), "name": format!("Stor Ansat {i}"), "email": format!("stor{i}@k.dk"), "unit_external_id": "A2", "professional_group": if i % 2 == 0 { "lærer" } else { "pædagog" }}));
+    }
+    for i in 1..=4 {
+        rows.push(json!({"external_id": format!("B-{i}"), "name": format!("Bee Ansat {i}"), "email": format!("bee{i}@k.dk"), "unit_external_id": "B", "professional_group": "pædagog"}));
+    }
+    app.expect(
+        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let committee = json!({"rows": [{"external_id": "MED", "name": "Lokal-MED A", "level": "local", "unit_external_id": "A", "member_external_ids": ["MEM"]}]});
+    app.expect(
+        app.post("/api/v1/sync/committees", &hr(), &committee).await,
+        StatusCode::OK,
+    )
+    .await;
+    let all = app
+        .expect(
+            app.get("/api/v1/employees?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    let id = |ext: &str| {
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["external_id"] == ext)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let mut titles = Vec::new();
+    for (manager, people) in [
+        ("MGR-A", vec!["A1-1", "A1-2", "A2-1", "A2-2", "A2-3", "REP"]),
+        ("MGR-B", vec!["B-1", "B-2", "B-3"]),
+    ] {
+        let m = token(manager, &["employee", "manager"]);
+        for who in people {
+            let title = format!("Hemmelig plan for {who}");
+            let plan = app.expect(app.post("/api/v1/plans", &m, &json!({"employee_id": id(who), "title": title, "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
+            let pid = plan["id"].as_str().unwrap().to_owned();
+            app.plan_post(
+                &pid,
+                "/activities",
+                &m,
+                &json!({"kind": "course", "title": "Kursus", "responsible": "employee"}),
+                StatusCode::CREATED,
+            )
+            .await;
+            let plan = app
+                .expect(
+                    app.get(&format!("/api/v1/plans/{pid}"), &m).await,
+                    StatusCode::OK,
+                )
+                .await;
+            let plan = app
+                .plan_post(
+                    &pid,
+                    "/signatures",
+                    &token(who, &["employee"]),
+                    &json!({"revision": plan["revision"]}),
+                    StatusCode::CREATED,
+                )
+                .await;
+            app.plan_post(
+                &pid,
+                "/signatures",
+                &m,
+                &json!({"revision": plan["revision"]}),
+                StatusCode::CREATED,
+            )
+            .await;
+            titles.push(title);
+        }
+    }
+    let units_list = app
+        .expect(
+            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    let unit = |ext: &str| {
+        units_list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["external_id"] == ext)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let units = ["K", "A", "A1", "A2", "B"]
+        .into_iter()
+        .map(|u| (u, unit(u)))
+        .collect();
+    let items = all["items"].as_array().unwrap();
+    World {
+        units,
+        names: items
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect(),
+        ids: items
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect(),
+        titles,
+    }
+}
+
+async fn status(app: &TestApp, who: &str, unit: &str) -> Value {
+    app.expect(
+        app.get(&format!("/api/v1/status?unit_id={unit}"), who)
+            .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn row<'a>(s: &'a Value, name: &str) -> &'a Value {
+    &s["by_sub_unit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap()["figures"]
+}
+
+#[tokio::test]
+async fn every_figure_is_right_for_a_unit_its_parent_and_the_municipality() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let s = status(&app, &hr(), &w.units["K"]).await;
+    assert_eq!(s["anonymised"], false);
+    let f = &s["figures"];
+    assert_eq!(
+        (
+            f["employees"].as_u64(),
+            f["with_agreed_plan"].as_u64(),
+            f["plans_in_draft"].as_u64()
+        ),
+        (Some(16), Some(9), Some(0))
+    );
+    assert_eq!(f["activities_by_kind.course"], 9);
+    assert_eq!(f["goals_applied_in_daily_work"], 0);
+    assert_eq!(
+        (
+            f["interviews_missing"].as_u64(),
+            f["annual_overdue"].as_u64()
+        ),
+        (Some(16), Some(0))
+    );
+    assert_eq!(
+        (
+            row(&s, "Område A")["employees"].as_u64(),
+            row(&s, "Område A")["with_agreed_plan"].as_u64()
+        ),
+        (Some(11), Some(6))
+    );
+    assert_eq!(
+        (
+            row(&s, "Område B")["employees"].as_u64(),
+            row(&s, "Område B")["with_agreed_plan"].as_u64()
+        ),
+        (Some(5), Some(3))
+    );
+    assert_eq!(row(&s, "Kommunen")["employees"], 0);
+    let a = status(&app, &token("MGR-A", &["manager"]), &w.units["A"]).await;
+    assert_eq!(
+        (
+            a["figures"]["employees"].as_u64(),
+            a["figures"]["with_agreed_plan"].as_u64()
+        ),
+        (Some(11), Some(6))
+    );
+    assert_eq!(
+        (
+            row(&a, "Lille institution")["employees"].as_u64(),
+            row(&a, "Lille institution")["with_agreed_plan"].as_u64()
+        ),
+        (Some(4), Some(2))
+    );
+    assert_eq!(
+        (
+            row(&a, "Stor institution")["employees"].as_u64(),
+            row(&a, "Stor institution")["with_agreed_plan"].as_u64()
+        ),
+        (Some(6), Some(4))
+    );
+    assert_eq!(row(&a, "Område A")["employees"], 1);
+    let groups: BTreeMap<String, u64> = a["by_professional_group"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["professional_group"].as_str().unwrap().to_owned(),
+                g["figures"]["employees"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        BTreeMap::from([
+            ("leder".into(), 1),
+            ("lærer".into(), 2),
+            ("pædagog".into(), 8)
+        ])
+    );
+    let a1 = status(&app, &hr(), &w.units["A1"]).await;
+    assert_eq!(
+        (
+            a1["figures"]["employees"].as_u64(),
+            a1["figures"]["with_agreed_plan"].as_u64()
+        ),
+        (Some(4), Some(2))
+    );
+    // The manager may ask who is behind a figure.
+    let named = app
+        .expect(
+            app.get(
+                &format!(
+                    "/api/v1/status/people?unit_id={}&figure=with_agreed_plan",
+                    w.units["A1"]
+                ),
+                &token("MGR-A", &["manager"]),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let names: Vec<&str> = named["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Lille Ansat 1", "Lille Ansat 2"]);
+    assert_problem(
+        app.get(
+            &format!(
+                "/api/v1/status/people?unit_id={}&figure=nonsense",
+                w.units["A1"]
+            ),
+            &hr(),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_unit_of_four_is_hidden_from_representatives_and_committees_and_cannot_be_derived() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    for who in [
+        token("REP", &["local_representative"]),
+        token("MEM", &["committee"]),
+    ] {
+        let s = status(&app, &who, &w.units["A"]).await;
+        assert_eq!(
+            (s["anonymised"].as_bool(), s["anonymity_threshold"].as_u64()),
+            (Some(true), Some(5))
+        );
+        assert_eq!(s["figures"]["employees"], 11);
+        let small = row(&s, "Lille institution");
+        assert!(
+            small["employees"].is_null() && small["with_agreed_plan"].is_null(),
+            "{small}"
+        );
+        // No figure has exactly one hidden row under a shown total: no subtraction reveals it.
+        for (name, total) in s["figures"].as_object().unwrap() {
+            let hidden = s["by_sub_unit"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["figures"][name].is_null())
+                .count();
+            assert!(
+                total.is_null() || hidden != 1,
+                "{name}: one hidden row under a shown total"
+            );
+            let hidden = s["by_professional_group"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["figures"][name].is_null())
+                .count();
+            assert!(
+                total.is_null() || hidden != 1,
+                "{name}: one hidden group under a shown total"
+            );
+        }
+        let direct = row(&s, "Område A")["employees"].clone();
+        let large = row(&s, "Stor institution")["employees"].clone();
+        assert!(
+            direct.is_null() || large.is_null(),
+            "11 minus the others would give the small unit"
+        );
+        // The small unit asked about on its own is hidden too.
+        let a1 = status(&app, &who, &w.units["A1"]).await;
+        assert!(a1["figures"]["employees"].is_null());
+        // Another area is out of reach; named lists are not for them.
+        assert_eq!(
+            app.get(&format!("/api/v1/status?unit_id={}", w.units["B"]), &who)
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(
+                &format!(
+                    "/api/v1/status/people?unit_id={}&figure=employees",
+                    w.units["A"]
+                ),
+                &who
+            )
+            .await
+            .status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    // The unit's manager sees the small unit's figures.
+    let s = status(&app, &token("MGR-A", &["manager"]), &w.units["A"]).await;
+    assert_eq!(row(&s, "Lille institution")["employees"], 4);
+}
+
+#[tokio::test]
+async fn status_is_exported_as_csv_with_suppressed_cells_empty() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let response = app
+        .client
+        .get(format!(
+            "{}/api/v1/status?unit_id={}",
+            app.base, w.units["A"]
+        ))
+        .bearer_auth(token("REP", &["local_representative"]))
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = response.text().await.unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("scope,name,figure,value"));
+    assert!(
+        text.contains("sub_unit,Lille institution,employees,\n"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("unit,{},employees,11\n", w.units["A"])));
+}
+
+#[tokio::test]
+async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_committee() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let org_units = app
+        .expect(
+            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    for (subject, roles) in [
+        ("REP", vec!["local_representative"]),
+        ("MEM", vec!["committee"]),
+    ] {
+        let who = token(subject, &roles);
+        let mut paths = vec![
+            "/api/v1/org-units?limit=500".to_owned(),
+            "/api/v1/committees".to_owned(),
+            "/api/v1/settings".to_owned(),
+            "/api/v1/agreement-periods".to_owned(),
+            "/api/v1/catalogue".to_owned(),
+            "/api/v1/plans".to_owned(),
+            "/api/v1/employees".to_owned(),
+            "/api/v1/follow-ups".to_owned(),
+            "/api/v1/absences".to_owned(),
+            "/api/v1/development-interviews".to_owned(),
+            "/api/v1/development-interviews/coverage".to_owned(),
+        ];
+        for u in w.units.values() {
+            paths.push(format!("/api/v1/status?unit_id={u}"));
+            paths.push(format!("/api/v1/org-units/{u}"));
+            paths.push(format!("/api/v1/org-units/{u}/development-goals"));
+            paths.push(format!(
+                "/api/v1/status/people?unit_id={u}&figure=employees"
+            ));
+        }
+        let _ = &org_units;
+        for path in paths {
+            for accept in ["application/json", "text/csv"] {
+                let body = app
+                    .client
+                    .get(format!("{}{path}", app.base))
+                    .bearer_auth(&who)
+                    .header("accept", accept)
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                for secret in w.names.iter().chain(&w.ids).chain(&w.titles) {
+                    assert!(
+                        !body.contains(secret.as_str()),
+                        "{subject} saw {secret} at {path}"
+                    );
+                }
+                assert!(!body.contains("@k.dk"), "{subject} saw an e-mail at {path}");
+            }
+        }
+    }
+}
