@@ -7,6 +7,7 @@ mod m20261123_000002_plans;
 mod m20261123_000003_catalogue;
 mod m20261123_000004_follow_up;
 mod m20261123_000005_plan_facts;
+mod m20261123_000006_status_reviews;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_catalogue::Migration),
             Box::new(m20261123_000004_follow_up::Migration),
             Box::new(m20261123_000005_plan_facts::Migration),
+            Box::new(m20261123_000006_status_reviews::Migration),
         ]
     }
 }

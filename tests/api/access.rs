@@ -289,6 +289,13 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         case(M::GET, "/api/v1/status", format!("/api/v1/status?unit_id={}", org.a), None, [403, 200, 200, 200, 200]),
         case(M::GET, "/api/v1/status", format!("/api/v1/status?unit_id={}", org.b), None, [403, 404, 404, 404, 200]),
         case(M::GET, "/api/v1/status/people", format!("/api/v1/status/people?unit_id={}&figure=employees", org.a), None, [403, 200, 403, 403, 200]),
+        case(M::GET, "/api/v1/status-reviews", "/api/v1/status-reviews".into(), None, [403, 200, 200, 403, 200]),
+        case(M::POST, "/api/v1/status-reviews", "/api/v1/status-reviews".into(), Some(json!({"unit_id": org.a, "held_on": chrono::Utc::now().date_naive()})), [404, 201, 403, 404, 201]),
+        case(M::GET, "/api/v1/status-reviews/{id}", format!("/api/v1/status-reviews/{}", plan.review), None, [404, 200, 200, 404, 200]),
+        case(M::PUT, "/api/v1/status-reviews/{id}/position", format!("/api/v1/status-reviews/{}/position", plan.review), Some(json!({"notes": "Fint", "agrees": true})), [404, 200, 200, 404, 200]),
+        case(M::POST, "/api/v1/status-reviews/{id}/escalation", format!("/api/v1/status-reviews/{}/escalation", plan.review), Some(json!({"reason": "Uenige"})), [404, 422, 422, 404, 422]),
+        case(M::PUT, "/api/v1/status-reviews/{id}/escalation/outcome", format!("/api/v1/status-reviews/{}/escalation/outcome", plan.review), Some(json!({"renewed_on": "2030-01-01", "outcome": "Enige"})), [404, 422, 422, 404, 422]),
+        case(M::GET, "/api/v1/status-reviews/missing", "/api/v1/status-reviews/missing".into(), None, [403, 200, 200, 403, 200]),
         case(M::POST, "/api/v1/plans/{id}/close", format!("/api/v1/plans/{}/close", plan.id), Some(json!({"reason": "Fratrådt"})), [403, 200, 404, 404, 404]),
     ]
 }

@@ -7,6 +7,7 @@ mod followups;
 mod openapi;
 mod organisation;
 mod plans;
+mod reviews;
 mod status;
 mod sync;
 mod tokens;

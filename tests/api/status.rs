@@ -407,6 +407,17 @@ async fn status_is_exported_as_csv_with_suppressed_cells_empty() {
 async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_committee() {
     let app = spawn_app().await;
     let w = world(&app).await;
+    let review = app
+        .expect(
+            app.post(
+                "/api/v1/status-reviews",
+                &token("MGR-A", &["manager"]),
+                &json!({"unit_id": w.units["A"], "held_on": chrono::Utc::now().date_naive()}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
     let org_units = app
         .expect(
             app.get("/api/v1/org-units?limit=500", &hr()).await,
@@ -430,6 +441,9 @@ async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_comm
             "/api/v1/absences".to_owned(),
             "/api/v1/development-interviews".to_owned(),
             "/api/v1/development-interviews/coverage".to_owned(),
+            "/api/v1/status-reviews".to_owned(),
+            "/api/v1/status-reviews/missing".to_owned(),
+            format!("/api/v1/status-reviews/{}", review["id"].as_str().unwrap()),
         ];
         for u in w.units.values() {
             paths.push(format!("/api/v1/status?unit_id={u}"));

@@ -353,6 +353,8 @@ pub struct PlanFixture {
     pub absence: String,
     /// EMP-A1's development interview this year, offered by MGR-A.
     pub interview: String,
+    /// A status review of area A, recorded by MGR-A today.
+    pub review: String,
 }
 
 impl TestApp {
@@ -458,7 +460,22 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned();
+        let review = self
+            .expect(
+                self.post(
+                    "/api/v1/status-reviews",
+                    &manager,
+                    &json!({"unit_id": org.a, "held_on": chrono::Utc::now().date_naive()}),
+                )
+                .await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         PlanFixture {
+            review,
             id,
             served_goal,
             free_goal,

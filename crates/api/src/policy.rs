@@ -12,6 +12,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use devplan_domain::org::Role;
 use devplan_domain::plan::{Party, Plan};
 use devplan_domain::records::{Committee, Employee, OrgUnit};
+use devplan_domain::review::Side;
 use devplan_domain::{CommitteeId, EmployeeId, PlanId, UnitId};
 use devplan_persistence::{EmployeeScope, PlanScope, Store, StoreError};
 
@@ -439,6 +440,37 @@ impl<'a> Access<'a> {
             }
         }
         Err(ApiError::NotFound)
+    }
+
+    /// The side the caller takes in the stock-taking of `unit`: the employer (HR, a manager of
+    /// the unit) or the unit's local representative; 404 for anyone else.
+    pub async fn review_side(&self, unit: UnitId) -> Result<Side, ApiError> {
+        if self.has(Role::Hr) || self.reach_as(Role::Manager).await?.contains(unit) {
+            return Ok(Side::Employer);
+        }
+        if self
+            .reach_as(Role::LocalRepresentative)
+            .await?
+            .contains(unit)
+        {
+            return Ok(Side::Representative);
+        }
+        Err(ApiError::NotFound)
+    }
+
+    /// The units whose reviews the caller takes part in (none: all, for HR).
+    pub async fn review_units(&self) -> Result<Option<Vec<UnitId>>, ApiError> {
+        self.require_any(&[Role::Hr, Role::Manager, Role::LocalRepresentative])?;
+        if self.has(Role::Hr) {
+            return Ok(None);
+        }
+        let mut units: BTreeSet<UnitId> = BTreeSet::new();
+        for role in [Role::Manager, Role::LocalRepresentative] {
+            if let Reach::Units(u) = self.reach_as(role).await? {
+                units.extend(u);
+            }
+        }
+        Ok(Some(units.into_iter().collect()))
     }
 
     /// Whether the caller may see who sits on committees (names and ids are HR's only).

@@ -7,6 +7,7 @@ pub mod ids;
 pub mod org;
 pub mod plan;
 pub mod records;
+pub mod review;
 pub mod settings;
 pub mod status;
 pub mod text;

@@ -13,6 +13,7 @@ pub mod interviews;
 pub mod me;
 pub mod periods;
 pub mod plans;
+pub mod reviews;
 pub mod settings;
 pub mod status;
 pub mod sync;
@@ -86,7 +87,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(calendar::rotate)
         .service(calendar::feed)
         .service(status::status)
-        .service(status::named_people);
+        .service(status::named_people)
+        .service(reviews::missing)
+        .service(reviews::list)
+        .service(reviews::create)
+        .service(reviews::get)
+        .service(reviews::set_position)
+        .service(reviews::escalate)
+        .service(reviews::outcome);
 }
 
 /// Parses an optional value, recording its violation.

@@ -242,7 +242,7 @@ fn period(state: &AppState, q: &StatusQuery) -> ApiResult<(NaiveDate, NaiveDate)
 }
 
 /// The figures of a unit, its direct sub-units and its professional groups.
-async fn status_of(
+pub(crate) async fn status_of(
     state: &AppState,
     unit: UnitId,
     from: NaiveDate,

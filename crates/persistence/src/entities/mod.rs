@@ -18,6 +18,7 @@ pub mod plan_goal_fact;
 pub mod plan_member;
 pub mod plan_version;
 pub mod settings;
+pub mod status_review;
 pub mod unit_assignment;
 pub mod unit_closure;
 pub mod unit_goal;

@@ -1,0 +1,179 @@
+//! Status reviews: the snapshot is stored as it was; the sides' positions and the escalation
+//! change through the domain's review rules, in one transaction guarded by the version.
+
+use chrono::{NaiveDate, Utc};
+use devplan_domain::records::Meta;
+use devplan_domain::review::ReviewState;
+use devplan_domain::{EmployeeId, UnitId, Violation};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{status_review, unit_assignment};
+use crate::version::{check_version, ensure_updated};
+use crate::{Store, StoreError};
+
+/// A status review as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReview {
+    /// Its id.
+    pub id: Uuid,
+    /// The unit reviewed.
+    pub unit_id: UnitId,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// The figures as they were, anonymised as the representative saw them.
+    pub snapshot: serde_json::Value,
+    /// The sides' positions and the escalation.
+    pub state: ReviewState,
+    /// Who created it (none for an integration client).
+    pub created_by: Option<EmployeeId>,
+    /// Version and times.
+    pub meta: Meta,
+}
+
+fn to_review(m: status_review::Model) -> Result<StoredReview, StoreError> {
+    Ok(StoredReview {
+        id: m.id,
+        unit_id: UnitId::from_uuid(m.unit_id),
+        held_on: m.held_on,
+        snapshot: serde_json::from_str(&m.snapshot).map_err(StoreError::corrupt)?,
+        state: serde_json::from_str(&m.state).map_err(StoreError::corrupt)?,
+        created_by: m.created_by.map(EmployeeId::from_uuid),
+        meta: Meta {
+            version: m.version,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        },
+    })
+}
+
+impl Store {
+    /// Records a review with its snapshot.
+    pub async fn create_review(
+        &self,
+        unit: UnitId,
+        held_on: NaiveDate,
+        snapshot: serde_json::Value,
+        by: Option<EmployeeId>,
+    ) -> Result<StoredReview, StoreError> {
+        let id = Uuid::now_v7();
+        let meta = Meta::first(Utc::now());
+        status_review::Entity::insert(status_review::ActiveModel {
+            id: Set(id),
+            unit_id: Set(unit.uuid()),
+            held_on: Set(held_on),
+            snapshot: Set(snapshot.to_string()),
+            state: Set(serde_json::to_string(&ReviewState::default()).map_err(StoreError::corrupt)?),
+            created_by: Set(by.map(EmployeeId::uuid)),
+            version: Set(meta.version),
+            created_at: Set(meta.created_at),
+            updated_at: Set(meta.updated_at),
+        })
+        .exec_without_returning(&self.db)
+        .await?;
+        self.get_review(id).await
+    }
+
+    /// One review.
+    pub async fn get_review(&self, id: Uuid) -> Result<StoredReview, StoreError> {
+        status_review::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+            .and_then(to_review)
+    }
+
+    /// Reviews of `units`, newest first.
+    pub async fn list_reviews(
+        &self,
+        units: Option<&[UnitId]>,
+    ) -> Result<Vec<StoredReview>, StoreError> {
+        let mut query = status_review::Entity::find()
+            .order_by_desc(status_review::Column::HeldOn)
+            .order_by_desc(status_review::Column::Id);
+        if let Some(units) = units {
+            query =
+                query.filter(status_review::Column::UnitId.is_in(units.iter().map(|u| u.uuid())));
+        }
+        query
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_review)
+            .collect()
+    }
+
+    /// Applies `change` to a review's positions and escalation, refusing a stale version.
+    pub async fn change_review(
+        &self,
+        id: Uuid,
+        expected: Option<i64>,
+        change: impl FnOnce(&mut ReviewState) -> Result<(), Violation>,
+    ) -> Result<StoredReview, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut review = status_review::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)
+            .and_then(to_review)?;
+        check_version(review.meta.version, expected)?;
+        change(&mut review.state).map_err(|v| StoreError::Invalid(v.into()))?;
+        let updated = status_review::Entity::update_many()
+            .col_expr(
+                status_review::Column::State,
+                Expr::value(serde_json::to_string(&review.state).map_err(StoreError::corrupt)?),
+            )
+            .col_expr(
+                status_review::Column::Version,
+                Expr::value(review.meta.version + 1),
+            )
+            .col_expr(status_review::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(status_review::Column::Id.eq(id))
+            .filter(status_review::Column::Version.eq(review.meta.version))
+            .exec(&txn)
+            .await?;
+        ensure_updated(&updated, review.meta.version)?;
+        let stored = status_review::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)
+            .and_then(to_review)?;
+        txn.commit().await?;
+        Ok(stored)
+    }
+
+    /// The units that have a local representative: those that owe a yearly review.
+    pub async fn represented_units(&self) -> Result<Vec<UnitId>, StoreError> {
+        let ids: Vec<Uuid> = unit_assignment::Entity::find()
+            .select_only()
+            .column(unit_assignment::Column::UnitId)
+            .distinct()
+            .filter(unit_assignment::Column::Role.eq("local_representative"))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(ids.into_iter().map(UnitId::from_uuid).collect())
+    }
+
+    /// The units with a review held between `from` and `to`.
+    pub async fn reviewed_units(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<UnitId>, StoreError> {
+        let ids: Vec<Uuid> = status_review::Entity::find()
+            .select_only()
+            .column(status_review::Column::UnitId)
+            .distinct()
+            .filter(status_review::Column::HeldOn.gte(from))
+            .filter(status_review::Column::HeldOn.lte(to))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(ids.into_iter().map(UnitId::from_uuid).collect())
+    }
+}
