@@ -8,6 +8,7 @@ mod m20261123_000003_catalogue;
 mod m20261123_000004_follow_up;
 mod m20261123_000005_plan_facts;
 mod m20261123_000006_status_reviews;
+mod m20261123_000007_committee_records;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_follow_up::Migration),
             Box::new(m20261123_000005_plan_facts::Migration),
             Box::new(m20261123_000006_status_reviews::Migration),
+            Box::new(m20261123_000007_committee_records::Migration),
         ]
     }
 }

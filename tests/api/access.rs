@@ -296,6 +296,11 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         case(M::POST, "/api/v1/status-reviews/{id}/escalation", format!("/api/v1/status-reviews/{}/escalation", plan.review), Some(json!({"reason": "Uenige"})), [404, 422, 422, 404, 422]),
         case(M::PUT, "/api/v1/status-reviews/{id}/escalation/outcome", format!("/api/v1/status-reviews/{}/escalation/outcome", plan.review), Some(json!({"renewed_on": "2030-01-01", "outcome": "Enige"})), [404, 422, 422, 404, 422]),
         case(M::GET, "/api/v1/status-reviews/missing", "/api/v1/status-reviews/missing".into(), None, [403, 200, 200, 403, 200]),
+        case(M::GET, "/api/v1/committees/missing-records", "/api/v1/committees/missing-records".into(), None, [403, 403, 403, 200, 200]),
+        case(M::POST, "/api/v1/committees/{id}/discussions", format!("/api/v1/committees/{}/discussions", org.med_a), Some(json!({"topic": "status", "held_on": "2025-01-01", "summary": "Status drøftet"})), [404, 404, 404, 201, 403]),
+        case(M::GET, "/api/v1/committees/{id}/discussions", format!("/api/v1/committees/{}/discussions", org.med_a), None, [404, 404, 404, 200, 200]),
+        case(M::POST, "/api/v1/committees/{id}/feedback", format!("/api/v1/committees/{}/feedback", org.med_a), Some(json!({"year": 2025, "text": "Tilbagemelding"})), [404, 404, 404, 201, 403]),
+        case(M::GET, "/api/v1/committees/{id}/feedback", format!("/api/v1/committees/{}/feedback", org.med_a), None, [404, 404, 404, 200, 200]),
         case(M::POST, "/api/v1/plans/{id}/close", format!("/api/v1/plans/{}/close", plan.id), Some(json!({"reason": "Fratrådt"})), [403, 200, 404, 404, 404]),
     ]
 }

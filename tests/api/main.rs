@@ -3,6 +3,7 @@
 mod access;
 mod bad_input;
 mod catalogue;
+mod committee_records;
 mod followups;
 mod openapi;
 mod organisation;

@@ -129,6 +129,7 @@ impl Modify for BearerScheme {
         (name = "plans", description = "Development plans: goals, action plan, open points, signatures, versions"),
         (name = "follow-ups", description = "Follow-ups, the work list, absences, development interviews and the calendar feed"),
         (name = "status", description = "Status figures for stock-taking, anonymised for representatives and committees"),
+        (name = "committees", description = "The MED committees' discussions and yearly feedback"),
         (name = "catalogue", description = "Development offers: courses, education, other initiatives"),
         (name = "sync", description = "Bulk upserts from the HR system, keyed by external_id")
     )

@@ -3,6 +3,7 @@
 //! can later be written in that same transaction.
 
 mod catalogue;
+mod committee_records;
 mod committees;
 mod employees;
 mod entities;

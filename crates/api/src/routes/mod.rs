@@ -5,6 +5,7 @@ use devplan_domain::Violations;
 pub mod absences;
 pub mod calendar;
 pub mod catalogue;
+pub mod committee_records;
 pub mod committees;
 pub mod employees;
 pub mod followups;
@@ -23,6 +24,7 @@ pub mod units;
 /// Registers every `/api/v1` route.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(me::me)
+        .service(committee_records::missing)
         .service(units::list)
         .service(units::create)
         .service(units::get)
@@ -94,7 +96,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(reviews::get)
         .service(reviews::set_position)
         .service(reviews::escalate)
-        .service(reviews::outcome);
+        .service(reviews::outcome)
+        .service(committee_records::add_discussion)
+        .service(committee_records::list_discussions)
+        .service(committee_records::send_feedback)
+        .service(committee_records::list_feedback);
 }
 
 /// Parses an optional value, recording its violation.

@@ -6,6 +6,8 @@ pub mod calendar_feed;
 pub mod catalogue_entry;
 pub mod catalogue_group;
 pub mod committee;
+pub mod committee_discussion;
+pub mod committee_feedback;
 pub mod committee_member;
 pub mod development_interview;
 pub mod employee;

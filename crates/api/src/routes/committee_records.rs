@@ -1,0 +1,507 @@
+//! The MED committees' own records: discussions with an optional status snapshot, and the
+//! yearly feedback each committee sends the one above. A committee's members and the members
+//! of the committees above it read them (the main committee reads every committee under it);
+//! a sibling does not.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{Datelike, NaiveDate};
+use devplan_domain::committee::{Discussion, Feedback, Topic, owed};
+use devplan_domain::org::{CommitteeLevel, Role};
+use devplan_domain::text::LongText;
+use devplan_domain::{CommitteeId, Violation, Violations};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::{ApiResult, ListResponse, ValidJson};
+use crate::policy::{Access, Caller, StatusView};
+use crate::routes::parse_opt;
+
+/// What was discussed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicIo {
+    /// The competence development policy.
+    Policy,
+    /// Link between the workplace's goals and strategies and competence development.
+    StrategyLink,
+    /// The overall goals of the effort.
+    Goals,
+    /// How the work is evaluated.
+    Evaluation,
+    /// How the development interview is used.
+    InterviewUse,
+    /// The status of plan preparation.
+    Status,
+}
+
+impl From<TopicIo> for Topic {
+    fn from(t: TopicIo) -> Self {
+        match t {
+            TopicIo::Policy => Topic::Policy,
+            TopicIo::StrategyLink => Topic::StrategyLink,
+            TopicIo::Goals => Topic::Goals,
+            TopicIo::Evaluation => Topic::Evaluation,
+            TopicIo::InterviewUse => Topic::InterviewUse,
+            TopicIo::Status => Topic::Status,
+        }
+    }
+}
+
+impl From<Topic> for TopicIo {
+    fn from(t: Topic) -> Self {
+        match t {
+            Topic::Policy => TopicIo::Policy,
+            Topic::StrategyLink => TopicIo::StrategyLink,
+            Topic::Goals => TopicIo::Goals,
+            Topic::Evaluation => TopicIo::Evaluation,
+            Topic::InterviewUse => TopicIo::InterviewUse,
+            Topic::Status => TopicIo::Status,
+        }
+    }
+}
+
+/// A discussion to record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"topic": "status", "held_on": "2026-03-10", "summary": "Gennemgang af status for udviklingsplaner", "decisions": "Fokus på opfølgning", "attach_status": true}))]
+pub struct DiscussionIn {
+    /// What was discussed.
+    pub topic: TopicIo,
+    /// When.
+    pub held_on: NaiveDate,
+    /// A summary.
+    pub summary: String,
+    /// What was decided.
+    pub decisions: Option<String>,
+    /// Attach the committee's status figures (anonymised) as they are now.
+    #[serde(default)]
+    pub attach_status: bool,
+}
+
+/// A discussion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscussionOut {
+    /// Its id.
+    pub id: Uuid,
+    /// The committee.
+    pub committee_id: Uuid,
+    /// What was discussed.
+    pub topic: TopicIo,
+    /// When.
+    pub held_on: NaiveDate,
+    /// A summary.
+    pub summary: String,
+    /// What was decided.
+    pub decisions: Option<String>,
+    /// The status figures attached, as they were.
+    #[schema(value_type = Option<Object>)]
+    pub snapshot: Option<serde_json::Value>,
+}
+
+impl From<Discussion> for DiscussionOut {
+    fn from(d: Discussion) -> Self {
+        DiscussionOut {
+            id: d.id,
+            committee_id: d.committee_id.uuid(),
+            topic: d.topic.into(),
+            held_on: d.held_on,
+            summary: d.summary.into_string(),
+            decisions: d.decisions.map(LongText::into_string),
+            snapshot: d.snapshot,
+        }
+    }
+}
+
+/// A year's feedback to send.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2026, "text": "Alle medarbejdere har en plan; opfølgning halter i to afdelinger."}))]
+pub struct FeedbackIn {
+    /// The year it covers.
+    pub year: i32,
+    /// What it says.
+    pub text: String,
+}
+
+/// Feedback sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackOut {
+    /// Its id.
+    pub id: Uuid,
+    /// The committee that sent it.
+    pub committee_id: Uuid,
+    /// The committee it went to.
+    pub to_committee_id: Uuid,
+    /// The year it covers.
+    pub year: i32,
+    /// What it says.
+    pub text: String,
+}
+
+impl From<Feedback> for FeedbackOut {
+    fn from(f: Feedback) -> Self {
+        FeedbackOut {
+            id: f.id,
+            committee_id: f.committee_id.uuid(),
+            to_committee_id: f.to_committee_id.uuid(),
+            year: f.year,
+            text: f.text.into_string(),
+        }
+    }
+}
+
+/// How the caller stands to a committee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    /// Sits on it.
+    Member,
+    /// Sits on a committee above it, or is HR: reads only.
+    Reader,
+}
+
+/// The committee's ancestors, nearest first.
+fn ancestors(
+    links: &[(CommitteeId, CommitteeLevel, Option<CommitteeId>)],
+    of: CommitteeId,
+) -> Vec<CommitteeId> {
+    let mut out = Vec::new();
+    let mut cursor = links.iter().find(|l| l.0 == of).and_then(|l| l.2);
+    while let Some(c) = cursor {
+        if out.contains(&c) {
+            break;
+        }
+        out.push(c);
+        cursor = links.iter().find(|l| l.0 == c).and_then(|l| l.2);
+    }
+    out
+}
+
+/// The committee and every committee under it.
+fn subtree(
+    links: &[(CommitteeId, CommitteeLevel, Option<CommitteeId>)],
+    of: CommitteeId,
+) -> Vec<CommitteeId> {
+    links
+        .iter()
+        .filter(|l| l.0 == of || ancestors(links, l.0).contains(&of))
+        .map(|l| l.0)
+        .collect()
+}
+
+async fn relation(
+    state: &AppState,
+    caller: &Caller,
+    committee: CommitteeId,
+) -> ApiResult<Relation> {
+    let access = Access::new(caller, &state.store);
+    let links = state.store.committee_links().await?;
+    if !links.iter().any(|l| l.0 == committee) {
+        return Err(ApiError::NotFound);
+    }
+    if access.has(Role::Committee)
+        && let Some(me) = &caller.employee
+    {
+        let mine = state.store.committee_reach(me.id).await?.0;
+        if mine.contains(&committee) {
+            return Ok(Relation::Member);
+        }
+        if ancestors(&links, committee)
+            .iter()
+            .any(|a| mine.contains(a))
+        {
+            return Ok(Relation::Reader);
+        }
+    }
+    if access.has(Role::Hr) {
+        return Ok(Relation::Reader);
+    }
+    Err(ApiError::NotFound)
+}
+
+fn member_only(r: Relation) -> ApiResult<()> {
+    if r == Relation::Member {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only the committee's members record its work".into(),
+        ))
+    }
+}
+
+/// Records a discussion.
+#[utoipa::path(
+    tag = "committees",
+    operation_id = "record_committee_discussion",
+    summary = "Record a discussion of the committee (its members), optionally with its status figures attached",
+    params(("id" = Uuid, Path, description = "The committee's id")),
+    request_body = DiscussionIn,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Recorded", body = DiscussionOut), (status = 404, response = crate::openapi::NotFound), crate::openapi::CreateErrors)
+)]
+#[post("/committees/{id}/discussions")]
+pub async fn add_discussion(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<DiscussionIn>,
+) -> ApiResult<HttpResponse> {
+    let committee_id = CommitteeId::from_uuid(*id);
+    member_only(relation(&state, &caller, committee_id).await?)?;
+    let b = body.0;
+    let mut v = Violations::new();
+    let summary = v.check(LongText::parse("summary", &b.summary));
+    let decisions = parse_opt(&mut v, b.decisions.as_deref(), |s| {
+        LongText::parse("decisions", s)
+    });
+    if b.held_on > state.clock.today() {
+        v.push(Violation::new(
+            "held_on",
+            "in_the_future",
+            "record a discussion once it has been held",
+        ));
+    }
+    let (Some(summary), Some(decisions), true) = (summary, decisions, v.is_empty()) else {
+        return Err(v.into());
+    };
+    let snapshot = if b.attach_status {
+        let committee = state.store.get_committee(committee_id).await?;
+        let today = state.clock.today();
+        let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        let status = crate::routes::status::status_of(
+            &state,
+            committee.unit_id,
+            from,
+            today,
+            StatusView::Anonymised,
+        )
+        .await?;
+        Some(serde_json::to_value(status).map_err(|e| ApiError::Internal(e.to_string()))?)
+    } else {
+        None
+    };
+    let d = Discussion {
+        id: Uuid::now_v7(),
+        committee_id,
+        topic: b.topic.into(),
+        held_on: b.held_on,
+        summary,
+        decisions,
+        snapshot,
+    };
+    let stored = state.store.add_discussion(d).await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(DiscussionOut::from(stored)))
+}
+
+/// A committee's discussions.
+#[utoipa::path(
+    tag = "committees",
+    operation_id = "list_committee_discussions",
+    summary = "A committee's discussions (its members, the committees above it, HR)",
+    params(("id" = Uuid, Path, description = "The committee's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The discussions, oldest first", body = ListResponse<DiscussionOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/committees/{id}/discussions")]
+pub async fn list_discussions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let committee_id = CommitteeId::from_uuid(*id);
+    relation(&state, &caller, committee_id).await?;
+    let items = state.store.list_discussions(committee_id).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::new(
+        items.into_iter().map(DiscussionOut::from).collect(),
+        None,
+    )))
+}
+
+/// Sends a year's feedback upward.
+#[utoipa::path(
+    tag = "committees",
+    operation_id = "send_committee_feedback",
+    summary = "Send the year's feedback to the committee above (the committee's members)",
+    params(("id" = Uuid, Path, description = "The committee's id")),
+    request_body = FeedbackIn,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Sent", body = FeedbackOut), (status = 404, response = crate::openapi::NotFound), crate::openapi::CreateErrors)
+)]
+#[post("/committees/{id}/feedback")]
+pub async fn send_feedback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<FeedbackIn>,
+) -> ApiResult<HttpResponse> {
+    let committee_id = CommitteeId::from_uuid(*id);
+    member_only(relation(&state, &caller, committee_id).await?)?;
+    let committee = state.store.get_committee(committee_id).await?;
+    let mut v = Violations::new();
+    let text = v.check(LongText::parse("text", &body.0.text));
+    if !(2000..=2100).contains(&body.0.year) {
+        v.push(Violation::new(
+            "year",
+            "out_of_range",
+            "must be between 2000 and 2100",
+        ));
+    }
+    let Some(parent) = committee.parent_id else {
+        return Err(Violation::new(
+            "committee",
+            "no_committee_above",
+            "this committee reports to no committee",
+        )
+        .into());
+    };
+    let (Some(text), true) = (text, v.is_empty()) else {
+        return Err(v.into());
+    };
+    let f = Feedback {
+        id: Uuid::now_v7(),
+        committee_id,
+        to_committee_id: parent,
+        year: body.0.year,
+        text,
+    };
+    let stored = state.store.add_feedback(f).await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(FeedbackOut::from(stored)))
+}
+
+/// Feedback of a committee and those under it.
+#[utoipa::path(
+    tag = "committees",
+    operation_id = "list_committee_feedback",
+    summary = "The feedback sent by a committee and by every committee under it",
+    params(("id" = Uuid, Path, description = "The committee's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The feedback, by year", body = ListResponse<FeedbackOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/committees/{id}/feedback")]
+pub async fn list_feedback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let committee_id = CommitteeId::from_uuid(*id);
+    relation(&state, &caller, committee_id).await?;
+    let links = state.store.committee_links().await?;
+    let items = state
+        .store
+        .feedback_from(&subtree(&links, committee_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::new(
+        items.into_iter().map(FeedbackOut::from).collect(),
+        None,
+    )))
+}
+
+/// A committee that owes records this year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MissingRecords {
+    /// The committee.
+    pub committee_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its yearly discussion is missing.
+    pub discussion_missing: bool,
+    /// Its yearly feedback to the committee above is missing.
+    pub feedback_missing: bool,
+}
+
+/// Which year.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// The year (default: this year).
+    pub year: Option<i32>,
+}
+
+/// Committees whose records are missing.
+#[utoipa::path(
+    tag = "committees",
+    operation_id = "list_missing_committee_records",
+    summary = "Committees whose yearly discussion or feedback is missing, by the frequency settings",
+    description = "Local and sector committees discuss yearly and send yearly feedback upward; the main committee discusses the policy yearly, or in the first year of an agreement period and every third year after (setting `main_committee_frequency`). HR sees all; a member the committees they sit on and those under them.",
+    params(YearQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The committees", body = ListResponse<MissingRecords>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden)
+    )
+)]
+#[get("/committees/missing-records")]
+pub async fn missing(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<YearQuery>,
+) -> ApiResult<HttpResponse> {
+    let access = Access::new(&caller, &state.store);
+    access.require_any(&[Role::Hr, Role::Committee])?;
+    let links = state.store.committee_links().await?;
+    let visible: Vec<CommitteeId> = if access.has(Role::Hr) {
+        links.iter().map(|l| l.0).collect()
+    } else {
+        let mine = match &caller.employee {
+            Some(me) => state.store.committee_reach(me.id).await?.0,
+            None => Vec::new(),
+        };
+        mine.iter().flat_map(|c| subtree(&links, *c)).collect()
+    };
+    let year = query.year.unwrap_or(state.clock.today().year());
+    let from = NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| ApiError::bad_request("invalid_year", "no such year"))?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| ApiError::bad_request("invalid_year", "no such year"))?;
+    let (discussed, fed_back) = state.store.committee_records_in(from, to, year).await?;
+    let (settings, _) = state.store.settings().await?;
+    let period_start = state
+        .store
+        .list_periods()
+        .await?
+        .into_iter()
+        .find(|p| p.contains(to.min(state.clock.today().max(from))))
+        .map(|p| p.dates.starts_on());
+    let mut out = Vec::new();
+    for (id, level, parent) in &links {
+        if !visible.contains(id) {
+            continue;
+        }
+        let o = owed(
+            *level,
+            parent.is_some(),
+            year,
+            settings.main_committee_frequency,
+            period_start,
+        );
+        let discussion_missing = o.discussion && !discussed.contains(id);
+        let feedback_missing = o.feedback && !fed_back.contains(id);
+        if discussion_missing || feedback_missing {
+            let name = state.store.get_committee(*id).await?.name.into_string();
+            out.push(MissingRecords {
+                committee_id: id.uuid(),
+                name,
+                discussion_missing,
+                feedback_missing,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(HttpResponse::Ok().json(ListResponse::new(out, None)))
+}

@@ -1,0 +1,187 @@
+//! The MED committees' own records: discussions and the yearly feedback to the committee
+//! above, and when each is owed.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::org::CommitteeLevel;
+use crate::settings::MainCommitteeFrequency;
+
+/// What a committee discussed (seeds 001, 002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// The competence development policy.
+    Policy,
+    /// The link between the workplace's goals and strategies and competence development.
+    StrategyLink,
+    /// The overall goals of the effort.
+    Goals,
+    /// How the work is evaluated.
+    Evaluation,
+    /// How the development interview (MUS) is used.
+    InterviewUse,
+    /// The status of plan preparation.
+    Status,
+}
+
+impl Topic {
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Topic::Policy => "policy",
+            Topic::StrategyLink => "strategy_link",
+            Topic::Goals => "goals",
+            Topic::Evaluation => "evaluation",
+            Topic::InterviewUse => "interview_use",
+            Topic::Status => "status",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Self::Policy,
+            Self::StrategyLink,
+            Self::Goals,
+            Self::Evaluation,
+            Self::InterviewUse,
+            Self::Status,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == raw)
+    }
+}
+
+/// What a committee owes for a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Owed {
+    /// A discussion of the competence work this year.
+    pub discussion: bool,
+    /// Feedback to the committee above this year.
+    pub feedback: bool,
+}
+
+/// What a committee of `level`, with or without a committee above it, owes in `year`: local
+/// and sector committees discuss yearly and send yearly feedback upward; the main committee
+/// discusses the policy yearly or, by setting, in the first year of an agreement period and
+/// every third year after.
+pub fn owed(
+    level: CommitteeLevel,
+    has_parent: bool,
+    year: i32,
+    frequency: MainCommitteeFrequency,
+    period_start: Option<NaiveDate>,
+) -> Owed {
+    match level {
+        CommitteeLevel::Main => Owed {
+            discussion: match (frequency, period_start) {
+                (MainCommitteeFrequency::Yearly, _)
+                | (MainCommitteeFrequency::EveryThirdYear, None) => true,
+                (MainCommitteeFrequency::EveryThirdYear, Some(start)) => {
+                    (year - start.year()).rem_euclid(3) == 0
+                }
+            },
+            feedback: false,
+        },
+        _ => Owed {
+            discussion: true,
+            feedback: has_parent,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_committees_discuss_and_report_yearly() {
+        let o = owed(
+            CommitteeLevel::Local,
+            true,
+            2026,
+            MainCommitteeFrequency::Yearly,
+            None,
+        );
+        assert_eq!((o.discussion, o.feedback), (true, true));
+        assert!(
+            !owed(
+                CommitteeLevel::Sector,
+                false,
+                2026,
+                MainCommitteeFrequency::Yearly,
+                None
+            )
+            .feedback
+        );
+    }
+
+    #[test]
+    fn the_main_committee_discusses_yearly_or_every_third_year_of_a_period() {
+        let start = NaiveDate::from_ymd_opt(2024, 4, 1);
+        assert!(
+            owed(
+                CommitteeLevel::Main,
+                false,
+                2025,
+                MainCommitteeFrequency::Yearly,
+                start
+            )
+            .discussion
+        );
+        let every_third = |y| {
+            owed(
+                CommitteeLevel::Main,
+                false,
+                y,
+                MainCommitteeFrequency::EveryThirdYear,
+                start,
+            )
+            .discussion
+        };
+        assert_eq!(
+            [
+                every_third(2024),
+                every_third(2025),
+                every_third(2026),
+                every_third(2027)
+            ],
+            [true, false, false, true]
+        );
+    }
+}
+
+/// A discussion as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discussion {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// The committee.
+    pub committee_id: crate::CommitteeId,
+    /// What was discussed.
+    pub topic: Topic,
+    /// When.
+    pub held_on: NaiveDate,
+    /// A summary.
+    pub summary: crate::text::LongText,
+    /// What was decided.
+    pub decisions: Option<crate::text::LongText>,
+    /// The status figures attached, anonymised, as they were.
+    pub snapshot: Option<serde_json::Value>,
+}
+
+/// A year's feedback to the committee above.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// The committee that sent it.
+    pub committee_id: crate::CommitteeId,
+    /// The committee it went to.
+    pub to_committee_id: crate::CommitteeId,
+    /// The year it covers.
+    pub year: i32,
+    /// What it says.
+    pub text: crate::text::LongText,
+}
