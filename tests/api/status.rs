@@ -418,6 +418,21 @@ async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_comm
             StatusCode::CREATED,
         )
         .await;
+    let committees = app
+        .expect(app.get("/api/v1/committees", &hr()).await, StatusCode::OK)
+        .await;
+    let med = committees["items"][0]["id"].as_str().unwrap().to_owned();
+    let discussion = json!({"topic": "status", "held_on": chrono::Utc::now().date_naive(), "summary": "Status", "attach_status": true});
+    app.expect(
+        app.post(
+            &format!("/api/v1/committees/{med}/discussions"),
+            &token("MEM", &["committee"]),
+            &discussion,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
     let org_units = app
         .expect(
             app.get("/api/v1/org-units?limit=500", &hr()).await,
@@ -442,6 +457,9 @@ async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_comm
             "/api/v1/development-interviews".to_owned(),
             "/api/v1/development-interviews/coverage".to_owned(),
             "/api/v1/status-reviews".to_owned(),
+            "/api/v1/committees/missing-records".to_owned(),
+            format!("/api/v1/committees/{med}/discussions"),
+            format!("/api/v1/committees/{med}/feedback"),
             "/api/v1/status-reviews/missing".to_owned(),
             format!("/api/v1/status-reviews/{}", review["id"].as_str().unwrap()),
         ];
@@ -477,4 +495,128 @@ async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_comm
             }
         }
     }
+}
+
+#[tokio::test]
+async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
+    let app = spawn_app().await;
+    app.today_is("2025-01-10");
+    let w = world(&app).await;
+    let all = app
+        .expect(
+            app.get("/api/v1/employees?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    let id = |ext: &str| {
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["external_id"] == ext)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let manager = token("MGR-A", &["employee", "manager"]);
+    // A2-1's plan is followed up in time, on 2025-12-01.
+    app.today_is("2025-12-01");
+    let plans = app
+        .expect(
+            app.get(
+                &format!("/api/v1/plans?employee_id={}", id("A2-1")),
+                &manager,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let plan = plans["items"][0]["id"].as_str().unwrap().to_owned();
+    app.plan_post(
+        &plan,
+        "/follow-ups",
+        &manager,
+        &json!({"kind": "annual", "held_on": "2025-12-01", "outcome": "continued"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    // B-1 was on parental leave; no special follow-up was held.
+    app.expect(app.post("/api/v1/absences", &hr(), &json!({"employee_id": id("B-1"), "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"})).await, StatusCode::CREATED).await;
+    // A1-1 had the 2025 interview; A1-2 declined it.
+    app.expect(app.post("/api/v1/development-interviews", &manager, &json!({"year": 2025, "format": "individual", "held_on": "2025-11-01", "participants": [{"employee_id": id("A1-1"), "status": "held"}]})).await, StatusCode::CREATED).await;
+    app.expect(app.post("/api/v1/development-interviews", &manager, &json!({"year": 2025, "format": "individual", "participants": [{"employee_id": id("A1-2"), "status": "declined"}]})).await, StatusCode::CREATED).await;
+
+    app.today_is("2026-02-01");
+    let s = app
+        .expect(
+            app.get(
+                &format!(
+                    "/api/v1/status?unit_id={}&from=2025-01-01&to=2025-12-31",
+                    w.units["K"]
+                ),
+                &hr(),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let f = &s["figures"];
+    let got = |name: &str| f[name].as_u64().unwrap();
+    assert_eq!(
+        (
+            got("annual_held_in_time"),
+            got("annual_held_late"),
+            got("annual_overdue"),
+            got("annual_due")
+        ),
+        (1, 0, 8, 0)
+    );
+    assert_eq!(
+        (
+            got("special_overdue"),
+            got("special_due"),
+            got("special_held")
+        ),
+        (1, 0, 0)
+    );
+    assert_eq!(
+        (
+            got("interviews_held"),
+            got("interviews_declined"),
+            got("interviews_offered"),
+            got("interviews_missing")
+        ),
+        (1, 1, 0, 14)
+    );
+    assert_eq!(
+        (
+            row(&s, "Område A")["annual_overdue"].as_u64(),
+            row(&s, "Område B")["annual_overdue"].as_u64()
+        ),
+        (Some(5), Some(3))
+    );
+    assert_eq!(row(&s, "Område B")["special_overdue"], 1);
+    let a1 = app
+        .expect(
+            app.get(
+                &format!(
+                    "/api/v1/status?unit_id={}&from=2025-01-01&to=2025-12-31",
+                    w.units["A1"]
+                ),
+                &manager,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (
+            a1["figures"]["interviews_held"].as_u64(),
+            a1["figures"]["interviews_missing"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+    let named = app.expect(app.get(&format!("/api/v1/status/people?unit_id={}&figure=special_overdue&from=2025-01-01&to=2025-12-31", w.units["K"]), &hr()).await, StatusCode::OK).await;
+    assert_eq!(named["items"][0]["name"], "Bee Ansat 1");
 }
