@@ -10,5 +10,6 @@ mod organisation;
 mod plans;
 mod reviews;
 mod status;
+mod status_scale;
 mod sync;
 mod tokens;

@@ -122,6 +122,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's clock: set it to say what today is.
     pub clock: SetClock,
+    /// How many SQL statements the app has sent so far.
+    pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     _db: TestDb,
 }
 
@@ -133,8 +135,10 @@ pub async fn spawn_app() -> TestApp {
 /// The app with the given key material.
 pub async fn spawn_app_with(keys: Keys) -> TestApp {
     let (url, db) = fresh_database().await;
-    let store = Store::connect(&url).await.expect("connect");
+    let mut store = Store::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
+    let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    store.count_statements(statements.clone());
     let (secret, public) = match keys {
         Keys::Secret => (Some(SECRET.as_bytes().to_vec()), None),
         Keys::Rs256 => (None, Some(fixture("rs256-public.pem"))),
@@ -167,6 +171,7 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         clock,
+        statements,
         _db: db,
     }
 }
@@ -222,6 +227,14 @@ impl TestApp {
             req = req.json(b);
         }
         req.send().await.expect("request")
+    }
+
+    /// How many SQL statements a GET of `path` as `token` sends, and its response.
+    pub async fn statements_of_get(&self, path: &str, token: &str) -> (u64, Response) {
+        use std::sync::atomic::Ordering;
+        let before = self.statements.load(Ordering::SeqCst);
+        let response = self.get(path, token).await;
+        (self.statements.load(Ordering::SeqCst) - before, response)
     }
 
     /// GET with a token.

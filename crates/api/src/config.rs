@@ -30,6 +30,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the OpenAPI document (used to refresh openapi/openapi.json).
     Openapi,
+    /// Rebuild the reporting rows of every plan and the status projection from the stored
+    /// records, e.g. after data was loaded or restored around the service.
+    Reproject,
 }
 
 /// Arguments of `devplan token`.

@@ -104,6 +104,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             };
             run_server(&settings, state).await
         }
+        Command::Reproject => {
+            let store = open_store(&settings.database_url).await?;
+            let plans = store.rebuild_plan_facts().await?;
+            let people = store.rebuild_status_projection().await?;
+            println!(
+                "rebuilt the reporting rows of {plans} plans and the status of {people} employees"
+            );
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", api_doc().to_pretty_json()?);
             Ok(())

@@ -282,6 +282,31 @@ pub enum Coverage {
 }
 
 impl Coverage {
+    /// Every coverage, in the order of the enum.
+    pub const ALL: [Coverage; 5] = [
+        Coverage::NotOffered,
+        Coverage::IndividualRequested,
+        Coverage::Offered,
+        Coverage::Declined,
+        Coverage::Held,
+    ];
+
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Coverage::NotOffered => "not_offered",
+            Coverage::IndividualRequested => "individual_requested",
+            Coverage::Offered => "offered",
+            Coverage::Declined => "declined",
+            Coverage::Held => "held",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
     /// Whether the manager still owes the employee an interview this year.
     pub fn needs_action(self) -> bool {
         matches!(self, Coverage::NotOffered | Coverage::IndividualRequested)
@@ -488,6 +513,40 @@ pub struct AnnualStatus {
     pub next: Option<DueState>,
 }
 
+/// One follow-up of a plan in the order held, for the annual figures: whether an annual
+/// follow-up was held that day, and whether it was held by the annual due date then running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldFollowUp {
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// An annual follow-up was held that day.
+    pub annual: bool,
+    /// It was held on or before the annual due date then running.
+    pub in_time: bool,
+}
+
+/// A plan's follow-ups in the order held, each judged against the annual due date that ran
+/// when it was held; and the next annual due date after the last of them.
+pub fn follow_up_history(plan: &PlanFacts) -> (Vec<HeldFollowUp>, NaiveDate) {
+    let mut held: Vec<NaiveDate> = plan.follow_ups.iter().map(|(_, on)| *on).collect();
+    held.sort();
+    let mut history = Vec::with_capacity(held.len());
+    let mut last = None;
+    for on in held {
+        let due = annual_due(plan.agreed_on, last);
+        history.push(HeldFollowUp {
+            held_on: on,
+            annual: plan
+                .follow_ups
+                .iter()
+                .any(|(k, d)| *k == FollowUpKind::Annual && *d == on),
+            in_time: on <= due,
+        });
+        last = Some(on);
+    }
+    (history, annual_due(plan.agreed_on, last))
+}
+
 /// The annual follow-up status of a plan for the period `from..=to`, as of `today`.
 pub fn annual_status(
     plan: &PlanFacts,
@@ -496,26 +555,17 @@ pub fn annual_status(
     today: NaiveDate,
     window_days: u32,
 ) -> AnnualStatus {
-    let mut held: Vec<NaiveDate> = plan.follow_ups.iter().map(|(_, on)| *on).collect();
-    held.sort();
+    let (history, next) = follow_up_history(plan);
     let mut status = AnnualStatus::default();
-    let mut last = None;
-    for on in held {
-        let due = annual_due(plan.agreed_on, last);
-        let annual = plan
-            .follow_ups
-            .iter()
-            .any(|(k, d)| *k == FollowUpKind::Annual && *d == on);
-        if annual && from <= on && on <= to {
-            if on <= due {
+    for h in history {
+        if h.annual && from <= h.held_on && h.held_on <= to {
+            if h.in_time {
                 status.held_in_time = true;
             } else {
                 status.held_late = true;
             }
         }
-        last = Some(on);
     }
-    let next = annual_due(plan.agreed_on, last);
     status.next = Some(due_state(next, today, window_days));
     status
 }

@@ -4,7 +4,18 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
+
+use crate::AbsenceId;
+use crate::followup::{
+    AbsenceFacts, Coverage, DueState, InterviewPart, PlanFacts, coverage, due_state,
+    follow_up_history, special_follow_up_held,
+};
+use crate::settings::Settings;
+
+/// Days ahead in which an annual follow-up counts as due rather than upcoming.
+pub const DUE_WINDOW_DAYS: u32 = 30;
 
 /// A count, and how many people it rests on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -150,6 +161,157 @@ impl Figures {
             self.goals_applied_in_daily_work,
         );
         m
+    }
+}
+
+/// An annual follow-up an employee took part in, judged against its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnnualHeld {
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// Held on or before the annual due date then running.
+    pub in_time: bool,
+}
+
+/// The special follow-up a long absence makes due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecialFollowUp {
+    /// The absence.
+    pub absence_id: AbsenceId,
+    /// When the follow-up is due.
+    pub due_on: NaiveDate,
+    /// A special follow-up was held after the return.
+    pub held: bool,
+}
+
+/// A plan the employee is a member of that is current (agreed, or a draft), with its
+/// follow-up facts once a version of it has been agreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentPlan {
+    /// Its status is agreed (otherwise it is a draft).
+    pub agreed: bool,
+    /// Its agreement and follow-ups; none before a first version is agreed.
+    pub facts: Option<PlanFacts>,
+}
+
+/// Everything the status figures need to know of one employee, independent of the period
+/// asked about and of today: the rules' answer, stored beside the employee so that the
+/// figures of any period are aggregates the database can compute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonStatus {
+    /// Member of an agreed plan.
+    pub agreed_plan: bool,
+    /// Member of a plan in draft.
+    pub draft_plan: bool,
+    /// The earliest next annual follow-up of their plans that have been agreed.
+    pub annual_next_due: Option<NaiveDate>,
+    /// The annual follow-ups of their current plans.
+    pub annual_held: Vec<AnnualHeld>,
+    /// The special follow-ups their long absences make due.
+    pub specials: Vec<SpecialFollowUp>,
+    /// Where they stand with each year's development interview they have a part in.
+    pub interviews: BTreeMap<i32, Coverage>,
+}
+
+/// The status facts of one employee from their current plans, their absences and their parts
+/// in interviews by year.
+pub fn person_status(
+    plans: &[CurrentPlan],
+    absences: &[AbsenceFacts],
+    interview_parts: &BTreeMap<i32, Vec<InterviewPart>>,
+    settings: &Settings,
+) -> PersonStatus {
+    let mut status = PersonStatus {
+        agreed_plan: plans.iter().any(|p| p.agreed),
+        draft_plan: plans.iter().any(|p| !p.agreed),
+        ..PersonStatus::default()
+    };
+    let agreed: Vec<&PlanFacts> = plans.iter().filter_map(|p| p.facts.as_ref()).collect();
+    for facts in &agreed {
+        let (history, next) = follow_up_history(facts);
+        status.annual_next_due = Some(status.annual_next_due.map_or(next, |d| d.min(next)));
+        status.annual_held.extend(
+            history
+                .into_iter()
+                .filter(|h| h.annual)
+                .map(|h| AnnualHeld {
+                    held_on: h.held_on,
+                    in_time: h.in_time,
+                }),
+        );
+    }
+    status.annual_held.sort_by_key(|h| (h.held_on, h.in_time));
+    for a in absences {
+        if let Some(due_on) = a.dates.special_follow_up_due(settings) {
+            status.specials.push(SpecialFollowUp {
+                absence_id: a.absence_id,
+                due_on,
+                held: agreed
+                    .iter()
+                    .any(|p| special_follow_up_held(&a.dates, &p.follow_ups)),
+            });
+        }
+    }
+    status.interviews = interview_parts
+        .iter()
+        .map(|(year, parts)| (*year, coverage(parts)))
+        .collect();
+    status
+}
+
+impl PersonStatus {
+    /// This employee's share of the people figures for the period `from..=to`, as of `today`
+    /// (activities and goals are counted from the plans' content, not here).
+    pub fn figures(&self, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Figures {
+        let one = |b: bool| Figure::people(b.into());
+        let in_period: Vec<&AnnualHeld> = self
+            .annual_held
+            .iter()
+            .filter(|h| from <= h.held_on && h.held_on <= to)
+            .collect();
+        let held_in_time = in_period.iter().any(|h| h.in_time);
+        let next = self
+            .annual_next_due
+            .map(|d| due_state(d, today, DUE_WINDOW_DAYS));
+        let mut f = Figures {
+            employees: Figure::people(1),
+            with_agreed_plan: one(self.agreed_plan),
+            plans_in_draft: one(self.draft_plan),
+            annual_held_in_time: one(held_in_time),
+            annual_held_late: one(!in_period.is_empty() && !held_in_time),
+            annual_due: one(next == Some(DueState::Due)),
+            annual_overdue: one(next == Some(DueState::Overdue)),
+            ..Figures::default()
+        };
+        for s in self
+            .specials
+            .iter()
+            .filter(|s| from <= s.due_on && s.due_on <= to)
+        {
+            let cell = if s.held {
+                &mut f.special_held
+            } else if s.due_on < today {
+                &mut f.special_overdue
+            } else {
+                &mut f.special_due
+            };
+            cell.value += 1;
+            cell.people = 1;
+        }
+        match self
+            .interviews
+            .get(&to.year())
+            .copied()
+            .unwrap_or(Coverage::NotOffered)
+        {
+            Coverage::Held => f.interviews_held = Figure::people(1),
+            Coverage::Offered => f.interviews_offered = Figure::people(1),
+            Coverage::Declined => f.interviews_declined = Figure::people(1),
+            Coverage::NotOffered | Coverage::IndividualRequested => {
+                f.interviews_missing = Figure::people(1)
+            }
+        }
+        f
     }
 }
 
@@ -307,5 +469,159 @@ mod tests {
         assert_eq!(t["activities_by_kind.course"], Some(21));
         assert_eq!(shown[0]["activities_by_kind.course"], None);
         assert_eq!(shown[1]["activities_by_kind.course"], None, "complementary");
+    }
+
+    mod person_status {
+        use super::super::*;
+        use crate::followup::{
+            AbsenceDates, FollowUpKind, InterviewFormat, ParticipantStatus, annual_status,
+        };
+        use crate::{EmployeeId, PlanId};
+
+        /// A small deterministic generator, so a failure names a seed that reproduces it.
+        struct Lcg(u64);
+
+        impl Lcg {
+            fn next(&mut self, n: u64) -> u64 {
+                self.0 = self
+                    .0
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (self.0 >> 33) % n
+            }
+
+            fn day(&mut self) -> NaiveDate {
+                NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(self.next(3 * 365))
+            }
+        }
+
+        /// The figures as the status endpoint computed them per person before the
+        /// projection: the reference the projection must agree with.
+        fn reference(
+            plans: &[CurrentPlan],
+            absences: &[AbsenceFacts],
+            parts: &BTreeMap<i32, Vec<InterviewPart>>,
+            settings: &Settings,
+            (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
+        ) -> Figures {
+            let agreed: Vec<&PlanFacts> = plans.iter().filter_map(|p| p.facts.as_ref()).collect();
+            let annual: Vec<_> = agreed
+                .iter()
+                .map(|p| annual_status(p, from, to, today, DUE_WINDOW_DAYS))
+                .collect();
+            let mut f = Figures {
+                employees: Figure::people(1),
+                with_agreed_plan: Figure::people(plans.iter().any(|p| p.agreed).into()),
+                plans_in_draft: Figure::people(plans.iter().any(|p| !p.agreed).into()),
+                ..Figures::default()
+            };
+            f.annual_held_in_time = Figure::people(annual.iter().any(|a| a.held_in_time).into());
+            f.annual_held_late = Figure::people(
+                (annual.iter().any(|a| a.held_late) && !annual.iter().any(|a| a.held_in_time))
+                    .into(),
+            );
+            f.annual_overdue = Figure::people(
+                annual
+                    .iter()
+                    .any(|a| a.next == Some(DueState::Overdue))
+                    .into(),
+            );
+            f.annual_due = Figure::people(
+                (annual.iter().any(|a| a.next == Some(DueState::Due))
+                    && f.annual_overdue.value == 0)
+                    .into(),
+            );
+            match coverage(parts.get(&to.year()).map_or(&[][..], Vec::as_slice)) {
+                Coverage::Held => f.interviews_held = Figure::people(1),
+                Coverage::Offered => f.interviews_offered = Figure::people(1),
+                Coverage::Declined => f.interviews_declined = Figure::people(1),
+                _ => f.interviews_missing = Figure::people(1),
+            }
+            for a in absences {
+                let Some(due) = a.dates.special_follow_up_due(settings) else {
+                    continue;
+                };
+                if due < from || due > to {
+                    continue;
+                }
+                let held = agreed
+                    .iter()
+                    .any(|p| special_follow_up_held(&a.dates, &p.follow_ups));
+                let cell = if held {
+                    &mut f.special_held
+                } else if due < today {
+                    &mut f.special_overdue
+                } else {
+                    &mut f.special_due
+                };
+                cell.value += 1;
+                cell.people = 1;
+            }
+            f
+        }
+
+        #[test]
+        fn the_stored_facts_give_the_same_figures_as_the_rules_for_every_period() {
+            let settings = Settings::default();
+            let me = EmployeeId::generate();
+            for seed in 0..3_000u64 {
+                let mut r = Lcg(seed);
+                let plans: Vec<CurrentPlan> = (0..r.next(3))
+                    .map(|_| CurrentPlan {
+                        agreed: r.next(3) > 0,
+                        facts: (r.next(4) > 0).then(|| PlanFacts {
+                            plan_id: PlanId::generate(),
+                            members: vec![me],
+                            agreed_on: r.day(),
+                            follow_ups: (0..r.next(4))
+                                .map(|_| {
+                                    let kind = if r.next(2) == 0 {
+                                        FollowUpKind::Annual
+                                    } else {
+                                        FollowUpKind::Special
+                                    };
+                                    (kind, r.day())
+                                })
+                                .collect(),
+                        }),
+                    })
+                    .collect();
+                let absences: Vec<AbsenceFacts> = (0..r.next(3))
+                    .map(|_| {
+                        let start = r.day();
+                        let end = (r.next(4) > 0).then(|| start + chrono::Days::new(r.next(150)));
+                        AbsenceFacts {
+                            absence_id: AbsenceId::generate(),
+                            employee: me,
+                            dates: AbsenceDates::new(start, end).unwrap(),
+                        }
+                    })
+                    .collect();
+                let mut parts: BTreeMap<i32, Vec<InterviewPart>> = BTreeMap::new();
+                for _ in 0..r.next(4) {
+                    let year = 2024 + r.next(3) as i32;
+                    parts.entry(year).or_default().push(InterviewPart {
+                        format: [InterviewFormat::Individual, InterviewFormat::Group]
+                            [r.next(2) as usize],
+                        status: [
+                            ParticipantStatus::Offered,
+                            ParticipantStatus::Held,
+                            ParticipantStatus::Declined,
+                        ][r.next(3) as usize],
+                        wants_individual: r.next(5) == 0,
+                    });
+                }
+                let stored = person_status(&plans, &absences, &parts, &settings);
+                for _ in 0..5 {
+                    let (a, b) = (r.day(), r.day());
+                    let period = (a.min(b), a.max(b), r.day());
+                    assert_eq!(
+                        stored.figures(period.0, period.1, period.2),
+                        reference(&plans, &absences, &parts, &settings, period),
+                        "seed {seed}, period {period:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -212,24 +212,24 @@ impl Store {
         .map_err(StoreError::corrupt)?;
         let outcome = record.outcome;
         let progress_goals: Vec<_> = record.progress.iter().map(|p| p.goal_id).collect();
-        let (plan, ()) = self
-            .change_plan(plan_id, None, |p| {
-                let mut v = Violations::new();
-                for (i, g) in progress_goals.iter().enumerate() {
-                    if !p.content.goals.iter().any(|x| x.id == *g) {
-                        v.push(Violation::new(
-                            format!("progress[{i}].goal_id"),
-                            "unknown_goal",
-                            "not a goal of this plan",
-                        ));
-                    }
+        let txn = self.db.begin().await?;
+        let (plan, ()) = crate::plans::change_plan_in(&txn, plan_id, None, |p| {
+            let mut v = Violations::new();
+            for (i, g) in progress_goals.iter().enumerate() {
+                if !p.content.goals.iter().any(|x| x.id == *g) {
+                    v.push(Violation::new(
+                        format!("progress[{i}].goal_id"),
+                        "unknown_goal",
+                        "not a goal of this plan",
+                    ));
                 }
-                if !v.is_empty() {
-                    return Err(PlanError::Invalid(v));
-                }
-                p.follow_up(outcome, reason, by, now)
-            })
-            .await?;
+            }
+            if !v.is_empty() {
+                return Err(PlanError::Invalid(v));
+            }
+            p.follow_up(outcome, reason, by, now)
+        })
+        .await?;
         let id = FollowUpId::generate();
         follow_up::Entity::insert(follow_up::ActiveModel {
             id: Set(id.uuid()),
@@ -243,8 +243,11 @@ impl Store {
             recorded_by: Set(by.uuid()),
             created_at: Set(now),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
+        let members: Vec<Uuid> = plan.members.iter().map(|m| m.uuid()).collect();
+        crate::projection::refresh_status(&txn, &members).await?;
+        txn.commit().await?;
         let stored = StoredFollowUp {
             id,
             plan_id,
@@ -431,7 +434,8 @@ impl Store {
         kind: AbsenceKind,
         dates: AbsenceDates,
     ) -> Result<Absence, StoreError> {
-        check_employees(&self.db, &[("employee_id".to_owned(), employee)]).await?;
+        let txn = self.db.begin().await?;
+        check_employees(&txn, &[("employee_id".to_owned(), employee)]).await?;
         let id = AbsenceId::generate();
         let meta = Meta::first(Utc::now());
         absence::Entity::insert(absence::ActiveModel {
@@ -445,10 +449,17 @@ impl Store {
             created_at: Set(meta.created_at),
             updated_at: Set(meta.updated_at),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
-        self.get_absence(id).await
+        crate::projection::refresh_status(&txn, &[employee.uuid()]).await?;
+        let stored = absence::Entity::find_by_id(id.uuid())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)
+            .and_then(to_absence)?;
+        txn.commit().await?;
+        Ok(stored)
     }
 
     /// Replaces an absence's kind and dates, refusing a stale `expected_version`.
@@ -483,6 +494,7 @@ impl Store {
             .exec(&txn)
             .await?;
         ensure_updated(&updated, current.meta.version)?;
+        crate::projection::refresh_status(&txn, &[current.employee_id.uuid()]).await?;
         let stored = absence::Entity::find_by_id(id.uuid())
             .one(&txn)
             .await?
@@ -551,11 +563,13 @@ impl Store {
         let now = Utc::now();
         let mut report = SyncReport::default();
         let mut inserts = Vec::new();
+        let mut touched: Vec<Uuid> = Vec::new();
         for (ext, emp, kind, dates) in &rows {
             let employee = people[emp.as_str()];
             match existing.get(ext.as_str()) {
                 None => {
                     report.created += 1;
+                    touched.push(employee);
                     inserts.push(absence::ActiveModel {
                         id: Set(AbsenceId::generate().uuid()),
                         external_id: Set(Some(ext.as_str().to_owned())),
@@ -575,6 +589,7 @@ impl Store {
                 }
                 Some(a) => {
                     report.updated += 1;
+                    touched.extend([employee, a.employee_id.uuid()]);
                     let updated = absence::Entity::update_many()
                         .col_expr(absence::Column::EmployeeId, Expr::value(employee))
                         .col_expr(absence::Column::Kind, Expr::value(kind.as_str()))
@@ -595,6 +610,7 @@ impl Store {
                 .exec_without_returning(&txn)
                 .await?;
         }
+        crate::projection::refresh_status(&txn, &touched).await?;
         txn.commit().await?;
         Ok(report)
     }
@@ -614,6 +630,12 @@ impl Store {
             .await
             .map_err(|e| StoreError::from_write(e, "external_id"))?;
         write_participants(&txn, interview.id.uuid(), &interview.participants).await?;
+        let people: Vec<Uuid> = interview
+            .participants
+            .iter()
+            .map(|p| p.employee.uuid())
+            .collect();
+        crate::projection::refresh_status(&txn, &people).await?;
         let stored = fetch_interview(&txn, interview.id).await?;
         txn.commit().await?;
         Ok(stored)
@@ -677,6 +699,13 @@ impl Store {
         if current.participants != next.participants {
             write_participants(&txn, next.id.uuid(), &next.participants).await?;
         }
+        let people: Vec<Uuid> = current
+            .participants
+            .iter()
+            .chain(&next.participants)
+            .map(|p| p.employee.uuid())
+            .collect();
+        crate::projection::refresh_status(&txn, &people).await?;
         let stored = fetch_interview(&txn, next.id).await?;
         txn.commit().await?;
         Ok(stored)
@@ -858,11 +887,13 @@ impl Store {
             }
         }
         let mut report = SyncReport::default();
+        let mut touched: Vec<Uuid> = Vec::new();
         for (key, mut next) in resolved {
             next.participants.sort_by_key(|p| p.employee);
             match existing.get(&key) {
                 None => {
                     report.created += 1;
+                    touched.extend(next.participants.iter().map(|p| p.employee.uuid()));
                     development_interview::Entity::insert(interview_model(&next))
                         .exec_without_returning(&txn)
                         .await?;
@@ -876,6 +907,13 @@ impl Store {
                         continue;
                     }
                     report.updated += 1;
+                    touched.extend(
+                        current
+                            .participants
+                            .iter()
+                            .chain(&next.participants)
+                            .map(|p| p.employee.uuid()),
+                    );
                     let updated = development_interview::Entity::update_many()
                         .col_expr(
                             development_interview::Column::Format,
@@ -909,6 +947,7 @@ impl Store {
                 }
             }
         }
+        crate::projection::refresh_status(&txn, &touched).await?;
         txn.commit().await?;
         Ok(report)
     }

@@ -120,63 +120,56 @@ fn wire<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     Ok(json(value)?.trim_matches('"').to_owned())
 }
 
-/// Rewrites the reporting rows of a plan's goals and activities from its content.
-async fn write_facts(txn: &DatabaseTransaction, plan: &Plan) -> Result<(), StoreError> {
+/// Rewrites the reporting rows of the plans' goals and activities from their content.
+async fn write_facts(conn: &impl ConnectionTrait, plans: &[&Plan]) -> Result<(), StoreError> {
+    let ids: Vec<Uuid> = plans.iter().map(|p| p.id.uuid()).collect();
     plan_goal_fact::Entity::delete_many()
-        .filter(plan_goal_fact::Column::PlanId.eq(plan.id.uuid()))
-        .exec(txn)
+        .filter(plan_goal_fact::Column::PlanId.is_in(ids.iter().copied()))
+        .exec(conn)
         .await?;
     plan_activity_fact::Entity::delete_many()
-        .filter(plan_activity_fact::Column::PlanId.eq(plan.id.uuid()))
-        .exec(txn)
+        .filter(plan_activity_fact::Column::PlanId.is_in(ids.iter().copied()))
+        .exec(conn)
         .await?;
-    let goals = plan
-        .content
-        .goals
-        .iter()
-        .map(|g| {
-            Ok(plan_goal_fact::ActiveModel {
+    let mut goals = Vec::new();
+    let mut activities = Vec::new();
+    for plan in plans {
+        for g in &plan.content.goals {
+            goals.push(plan_goal_fact::ActiveModel {
                 plan_id: Set(plan.id.uuid()),
                 goal_id: Set(g.id.uuid()),
                 competence_kind: Set(wire(&g.competence_kind)?),
                 verdict: Set(g.evaluation.verdict.as_ref().map(wire).transpose()?),
                 applied: Set(g.evaluation.applied_in_daily_work),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    if !goals.is_empty() {
-        plan_goal_fact::Entity::insert_many(goals)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let activities = plan
-        .content
-        .activities
-        .iter()
-        .map(|a| {
-            Ok(plan_activity_fact::ActiveModel {
+            });
+        }
+        for a in &plan.content.activities {
+            activities.push(plan_activity_fact::ActiveModel {
                 plan_id: Set(plan.id.uuid()),
                 activity_id: Set(a.id.uuid()),
                 kind: Set(wire(&a.kind)?),
                 status: Set(wire(&a.status)?),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    if !activities.is_empty() {
-        plan_activity_fact::Entity::insert_many(activities)
-            .exec_without_returning(txn)
+            });
+        }
+    }
+    // Rows per statement stay well under the databases' bound-parameter limits.
+    for chunk in goals.chunks(1_000) {
+        plan_goal_fact::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    for chunk in activities.chunks(1_000) {
+        plan_activity_fact::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
             .await?;
     }
     Ok(())
 }
 
-/// Writes the changed aggregate if its stored revision is still `read_revision`, freezing a
-/// newly agreed version.
-async fn write(
-    txn: &DatabaseTransaction,
-    plan: &Plan,
-    read_revision: i64,
-) -> Result<(), StoreError> {
+/// Writes the changed aggregate if its stored revision is still the one `before` was read
+/// at, freezing a newly agreed version and keeping the projections current.
+async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<(), StoreError> {
+    let read_revision = before.revision;
     let updated = plan::Entity::update_many()
         .col_expr(plan::Column::Status, Expr::value(plan.status.as_str()))
         .col_expr(plan::Column::Version, Expr::value(plan.version as i32))
@@ -196,7 +189,10 @@ async fn write(
         .exec(txn)
         .await?;
     ensure_updated(&updated, read_revision)?;
-    write_facts(txn, plan).await?;
+    // A signature or a status change leaves the goals and activities as they were.
+    if before.content != plan.content {
+        write_facts(txn, &[plan]).await?;
+    }
     if let Some(v) = plan.agreed_version() {
         let frozen = plan_version::Entity::find_by_id((plan.id.uuid(), v.version as i32))
             .one(txn)
@@ -214,7 +210,30 @@ async fn write(
             .await?;
         }
     }
+    // Only the status and the agreement feed the status projection, which reads the frozen
+    // version; follow-ups refresh it themselves.
+    if before.status != plan.status || before.version != plan.version {
+        let members: Vec<Uuid> = plan.members.iter().map(|m| m.uuid()).collect();
+        crate::projection::refresh_status(txn, &members).await?;
+    }
     Ok(())
+}
+
+/// Applies `change` to the plan within the caller's transaction.
+pub(crate) async fn change_plan_in<T>(
+    txn: &DatabaseTransaction,
+    id: PlanId,
+    expected_revision: Option<i64>,
+    change: impl FnOnce(&mut Plan) -> Result<T, devplan_domain::plan::PlanError>,
+) -> Result<(Plan, T), StoreError> {
+    let before = fetch(txn, id).await?;
+    crate::version::check_version(before.revision, expected_revision)?;
+    let mut plan = before.clone();
+    let outcome = change(&mut plan)?;
+    if plan.revision != before.revision {
+        write(txn, &before, &plan).await?;
+    }
+    Ok((plan, outcome))
 }
 
 impl Store {
@@ -265,10 +284,10 @@ impl Store {
                 )
                 .all(&txn)
                 .await?;
-            for mut old in to_plans(&txn, current).await? {
-                let read = old.revision;
-                old.supersede(new.created_at);
-                write(&txn, &old, read).await?;
+            for old in to_plans(&txn, current).await? {
+                let mut superseded = old.clone();
+                superseded.supersede(new.created_at);
+                write(&txn, &old, &superseded).await?;
             }
         }
         plan::Entity::insert(plan::ActiveModel {
@@ -292,7 +311,9 @@ impl Store {
         }))
         .exec_without_returning(&txn)
         .await?;
-        write_facts(&txn, &new).await?;
+        write_facts(&txn, &[&new]).await?;
+        let members: Vec<Uuid> = new.members.iter().map(|m| m.uuid()).collect();
+        crate::projection::refresh_status(&txn, &members).await?;
         let plan = fetch(&txn, new.id).await?;
         txn.commit().await?;
         Ok(plan)
@@ -313,15 +334,36 @@ impl Store {
         change: impl FnOnce(&mut Plan) -> Result<T, devplan_domain::plan::PlanError>,
     ) -> Result<(Plan, T), StoreError> {
         let txn = self.db.begin().await?;
-        let mut plan = fetch(&txn, id).await?;
-        crate::version::check_version(plan.revision, expected_revision)?;
-        let read = plan.revision;
-        let outcome = change(&mut plan)?;
-        if plan.revision != read {
-            write(&txn, &plan, read).await?;
-        }
+        let out = change_plan_in(&txn, id, expected_revision, change).await?;
         txn.commit().await?;
-        Ok((plan, outcome))
+        Ok(out)
+    }
+
+    /// Rebuilds the goal and activity reporting rows of every plan from its stored content,
+    /// a batch of plans per transaction; for data loaded around the service (restores, the
+    /// benchmark). Returns how many plans it covered.
+    pub async fn rebuild_plan_facts(&self) -> Result<u64, StoreError> {
+        let mut after: Option<Uuid> = None;
+        let mut done = 0u64;
+        loop {
+            let mut q = plan::Entity::find()
+                .order_by_asc(plan::Column::Id)
+                .limit(500);
+            if let Some(a) = after {
+                q = q.filter(plan::Column::Id.gt(a));
+            }
+            let rows = q.all(&self.db).await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                break;
+            };
+            let txn = self.db.begin().await?;
+            let plans = to_plans(&txn, rows).await?;
+            write_facts(&txn, &plans.iter().collect::<Vec<_>>()).await?;
+            txn.commit().await?;
+            done += plans.len() as u64;
+            after = Some(last);
+        }
+        Ok(done)
     }
 
     /// Plans in `scope` (none: all), filtered, in id order.

@@ -4,16 +4,19 @@ use chrono::Utc;
 use devplan_domain::records::Meta;
 use devplan_domain::settings::{MainCommitteeFrequency, Settings};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
 
-use crate::entities::settings;
+use crate::entities::{absence, settings};
 use crate::version::{check_version, ensure_updated};
 use crate::{Store, StoreError};
 
 /// The single row's key.
 const ROW: i32 = 1;
 
-async fn fetch(conn: &impl ConnectionTrait) -> Result<(Settings, Meta), StoreError> {
+pub(crate) async fn fetch(conn: &impl ConnectionTrait) -> Result<(Settings, Meta), StoreError> {
     let m = settings::Entity::find_by_id(ROW)
         .one(conn)
         .await?
@@ -79,6 +82,19 @@ impl Store {
             .exec(&txn)
             .await?;
         ensure_updated(&updated, meta.version)?;
+        if (current.long_absence_weeks, current.special_follow_up_days)
+            != (next.long_absence_weeks, next.special_follow_up_days)
+        {
+            // Which absences make a special follow-up due, and when, follows these two.
+            let away: Vec<Uuid> = absence::Entity::find()
+                .select_only()
+                .column(absence::Column::EmployeeId)
+                .distinct()
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            crate::projection::refresh_status(&txn, &away).await?;
+        }
         let result = fetch(&txn).await?;
         txn.commit().await?;
         Ok(result)

@@ -1,245 +1,323 @@
-//! The raw material of status figures: per-employee plan states, and the activities and
-//! goals of current plans counted by the database per unit and professional group.
+//! Status figures computed by the database: the status projection and the plans' goal and
+//! activity rows, aggregated per cell (a direct sub-unit of the unit asked about, or the unit
+//! itself, × professional group) in a constant number of statements whatever the unit's size.
+//!
+//! The per-person conditions below mirror [`PersonStatus::figures`], the domain's rule; the
+//! tests compare the two on random data.
+//!
+//! [`PersonStatus::figures`]: devplan_domain::status::PersonStatus::figures
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
+use chrono::{Datelike, Days, NaiveDate};
+use devplan_domain::followup::Coverage;
+use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures};
 use devplan_domain::{EmployeeId, UnitId};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 use uuid::Uuid;
 
-use crate::entities::{employee, plan, plan_activity_fact, plan_goal_fact, plan_member};
-use crate::units::CHUNK;
 use crate::{Store, StoreError};
 
-/// An active employee of the units asked about, with where they count.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusPerson {
-    /// Who.
-    pub id: EmployeeId,
-    /// Their name, for the named lists managers and HR may ask for.
-    pub name: String,
-    /// Their unit.
-    pub unit: UnitId,
-    /// Their professional group.
-    pub professional_group: Option<String>,
-    /// They are a member of an agreed plan.
-    pub agreed_plan: bool,
-    /// They are a member of a plan in draft.
-    pub draft_plan: bool,
+/// The period asked about and the day it is asked on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusPeriod {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Today, for what is due and overdue.
+    pub today: NaiveDate,
 }
 
-/// A count made by the database for one unit and professional group.
+/// The figures of one cell: those whose unit lies under `bucket` (a direct sub-unit of the
+/// unit asked about, or the unit itself for those placed directly in it), of one group.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupedCount {
-    /// The unit.
-    pub unit: UnitId,
+pub struct StatusCell {
+    /// The direct sub-unit, or the unit asked about itself.
+    pub bucket: UnitId,
     /// The professional group.
     pub professional_group: Option<String>,
-    /// What is counted: an activity kind, a goal verdict (`none` when not evaluated), or
-    /// `applied` for goals applied in daily work.
-    pub key: String,
-    /// How many.
-    pub count: u64,
-    /// How many distinct people.
-    pub people: u64,
+    /// The figures.
+    pub figures: Figures,
 }
 
-/// `employees ⋈ plan_members ⋈ plans` of current plans, for active employees of `units`.
-fn current_plans_of(units: &[Uuid]) -> SelectStatement {
-    Query::select()
-        .column((employee::Entity, employee::Column::UnitId))
-        .column((employee::Entity, employee::Column::ProfessionalGroup))
-        .from(employee::Entity)
-        .inner_join(
-            plan_member::Entity,
-            Expr::col((plan_member::Entity, plan_member::Column::EmployeeId))
-                .equals((employee::Entity, employee::Column::Id)),
-        )
-        .inner_join(
-            plan::Entity,
-            Expr::col((plan::Entity, plan::Column::Id))
-                .equals((plan_member::Entity, plan_member::Column::PlanId)),
-        )
-        .and_where(Expr::col((employee::Entity, employee::Column::Active)).eq(true))
-        .and_where(
-            Expr::col((employee::Entity, employee::Column::UnitId)).is_in(units.iter().copied()),
-        )
-        .and_where(Expr::col((plan::Entity, plan::Column::Status)).is_in(["agreed", "draft"]))
-        .to_owned()
+/// Active employees of the subtree of `:unit`, each with the cell they count in.
+const PEOPLE: &str = "\
+scope AS (
+    SELECT c1.descendant_id AS unit_id, b.ancestor_id AS bucket
+    FROM unit_closure c1
+    JOIN unit_closure b ON b.descendant_id = c1.descendant_id
+        AND b.depth = CASE WHEN c1.depth = 0 THEN 0 ELSE c1.depth - 1 END
+    WHERE c1.ancestor_id = :unit
+),
+people AS (
+    SELECT e.id, e.name, e.unit_id, e.professional_group, s.bucket
+    FROM employees e JOIN scope s ON s.unit_id = e.unit_id
+    WHERE e.active
+),
+held AS (
+    SELECT h.employee_id, MAX(CASE WHEN h.in_time THEN 1 ELSE 0 END) AS in_time
+    FROM status_annual_held h JOIN people p ON p.id = h.employee_id
+    WHERE h.held_on >= :from AND h.held_on <= :to
+    GROUP BY h.employee_id
+),
+special AS (
+    SELECT x.employee_id,
+        SUM(CASE WHEN x.held THEN 1 ELSE 0 END) AS held,
+        SUM(CASE WHEN NOT x.held AND x.due_on < :today THEN 1 ELSE 0 END) AS overdue,
+        SUM(CASE WHEN NOT x.held AND x.due_on >= :today THEN 1 ELSE 0 END) AS due
+    FROM status_specials x JOIN people p ON p.id = x.employee_id
+    WHERE x.due_on >= :from AND x.due_on <= :to
+    GROUP BY x.employee_id
+)";
+
+/// The joins every per-person condition reads.
+const PERSON_JOINS: &str = "\
+FROM people p
+LEFT JOIN status_employees f ON f.employee_id = p.id
+LEFT JOIN held h ON h.employee_id = p.id
+LEFT JOIN special x ON x.employee_id = p.id
+LEFT JOIN status_interviews i ON i.employee_id = p.id AND i.year = :year";
+
+/// Each people figure: its name, what one person adds to its value, and when they count.
+fn person_figures() -> Vec<(&'static str, &'static str, String)> {
+    let coverage = |c: Coverage| format!("i.coverage = '{}'", c.as_str());
+    vec![
+        ("employees", "1", "1 = 1".to_owned()),
+        ("with_agreed_plan", "1", "f.agreed_plan".to_owned()),
+        ("plans_in_draft", "1", "f.draft_plan".to_owned()),
+        ("annual_held_in_time", "1", "h.in_time = 1".to_owned()),
+        ("annual_held_late", "1", "h.in_time = 0".to_owned()),
+        (
+            "annual_due",
+            "1",
+            "f.annual_next_due >= :today AND f.annual_next_due <= :window_end".to_owned(),
+        ),
+        (
+            "annual_overdue",
+            "1",
+            "f.annual_next_due < :today".to_owned(),
+        ),
+        ("special_due", "x.due", "x.due > 0".to_owned()),
+        ("special_held", "x.held", "x.held > 0".to_owned()),
+        ("special_overdue", "x.overdue", "x.overdue > 0".to_owned()),
+        ("interviews_offered", "1", coverage(Coverage::Offered)),
+        ("interviews_held", "1", coverage(Coverage::Held)),
+        ("interviews_declined", "1", coverage(Coverage::Declined)),
+        (
+            "interviews_missing",
+            "1",
+            format!(
+                "i.coverage IS NULL OR {} OR {}",
+                coverage(Coverage::NotOffered),
+                coverage(Coverage::IndividualRequested)
+            ),
+        ),
+    ]
 }
 
-/// Counts `counted`, and the distinct people behind it, per unit, group and `key` (a
-/// column; none: one count per unit and group, labelled `label`).
-async fn grouped(
-    conn: &impl ConnectionTrait,
-    mut stmt: SelectStatement,
-    key: Option<Expr>,
-    label: &str,
-    counted: Expr,
-) -> Result<Vec<GroupedCount>, StoreError> {
-    stmt.expr_as(Func::count(counted), Alias::new("n"))
-        .expr_as(
-            Func::count_distinct(Expr::col((employee::Entity, employee::Column::Id))),
-            Alias::new("p"),
-        )
-        .group_by_col((employee::Entity, employee::Column::UnitId))
-        .group_by_col((employee::Entity, employee::Column::ProfessionalGroup));
-    if let Some(key) = &key {
-        stmt.expr_as(key.clone(), Alias::new("k"))
-            .add_group_by([key.clone()]);
+/// The cell of `figures` named `name`.
+fn cell<'a>(figures: &'a mut Figures, name: &str) -> Option<&'a mut Figure> {
+    Some(match name {
+        "employees" => &mut figures.employees,
+        "with_agreed_plan" => &mut figures.with_agreed_plan,
+        "plans_in_draft" => &mut figures.plans_in_draft,
+        "annual_held_in_time" => &mut figures.annual_held_in_time,
+        "annual_held_late" => &mut figures.annual_held_late,
+        "annual_due" => &mut figures.annual_due,
+        "annual_overdue" => &mut figures.annual_overdue,
+        "special_due" => &mut figures.special_due,
+        "special_held" => &mut figures.special_held,
+        "special_overdue" => &mut figures.special_overdue,
+        "interviews_offered" => &mut figures.interviews_offered,
+        "interviews_held" => &mut figures.interviews_held,
+        "interviews_declined" => &mut figures.interviews_declined,
+        "interviews_missing" => &mut figures.interviews_missing,
+        _ => return None,
+    })
+}
+
+/// Whether `name` is a people figure the named lists can be asked for.
+pub fn is_people_figure(name: &str) -> bool {
+    person_figures().iter().any(|(n, _, _)| *n == name)
+}
+
+/// `sql` with its `:name` parameters bound, in the backend's placeholder style.
+fn bind(backend: DatabaseBackend, sql: &str, params: &[(&str, Value)]) -> Statement {
+    let mut out = String::with_capacity(sql.len());
+    let mut values = Vec::new();
+    let mut rest = sql;
+    while let Some(at) = rest.find(':') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let len = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        match params.iter().find(|(n, _)| *n == &tail[..len]) {
+            Some((_, v)) if len > 0 => {
+                values.push(v.clone());
+                match backend {
+                    DatabaseBackend::Postgres => out.push_str(&format!("${}", values.len())),
+                    _ => out.push('?'),
+                }
+                rest = &tail[len..];
+            }
+            _ => {
+                out.push(':');
+                rest = tail;
+            }
+        }
     }
-    let rows = conn.query_all(&stmt).await?;
-    rows.into_iter()
-        .map(|r| {
-            let (unit, group, n, p): (Uuid, Option<String>, i64, i64) =
-                r.try_get_many_by_index()?;
-            let key: Option<String> = if key.is_some() {
-                r.try_get_by_index(4)?
-            } else {
-                Some(label.to_owned())
-            };
-            Ok(GroupedCount {
-                unit: UnitId::from_uuid(unit),
-                professional_group: group,
-                key: key.unwrap_or_else(|| "none".to_owned()),
-                count: u64::try_from(n).unwrap_or(0),
-                people: u64::try_from(p).unwrap_or(0),
-            })
-        })
-        .collect()
+    out.push_str(rest);
+    Statement::from_sql_and_values(backend, out, values)
+}
+
+fn params(unit: UnitId, p: StatusPeriod) -> Vec<(&'static str, Value)> {
+    let window_end = p
+        .today
+        .checked_add_days(Days::new(DUE_WINDOW_DAYS.into()))
+        .unwrap_or(NaiveDate::MAX);
+    vec![
+        ("unit", unit.uuid().into()),
+        ("from", p.from.into()),
+        ("to", p.to.into()),
+        ("today", p.today.into()),
+        ("window_end", window_end.into()),
+        ("year", p.to.year().into()),
+    ]
+}
+
+fn count(raw: Option<i64>) -> u64 {
+    raw.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
 }
 
 impl Store {
-    /// The active employees of `units` with the state of their plans.
-    pub async fn status_people(&self, units: &[UnitId]) -> Result<Vec<StatusPerson>, StoreError> {
-        let ids: Vec<Uuid> = units.iter().map(|u| u.uuid()).collect();
-        let mut people = Vec::new();
-        for chunk in ids.chunks(CHUNK) {
-            let rows: Vec<(Uuid, String, Uuid, Option<String>)> = employee::Entity::find()
-                .select_only()
-                .column(employee::Column::Id)
-                .column(employee::Column::Name)
-                .column(employee::Column::UnitId)
-                .column(employee::Column::ProfessionalGroup)
-                .filter(employee::Column::Active.eq(true))
-                .filter(employee::Column::UnitId.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            people.extend(rows);
-        }
-        let mut states: HashMap<Uuid, (bool, bool)> = HashMap::new();
-        let person_ids: Vec<Uuid> = people.iter().map(|p| p.0).collect();
-        for chunk in person_ids.chunks(CHUNK) {
-            let rows: Vec<(Uuid, String)> = plan_member::Entity::find()
-                .select_only()
-                .column(plan_member::Column::EmployeeId)
-                .column_as(Expr::col((plan::Entity, plan::Column::Status)), "status")
-                .join(
-                    sea_orm::JoinType::InnerJoin,
-                    plan_member::Entity::belongs_to(plan::Entity)
-                        .from(plan_member::Column::PlanId)
-                        .to(plan::Column::Id)
-                        .into(),
+    /// The figures of every cell of `unit`'s subtree for the period: two statements, whatever
+    /// the number of people.
+    pub async fn status_cells(
+        &self,
+        unit: UnitId,
+        period: StatusPeriod,
+    ) -> Result<Vec<StatusCell>, StoreError> {
+        let backend = self.db.get_database_backend();
+        let figures = person_figures();
+        let columns: Vec<String> = figures
+            .iter()
+            .map(|(_, value, when)| {
+                format!(
+                    "CAST(SUM(CASE WHEN {when} THEN {value} ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(CASE WHEN {when} THEN 1 ELSE 0 END) AS BIGINT)"
                 )
-                .filter(plan_member::Column::EmployeeId.is_in(chunk.iter().copied()))
-                .filter(plan::Column::Status.is_in(["agreed", "draft"]))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            for (e, status) in rows {
-                let s = states.entry(e).or_default();
-                match status.as_str() {
-                    "agreed" => s.0 = true,
-                    _ => s.1 = true,
+            })
+            .collect();
+        let sql = format!(
+            "WITH {PEOPLE}\nSELECT p.bucket, p.professional_group, {}\n{PERSON_JOINS}\n\
+             GROUP BY p.bucket, p.professional_group",
+            columns.join(",\n    ")
+        );
+        let params = params(unit, period);
+        let rows = self.db.query_all_raw(bind(backend, &sql, &params)).await?;
+        let mut cells: BTreeMap<(Uuid, Option<String>), Figures> = BTreeMap::new();
+        for row in rows {
+            let bucket: Uuid = row.try_get_by_index(0)?;
+            let group: Option<String> = row.try_get_by_index(1)?;
+            let f = cells.entry((bucket, group)).or_default();
+            for (i, (name, _, _)) in figures.iter().enumerate() {
+                let value: Option<i64> = row.try_get_by_index(2 + 2 * i)?;
+                let people: Option<i64> = row.try_get_by_index(3 + 2 * i)?;
+                if let Some(c) = cell(f, name) {
+                    *c = Figure {
+                        value: count(value),
+                        people: count(people),
+                    };
                 }
             }
         }
-        let mut out: Vec<StatusPerson> = people
-            .into_iter()
-            .map(|(id, name, unit, group)| {
-                let (agreed_plan, draft_plan) = states.get(&id).copied().unwrap_or_default();
-                StatusPerson {
-                    id: EmployeeId::from_uuid(id),
-                    name,
-                    unit: UnitId::from_uuid(unit),
-                    professional_group: group,
-                    agreed_plan,
-                    draft_plan,
+        let counts = format!(
+            "WITH {PEOPLE},
+current AS (
+    SELECT p.id AS employee_id, p.bucket, p.professional_group, m.plan_id
+    FROM people p
+    JOIN plan_members m ON m.employee_id = p.id
+    JOIN plans pl ON pl.id = m.plan_id
+    WHERE pl.status IN ('agreed', 'draft')
+)
+SELECT c.bucket, c.professional_group, 'activity', a.kind,
+    COUNT(*), COUNT(DISTINCT c.employee_id)
+FROM current c JOIN plan_activity_facts a ON a.plan_id = c.plan_id
+GROUP BY c.bucket, c.professional_group, a.kind
+UNION ALL
+SELECT c.bucket, c.professional_group, 'verdict', COALESCE(g.verdict, 'none'),
+    COUNT(*), COUNT(DISTINCT c.employee_id)
+FROM current c JOIN plan_goal_facts g ON g.plan_id = c.plan_id
+GROUP BY c.bucket, c.professional_group, g.verdict
+UNION ALL
+SELECT c.bucket, c.professional_group, 'applied', '',
+    COUNT(*), COUNT(DISTINCT c.employee_id)
+FROM current c JOIN plan_goal_facts g ON g.plan_id = c.plan_id
+WHERE g.applied
+GROUP BY c.bucket, c.professional_group"
+        );
+        for row in self
+            .db
+            .query_all_raw(bind(backend, &counts, &params))
+            .await?
+        {
+            let (bucket, group, what, key, n, p): (Uuid, Option<String>, String, String, i64, i64) =
+                row.try_get_many_by_index()?;
+            let figure = Figure {
+                value: count(Some(n)),
+                people: count(Some(p)),
+            };
+            let f = cells.entry((bucket, group)).or_default();
+            match what.as_str() {
+                "activity" => {
+                    f.activities_by_kind.insert(key, figure);
                 }
+                "verdict" => {
+                    f.goals_by_verdict.insert(key, figure);
+                }
+                _ => f.goals_applied_in_daily_work = figure,
+            }
+        }
+        Ok(cells
+            .into_iter()
+            .map(|((bucket, professional_group), figures)| StatusCell {
+                bucket: UnitId::from_uuid(bucket),
+                professional_group,
+                figures,
             })
-            .collect();
-        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(out)
+            .collect())
     }
 
-    /// Activities of current plans by kind, counted by the database per unit and group.
-    pub async fn activity_counts(&self, units: &[UnitId]) -> Result<Vec<GroupedCount>, StoreError> {
-        let ids: Vec<Uuid> = units.iter().map(|u| u.uuid()).collect();
-        let mut stmt = current_plans_of(&ids);
-        stmt.inner_join(
-            plan_activity_fact::Entity,
-            Expr::col((
-                plan_activity_fact::Entity,
-                plan_activity_fact::Column::PlanId,
-            ))
-            .equals((plan::Entity, plan::Column::Id)),
-        );
-        grouped(
-            &self.db,
-            stmt,
-            Some(Expr::col((
-                plan_activity_fact::Entity,
-                plan_activity_fact::Column::Kind,
-            ))),
-            "",
-            Expr::col((
-                plan_activity_fact::Entity,
-                plan_activity_fact::Column::ActivityId,
-            )),
-        )
-        .await
-    }
-
-    /// Goals of current plans by verdict, and those applied in daily work (key `applied`),
-    /// counted by the database per unit and group.
-    pub async fn goal_counts(&self, units: &[UnitId]) -> Result<Vec<GroupedCount>, StoreError> {
-        let ids: Vec<Uuid> = units.iter().map(|u| u.uuid()).collect();
-        let join = |stmt: &mut SelectStatement| {
-            stmt.inner_join(
-                plan_goal_fact::Entity,
-                Expr::col((plan_goal_fact::Entity, plan_goal_fact::Column::PlanId))
-                    .equals((plan::Entity, plan::Column::Id)),
-            );
+    /// The active employees of `unit`'s subtree who count in the people figure `figure`
+    /// (see [`is_people_figure`]), by name; one statement.
+    pub async fn status_people(
+        &self,
+        unit: UnitId,
+        period: StatusPeriod,
+        figure: &str,
+    ) -> Result<Vec<(EmployeeId, String, UnitId)>, StoreError> {
+        let Some((_, _, when)) = person_figures().into_iter().find(|(n, _, _)| *n == figure) else {
+            return Ok(Vec::new());
         };
-        let mut by_verdict = current_plans_of(&ids);
-        join(&mut by_verdict);
-        let mut counts = grouped(
-            &self.db,
-            by_verdict,
-            Some(Expr::col((
-                plan_goal_fact::Entity,
-                plan_goal_fact::Column::Verdict,
-            ))),
-            "",
-            Expr::col((plan_goal_fact::Entity, plan_goal_fact::Column::GoalId)),
-        )
-        .await?;
-        let mut applied = current_plans_of(&ids);
-        join(&mut applied);
-        applied.and_where(
-            Expr::col((plan_goal_fact::Entity, plan_goal_fact::Column::Applied)).eq(true),
+        let sql = format!(
+            "WITH {PEOPLE}\nSELECT p.id, p.name, p.unit_id\n{PERSON_JOINS}\n\
+             WHERE {when}\nORDER BY p.name, p.id"
         );
-        let applied = grouped(
-            &self.db,
-            applied,
-            None,
-            "applied",
-            Expr::col((plan_goal_fact::Entity, plan_goal_fact::Column::GoalId)),
-        )
-        .await?;
-        counts.extend(applied);
-        Ok(counts)
+        let rows = self
+            .db
+            .query_all_raw(bind(
+                self.db.get_database_backend(),
+                &sql,
+                &params(unit, period),
+            ))
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                let (id, name, unit): (Uuid, String, Uuid) = row.try_get_many_by_index()?;
+                Ok((EmployeeId::from_uuid(id), name, UnitId::from_uuid(unit)))
+            })
+            .collect()
     }
 }

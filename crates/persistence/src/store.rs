@@ -1,5 +1,7 @@
 //! The connection to the database and the schema's life cycle.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -33,9 +35,13 @@ impl Store {
         Ok(Self { db })
     }
 
-    /// Brings the schema up to date.
+    /// Brings the schema up to date, and rebuilds projections whose rules are newer than
+    /// their rows (on the first start after they are introduced, for the data already there).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
+        if self.ensure_projections().await? {
+            log::info!("rebuilt the status projection");
+        }
         Ok(())
     }
 
@@ -43,6 +49,14 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await?;
         Ok(())
+    }
+
+    /// Counts every statement sent from now on in `counter`: the deterministic measure of a
+    /// request's cost that tests assert on.
+    pub fn count_statements(&mut self, counter: Arc<AtomicU64>) {
+        self.db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
     }
 
     /// `sqlite` or `postgres`, for logs and readiness.

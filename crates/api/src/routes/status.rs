@@ -2,15 +2,14 @@
 //! the stock-taking of employer, representatives and MED committees (seed 000 §3). Those
 //! outside management see aggregates only, suppressed below the anonymity threshold.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{Datelike, NaiveDate};
-use devplan_domain::followup::{Coverage, DueState, annual_status, coverage};
-use devplan_domain::status::{Figure, Figures, Shown, anonymise, plain};
-use devplan_domain::{EmployeeId, UnitId};
-use devplan_persistence::{GroupedCount, PageRequest, StatusPerson};
+use devplan_domain::UnitId;
+use devplan_domain::status::{Figures, Shown, anonymise, plain};
+use devplan_persistence::{PageRequest, StatusCell, StatusPeriod, is_people_figure};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -82,144 +81,12 @@ pub struct StatusOut {
     pub by_professional_group: Vec<GroupRow>,
 }
 
-/// Per-person facts, and the cell of the breakdowns each person counts in.
-struct Computed {
-    people: Vec<StatusPerson>,
-    figures: HashMap<EmployeeId, Figures>,
-    counts: Vec<GroupedCount>,
-}
-
-/// The figures behind one person, for the named lists and the roll-ups.
-async fn compute(
-    state: &AppState,
-    units: &[UnitId],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> ApiResult<Computed> {
-    let people = state.store.status_people(units).await?;
-    let ids: Vec<EmployeeId> = people.iter().map(|p| p.id).collect();
-    let (plans, absences) = state.store.follow_up_facts(&ids).await?;
-    let (settings, _) = state.store.settings().await?;
-    let today = state.clock.today();
-    let parts = state.store.interview_parts(&ids, to.year()).await?;
-    let mut figures: HashMap<EmployeeId, Figures> = HashMap::new();
-    for p in &people {
-        let mut f = Figures {
-            employees: Figure::people(1),
-            ..Figures::default()
-        };
-        f.with_agreed_plan = Figure::people(p.agreed_plan.into());
-        f.plans_in_draft = Figure::people(p.draft_plan.into());
-        let annual: Vec<_> = plans
-            .iter()
-            .filter(|plan| plan.members.contains(&p.id))
-            .map(|plan| annual_status(plan, from, to, today, 30))
-            .collect();
-        f.annual_held_in_time = Figure::people(annual.iter().any(|a| a.held_in_time).into());
-        f.annual_held_late = Figure::people(
-            (annual.iter().any(|a| a.held_late) && !annual.iter().any(|a| a.held_in_time)).into(),
-        );
-        f.annual_overdue = Figure::people(
-            annual
-                .iter()
-                .any(|a| a.next == Some(DueState::Overdue))
-                .into(),
-        );
-        f.annual_due = Figure::people(
-            (annual.iter().any(|a| a.next == Some(DueState::Due)) && f.annual_overdue.value == 0)
-                .into(),
-        );
-        match coverage(parts.get(&p.id).map_or(&[][..], Vec::as_slice)) {
-            Coverage::Held => f.interviews_held = Figure::people(1),
-            Coverage::Offered => f.interviews_offered = Figure::people(1),
-            Coverage::Declined => f.interviews_declined = Figure::people(1),
-            Coverage::NotOffered | Coverage::IndividualRequested => {
-                f.interviews_missing = Figure::people(1)
-            }
-        }
-        figures.insert(p.id, f);
-    }
-    for a in &absences {
-        let Some(due) = a.dates.special_follow_up_due(&settings) else {
-            continue;
-        };
-        if due < from || due > to {
-            continue;
-        }
-        let held = plans
-            .iter()
-            .filter(|plan| plan.members.contains(&a.employee))
-            .any(|plan| {
-                devplan_domain::followup::special_follow_up_held(&a.dates, &plan.follow_ups)
-            });
-        if let Some(f) = figures.get_mut(&a.employee) {
-            let cell = if held {
-                &mut f.special_held
-            } else if due < today {
-                &mut f.special_overdue
-            } else {
-                &mut f.special_due
-            };
-            cell.value += 1;
-            cell.people = 1;
-        }
-    }
-    let mut counts = state.store.activity_counts(units).await?;
-    counts.extend(
-        state
-            .store
-            .goal_counts(units)
-            .await?
-            .into_iter()
-            .map(|mut g| {
-                if g.key != "applied" {
-                    g.key = format!("verdict:{}", g.key);
-                }
-                g
-            }),
-    );
-    Ok(Computed {
-        people,
-        figures,
-        counts,
-    })
-}
-
-/// Adds the database's grouped counts of the cells selected by `pick` to `f`.
-fn add_counts(f: &mut Figures, counts: &[GroupedCount], pick: impl Fn(&GroupedCount) -> bool) {
-    for c in counts.iter().filter(|c| pick(c)) {
-        let figure = Figure {
-            value: c.count,
-            people: c.people,
-        };
-        if c.key == "applied" {
-            f.goals_applied_in_daily_work.value += figure.value;
-            f.goals_applied_in_daily_work.people += figure.people;
-        } else if let Some(verdict) = c.key.strip_prefix("verdict:") {
-            let e = f.goals_by_verdict.entry(verdict.to_owned()).or_default();
-            e.value += figure.value;
-            e.people += figure.people;
-        } else {
-            let e = f.activities_by_kind.entry(c.key.clone()).or_default();
-            e.value += figure.value;
-            e.people += figure.people;
-        }
-    }
-}
-
-/// Sums the figures of the people selected by `pick`, and the counts of their cells.
-fn roll_up(c: &Computed, pick: impl Fn(UnitId, &Option<String>) -> bool) -> Figures {
+/// Sums the cells selected by `pick`.
+fn roll_up(cells: &[StatusCell], pick: impl Fn(&StatusCell) -> bool) -> Figures {
     let mut f = Figures::default();
-    for p in c
-        .people
-        .iter()
-        .filter(|p| pick(p.unit, &p.professional_group))
-    {
-        if let Some(x) = c.figures.get(&p.id) {
-            f.add(x);
-        }
+    for c in cells.iter().filter(|c| pick(c)) {
+        f.add(&c.figures);
     }
-    add_counts(&mut f, &c.counts, |g| pick(g.unit, &g.professional_group));
     f
 }
 
@@ -249,8 +116,12 @@ pub(crate) async fn status_of(
     to: NaiveDate,
     view: StatusView,
 ) -> ApiResult<StatusOut> {
-    let all = state.store.subtree_of(unit).await?;
-    let computed = compute(state, &all, from, to).await?;
+    let period = StatusPeriod {
+        from,
+        to,
+        today: state.clock.today(),
+    };
+    let cells = state.store.status_cells(unit, period).await?;
     let the_unit = state.store.get_unit(unit).await?;
     let children = state
         .store
@@ -268,32 +139,31 @@ pub(crate) async fn status_of(
         unit.uuid(),
         the_unit.name.as_str().to_owned(),
         true,
-        roll_up(&computed, |u, _| u == unit),
+        roll_up(&cells, |c| c.bucket == unit),
     )];
     for child in children {
-        let below = state.store.subtree_of(child.id).await?;
         rows.push((
             child.id.uuid(),
             child.name.into_string(),
             false,
-            roll_up(&computed, |u, _| below.contains(&u)),
+            roll_up(&cells, |c| c.bucket == child.id),
         ));
     }
-    let mut groups: Vec<Option<String>> = computed
-        .people
+    let mut groups: Vec<Option<String>> = cells
         .iter()
-        .map(|p| p.professional_group.clone())
+        .filter(|c| c.figures.employees.value > 0)
+        .map(|c| c.professional_group.clone())
         .collect();
     groups.sort();
     groups.dedup();
     let group_rows: Vec<(Option<String>, Figures)> = groups
         .into_iter()
         .map(|g| {
-            let f = roll_up(&computed, |_, pg| *pg == g);
+            let f = roll_up(&cells, |c| c.professional_group == g);
             (g, f)
         })
         .collect();
-    let total = roll_up(&computed, |_, _| true);
+    let total = roll_up(&cells, |_| true);
     let (settings, _) = state.store.settings().await?;
     let k = u64::from(settings.anonymity_threshold);
     let (figures, unit_shown, group_shown): (Shown, Vec<Shown>, Vec<Shown>) = match view {
@@ -477,13 +347,8 @@ pub async fn named_people(
             to: query.to,
         },
     )?;
-    let all = state.store.subtree_of(unit).await?;
-    let computed = compute(&state, &all, from, to).await?;
     let name = query.figure.as_str();
-    if name.contains('.')
-        || name == "goals_applied_in_daily_work"
-        || !Figures::default().cells().contains_key(name)
-    {
+    if !is_people_figure(name) {
         return Err(devplan_domain::Violation::new(
             "figure",
             "unknown_figure",
@@ -491,19 +356,20 @@ pub async fn named_people(
         )
         .into());
     }
-    let items: Vec<Person> = computed
-        .people
-        .iter()
-        .filter(|p| {
-            computed
-                .figures
-                .get(&p.id)
-                .is_some_and(|f| f.cells().get(name).is_some_and(|c| c.people > 0))
-        })
-        .map(|p| Person {
-            id: p.id.uuid(),
-            name: p.name.clone(),
-            unit_id: p.unit.uuid(),
+    let period = StatusPeriod {
+        from,
+        to,
+        today: state.clock.today(),
+    };
+    let items: Vec<Person> = state
+        .store
+        .status_people(unit, period, name)
+        .await?
+        .into_iter()
+        .map(|(id, name, unit)| Person {
+            id: id.uuid(),
+            name,
+            unit_id: unit.uuid(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(ListResponse::new(items, None)))

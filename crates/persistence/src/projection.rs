@@ -1,0 +1,370 @@
+//! The status projection: the domain's [`person_status`] of every employee touched by a
+//! write, rewritten in that write's transaction; and its rebuild for data that predates it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::followup::{
+    AbsenceFacts, FollowUpKind, InterviewFormat, InterviewPart, ParticipantStatus, PlanFacts,
+};
+use devplan_domain::status::{CurrentPlan, PersonStatus, person_status};
+use devplan_domain::{AbsenceId, EmployeeId, PlanId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{
+    absence, development_interview, employee, follow_up, interview_participant, plan, plan_member,
+    plan_version, projection, status_annual_held, status_employee, status_interview,
+    status_special,
+};
+use crate::{Store, StoreError};
+
+/// The name and rules version of the status projection: raise the version when the rules
+/// that write it change, and the service rebuilds it on its next start.
+const STATUS: (&str, i32) = ("status", 1);
+
+/// How many employees one statement of a refresh or rebuild covers.
+const BATCH: usize = 1_000;
+
+/// Serialises refreshes of the same employees across concurrent transactions (PostgreSQL;
+/// SQLite has a single writer). Taken before the facts are read, so the second of two
+/// writers reads what the first committed and neither overwrites the other's projection.
+async fn lock_employees(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), StoreError> {
+    if conn.get_database_backend() != DatabaseBackend::Postgres || ids.is_empty() {
+        return Ok(());
+    }
+    let mut keys: Vec<i64> = ids
+        .iter()
+        .map(|id| {
+            let b = id.as_bytes();
+            i64::from_be_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]])
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    conn.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) s",
+        [keys.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Rewrites the status projection of `employees` from their stored plans, follow-ups,
+/// absences and interviews, within the caller's transaction.
+pub(crate) async fn refresh_status(
+    conn: &impl ConnectionTrait,
+    employees: &[Uuid],
+) -> Result<(), StoreError> {
+    let mut ids = employees.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let (settings, _) = crate::settings::fetch(conn).await?;
+    for chunk in ids.chunks(BATCH) {
+        lock_employees(conn, chunk).await?;
+        let facts = load_facts(conn, chunk).await?;
+        let statuses: Vec<(Uuid, PersonStatus)> = chunk
+            .iter()
+            .map(|id| {
+                let f = facts.get(id);
+                let status = person_status(
+                    f.map_or(&[][..], |f| &f.plans),
+                    f.map_or(&[][..], |f| &f.absences),
+                    f.map_or(&BTreeMap::new(), |f| &f.interviews),
+                    &settings,
+                );
+                (*id, status)
+            })
+            .collect();
+        write_statuses(conn, chunk, &statuses).await?;
+    }
+    Ok(())
+}
+
+/// One employee's stored facts.
+#[derive(Default)]
+struct Facts {
+    plans: Vec<CurrentPlan>,
+    absences: Vec<AbsenceFacts>,
+    interviews: BTreeMap<i32, Vec<InterviewPart>>,
+}
+
+async fn load_facts(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Facts>, StoreError> {
+    let mut out: HashMap<Uuid, Facts> = HashMap::new();
+    let memberships: Vec<(Uuid, Uuid, String)> = plan_member::Entity::find()
+        .select_only()
+        .column(plan_member::Column::EmployeeId)
+        .column(plan_member::Column::PlanId)
+        .column_as(Expr::col((plan::Entity, plan::Column::Status)), "status")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            plan_member::Entity::belongs_to(plan::Entity)
+                .from(plan_member::Column::PlanId)
+                .to(plan::Column::Id)
+                .into(),
+        )
+        .filter(plan_member::Column::EmployeeId.is_in(ids.iter().copied()))
+        .filter(plan::Column::Status.is_in(["agreed", "draft"]))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut plan_ids: Vec<Uuid> = memberships.iter().map(|m| m.1).collect();
+    plan_ids.sort_unstable();
+    plan_ids.dedup();
+    let mut agreed_on: HashMap<Uuid, NaiveDate> = HashMap::new();
+    let mut held: HashMap<Uuid, Vec<(FollowUpKind, NaiveDate)>> = HashMap::new();
+    if !plan_ids.is_empty() {
+        let agreed: Vec<(Uuid, DateTime<Utc>)> = plan_version::Entity::find()
+            .select_only()
+            .column(plan_version::Column::PlanId)
+            .column_as(plan_version::Column::AgreedAt.max(), "agreed_at")
+            .filter(plan_version::Column::PlanId.is_in(plan_ids.iter().copied()))
+            .group_by(plan_version::Column::PlanId)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        agreed_on.extend(agreed.into_iter().map(|(p, at)| (p, at.date_naive())));
+        let rows: Vec<(Uuid, String, NaiveDate)> = follow_up::Entity::find()
+            .select_only()
+            .column(follow_up::Column::PlanId)
+            .column(follow_up::Column::Kind)
+            .column(follow_up::Column::HeldOn)
+            .filter(follow_up::Column::PlanId.is_in(plan_ids.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (p, kind, on) in rows {
+            let kind = FollowUpKind::parse(&kind)
+                .ok_or_else(|| StoreError::corrupt(format!("follow-up kind {kind}")))?;
+            held.entry(p).or_default().push((kind, on));
+        }
+    }
+    for (employee, plan_id, status) in memberships {
+        let facts = agreed_on.get(&plan_id).map(|on| PlanFacts {
+            plan_id: PlanId::from_uuid(plan_id),
+            members: vec![EmployeeId::from_uuid(employee)],
+            agreed_on: *on,
+            follow_ups: held.get(&plan_id).cloned().unwrap_or_default(),
+        });
+        out.entry(employee).or_default().plans.push(CurrentPlan {
+            agreed: status == "agreed",
+            facts,
+        });
+    }
+    let absences: Vec<(Uuid, Uuid, NaiveDate, Option<NaiveDate>)> = absence::Entity::find()
+        .select_only()
+        .column(absence::Column::Id)
+        .column(absence::Column::EmployeeId)
+        .column(absence::Column::StartsOn)
+        .column(absence::Column::EndsOn)
+        .filter(absence::Column::EmployeeId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (id, employee, starts_on, ends_on) in absences {
+        out.entry(employee)
+            .or_default()
+            .absences
+            .push(AbsenceFacts {
+                absence_id: AbsenceId::from_uuid(id),
+                employee: EmployeeId::from_uuid(employee),
+                dates: devplan_domain::followup::AbsenceDates::new(starts_on, ends_on)
+                    .map_err(StoreError::corrupt)?,
+            });
+    }
+    let parts: Vec<(Uuid, i32, String, String, bool)> = interview_participant::Entity::find()
+        .select_only()
+        .column(interview_participant::Column::EmployeeId)
+        .column_as(
+            Expr::col((
+                development_interview::Entity,
+                development_interview::Column::Year,
+            )),
+            "year",
+        )
+        .column_as(
+            Expr::col((
+                development_interview::Entity,
+                development_interview::Column::Format,
+            )),
+            "format",
+        )
+        .column(interview_participant::Column::Status)
+        .column(interview_participant::Column::WantsIndividual)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            interview_participant::Entity::belongs_to(development_interview::Entity)
+                .from(interview_participant::Column::InterviewId)
+                .to(development_interview::Column::Id)
+                .into(),
+        )
+        .filter(interview_participant::Column::EmployeeId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (employee, year, format, status, wants_individual) in parts {
+        out.entry(employee)
+            .or_default()
+            .interviews
+            .entry(year)
+            .or_default()
+            .push(InterviewPart {
+                format: InterviewFormat::parse(&format)
+                    .ok_or_else(|| StoreError::corrupt(format!("interview format {format}")))?,
+                status: ParticipantStatus::parse(&status)
+                    .ok_or_else(|| StoreError::corrupt(format!("participant status {status}")))?,
+                wants_individual,
+            });
+    }
+    Ok(out)
+}
+
+async fn write_statuses(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+    statuses: &[(Uuid, PersonStatus)],
+) -> Result<(), StoreError> {
+    status_employee::Entity::delete_many()
+        .filter(status_employee::Column::EmployeeId.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    status_annual_held::Entity::delete_many()
+        .filter(status_annual_held::Column::EmployeeId.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    status_special::Entity::delete_many()
+        .filter(status_special::Column::EmployeeId.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    status_interview::Entity::delete_many()
+        .filter(status_interview::Column::EmployeeId.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    let mut people = Vec::new();
+    let mut annual = Vec::new();
+    let mut specials = Vec::new();
+    let mut interviews = Vec::new();
+    for (id, s) in statuses {
+        // An employee without plans, absences or interviews needs no row: the queries read
+        // a missing row as "nothing".
+        if *s == PersonStatus::default() {
+            continue;
+        }
+        people.push(status_employee::ActiveModel {
+            employee_id: Set(*id),
+            agreed_plan: Set(s.agreed_plan),
+            draft_plan: Set(s.draft_plan),
+            annual_next_due: Set(s.annual_next_due),
+        });
+        annual.extend(s.annual_held.iter().enumerate().map(|(seq, h)| {
+            status_annual_held::ActiveModel {
+                employee_id: Set(*id),
+                seq: Set(i32::try_from(seq).unwrap_or(i32::MAX)),
+                held_on: Set(h.held_on),
+                in_time: Set(h.in_time),
+            }
+        }));
+        specials.extend(s.specials.iter().map(|x| status_special::ActiveModel {
+            employee_id: Set(*id),
+            absence_id: Set(x.absence_id.uuid()),
+            due_on: Set(x.due_on),
+            held: Set(x.held),
+        }));
+        interviews.extend(
+            s.interviews
+                .iter()
+                .map(|(year, c)| status_interview::ActiveModel {
+                    employee_id: Set(*id),
+                    year: Set(*year),
+                    coverage: Set(c.as_str().to_owned()),
+                }),
+        );
+    }
+    // Rows per statement stay well under the databases' bound-parameter limits.
+    for chunk in people.chunks(BATCH) {
+        status_employee::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    for chunk in annual.chunks(BATCH) {
+        status_annual_held::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    for chunk in specials.chunks(BATCH) {
+        status_special::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    for chunk in interviews.chunks(BATCH) {
+        status_interview::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Rebuilds the status projection of every employee, one batch per transaction, so it
+    /// can run beside live traffic (each batch takes the same locks as a write). Returns how many employees it covered.
+    pub async fn rebuild_status_projection(&self) -> Result<u64, StoreError> {
+        let mut after: Option<Uuid> = None;
+        let mut done = 0u64;
+        loop {
+            let mut q = employee::Entity::find()
+                .select_only()
+                .column(employee::Column::Id)
+                .order_by_asc(employee::Column::Id)
+                .limit(BATCH as u64);
+            if let Some(a) = after {
+                q = q.filter(employee::Column::Id.gt(a));
+            }
+            let ids: Vec<Uuid> = q.into_tuple().all(&self.db).await?;
+            let Some(last) = ids.last().copied() else {
+                break;
+            };
+            let txn = self.db.begin().await?;
+            refresh_status(&txn, &ids).await?;
+            txn.commit().await?;
+            done += ids.len() as u64;
+            after = Some(last);
+        }
+        let txn = self.db.begin().await?;
+        projection::Entity::delete_many()
+            .filter(projection::Column::Name.eq(STATUS.0))
+            .exec(&txn)
+            .await?;
+        projection::Entity::insert(projection::ActiveModel {
+            name: Set(STATUS.0.to_owned()),
+            version: Set(STATUS.1),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    /// Rebuilds the projections whose rules are newer than their rows; true when it did.
+    pub async fn ensure_projections(&self) -> Result<bool, StoreError> {
+        let built = projection::Entity::find_by_id(STATUS.0.to_owned())
+            .one(&self.db)
+            .await?
+            .map(|p| p.version);
+        if built == Some(STATUS.1) {
+            return Ok(false);
+        }
+        self.rebuild_status_projection().await?;
+        Ok(true)
+    }
+}
