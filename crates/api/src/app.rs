@@ -27,6 +27,8 @@ pub struct AppState {
     pub service_subjects: HashSet<String>,
     /// What time it is.
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// Admission to expensive requests.
+    pub heavy: std::sync::Arc<crate::gate::Gate>,
 }
 
 /// Options of the HTTP layer.

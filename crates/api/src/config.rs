@@ -122,6 +122,34 @@ pub struct Settings {
         global = true
     )]
     pub cors_origins: Vec<String>,
+    /// Largest number of database connections (PostgreSQL; SQLite always uses one).
+    #[arg(
+        long,
+        env = "DEVPLAN_DB_POOL_SIZE",
+        default_value_t = 16,
+        global = true
+    )]
+    pub db_pool_size: u32,
+    /// TLS to PostgreSQL: `auto` (off on loopback, `prefer` elsewhere, unless the URL has
+    /// `sslmode`), `disable`, `prefer`, `require`, `verify-ca` or `verify-full`.
+    #[arg(long, env = "DEVPLAN_DB_TLS", default_value = "auto", global = true)]
+    pub db_tls: devplan_persistence::TlsMode,
+    /// How many expensive requests (status figures) run at once; more wait their turn.
+    #[arg(
+        long,
+        env = "DEVPLAN_HEAVY_CONCURRENCY",
+        default_value_t = 2,
+        global = true
+    )]
+    pub heavy_concurrency: usize,
+    /// How many expensive requests may wait; past that they get 503 with `Retry-After`.
+    #[arg(
+        long,
+        env = "DEVPLAN_HEAVY_QUEUE",
+        default_value_t = 256,
+        global = true
+    )]
+    pub heavy_queue: usize,
     /// Largest request body, in bytes (bulk syncs of tens of thousands of rows fit in the default).
     #[arg(long, env = "DEVPLAN_BODY_LIMIT", default_value_t = 16 * 1024 * 1024, global = true)]
     pub body_limit: usize,

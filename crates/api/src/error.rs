@@ -59,6 +59,12 @@ pub enum ApiError {
     /// The database is not reachable.
     #[error("the database is not reachable")]
     Unavailable,
+    /// Too much work is queued; the client should retry after `retry_after` seconds.
+    #[error("the service is busy; retry in {retry_after} s")]
+    Busy {
+        /// Seconds to wait before retrying.
+        retry_after: u32,
+    },
     /// Our fault; the cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -119,6 +125,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Unavailable => "unavailable",
+            ApiError::Busy { .. } => "busy",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -177,7 +184,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -194,6 +201,9 @@ impl ResponseError for ApiError {
                 header::WWW_AUTHENTICATE,
                 format!("Bearer realm=\"devplan\", error=\"invalid_token\", error_description=\"{reason}\""),
             ));
+        }
+        if let ApiError::Busy { retry_after } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(self.problem())
     }
@@ -222,6 +232,7 @@ impl From<StoreError> for ApiError {
                 detail: message,
             },
             StoreError::Plan(e) => e.into(),
+            StoreError::Busy => ApiError::Busy { retry_after: 1 },
             StoreError::Corrupt(_) | StoreError::Database(_) => ApiError::Internal(e.to_string()),
         }
     }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod gate;
 pub mod http;
 pub mod openapi;
 pub mod policy;

@@ -9,7 +9,8 @@ use devplan_api::app::{AppState, HttpOptions, api_doc, serve};
 use devplan_api::auth::Verifier;
 use devplan_api::config::{Cli, Command, Settings};
 use devplan_api::demo;
-use devplan_persistence::Store;
+use devplan_api::gate::Gate;
+use devplan_persistence::{Store, StoreOptions};
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -33,8 +34,12 @@ fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifi
     )?)
 }
 
-async fn open_store(url: &str) -> Result<Store, Failure> {
-    let store = Store::connect(url)
+async fn open_store(settings: &Settings, url: &str) -> Result<Store, Failure> {
+    let options = StoreOptions {
+        pool_size: settings.db_pool_size,
+        tls: settings.db_tls,
+    };
+    let store = Store::connect_with(url, options)
         .await
         .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
     store
@@ -65,17 +70,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve => {
             let verifier = verifier(&settings, None)?;
-            let store = open_store(&settings.database_url).await?;
+            let store = open_store(&settings, &settings.database_url).await?;
             let state = AppState {
                 store,
                 verifier,
                 service_subjects: settings.service_subjects.iter().cloned().collect(),
                 clock: std::sync::Arc::new(devplan_api::clock::SystemClock),
+                heavy: std::sync::Arc::new(Gate::new(
+                    settings.heavy_concurrency,
+                    settings.heavy_queue,
+                )),
             };
             run_server(&settings, state).await
         }
         Command::Migrate => {
-            open_store(&settings.database_url).await?;
+            open_store(&settings, &settings.database_url).await?;
             println!("the database schema is up to date");
             Ok(())
         }
@@ -91,7 +100,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .unwrap_or_else(demo::random_secret);
             let verifier = verifier(&settings, Some(&secret))?;
             let url = demo::prepare_file(&args.file)?;
-            let store = open_store(&url).await?;
+            let store = open_store(&settings, &url).await?;
             let people = demo::seed(&store).await?;
             let mut subjects: HashSet<String> = settings.service_subjects.iter().cloned().collect();
             subjects.insert(demo::HR_SUBJECT.to_owned());
@@ -101,11 +110,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 verifier,
                 service_subjects: subjects,
                 clock: std::sync::Arc::new(devplan_api::clock::SystemClock),
+                heavy: std::sync::Arc::new(Gate::new(
+                    settings.heavy_concurrency,
+                    settings.heavy_queue,
+                )),
             };
             run_server(&settings, state).await
         }
         Command::Reproject => {
-            let store = open_store(&settings.database_url).await?;
+            let store = open_store(&settings, &settings.database_url).await?;
             let plans = store.rebuild_plan_facts().await?;
             let people = store.rebuild_status_projection().await?;
             println!(

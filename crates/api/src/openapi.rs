@@ -87,6 +87,15 @@ pub struct UnsupportedMediaType(pub Problem);
 )]
 pub struct Unavailable(pub Problem);
 
+/// Too many expensive requests are queued; retry after the seconds in `Retry-After`.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u32, description = "Seconds to wait before retrying")),
+    example = json!({"type": "urn:devplan:problem:busy", "title": "Service Unavailable", "status": 503, "detail": "the service is busy; retry in 2 s", "code": "busy"})
+)]
+pub struct Busy(pub Problem);
+
 /// Adds the bearer security scheme.
 struct BearerScheme;
 
@@ -119,7 +128,7 @@ impl Modify for BearerScheme {
     servers((url = "/", description = "This server")),
     components(schemas(Problem, crate::error::FieldError), responses(
         Unauthorized, Forbidden, NotFound, BadRequest, Unprocessable, Conflict,
-        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, Unavailable
+        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, Unavailable, Busy
     )),
     modifiers(&BearerScheme),
     tags(

@@ -32,9 +32,21 @@ pub enum StoreError {
     /// A stored value no longer passes the domain's rules: a bug or tampering, never the client's fault.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// No database connection came free in time: the service is overloaded, not broken.
+    #[error("no database connection came free in time")]
+    Busy,
     /// The database failed.
     #[error("database error: {0}")]
-    Database(#[from] DbErr),
+    Database(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match err {
+            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => StoreError::Busy,
+            other => StoreError::Database(other),
+        }
+    }
 }
 
 impl StoreError {

@@ -29,6 +29,6 @@ pub use page::{Page, PageRequest};
 pub use plans::{PlanFilter, PlanScope};
 pub use reviews::StoredReview;
 pub use status::{StatusCell, StatusPeriod, is_people_figure};
-pub use store::Store;
+pub use store::{Store, StoreOptions, TlsMode};
 pub use sync::SyncReport;
 pub use units::UnitHeadcount;

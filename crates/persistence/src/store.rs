@@ -15,18 +15,123 @@ pub struct Store {
     pub(crate) db: DatabaseConnection,
 }
 
+/// Whether and how connections to PostgreSQL use TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsMode {
+    /// The URL's `sslmode` if it has one; otherwise off for a server on loopback (TLS there
+    /// costs a handshake per connection and protects nothing) and `prefer` elsewhere.
+    #[default]
+    Auto,
+    /// Never.
+    Disable,
+    /// When the server offers it.
+    Prefer,
+    /// Always, without checking the certificate.
+    Require,
+    /// Always, checking the certificate's chain.
+    VerifyCa,
+    /// Always, checking the chain and the host name.
+    VerifyFull,
+}
+
+impl std::str::FromStr for TlsMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "auto" => TlsMode::Auto,
+            "disable" => TlsMode::Disable,
+            "prefer" => TlsMode::Prefer,
+            "require" => TlsMode::Require,
+            "verify-ca" => TlsMode::VerifyCa,
+            "verify-full" => TlsMode::VerifyFull,
+            other => {
+                return Err(format!(
+                    "{other}: use auto, disable, prefer, require, verify-ca or verify-full"
+                ));
+            }
+        })
+    }
+}
+
+/// How to connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Largest number of connections (PostgreSQL; SQLite always uses one).
+    pub pool_size: u32,
+    /// TLS to PostgreSQL.
+    pub tls: TlsMode,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            pool_size: 16,
+            tls: TlsMode::Auto,
+        }
+    }
+}
+
+/// The URL with the `sslmode` the TLS mode asks for.
+fn with_tls(url: &str, tls: TlsMode) -> String {
+    if !url.starts_with("postgres") {
+        return url.to_owned();
+    }
+    let mode = match tls {
+        TlsMode::Auto if url.contains("sslmode=") => return url.to_owned(),
+        TlsMode::Auto => {
+            let host = url
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split(['/', '?']).next())
+                .map(|authority| authority.rsplit('@').next().unwrap_or(authority))
+                .unwrap_or("");
+            let loopback = ["127.0.0.1", "localhost", "[::1]"]
+                .iter()
+                .any(|h| host == *h || host.starts_with(&format!("{h}:")));
+            if loopback || host.is_empty() {
+                "disable"
+            } else {
+                "prefer"
+            }
+        }
+        TlsMode::Disable => "disable",
+        TlsMode::Prefer => "prefer",
+        TlsMode::Require => "require",
+        TlsMode::VerifyCa => "verify-ca",
+        TlsMode::VerifyFull => "verify-full",
+    };
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("sslmode="))
+        .collect();
+    let sslmode = format!("sslmode={mode}");
+    params.push(&sslmode);
+    format!("{base}?{}", params.join("&"))
+}
+
 impl Store {
-    /// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`).
+    /// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`) with the default options.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
+        Self::connect_with(url, StoreOptions::default()).await
+    }
+
+    /// Connects to `url` with `options`.
+    pub async fn connect_with(url: &str, options: StoreOptions) -> Result<Self, StoreError> {
+        let sqlite = url.starts_with("sqlite");
+        let mut connect = ConnectOptions::new(with_tls(url, options.tls));
+        connect
             // SQLite allows one writer; a single connection queues requests instead of
             // failing a deferred transaction's upgrade with SQLITE_BUSY.
-            .max_connections(if url.starts_with("sqlite") { 1 } else { 16 })
+            .max_connections(if sqlite { 1 } else { options.pool_size.max(1) })
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30))
+            // A ping before every statement doubles the round trips; a broken connection
+            // fails its statement and is replaced instead.
+            .test_before_acquire(false)
             .sqlx_logging(false);
-        let db = Database::connect(options).await?;
+        let db = Database::connect(connect).await?;
         if db.get_database_backend() == DatabaseBackend::Sqlite {
             // sqlx turns foreign keys on for every connection; WAL is a property of the file,
             // so setting it once keeps other readers (backups, sqlite3) from blocking us.
@@ -66,5 +171,38 @@ impl Store {
             DatabaseBackend::Postgres => "postgres",
             _ => "other",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_servers_go_without_tls_and_others_prefer_it_unless_told() {
+        let auto = |url| with_tls(url, TlsMode::Auto);
+        assert_eq!(
+            auto("postgres://postgres@127.0.0.1:5432/devplan"),
+            "postgres://postgres@127.0.0.1:5432/devplan?sslmode=disable"
+        );
+        assert_eq!(
+            auto("postgres://u:p@db.kommune.dk/devplan?application_name=x"),
+            "postgres://u:p@db.kommune.dk/devplan?application_name=x&sslmode=prefer"
+        );
+        assert_eq!(
+            auto("postgres://localhost/d?sslmode=require"),
+            "postgres://localhost/d?sslmode=require"
+        );
+        assert_eq!(
+            with_tls(
+                "postgres://localhost/d?sslmode=disable",
+                TlsMode::VerifyFull
+            ),
+            "postgres://localhost/d?sslmode=verify-full"
+        );
+        assert_eq!(
+            with_tls("sqlite://x.db?mode=rwc", TlsMode::Require),
+            "sqlite://x.db?mode=rwc"
+        );
     }
 }

@@ -273,7 +273,8 @@ pub(crate) fn wants_csv(req: &HttpRequest) -> bool {
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 422, response = crate::openapi::Unprocessable)
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 503, response = crate::openapi::Busy)
     )
 )]
 #[get("/status")]
@@ -286,6 +287,7 @@ pub async fn status(
     let unit = UnitId::from_uuid(query.unit_id);
     let view = Access::new(&caller, &state.store).status_view(unit).await?;
     let (from, to) = period(&state, &query)?;
+    let _turn = state.heavy.enter().await?;
     let out = status_of(&state, unit, from, to, view).await?;
     if wants_csv(&req) {
         return Ok(HttpResponse::Ok()
@@ -324,7 +326,8 @@ pub struct PeopleQuery {
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 422, response = crate::openapi::Unprocessable)
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 503, response = crate::openapi::Busy)
     )
 )]
 #[get("/status/people")]
@@ -361,6 +364,7 @@ pub async fn named_people(
         to,
         today: state.clock.today(),
     };
+    let _turn = state.heavy.enter().await?;
     let items: Vec<Person> = state
         .store
         .status_people(unit, period, name)
