@@ -9,6 +9,7 @@ mod openapi;
 mod organisation;
 mod plans;
 mod reviews;
+mod round_trips;
 mod status;
 mod status_scale;
 mod sync;

@@ -159,6 +159,7 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
         service_subjects: HashSet::from([HR.to_owned()]),
         clock: std::sync::Arc::new(clock.clone()),
         heavy: std::sync::Arc::new(devplan_api::gate::Gate::new(2, 64)),
+        identities: Default::default(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();

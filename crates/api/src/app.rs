@@ -29,6 +29,8 @@ pub struct AppState {
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
     /// Admission to expensive requests.
     pub heavy: std::sync::Arc<crate::gate::Gate>,
+    /// Recently resolved callers.
+    pub identities: std::sync::Arc<crate::policy::Identities>,
 }
 
 /// Options of the HTTP layer.

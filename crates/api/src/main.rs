@@ -80,6 +80,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     settings.heavy_concurrency,
                     settings.heavy_queue,
                 )),
+                identities: Default::default(),
             };
             run_server(&settings, state).await
         }
@@ -114,6 +115,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     settings.heavy_concurrency,
                     settings.heavy_queue,
                 )),
+                identities: Default::default(),
             };
             run_server(&settings, state).await
         }

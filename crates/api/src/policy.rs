@@ -2,9 +2,11 @@
 //! which objects the organisation data lets them reach. Handlers load objects *through* this
 //! module, so an object out of reach is indistinguishable from an absent one (404).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -28,6 +30,62 @@ pub struct Caller {
     pub employee: Option<Employee>,
     /// The roles the token asks for (an integration client only ever gets `hr`).
     pub roles: BTreeSet<Role>,
+    /// The units each role reached when first asked, shared by the requests of this subject
+    /// while the identity cache holds it.
+    reached: Reached,
+}
+
+/// The units each role of one subject reached, filled as the roles are asked about.
+type Reached = Arc<Mutex<HashMap<Role, Reach>>>;
+
+/// Who a subject is, resolved recently.
+#[derive(Debug)]
+struct Known {
+    at: Instant,
+    organisation: u64,
+    employee: Option<Employee>,
+    reached: Reached,
+}
+
+/// Subjects resolved in the last few seconds, with what their roles reach, so a request costs
+/// no identity lookups when its subject was seen recently. An organisation change made by this
+/// instance empties it at once; one made by another instance is seen within [`Identities::TTL`].
+#[derive(Debug, Default)]
+pub struct Identities {
+    known: Mutex<HashMap<String, Known>>,
+}
+
+impl Identities {
+    /// How long a resolved subject is trusted.
+    pub const TTL: Duration = Duration::from_secs(5);
+    /// How many subjects are kept; when full, the cache starts afresh.
+    const CAPACITY: usize = 20_000;
+
+    fn get(&self, subject: &str, organisation: u64) -> Option<(Option<Employee>, Reached)> {
+        let known = self.known.lock().ok()?;
+        let k = known.get(subject)?;
+        (k.organisation == organisation && k.at.elapsed() < Self::TTL)
+            .then(|| (k.employee.clone(), k.reached.clone()))
+    }
+
+    fn put(&self, subject: &str, organisation: u64, employee: Option<Employee>) -> Reached {
+        let reached = Arc::new(Mutex::new(HashMap::new()));
+        if let Ok(mut known) = self.known.lock() {
+            if known.len() >= Self::CAPACITY {
+                known.clear();
+            }
+            known.insert(
+                subject.to_owned(),
+                Known {
+                    at: Instant::now(),
+                    organisation,
+                    employee,
+                    reached: reached.clone(),
+                },
+            );
+        }
+        reached
+    }
 }
 
 impl FromRequest for Caller {
@@ -58,25 +116,47 @@ impl FromRequest for Caller {
                 .verify(token)
                 .map_err(ApiError::Unauthorized)?;
             let roles = claims.known_roles();
-            match state.store.employee_by_subject(&claims.sub).await {
-                Ok(employee) => Ok(Caller {
-                    subject: claims.sub,
-                    employee: Some(employee),
-                    roles,
-                }),
-                Err(StoreError::NotFound) if state.service_subjects.contains(&claims.sub) => {
-                    Ok(Caller {
-                        subject: claims.sub,
-                        employee: None,
-                        roles: roles.into_iter().filter(|r| *r == Role::Hr).collect(),
-                    })
-                }
-                Err(StoreError::NotFound) => Err(ApiError::Unauthorized(
-                    "the token's subject is not a known employee".into(),
-                )),
-                Err(e) => Err(e.into()),
+            // Read before the lookup, so a change committed meanwhile invalidates the entry.
+            let organisation = state.store.organisation_generation();
+            if let Some((employee, reached)) = state.identities.get(&claims.sub, organisation) {
+                return Ok(Caller::new(claims.sub, employee, roles, reached));
             }
+            let employee = match state.store.employee_by_subject(&claims.sub).await {
+                Ok(employee) => Some(employee),
+                Err(StoreError::NotFound) if state.service_subjects.contains(&claims.sub) => None,
+                Err(StoreError::NotFound) => {
+                    return Err(ApiError::Unauthorized(
+                        "the token's subject is not a known employee".into(),
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let reached = state
+                .identities
+                .put(&claims.sub, organisation, employee.clone());
+            Ok(Caller::new(claims.sub, employee, roles, reached))
         })
+    }
+}
+
+impl Caller {
+    fn new(
+        subject: String,
+        employee: Option<Employee>,
+        roles: BTreeSet<Role>,
+        reached: Reached,
+    ) -> Self {
+        // An integration client acts as HR only, whatever else its token asks for.
+        let roles = match employee {
+            Some(_) => roles,
+            None => roles.into_iter().filter(|r| *r == Role::Hr).collect(),
+        };
+        Self {
+            subject,
+            employee,
+            roles,
+            reached,
+        }
     }
 }
 
@@ -178,6 +258,15 @@ impl<'a> Access<'a> {
                 Reach::Units(BTreeSet::new())
             });
         };
+        if let Some(known) = self
+            .caller
+            .reached
+            .lock()
+            .ok()
+            .and_then(|r| r.get(&role).cloned())
+        {
+            return Ok(known);
+        }
         let units: BTreeSet<UnitId> = match role {
             Role::Hr => return Ok(Reach::All),
             Role::Employee => [me.unit_id].into(),
@@ -195,7 +284,11 @@ impl<'a> Access<'a> {
                 .into_iter()
                 .collect(),
         };
-        Ok(Reach::Units(units))
+        let reach = Reach::Units(units);
+        if let Ok(mut reached) = self.caller.reached.lock() {
+            reached.insert(role, reach.clone());
+        }
+        Ok(reach)
     }
 
     /// The units whose structure and head-counts the caller may read: the union over roles.

@@ -246,6 +246,7 @@ impl Store {
         .await?;
         let committee = fetch_committee(&txn, id).await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(committee)
     }
 
@@ -303,6 +304,7 @@ impl Store {
         }
         let committee = fetch_committee(&txn, id).await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(committee)
     }
 }

@@ -253,6 +253,7 @@ impl Store {
         .await?;
         let employee = fetch_employee(&txn, id).await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(employee)
     }
 
@@ -325,6 +326,7 @@ impl Store {
         }
         let employee = fetch_employee(&txn, id).await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(employee)
     }
 }

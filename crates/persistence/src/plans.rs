@@ -373,7 +373,9 @@ impl Store {
         filter: &PlanFilter,
         page: PageRequest,
     ) -> Result<Page<Plan>, StoreError> {
-        let in_scope = Query::select()
+        // Two index lookups joined by UNION: an OR across the two tables would make the
+        // database scan every employee and plan member.
+        let by_unit = Query::select()
             .column((plan_member::Entity, plan_member::Column::PlanId))
             .from(plan_member::Entity)
             .inner_join(
@@ -381,18 +383,27 @@ impl Store {
                 Expr::col((employee::Entity, employee::Column::Id))
                     .equals((plan_member::Entity, plan_member::Column::EmployeeId)),
             )
-            .cond_where(
-                sea_orm::Condition::any()
-                    .add(
-                        Expr::col((employee::Entity, employee::Column::UnitId))
-                            .is_in(scope.units.iter().map(|u| u.uuid())),
-                    )
-                    .add(
-                        Expr::col((plan_member::Entity, plan_member::Column::EmployeeId))
-                            .is_in(scope.members.iter().map(|m| m.uuid())),
-                    ),
+            .and_where(
+                Expr::col((employee::Entity, employee::Column::UnitId))
+                    .is_in(scope.units.iter().map(|u| u.uuid())),
             )
             .to_owned();
+        let by_member = Query::select()
+            .column(plan_member::Column::PlanId)
+            .from(plan_member::Entity)
+            .and_where(
+                plan_member::Column::EmployeeId.is_in(scope.members.iter().map(|m| m.uuid())),
+            )
+            .to_owned();
+        let in_scope = match (scope.units.is_empty(), scope.members.is_empty()) {
+            (false, true) => by_unit,
+            (true, _) => by_member,
+            (false, false) => {
+                let mut both = by_unit;
+                both.union(sea_orm::sea_query::UnionType::Distinct, by_member);
+                both
+            }
+        };
         let mut query = plan::Entity::find()
             .filter(plan::Column::Id.in_subquery(in_scope))
             .order_by_asc(plan::Column::Id);

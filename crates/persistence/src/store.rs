@@ -13,6 +13,7 @@ use crate::StoreError;
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    organisation: Arc<AtomicU64>,
 }
 
 /// Whether and how connections to PostgreSQL use TLS.
@@ -137,7 +138,10 @@ impl Store {
             // so setting it once keeps other readers (backups, sqlite3) from blocking us.
             db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            organisation: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// Brings the schema up to date, and rebuilds projections whose rules are newer than
@@ -154,6 +158,16 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await?;
         Ok(())
+    }
+
+    /// How many times this instance has changed the organisation (units, employees, roles,
+    /// committees): caches of who reaches what are valid while it stays the same.
+    pub fn organisation_generation(&self) -> u64 {
+        self.organisation.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn organisation_changed(&self) {
+        self.organisation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Counts every statement sent from now on in `counter`: the deterministic measure of a

@@ -210,6 +210,7 @@ impl Store {
             rebuild_closure(&txn, &tree).await?;
         }
         txn.commit().await?;
+        self.organisation_changed();
         Ok(report)
     }
 
@@ -351,6 +352,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(report)
     }
 
@@ -524,6 +526,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(report)
     }
 }

@@ -161,6 +161,7 @@ impl Store {
         rebuild_closure(&txn, &tree).await?;
         let unit = fetch_unit(&txn, id).await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(unit)
     }
 
@@ -214,6 +215,7 @@ impl Store {
         }
         let unit = fetch_unit(&txn, id).await?;
         txn.commit().await?;
+        self.organisation_changed();
         Ok(unit)
     }
 
