@@ -1,0 +1,1 @@
+"""The devplan benchmark suite (see bench/README.md)."""

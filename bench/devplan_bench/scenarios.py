@@ -1,0 +1,373 @@
+"""The scenarios: wrk at 64 connections for throughput, single-connection timings for the
+expensive status requests, a 64-request status burst with /healthz polled alongside."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import bounds, wrk
+from .catalog import Catalog, UnitInfo
+from .http import Client
+from .jwt import Minter
+from .pg import Db
+from .scale import Scale
+from .service import RssSampler, Service
+
+MGR = ["employee", "manager"]
+EMP = ["employee"]
+HR = ["hr"]
+
+
+@dataclass
+class Row:
+    key: str
+    name: str
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    requests: int = 0
+    non2xx: int = 0
+    s5xx: int = 0
+    other_errors: int = 0  # socket errors and timeouts
+    statements: str = "—"
+    bound: str = "—"
+    ratio: str = "—"
+    rss_max_kb: int = 0
+    note: str = ""
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class Probe:
+    """One request whose SQL is captured; `prepare` runs first (not captured)."""
+
+    key: str
+    method: str
+    path: str
+    token: str
+    body: dict | None = None
+    if_match_from: str | None = None  # GET this path first and send its ETag as If-Match
+    warm: bool = True  # issue once uncaptured first, capture the second
+
+
+@dataclass
+class Plan:
+    id: str
+    goal: str
+    emp_ext: str
+    mgr_ext: str
+
+
+class Bench:
+    def __init__(self, db: Db, svc: Service, minter: Minter, scale: Scale, cat: Catalog, work: Path,
+                 reads: list[tuple[str, str]], drafts: list[Plan], pg_log: Path | None):
+        self.db, self.svc, self.minter, self.scale, self.cat, self.work = db, svc, minter, scale, cat, work
+        self.reads, self.drafts = reads, drafts
+        self.pg_log = pg_log
+        self.captures: dict[str, bounds.Capture] = {}
+        self.cold: dict[str, bounds.Capture] = {}
+        self.http_bound: float | None = None
+        self.rows: list[Row] = []
+        n = scale.connections * 2
+        self.probe_plans = drafts[:4]
+        self.edit_plans = drafts[4:4 + n]
+        self.cycle_plans = drafts[4 + n:4 + 2 * n]
+        self.mix_plans = drafts[4 + 2 * n:4 + 6 * n]
+        self.hr = minter.token("bench-hr", HR)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def tok(self, ext: str, roles=MGR) -> str:
+        return self.minter.token(ext, roles)
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.svc.port}"
+
+    def status_path(self, unit: UnitInfo) -> str:
+        return f"/api/v1/status?unit_id={unit.id}"
+
+    def req_me(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", "/api/v1/me", self.tok(m)) for m in self.cat.managers[:20_000]]
+
+    def req_plan_read(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", f"/api/v1/plans/{pid}", self.tok(ext, EMP)) for pid, ext in self.reads]
+
+    def req_plan_list(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", "/api/v1/plans?limit=50", self.tok(m)) for m in self.cat.area_managers]
+
+    def req_worklist(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", "/api/v1/follow-ups?window_days=30", self.tok(m)) for m in self.cat.dept_managers]
+
+    def req_status50(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", self.status_path(u), self.tok(u.manager_ext)) for u in self.cat.fifty]
+
+    def plan_tuples(self, plans: list[Plan]) -> list[tuple[str, str, str, str]]:
+        return [(f"/api/v1/plans/{p.id}", f"/api/v1/plans/{p.id}/goals/{p.goal}", self.tok(p.emp_ext, EMP),
+                 self.tok(p.mgr_ext)) for p in plans]
+
+    # -- SQL capture ---------------------------------------------------------------------------
+
+    def probes(self) -> list[Probe]:
+        c = self.cat
+        pid, ext = self.reads[0]
+        out = [
+            Probe("healthz", "GET", "/healthz", ""),
+            Probe("me", "GET", "/api/v1/me", self.tok(c.managers[0])),
+            Probe("plan_read", "GET", f"/api/v1/plans/{pid}", self.tok(ext, EMP)),
+            Probe("plan_list", "GET", "/api/v1/plans?limit=50", self.tok(c.area_managers[0])),
+            Probe("worklist", "GET", "/api/v1/follow-ups?window_days=30", self.tok(c.dept_managers[0])),
+            Probe("status50", "GET", self.status_path(c.fifty[0]), self.tok(c.fifty[0].manager_ext)),
+            Probe("status_area", "GET", self.status_path(c.area), self.hr, warm=False),
+            Probe("status_muni", "GET", self.status_path(c.big_muni), self.hr, warm=False),
+            Probe("status_all", "GET", self.status_path(c.root), self.hr, warm=False),
+        ]
+        if self.probe_plans:
+            p = self.probe_plans[0]
+            out.append(Probe("goal_patch", "PATCH", f"/api/v1/plans/{p.id}/goals/{p.goal}", self.tok(p.emp_ext, EMP),
+                             {"description": "Maal redigeret (probe)"}, if_match_from=f"/api/v1/plans/{p.id}"))
+        if len(self.probe_plans) > 1:
+            p = self.probe_plans[1]
+            # employee signs (captured cold: the plan is then signed), a second plan warms up
+            out.append(Probe("sign", "POST", f"/api/v1/plans/{p.id}/signatures", self.tok(p.emp_ext, EMP),
+                             {"revision": None}, if_match_from=f"/api/v1/plans/{p.id}", warm=False))
+        return out
+
+    def capture_sql(self) -> None:
+        if self.pg_log is None:
+            return
+        cap = bounds.LogCapture(self.db, self.pg_log)
+        cap.enable()
+        try:
+            self.svc.restart()
+            client = Client("127.0.0.1", self.svc.port, timeout=max(600, self.scale.burst_timeout_s))
+            if self.probe_plans[2:]:  # warm the write path once on a spare plan
+                p = self.probe_plans[2]
+                r = client.get(f"/api/v1/plans/{p.id}", self.tok(p.emp_ext, EMP))
+                client.request("PATCH", f"/api/v1/plans/{p.id}/goals/{p.goal}", self.tok(p.emp_ext, EMP),
+                               {"description": "Maal (opvarmning)"}, headers={"If-Match": r.etag or "*"})
+            for pr in self.probes():
+                def once() -> bounds.Capture:
+                    headers, body = {}, pr.body
+                    if body and "description" in body:  # a real change each time
+                        body = dict(body, description=f"{body['description']} {time.monotonic_ns()}")
+                    if pr.if_match_from:
+                        g = client.get(pr.if_match_from, pr.token)
+                        headers["If-Match"] = g.etag or "*"
+                        if body and "revision" in body:
+                            body = dict(body, revision=g.json()["revision"])
+                    off = cap.offset()
+                    client.request(pr.method, pr.path, pr.token or None, body, headers=headers)
+                    return cap.read_since(off)
+
+                first = once()
+                self.cold[pr.key] = first
+                self.captures[pr.key] = once() if pr.warm else first
+        finally:
+            cap.disable()
+            self.svc.restart()
+
+    def statements(self, key: str) -> str:
+        c = self.captures.get(key)
+        if c is None:
+            return "—"
+        s = f"{c.count}"
+        if c.txn_count:
+            s += f" +{c.txn_count} txn"
+        cold = self.cold.get(key)
+        if cold is not None and cold is not c and cold.count != c.count:
+            s += f" (first: {cold.count})"
+        return s
+
+    def db_bound(self, key: str) -> float | None:
+        c = self.captures.get(key)
+        if c is None or not c.statements or c.writes or c.errors:
+            return None
+        script = self.work / f"pgbench-{key}.sql"
+        bounds.pgbench_script(c, script)
+        return bounds.pgbench(self.db, script, self.scale.connections, self.scale.threads, self.scale.pgbench_s,
+                              log=self.work / "pgbench.log")
+
+    # -- runners -----------------------------------------------------------------------------
+
+    def run_wrk(self, key: str, name: str, script: Path, bound_key: str | None = None,
+                duration: int | None = None, db_bound: bool = True) -> Row:
+        with RssSampler(self.svc.pid) as rss:
+            res = wrk.run(f"http://{self.host}", script, duration or self.scale.duration_s, self.scale.connections,
+                          self.scale.threads, timeout_s=30, log=self.work / "wrk.log")
+        row = Row(key, name, res.rps, res.p50_ms, res.p99_ms, res.requests, res.non2xx, res.s5xx,
+                  res.socket_errors + res.timeouts, rss_max_kb=rss.max_kb, detail=res.raw)
+        if res.s409 or res.s412:
+            row.note = f"409: {res.s409}, 412: {res.s412}"
+        row.statements = self.statements(bound_key or key)
+        tps = self.db_bound(bound_key or key) if db_bound else None
+        if tps:
+            row.bound = f"SQL in pgbench: {tps:,.0f} tps"
+            row.ratio = f"{res.rps / tps:.2f}"
+        elif self.http_bound and key != "healthz":
+            row.bound = "HTTP bound"
+            row.ratio = f"{res.rps / self.http_bound:.3f}"
+        self.rows.append(row)
+        return row
+
+    def alone(self, key: str, name: str, path: str, token: str) -> Row:
+        client = Client("127.0.0.1", self.svc.port, timeout=self.scale.burst_timeout_s)
+        lat, statuses = [], []
+        deadline = time.monotonic() + self.scale.alone_cap_s
+        with RssSampler(self.svc.pid) as rss:
+            for _ in range(self.scale.alone_requests):
+                try:
+                    r = client.get(path, token)
+                    lat.append(r.seconds)
+                    statuses.append(r.status)
+                except OSError as e:
+                    statuses.append(0)
+                    client.close()
+                    lat.append(self.scale.burst_timeout_s)
+                    print(f"  {key}: {e}")
+                if time.monotonic() > deadline:
+                    break
+        client.close()
+        lat_ms = sorted(x * 1000 for x in lat)
+        row = Row(key, name, rps=len(lat) / sum(lat) if sum(lat) else None, p50_ms=statistics.median(lat_ms),
+                  p99_ms=lat_ms[-1], requests=len(lat), non2xx=sum(1 for s in statuses if not 200 <= s < 300),
+                  s5xx=sum(1 for s in statuses if s >= 500), other_errors=sum(1 for s in statuses if s == 0),
+                  rss_max_kb=rss.max_kb, statements=self.statements(key))
+        row.note = f"{len(lat)} sequential requests, 1 connection; p99 column = slowest"
+        self.rows.append(row)
+        return row
+
+    def burst(self, key: str, name: str, path: str, token: str, n: int = 64) -> Row:
+        results: list[tuple[int, float]] = []
+        health: list[tuple[int, float]] = []
+        lock = threading.Lock()
+        stop = threading.Event()
+        timeout = self.scale.burst_timeout_s
+
+        def one() -> None:
+            c = Client("127.0.0.1", self.svc.port, timeout=timeout)
+            t0 = time.perf_counter()
+            try:
+                r = c.get(path, token)
+                out = (r.status, r.seconds)
+            except OSError:
+                out = (0, time.perf_counter() - t0)
+            c.close()
+            with lock:
+                results.append(out)
+
+        def poll() -> None:
+            while not stop.is_set():
+                c = Client("127.0.0.1", self.svc.port, timeout=2)
+                t0 = time.perf_counter()
+                try:
+                    r = c.get("/healthz")
+                    h = (r.status, r.seconds)
+                except OSError:
+                    h = (0, time.perf_counter() - t0)
+                c.close()
+                health.append(h)
+                stop.wait(0.05)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        workers = [threading.Thread(target=one, daemon=True) for _ in range(n)]
+        t0 = time.monotonic()
+        with RssSampler(self.svc.pid) as rss:
+            poller.start()
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join(timeout + 30)
+            stop.set()
+            poller.join(10)
+        wall = time.monotonic() - t0
+        lat = sorted(s * 1000 for _, s in results)
+        hl = sorted(s * 1000 for st, s in health if st == 200)
+        h_fail = sum(1 for st, _ in health if st != 200)
+        codes: dict[int, int] = {}
+        for st, _ in results:
+            codes[st] = codes.get(st, 0) + 1
+        row = Row(key, name, rps=len(results) / wall if wall else None, p50_ms=statistics.median(lat) if lat else None,
+                  p99_ms=lat[-1] if lat else None, requests=len(results),
+                  non2xx=sum(v for k, v in codes.items() if not 200 <= k < 300),
+                  s5xx=sum(v for k, v in codes.items() if k >= 500),
+                  other_errors=codes.get(0, 0), rss_max_kb=rss.max_kb, statements=self.statements("status_muni"))
+        hp99 = hl[max(0, int(len(hl) * 0.99) - 1)] if hl else None
+        row.note = (f"{n} concurrent; statuses {json.dumps({str(k): v for k, v in sorted(codes.items())})}; "
+                    f"wall {wall:.1f} s; /healthz every 50 ms: {len(health)} polls, "
+                    f"{'answered' if hl and not h_fail else 'NOT always answered'} "
+                    f"({h_fail} failed/timed out at 2 s), p99 {hp99:.1f} ms" if hp99 is not None else
+                    f"{n} concurrent; statuses {codes}; /healthz never answered")
+        row.detail = {"codes": codes, "health_polls": len(health), "health_failed": h_fail, "health_p99_ms": hp99}
+        self.rows.append(row)
+        return row
+
+    # -- the list ----------------------------------------------------------------------------
+
+    def run_all(self) -> None:
+        c, w = self.cat, self.work
+        s = w / "healthz.lua"
+        wrk.write_rotate(s, [wrk.Req("GET", "/healthz", "none")], self.host)
+        r = self.run_wrk("healthz", "`GET /healthz` (HTTP bound)", s, db_bound=False)
+        self.http_bound = r.rps
+        r.bound, r.ratio = "—", "1"
+
+        wrk.write_rotate(w / "me.lua", self.req_me(), self.host)
+        self.run_wrk("me", f"`GET /api/v1/me` as a manager ({min(len(c.managers), 20000):,} managers)", w / "me.lua")
+
+        wrk.write_rotate(w / "plan_read.lua", self.req_plan_read(), self.host)
+        self.run_wrk("plan_read", f"`GET /api/v1/plans/{{id}}` as its employee ({len(self.reads):,} plans)",
+                     w / "plan_read.lua")
+
+        area_sizes = sorted(u.count for u in c.units.values() if u.depth == 2)
+        wrk.write_rotate(w / "plan_list.lua", self.req_plan_list(), self.host)
+        self.run_wrk("plan_list", f"manager's plan list `GET /api/v1/plans?limit=50` ({len(c.area_managers)} area "
+                     f"managers, median area {statistics.median(area_sizes):,.0f} people)", w / "plan_list.lua")
+
+        dept_sizes = sorted(u.count for u in c.units.values() if u.depth == 3)
+        wrk.write_rotate(w / "worklist.lua", self.req_worklist(), self.host)
+        self.run_wrk("worklist", f"manager's work list `GET /api/v1/follow-ups?window_days=30` "
+                     f"({len(c.dept_managers)} department managers, median {statistics.median(dept_sizes):,.0f} people)",
+                     w / "worklist.lua")
+
+        if self.edit_plans:
+            wrk.write_plan_writes(w / "goal_patch.lua", self.plan_tuples(self.edit_plans), "edit", self.scale.threads)
+            self.run_wrk("goal_patch", f"goal `PATCH` with `If-Match` ({len(self.edit_plans)} draft plans, "
+                         "none shared between connections)", w / "goal_patch.lua")
+        if self.cycle_plans:
+            wrk.write_plan_writes(w / "sign_edit.lua", self.plan_tuples(self.cycle_plans), "cycle", self.scale.threads)
+            self.run_wrk("sign_edit", f"signing and editing: edit → employee signs → manager signs → edit (new "
+                         f"version) … ({len(self.cycle_plans)} plans)", w / "sign_edit.lua", bound_key="sign")
+
+        wrk.write_rotate(w / "status50.lua", self.req_status50(), self.host)
+        sizes = sorted(u.count for u in c.fifty)
+        self.run_wrk("status50", f"status of a ~50-person unit as its manager ({len(c.fifty)} units of "
+                     f"{sizes[0]}–{sizes[-1]} people)", w / "status50.lua")
+
+        self.alone("status_area", f"status of an area ({c.area.count:,} people) as HR, alone",
+                   self.status_path(c.area), self.hr)
+        self.alone("status_muni", f"status of the largest municipality ({c.big_muni.count:,} people) as HR, alone",
+                   self.status_path(c.big_muni), self.hr)
+        self.alone("status_all", f"status of all {c.root.count:,} employees (the single top unit) as HR, alone",
+                   self.status_path(c.root), self.hr)
+        self.burst("status_burst", f"burst: 64 concurrent status requests for the {c.big_muni.count:,}-person "
+                   f"municipality, `/healthz` polled meanwhile", self.status_path(c.big_muni), self.hr)
+
+        pools: list[tuple[float, list[wrk.Req]]] = [
+            (55, self.req_plan_read()), (15, self.req_me()), (8, self.req_plan_list()), (7, self.req_worklist()),
+            (2, self.req_status50()),
+        ]
+        if self.mix_plans:
+            pools.append((10, [wrk.Req("PATCH", f"/api/v1/plans/{p.id}/goals/{p.goal}", self.tok(p.emp_ext, EMP),
+                                       json.dumps({"description": f"Maal (mix {i})"}))
+                               for i, p in enumerate(self.mix_plans)]))
+        wrk.write_mix(w / "mix.lua", pools, self.host)
+        total = sum(p[0] for p in pools)
+        names = ["plan reads", "me", "plan lists", "work lists", "status of ~50", "goal edits (no If-Match)"]
+        parts = ", ".join(f"{100 * p[0] / total:.0f} % {nm}" for p, nm in zip(pools, names))
+        self.run_wrk("mix", f"realistic mix: {parts}", w / "mix.lua", bound_key="mix", db_bound=False)
