@@ -44,6 +44,14 @@ enum StatusInterviews {
 }
 
 #[derive(DeriveIden)]
+enum StatusContents {
+    Table,
+    EmployeeId,
+    Key,
+    N,
+}
+
+#[derive(DeriveIden)]
 enum Projections {
     Table,
     Name,
@@ -141,6 +149,28 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Per employee, the goals and activities of their current plans counted by kind,
+        // verdict and use in daily work, so status sums rows instead of counting distinct
+        // people over every goal and activity.
+        manager
+            .create_table(
+                Table::create()
+                    .table(StatusContents::Table)
+                    .col(uuid(StatusContents::EmployeeId))
+                    .col(string_len(StatusContents::Key, 64))
+                    .col(integer(StatusContents::N))
+                    .primary_key(
+                        Index::create()
+                            .col(StatusContents::EmployeeId)
+                            .col(StatusContents::Key),
+                    )
+                    .foreign_key(&mut to_employee(
+                        StatusContents::Table,
+                        StatusContents::EmployeeId,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
         // Which version of each projection the rows were built by; the service rebuilds a
         // projection whose rules are newer than its rows (here: on first start after this
         // migration, for the data already there).
@@ -159,6 +189,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             Projections::Table.into_iden(),
+            StatusContents::Table.into_iden(),
             StatusInterviews::Table.into_iden(),
             StatusSpecials::Table.into_iden(),
             StatusAnnualHeld::Table.into_iden(),

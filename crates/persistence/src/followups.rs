@@ -612,6 +612,8 @@ impl Store {
         }
         crate::projection::refresh_status(&txn, &touched).await?;
         txn.commit().await?;
+        self.analyze_after_growth(report.created, &["absences", "status_specials"])
+            .await?;
         Ok(report)
     }
 
@@ -949,6 +951,15 @@ impl Store {
         }
         crate::projection::refresh_status(&txn, &touched).await?;
         txn.commit().await?;
+        self.analyze_after_growth(
+            report.created,
+            &[
+                "development_interviews",
+                "interview_participants",
+                "status_interviews",
+            ],
+        )
+        .await?;
         Ok(report)
     }
 

@@ -212,9 +212,11 @@ async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<
     }
     // Only the status and the agreement feed the status projection, which reads the frozen
     // version; follow-ups refresh it themselves.
+    let members: Vec<Uuid> = plan.members.iter().map(|m| m.uuid()).collect();
     if before.status != plan.status || before.version != plan.version {
-        let members: Vec<Uuid> = plan.members.iter().map(|m| m.uuid()).collect();
         crate::projection::refresh_status(txn, &members).await?;
+    } else if before.content != plan.content {
+        crate::projection::refresh_contents(txn, &members).await?;
     }
     Ok(())
 }
@@ -363,6 +365,8 @@ impl Store {
             done += plans.len() as u64;
             after = Some(last);
         }
+        self.analyze_after_growth(done, &["plan_goal_facts", "plan_activity_facts"])
+            .await?;
         Ok(done)
     }
 

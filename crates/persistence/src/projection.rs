@@ -85,7 +85,62 @@ pub(crate) async fn refresh_status(
             })
             .collect();
         write_statuses(conn, chunk, &statuses).await?;
+        write_contents(conn, chunk).await?;
     }
+    Ok(())
+}
+
+/// Rewrites the per-employee counts of the goals and activities of `employees`' current
+/// plans, within the caller's transaction (after the plans' goal and activity rows).
+pub(crate) async fn refresh_contents(
+    conn: &impl ConnectionTrait,
+    employees: &[Uuid],
+) -> Result<(), StoreError> {
+    let mut ids = employees.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(BATCH) {
+        lock_employees(conn, chunk).await?;
+        write_contents(conn, chunk).await?;
+    }
+    Ok(())
+}
+
+/// The counts are plain aggregates of the plans' goal and activity rows, so the database
+/// computes them: current plans (agreed or draft) only, one row per employee and key.
+async fn write_contents(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), StoreError> {
+    let names: Vec<String> = (0..ids.len()).map(|i| format!(":e{i}")).collect();
+    let list = names.join(", ");
+    let params: Vec<(String, sea_orm::Value)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("e{i}"), (*id).into()))
+        .collect();
+    let backend = conn.get_database_backend();
+    let delete = format!("DELETE FROM status_contents WHERE employee_id IN ({list})");
+    conn.execute_raw(crate::status::bind(backend, &delete, &params))
+        .await?;
+    let from = |facts: &str| {
+        format!(
+            "FROM plan_members m JOIN plans p ON p.id = m.plan_id \
+             JOIN {facts} ON f.plan_id = m.plan_id \
+             WHERE m.employee_id IN ({list}) AND p.status IN ('agreed', 'draft')"
+        )
+    };
+    let (activities, goals) = (from("plan_activity_facts f"), from("plan_goal_facts f"));
+    let insert = format!(
+        "INSERT INTO status_contents (employee_id, key, n)
+SELECT k.employee_id, k.key, CAST(COUNT(*) AS INTEGER) FROM (
+    SELECT m.employee_id, 'activity:' || f.kind AS key {activities}
+    UNION ALL
+    SELECT m.employee_id, 'verdict:' || COALESCE(f.verdict, 'none') AS key {goals}
+    UNION ALL
+    SELECT m.employee_id, 'applied' AS key {goals} AND f.applied
+) k
+GROUP BY k.employee_id, k.key"
+    );
+    conn.execute_raw(crate::status::bind(backend, &insert, &params))
+        .await?;
     Ok(())
 }
 
@@ -339,6 +394,14 @@ impl Store {
             txn.commit().await?;
             done += ids.len() as u64;
             after = Some(last);
+        }
+        if self.db.get_database_backend() == DatabaseBackend::Postgres {
+            self.db
+                .execute_unprepared(
+                    "ANALYZE status_employees, status_annual_held, status_specials, \
+                     status_interviews, status_contents",
+                )
+                .await?;
         }
         let txn = self.db.begin().await?;
         projection::Entity::delete_many()

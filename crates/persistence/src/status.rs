@@ -41,27 +41,33 @@ pub struct StatusCell {
     pub figures: Figures,
 }
 
-/// Active employees of the subtree of `:unit`, each with the cell they count in.
-const PEOPLE: &str = "\
-scope AS (
-    SELECT c1.descendant_id AS unit_id, b.ancestor_id AS bucket
+/// Active employees of the subtree of `:unit`, each with the cell they count in: the direct
+/// sub-unit (`:c0`, `:c1`, … of `children`) above their unit, or null for those placed in
+/// `:unit` itself. The sub-units are bound as values rather than derived from the closure's
+/// depths, so the database estimates the join well and picks hash joins for large units.
+fn people_sql(children: usize) -> String {
+    let buckets = if children == 0 {
+        "1 = 0".to_owned()
+    } else {
+        let names: Vec<String> = (0..children).map(|i| format!(":c{i}")).collect();
+        format!("b.ancestor_id IN ({})", names.join(", "))
+    };
+    format!(
+        "\
+people AS MATERIALIZED (
+    SELECT e.id, e.name, e.unit_id, e.professional_group, b.ancestor_id AS bucket
     FROM unit_closure c1
-    JOIN unit_closure b ON b.descendant_id = c1.descendant_id
-        AND b.depth = CASE WHEN c1.depth = 0 THEN 0 ELSE c1.depth - 1 END
-    WHERE c1.ancestor_id = :unit
+    JOIN employees e ON e.unit_id = c1.descendant_id
+    LEFT JOIN unit_closure b ON b.descendant_id = e.unit_id AND {buckets}
+    WHERE c1.ancestor_id = :unit AND e.active
 ),
-people AS (
-    SELECT e.id, e.name, e.unit_id, e.professional_group, s.bucket
-    FROM employees e JOIN scope s ON s.unit_id = e.unit_id
-    WHERE e.active
-),
-held AS (
+held AS MATERIALIZED (
     SELECT h.employee_id, MAX(CASE WHEN h.in_time THEN 1 ELSE 0 END) AS in_time
     FROM status_annual_held h JOIN people p ON p.id = h.employee_id
     WHERE h.held_on >= :from AND h.held_on <= :to
     GROUP BY h.employee_id
 ),
-special AS (
+special AS MATERIALIZED (
     SELECT x.employee_id,
         SUM(CASE WHEN x.held THEN 1 ELSE 0 END) AS held,
         SUM(CASE WHEN NOT x.held AND x.due_on < :today THEN 1 ELSE 0 END) AS overdue,
@@ -69,7 +75,9 @@ special AS (
     FROM status_specials x JOIN people p ON p.id = x.employee_id
     WHERE x.due_on >= :from AND x.due_on <= :to
     GROUP BY x.employee_id
-)";
+)"
+    )
+}
 
 /// The joins every per-person condition reads.
 const PERSON_JOINS: &str = "\
@@ -143,7 +151,7 @@ pub fn is_people_figure(name: &str) -> bool {
 }
 
 /// `sql` with its `:name` parameters bound, in the backend's placeholder style.
-fn bind(backend: DatabaseBackend, sql: &str, params: &[(&str, Value)]) -> Statement {
+pub(crate) fn bind(backend: DatabaseBackend, sql: &str, params: &[(String, Value)]) -> Statement {
     let mut out = String::with_capacity(sql.len());
     let mut values = Vec::new();
     let mut rest = sql;
@@ -153,7 +161,7 @@ fn bind(backend: DatabaseBackend, sql: &str, params: &[(&str, Value)]) -> Statem
         let len = tail
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(tail.len());
-        match params.iter().find(|(n, _)| *n == &tail[..len]) {
+        match params.iter().find(|(n, _)| n.as_str() == &tail[..len]) {
             Some((_, v)) if len > 0 => {
                 values.push(v.clone());
                 match backend {
@@ -172,19 +180,26 @@ fn bind(backend: DatabaseBackend, sql: &str, params: &[(&str, Value)]) -> Statem
     Statement::from_sql_and_values(backend, out, values)
 }
 
-fn params(unit: UnitId, p: StatusPeriod) -> Vec<(&'static str, Value)> {
+fn params(unit: UnitId, children: &[UnitId], p: StatusPeriod) -> Vec<(String, Value)> {
     let window_end = p
         .today
         .checked_add_days(Days::new(DUE_WINDOW_DAYS.into()))
         .unwrap_or(NaiveDate::MAX);
-    vec![
-        ("unit", unit.uuid().into()),
-        ("from", p.from.into()),
-        ("to", p.to.into()),
-        ("today", p.today.into()),
-        ("window_end", window_end.into()),
-        ("year", p.to.year().into()),
-    ]
+    let mut params: Vec<(String, Value)> = vec![
+        ("unit".to_owned(), unit.uuid().into()),
+        ("from".to_owned(), p.from.into()),
+        ("to".to_owned(), p.to.into()),
+        ("today".to_owned(), p.today.into()),
+        ("window_end".to_owned(), window_end.into()),
+        ("year".to_owned(), p.to.year().into()),
+    ];
+    params.extend(
+        children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("c{i}"), c.uuid().into())),
+    );
+    params
 }
 
 fn count(raw: Option<i64>) -> u64 {
@@ -192,11 +207,12 @@ fn count(raw: Option<i64>) -> u64 {
 }
 
 impl Store {
-    /// The figures of every cell of `unit`'s subtree for the period: two statements, whatever
-    /// the number of people.
+    /// The figures of every cell of `unit`'s subtree for the period, `children` being its
+    /// direct sub-units: two statements, whatever the number of people.
     pub async fn status_cells(
         &self,
         unit: UnitId,
+        children: &[UnitId],
         period: StatusPeriod,
     ) -> Result<Vec<StatusCell>, StoreError> {
         let backend = self.db.get_database_backend();
@@ -210,16 +226,19 @@ impl Store {
                 )
             })
             .collect();
+        let people = people_sql(children.len());
         let sql = format!(
-            "WITH {PEOPLE}\nSELECT p.bucket, p.professional_group, {}\n{PERSON_JOINS}\n\
+            "WITH {people}\nSELECT p.bucket, p.professional_group, {}\n{PERSON_JOINS}\n\
              GROUP BY p.bucket, p.professional_group",
             columns.join(",\n    ")
         );
-        let params = params(unit, period);
+        let params = params(unit, children, period);
         let rows = self.db.query_all_raw(bind(backend, &sql, &params)).await?;
         let mut cells: BTreeMap<(Uuid, Option<String>), Figures> = BTreeMap::new();
         for row in rows {
-            let bucket: Uuid = row.try_get_by_index(0)?;
+            let bucket: Uuid = row
+                .try_get_by_index::<Option<Uuid>>(0)?
+                .unwrap_or(unit.uuid());
             let group: Option<String> = row.try_get_by_index(1)?;
             let f = cells.entry((bucket, group)).or_default();
             for (i, (name, _, _)) in figures.iter().enumerate() {
@@ -234,50 +253,31 @@ impl Store {
             }
         }
         let counts = format!(
-            "WITH {PEOPLE},
-current AS (
-    SELECT p.id AS employee_id, p.bucket, p.professional_group, m.plan_id
-    FROM people p
-    JOIN plan_members m ON m.employee_id = p.id
-    JOIN plans pl ON pl.id = m.plan_id
-    WHERE pl.status IN ('agreed', 'draft')
-)
-SELECT c.bucket, c.professional_group, 'activity', a.kind,
-    COUNT(*), COUNT(DISTINCT c.employee_id)
-FROM current c JOIN plan_activity_facts a ON a.plan_id = c.plan_id
-GROUP BY c.bucket, c.professional_group, a.kind
-UNION ALL
-SELECT c.bucket, c.professional_group, 'verdict', COALESCE(g.verdict, 'none'),
-    COUNT(*), COUNT(DISTINCT c.employee_id)
-FROM current c JOIN plan_goal_facts g ON g.plan_id = c.plan_id
-GROUP BY c.bucket, c.professional_group, g.verdict
-UNION ALL
-SELECT c.bucket, c.professional_group, 'applied', '',
-    COUNT(*), COUNT(DISTINCT c.employee_id)
-FROM current c JOIN plan_goal_facts g ON g.plan_id = c.plan_id
-WHERE g.applied
-GROUP BY c.bucket, c.professional_group"
+            "WITH {people}
+SELECT p.bucket, p.professional_group, s.key, CAST(SUM(s.n) AS BIGINT), COUNT(*)
+FROM people p JOIN status_contents s ON s.employee_id = p.id
+GROUP BY p.bucket, p.professional_group, s.key"
         );
         for row in self
             .db
             .query_all_raw(bind(backend, &counts, &params))
             .await?
         {
-            let (bucket, group, what, key, n, p): (Uuid, Option<String>, String, String, i64, i64) =
+            let (bucket, group, key, n, p): (Option<Uuid>, Option<String>, String, i64, i64) =
                 row.try_get_many_by_index()?;
             let figure = Figure {
                 value: count(Some(n)),
                 people: count(Some(p)),
             };
-            let f = cells.entry((bucket, group)).or_default();
-            match what.as_str() {
-                "activity" => {
-                    f.activities_by_kind.insert(key, figure);
-                }
-                "verdict" => {
-                    f.goals_by_verdict.insert(key, figure);
-                }
-                _ => f.goals_applied_in_daily_work = figure,
+            let f = cells
+                .entry((bucket.unwrap_or(unit.uuid()), group))
+                .or_default();
+            if let Some(kind) = key.strip_prefix("activity:") {
+                f.activities_by_kind.insert(kind.to_owned(), figure);
+            } else if let Some(verdict) = key.strip_prefix("verdict:") {
+                f.goals_by_verdict.insert(verdict.to_owned(), figure);
+            } else if key == "applied" {
+                f.goals_applied_in_daily_work = figure;
             }
         }
         Ok(cells
@@ -302,15 +302,16 @@ GROUP BY c.bucket, c.professional_group"
             return Ok(Vec::new());
         };
         let sql = format!(
-            "WITH {PEOPLE}\nSELECT p.id, p.name, p.unit_id\n{PERSON_JOINS}\n\
-             WHERE {when}\nORDER BY p.name, p.id"
+            "WITH {}\nSELECT p.id, p.name, p.unit_id\n{PERSON_JOINS}\n\
+             WHERE {when}\nORDER BY p.name, p.id",
+            people_sql(0)
         );
         let rows = self
             .db
             .query_all_raw(bind(
                 self.db.get_database_backend(),
                 &sql,
-                &params(unit, period),
+                &params(unit, &[], period),
             ))
             .await?;
         rows.into_iter()

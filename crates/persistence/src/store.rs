@@ -160,6 +160,23 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes PostgreSQL's statistics of `tables` after a write that added many rows, so
+    /// the next statements are planned for the tables' new size: a bulk sync into an empty
+    /// database otherwise runs every later sync with plans made for empty tables, slower
+    /// with each call, until autovacuum catches up.
+    pub(crate) async fn analyze_after_growth(
+        &self,
+        added: u64,
+        tables: &[&str],
+    ) -> Result<(), StoreError> {
+        if added >= 1_000 && self.db.get_database_backend() == DatabaseBackend::Postgres {
+            self.db
+                .execute_unprepared(&format!("ANALYZE {}", tables.join(", ")))
+                .await?;
+        }
+        Ok(())
+    }
+
     /// How many times this instance has changed the organisation (units, employees, roles,
     /// committees): caches of who reaches what are valid while it stays the same.
     pub fn organisation_generation(&self) -> u64 {

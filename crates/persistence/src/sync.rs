@@ -211,6 +211,8 @@ impl Store {
         }
         txn.commit().await?;
         self.organisation_changed();
+        self.analyze_after_growth(report.created, &["org_units", "unit_closure"])
+            .await?;
         Ok(report)
     }
 
@@ -353,6 +355,8 @@ impl Store {
         .await?;
         txn.commit().await?;
         self.organisation_changed();
+        self.analyze_after_growth(report.created, &["employees", "unit_assignments"])
+            .await?;
         Ok(report)
     }
 

@@ -121,7 +121,6 @@ pub(crate) async fn status_of(
         to,
         today: state.clock.today(),
     };
-    let cells = state.store.status_cells(unit, period).await?;
     let the_unit = state.store.get_unit(unit).await?;
     let children = state
         .store
@@ -135,6 +134,8 @@ pub(crate) async fn status_of(
         )
         .await?
         .items;
+    let child_ids: Vec<UnitId> = children.iter().map(|c| c.id).collect();
+    let cells = state.store.status_cells(unit, &child_ids, period).await?;
     let mut rows: Vec<(Uuid, String, bool, Figures)> = vec![(
         unit.uuid(),
         the_unit.name.as_str().to_owned(),
