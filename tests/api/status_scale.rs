@@ -490,27 +490,50 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
         StatusCode::OK,
     )
     .await;
-    let rows =
-        json!({"rows": [{"external_id": "E", "name": "Eva Ansat", "unit_external_id": "K"}]});
+    let rows: Vec<Value> = (0..100)
+        .map(|i| json!({"external_id": format!("E{i}"), "name": format!("Ansat {i}"), "unit_external_id": "K"}))
+        .collect();
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &rows).await,
+        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
+            .await,
         StatusCode::OK,
     )
     .await;
     let people = app
-        .expect(app.get("/api/v1/employees", &hr()).await, StatusCode::OK)
+        .expect(
+            app.get("/api/v1/employees?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
         .await;
+    let e0 = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["external_id"] == "E0")
+        .unwrap();
     let (employee, unit) = (
-        people["items"][0]["id"].as_str().unwrap().to_owned(),
-        people["items"][0]["unit_id"].as_str().unwrap().to_owned(),
+        e0["id"].as_str().unwrap().to_owned(),
+        e0["unit_id"].as_str().unwrap().to_owned(),
     );
-    // Each absence rewrites the same employee's status rows; none may be lost or collide.
+    // Each absence rewrites the same employee's status rows while a sync rewrites those of
+    // everyone (the projection-wide lock); none may be lost or collide.
+    let sync: Vec<Value> = (0..100)
+        .map(|i| json!({"external_id": format!("S{i}"), "employee_external_id": format!("E{i}"), "kind": "other", "starts_on": "2025-01-01", "ends_on": "2025-06-30"}))
+        .collect();
+    let sync = json!({"rows": sync});
+    let bulk = async {
+        app.post("/api/v1/sync/absences", &hr(), &sync)
+            .await
+            .status()
+    };
     let writes = (0..16).map(|i| {
         let body = json!({"employee_id": employee, "kind": "long_term_illness", "starts_on": format!("2025-01-{:02}", i + 1), "ends_on": "2025-06-30"});
         let app = &app;
         async move { app.post("/api/v1/absences", &hr(), &body).await.status() }
     });
-    let statuses = futures_util::future::join_all(writes).await;
+    let (bulk, statuses) =
+        futures_util::future::join(bulk, futures_util::future::join_all(writes)).await;
+    assert_eq!(bulk, StatusCode::OK);
     assert!(
         statuses.iter().all(|s| *s == StatusCode::CREATED),
         "{statuses:?}"
@@ -525,5 +548,5 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
             StatusCode::OK,
         )
         .await;
-    assert_eq!(s["figures"]["special_overdue"], 16);
+    assert_eq!(s["figures"]["special_overdue"], 116);
 }

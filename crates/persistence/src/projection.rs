@@ -30,13 +30,29 @@ const STATUS: (&str, i32) = ("status", 1);
 /// How many employees one statement of a refresh or rebuild covers.
 const BATCH: usize = 1_000;
 
+/// How many employees a refresh locks one by one; a larger one (a bulk sync, a settings
+/// change, a rebuild batch) takes the projection as a whole instead, because PostgreSQL's lock
+/// table holds only a few thousand locks across all sessions.
+const ONE_BY_ONE: usize = 64;
+
 /// Serialises refreshes of the same employees across concurrent transactions (PostgreSQL;
 /// SQLite has a single writer). Taken before the facts are read, so the second of two
 /// writers reads what the first committed and neither overwrites the other's projection.
+/// Small refreshes share a projection-wide lock and take one lock per employee; a large one
+/// takes the projection-wide lock alone, waiting for the small ones in flight.
 async fn lock_employees(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), StoreError> {
     if conn.get_database_backend() != DatabaseBackend::Postgres || ids.is_empty() {
         return Ok(());
     }
+    // The two-key form keeps the projection-wide lock apart from the per-employee keys.
+    const WHOLE: &str = "pg_advisory_xact_lock{}(1685482608, 0)";
+    if ids.len() > ONE_BY_ONE {
+        conn.execute_unprepared(&format!("SELECT {}", WHOLE.replace("{}", "")))
+            .await?;
+        return Ok(());
+    }
+    conn.execute_unprepared(&format!("SELECT {}", WHOLE.replace("{}", "_shared")))
+        .await?;
     let mut keys: Vec<i64> = ids
         .iter()
         .map(|id| {
@@ -67,9 +83,9 @@ pub(crate) async fn refresh_status(
     if ids.is_empty() {
         return Ok(());
     }
+    lock_employees(conn, &ids).await?;
     let (settings, _) = crate::settings::fetch(conn).await?;
     for chunk in ids.chunks(BATCH) {
-        lock_employees(conn, chunk).await?;
         let facts = load_facts(conn, chunk).await?;
         let statuses: Vec<(Uuid, PersonStatus)> = chunk
             .iter()
@@ -99,8 +115,8 @@ pub(crate) async fn refresh_contents(
     let mut ids = employees.to_vec();
     ids.sort_unstable();
     ids.dedup();
+    lock_employees(conn, &ids).await?;
     for chunk in ids.chunks(BATCH) {
-        lock_employees(conn, chunk).await?;
         write_contents(conn, chunk).await?;
     }
     Ok(())
