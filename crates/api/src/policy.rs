@@ -56,10 +56,12 @@ pub struct Identities {
 }
 
 impl Identities {
-    /// How long a resolved subject is trusted.
-    pub const TTL: Duration = Duration::from_secs(5);
-    /// How many subjects are kept; when full, the cache starts afresh.
-    const CAPACITY: usize = 20_000;
+    /// How long a resolved subject is trusted: a user's session of clicks within it costs
+    /// one lookup.
+    pub const TTL: Duration = Duration::from_secs(30);
+    /// How many subjects are kept (a large municipality's managers and more); when full,
+    /// expired subjects go first, and if none has expired the cache starts afresh.
+    const CAPACITY: usize = 50_000;
 
     fn get(&self, subject: &str, organisation: u64) -> Option<(Option<Employee>, Reached)> {
         let known = self.known.lock().ok()?;
@@ -71,6 +73,9 @@ impl Identities {
     fn put(&self, subject: &str, organisation: u64, employee: Option<Employee>) -> Reached {
         let reached = Arc::new(Mutex::new(HashMap::new()));
         if let Ok(mut known) = self.known.lock() {
+            if known.len() >= Self::CAPACITY {
+                known.retain(|_, k| k.at.elapsed() < Self::TTL);
+            }
             if known.len() >= Self::CAPACITY {
                 known.clear();
             }

@@ -890,16 +890,23 @@ impl Store {
         }
         let mut report = SyncReport::default();
         let mut touched: Vec<Uuid> = Vec::new();
+        let mut new_interviews = Vec::new();
+        let mut new_parts = Vec::new();
         for (key, mut next) in resolved {
             next.participants.sort_by_key(|p| p.employee);
             match existing.get(&key) {
                 None => {
                     report.created += 1;
                     touched.extend(next.participants.iter().map(|p| p.employee.uuid()));
-                    development_interview::Entity::insert(interview_model(&next))
-                        .exec_without_returning(&txn)
-                        .await?;
-                    write_participants(&txn, next.id.uuid(), &next.participants).await?;
+                    new_parts.extend(next.participants.iter().map(|p| {
+                        interview_participant::ActiveModel {
+                            interview_id: Set(next.id.uuid()),
+                            employee_id: Set(p.employee.uuid()),
+                            status: Set(p.status.as_str().to_owned()),
+                            wants_individual: Set(p.wants_individual),
+                        }
+                    }));
+                    new_interviews.push(interview_model(&next));
                 }
                 Some(current) => {
                     next.id = current.id;
@@ -948,6 +955,18 @@ impl Store {
                     }
                 }
             }
+        }
+        // New interviews go in batches; rows per statement stay under the databases'
+        // bound-parameter limits.
+        for chunk in new_interviews.chunks(CHUNK) {
+            development_interview::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        for chunk in new_parts.chunks(CHUNK) {
+            interview_participant::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
         }
         crate::projection::refresh_status(&txn, &touched).await?;
         txn.commit().await?;

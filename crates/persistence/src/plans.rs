@@ -345,6 +345,8 @@ impl Store {
     /// a batch of plans per transaction; for data loaded around the service (restores, the
     /// benchmark). Returns how many plans it covered.
     pub async fn rebuild_plan_facts(&self) -> Result<u64, StoreError> {
+        self.analyze_after_growth(u64::MAX, &["plans", "plan_members"])
+            .await?;
         let mut after: Option<Uuid> = None;
         let mut done = 0u64;
         loop {

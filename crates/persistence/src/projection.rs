@@ -390,6 +390,24 @@ impl Store {
     /// Rebuilds the status projection of every employee, one batch per transaction, so it
     /// can run beside live traffic (each batch takes the same locks as a write). Returns how many employees it covered.
     pub async fn rebuild_status_projection(&self) -> Result<u64, StoreError> {
+        // Data loaded around the service may have left the statistics describing empty
+        // tables; every batch below would then be planned as a scan of everything.
+        self.analyze_after_growth(
+            u64::MAX,
+            &[
+                "employees",
+                "plans",
+                "plan_members",
+                "plan_versions",
+                "follow_ups",
+                "absences",
+                "development_interviews",
+                "interview_participants",
+                "plan_goal_facts",
+                "plan_activity_facts",
+            ],
+        )
+        .await?;
         let mut after: Option<Uuid> = None;
         let mut done = 0u64;
         loop {

@@ -54,20 +54,20 @@ fn people_sql(children: usize) -> String {
     };
     format!(
         "\
-people AS MATERIALIZED (
+people AS NOT MATERIALIZED (
     SELECT e.id, e.name, e.unit_id, e.professional_group, b.ancestor_id AS bucket
     FROM unit_closure c1
     JOIN employees e ON e.unit_id = c1.descendant_id
     LEFT JOIN unit_closure b ON b.descendant_id = e.unit_id AND {buckets}
     WHERE c1.ancestor_id = :unit AND e.active
 ),
-held AS MATERIALIZED (
+held AS NOT MATERIALIZED (
     SELECT h.employee_id, MAX(CASE WHEN h.in_time THEN 1 ELSE 0 END) AS in_time
     FROM status_annual_held h JOIN people p ON p.id = h.employee_id
     WHERE h.held_on >= :from AND h.held_on <= :to
     GROUP BY h.employee_id
 ),
-special AS MATERIALIZED (
+special AS NOT MATERIALIZED (
     SELECT x.employee_id,
         SUM(CASE WHEN x.held THEN 1 ELSE 0 END) AS held,
         SUM(CASE WHEN NOT x.held AND x.due_on < :today THEN 1 ELSE 0 END) AS overdue,
@@ -233,7 +233,18 @@ impl Store {
             columns.join(",\n    ")
         );
         let params = params(unit, children, period);
-        let rows = self.db.query_all_raw(bind(backend, &sql, &params)).await?;
+        let counts = format!(
+            "WITH {people}
+SELECT p.bucket, p.professional_group, s.key, CAST(SUM(s.n) AS BIGINT), COUNT(*)
+FROM people p JOIN status_contents s ON s.employee_id = p.id
+GROUP BY p.bucket, p.professional_group, s.key"
+        );
+        // The two are independent: on PostgreSQL they run at once on two connections.
+        let (rows, count_rows) = futures_util::future::try_join(
+            self.db.query_all_raw(bind(backend, &sql, &params)),
+            self.db.query_all_raw(bind(backend, &counts, &params)),
+        )
+        .await?;
         let mut cells: BTreeMap<(Uuid, Option<String>), Figures> = BTreeMap::new();
         for row in rows {
             let bucket: Uuid = row
@@ -252,17 +263,7 @@ impl Store {
                 }
             }
         }
-        let counts = format!(
-            "WITH {people}
-SELECT p.bucket, p.professional_group, s.key, CAST(SUM(s.n) AS BIGINT), COUNT(*)
-FROM people p JOIN status_contents s ON s.employee_id = p.id
-GROUP BY p.bucket, p.professional_group, s.key"
-        );
-        for row in self
-            .db
-            .query_all_raw(bind(backend, &counts, &params))
-            .await?
-        {
+        for row in count_rows {
             let (bucket, group, key, n, p): (Option<Uuid>, Option<String>, String, i64, i64) =
                 row.try_get_many_by_index()?;
             let figure = Figure {
