@@ -243,13 +243,13 @@ def load_plans(db: Db, t: Templates, people: list[Person], scale: Scale, absence
     t0 = time.monotonic()
     gen = Generator(t, today, seed)
     rng = gen.rng
-    pc = ["id", "kind", "status", "version", "revision", "content", "signatures", "closure",
-          "created_by", "created_at", "updated_at"]
+    pc = ["id", "kind", "status", "version", "agreed_version", "revision", "content_revision", "content",
+          "signatures", "closure", "created_by", "created_at", "updated_at"]
     missing = [c for c in pc if c not in t.plan_columns]
     if missing:
         raise RuntimeError(f"plans lacks columns the loader writes: {missing}")
     plans = db.copy_in("plans", pc)
-    members = db.copy_in("plan_members", ["plan_id", "employee_id"])
+    members = db.copy_in("plan_members", ["plan_id", "employee_id", "current_individual"])
     versions = db.copy_in("plan_versions", ["plan_id", "version", "content", "content_hash", "signatures", "agreed_at"])
     fcols = ["id", "plan_id", "kind", "held_on", "participants", "notes", "progress", "outcome", "recorded_by", "created_at"]
     follow_ups = db.copy_in("follow_ups", fcols)
@@ -264,10 +264,15 @@ def load_plans(db: Db, t: Templates, people: list[Person], scale: Scale, absence
              created_by: str, created: datetime, updated: datetime, member_ids: list[str],
              frozen: list[tuple[int, dict, list, datetime]], fus: list[tuple]) -> str:
         pid = gen.ids.at(created)
-        plans.row(pid, kind, status, version, revision, dumps(content), dumps(sigs),
-                  dumps(closure) if closure else None, created_by, ts_sql(created), ts_sql(updated))
+        agreed_version = max((f[0] for f in frozen), default=None)
+        # As the service writes it: the content last changed at the current revision, at the
+        # latest; signatures since then are counted from there.
+        content_revision = revision - len(sigs)
+        plans.row(pid, kind, status, version, agreed_version, revision, content_revision, dumps(content),
+                  dumps(sigs), dumps(closure) if closure else None, created_by, ts_sql(created), ts_sql(updated))
+        current = "t" if kind == "individual" and status in ("draft", "agreed") else "f"
         for m in member_ids:
-            members.row(pid, m)
+            members.row(pid, m, current)
         for v, vc, vs, at in frozen:
             raw = dumps(vc)
             versions.row(pid, v, raw, sha256_hex(raw), dumps(vs), ts_sql(at))
@@ -342,8 +347,8 @@ def load_plans(db: Db, t: Templates, people: list[Person], scale: Scale, absence
                 content = c2
                 v2_day = held + timedelta(days=rng.randint(7, 40))
                 if v2_day > today or (rng.random() < 0.2 and final == "agreed"):
-                    # Reopened and still in dialogue: a draft at version 2, v1 in force.
-                    status = "draft"
+                    # Reopened and still in dialogue: version 2 drafted, v1 stays in force.
+                    status = "agreed"
                     sigs = []
                     revision += 2
                     break

@@ -10,6 +10,7 @@ mod m20261123_000005_plan_facts;
 mod m20261123_000006_status_reviews;
 mod m20261123_000007_committee_records;
 mod m20261125_000008_status_projection;
+mod m20261125_000009_plan_agreement;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_status_reviews::Migration),
             Box::new(m20261123_000007_committee_records::Migration),
             Box::new(m20261125_000008_status_projection::Migration),
+            Box::new(m20261125_000009_plan_agreement::Migration),
         ]
     }
 }

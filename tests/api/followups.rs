@@ -233,7 +233,7 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
 }
 
 #[tokio::test]
-async fn an_adjusted_follow_up_leaves_a_new_draft_version_to_sign() {
+async fn an_adjusted_follow_up_drafts_a_new_version_while_the_agreed_one_stays_in_force() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let plan = agreed_plan_on(&app, &org, "2025-01-10").await;
@@ -251,9 +251,10 @@ async fn an_adjusted_follow_up_leaves_a_new_draft_version_to_sign() {
     assert_eq!(
         (
             recorded["plan"]["status"].as_str(),
-            recorded["plan"]["version"].as_u64()
+            recorded["plan"]["version"].as_u64(),
+            recorded["plan"]["pending_version"].as_u64()
         ),
-        (Some("draft"), Some(2))
+        (Some("agreed"), Some(2), Some(2))
     );
     assert_eq!(recorded["plan"]["signatures"], json!([]));
     let versions = app

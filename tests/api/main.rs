@@ -8,6 +8,7 @@ mod followups;
 mod openapi;
 mod organisation;
 mod plans;
+mod races;
 mod reviews;
 mod round_trips;
 mod status;

@@ -108,7 +108,7 @@ async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_ver
             .all(|s| s["content_hash"] == hash)
     );
 
-    // The manager changes the agreed plan: version 2 opens as a draft.
+    // The manager changes the agreed plan: version 2 is drafted while version 1 stays in force.
     let plan = app
         .expect(
             app.patch(
@@ -121,8 +121,13 @@ async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_ver
         )
         .await;
     assert_eq!(
-        (plan["status"].as_str(), plan["version"].as_u64()),
-        (Some("draft"), Some(2))
+        (
+            plan["status"].as_str(),
+            plan["version"].as_u64(),
+            plan["agreed_version"].as_u64(),
+            plan["pending_version"].as_u64()
+        ),
+        (Some("agreed"), Some(2), Some(1), Some(2))
     );
     assert_eq!(plan["signatures"], json!([]));
 
@@ -166,8 +171,13 @@ async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_ver
     let plan = sign(&app, &plan, &mgr).await;
     let plan = sign(&app, &plan, &emp).await;
     assert_eq!(
-        (plan["status"].as_str(), plan["version"].as_u64()),
-        (Some("agreed"), Some(2))
+        (
+            plan["status"].as_str(),
+            plan["version"].as_u64(),
+            plan["agreed_version"].as_u64(),
+            plan["pending_version"].as_u64()
+        ),
+        (Some("agreed"), Some(2), Some(2), None)
     );
     let versions = app
         .expect(

@@ -231,6 +231,33 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
+    /// Sends a request with extra headers (`If-Match`, …).
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(token);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// Whether the app runs on PostgreSQL (where concurrent requests really overlap).
+    pub fn on_postgres(&self) -> bool {
+        std::env::var("DEVPLAN_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+    }
+
     /// How many SQL statements a GET of `path` as `token` sends, and its response.
     pub async fn statements_of_get(&self, path: &str, token: &str) -> (u64, Response) {
         use std::sync::atomic::Ordering;

@@ -205,6 +205,14 @@ impl ResponseError for ApiError {
         if let ApiError::Busy { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
+        if let ApiError::Conflict {
+            code: "concurrent_write" | "duplicate",
+            ..
+        } = self
+        {
+            // Another writer won a race; the same request sent again is read afresh.
+            response.insert_header((header::RETRY_AFTER, "1"));
+        }
         response.json(self.problem())
     }
 }

@@ -104,6 +104,19 @@ fn status(s: PlanStatus, l: Lang) -> &'static str {
     }
 }
 
+/// The status as printed: a successor being drafted is not what is in force, and says so.
+fn status_line(plan: &Plan, l: Lang) -> String {
+    match (plan.pending_version(), plan.agreed_version) {
+        (Some(_), Some(in_force)) => format!(
+            "{} ({} {in_force} {})",
+            t!("Udkast til ny version", "Draft of a new version").get(l),
+            t!("version", "version").get(l),
+            t!("er gældende", "is in force").get(l),
+        ),
+        _ => status(plan.status, l).to_owned(),
+    }
+}
+
 fn competence(k: CompetenceKind, l: Lang) -> &'static str {
     match k {
         CompetenceKind::Professional => t!("Faglig", "Professional").get(l),
@@ -203,7 +216,7 @@ pub fn render(plan: &Plan, names: &Names, l: Lang) -> String {
                 table class="meta" {
                     tr { td { (PERIOD.get(l)) } td { (c.period.starts_on()) " – " (c.period.ends_on()) } }
                     tr { td { (VERSION.get(l)) } td { (plan.version) } }
-                    tr { td { (STATUS.get(l)) } td { (status(plan.status, l)) } }
+                    tr { td { (STATUS.get(l)) } td { (status_line(plan, l)) } }
                     tr { td { (RKV.get(l)) } td { (if c.prior_learning_assessment { YES.get(l) } else { NO.get(l) }) } }
                     tr { td { (LEADERSHIP.get(l)) } td { (if c.leadership_education { YES.get(l) } else { NO.get(l) }) } }
                 }

@@ -385,7 +385,7 @@ pub fn check_activity(a: &Activity, goals: &[Goal]) -> Result<(), Violations> {
 pub enum PlanStatus {
     /// Being written; both parties may edit.
     Draft,
-    /// Signed by all parties.
+    /// A version signed by all parties is in force (a successor may be being drafted).
     Agreed,
     /// Replaced by the employee's newer plan; stays readable.
     Superseded,
@@ -445,6 +445,21 @@ pub struct Signature {
     pub content_hash: String,
 }
 
+/// What a signer read before signing: the plan's revision or its content hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedRead {
+    /// A revision (`ETag`) of the plan.
+    Revision(i64),
+    /// The `content_hash` of the content read.
+    ContentHash(String),
+}
+
+impl From<i64> for SignedRead {
+    fn from(revision: i64) -> Self {
+        SignedRead::Revision(revision)
+    }
+}
+
 /// Why and when a plan was closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closure {
@@ -465,12 +480,18 @@ pub struct Plan {
     pub kind: PlanKind,
     /// The employees it is for: one, or the group.
     pub members: Vec<EmployeeId>,
-    /// Where it is in its life.
+    /// Where it is in its life. `Agreed` while an agreed version is in force, also when its
+    /// successor is being drafted.
     pub status: PlanStatus,
-    /// The version being written or last agreed: 1, 2, …
+    /// The version of `content`: 1, 2, …; the successor's number while one is drafted.
     pub version: u32,
-    /// Grows with every change: the `ETag`, and what a signer must have read.
+    /// The last version both parties signed; in force while the plan is agreed.
+    pub agreed_version: Option<u32>,
+    /// Grows with every change: the `ETag`.
     pub revision: i64,
+    /// The revision at which the signed part of the content last changed: a signer who read
+    /// this revision or a later one has read what they sign.
+    pub content_revision: i64,
     /// What it says now.
     pub content: PlanContent,
     /// Signatures on the current version's content.
@@ -497,11 +518,10 @@ pub enum PlanError {
     /// This party has signed this version already.
     #[error("the {0} has already signed this version")]
     AlreadySigned(&'static str),
-    /// The signer read an older revision: they would sign content they have not seen.
-    #[error("the plan has changed since revision {read}; read revision {current} and sign again")]
+    /// The content changed after what the signer read: they would sign content they have not
+    /// seen.
+    #[error("the content has changed since what you read; read revision {current} and sign again")]
     Changed {
-        /// What the signer read.
-        read: i64,
         /// What is current.
         current: i64,
     },
@@ -586,7 +606,9 @@ impl Plan {
                 members,
                 status: PlanStatus::Draft,
                 version: 1,
+                agreed_version: None,
                 revision: 1,
+                content_revision: 1,
                 content,
                 signatures: Vec::new(),
                 closure: None,
@@ -606,7 +628,8 @@ impl Plan {
     }
 
     /// Applies `change` to the content. Draft edits drop signatures already given; an edit of
-    /// agreed content opens the next version; follow-up data changes alone do neither.
+    /// agreed content opens the next version, while the agreed one stays in force until both
+    /// sign its successor; follow-up data changes alone do neither.
     pub fn edit(
         &mut self,
         change: impl FnOnce(&mut PlanContent) -> Result<(), PlanError>,
@@ -620,11 +643,10 @@ impl Plan {
             return Ok(EditOutcome::Unchanged);
         }
         let agreed_changed = next.agreed_part() != self.content.agreed_part();
-        let outcome = match (agreed_changed, self.status) {
+        let outcome = match (agreed_changed, self.pending_version()) {
             (false, _) => EditOutcome::FollowUpOnly,
-            (true, PlanStatus::Agreed) => {
+            (true, None) if self.status == PlanStatus::Agreed => {
                 self.version += 1;
-                self.status = PlanStatus::Draft;
                 self.signatures.clear();
                 EditOutcome::NewVersion
             }
@@ -635,6 +657,9 @@ impl Plan {
         };
         self.content = next;
         self.revision += 1;
+        if agreed_changed {
+            self.content_revision = self.revision;
+        }
         self.updated_at = now;
         Ok(outcome)
     }
@@ -651,17 +676,33 @@ impl Plan {
             && self.signatures.iter().any(|s| s.party == Party::Manager)
     }
 
-    /// Signs the current version as `party`, having read `read_revision`. Returns true when
-    /// this signature makes the plan agreed.
+    /// The successor being drafted while an agreed version stays in force, if any.
+    pub fn pending_version(&self) -> Option<u32> {
+        match (self.status, self.agreed_version) {
+            (PlanStatus::Agreed, Some(v)) if v < self.version => Some(self.version),
+            _ => None,
+        }
+    }
+
+    /// Whether the current content awaits signatures: a draft, or an agreed plan's successor.
+    pub fn awaits_signatures(&self) -> bool {
+        self.status == PlanStatus::Draft || self.pending_version().is_some()
+    }
+
+    /// Signs the current version as `party`, having read `read` (a revision or the content
+    /// hash). The signature stands as long as the signed content is what was read, whoever
+    /// signed or changed follow-up data in between. Returns true when this signature makes
+    /// the version agreed.
     pub fn sign(
         &mut self,
         party: Party,
         signer: EmployeeId,
-        read_revision: i64,
+        read: impl Into<SignedRead>,
         now: DateTime<Utc>,
     ) -> Result<bool, PlanError> {
+        let read = read.into();
         self.ensure_open()?;
-        if self.status == PlanStatus::Agreed {
+        if !self.awaits_signatures() {
             return Err(PlanError::AlreadyAgreed);
         }
         let member = self.members.contains(&signer);
@@ -678,9 +719,13 @@ impl Plan {
             }
             _ => {}
         }
-        if read_revision != self.revision {
+        let content_hash = self.content.content_hash();
+        let read_current = match &read {
+            SignedRead::Revision(r) => (self.content_revision..=self.revision).contains(r),
+            SignedRead::ContentHash(h) => *h == content_hash,
+        };
+        if !read_current {
             return Err(PlanError::Changed {
-                read: read_revision,
                 current: self.revision,
             });
         }
@@ -698,12 +743,13 @@ impl Plan {
             party,
             signer,
             signed_at: now,
-            content_hash: self.content.content_hash(),
+            content_hash,
         });
         self.revision += 1;
         self.updated_at = now;
         if self.fully_signed() {
             self.status = PlanStatus::Agreed;
+            self.agreed_version = Some(self.version);
             return Ok(true);
         }
         Ok(false)
@@ -728,17 +774,23 @@ impl Plan {
         Ok(())
     }
 
-    /// Opens the next version of an agreed plan as a draft with the same content, to be
-    /// changed and signed again: what a follow-up with outcome `adjusted` decides.
+    /// Opens the next version of an agreed plan with the same content, to be changed and
+    /// signed again, while the agreed one stays in force: what a follow-up with outcome
+    /// `adjusted` decides. A successor already being drafted is left as it is.
     pub fn reopen(&mut self, now: DateTime<Utc>) -> Result<(), PlanError> {
         self.ensure_open()?;
         if self.status != PlanStatus::Agreed {
             return Err(PlanError::NotAgreed);
         }
+        if self.pending_version().is_some() {
+            return Ok(());
+        }
         self.version += 1;
-        self.status = PlanStatus::Draft;
         self.signatures.clear();
         self.revision += 1;
+        // The successor starts as the agreed content, but it must be signed anew: a signature
+        // read before the reopening would otherwise count for the new version.
+        self.content_revision = self.revision;
         self.updated_at = now;
         Ok(())
     }
@@ -755,13 +807,12 @@ impl Plan {
     ) -> Result<(), PlanError> {
         use crate::followup::Outcome;
         self.ensure_open()?;
-        let ever_agreed = self.status == PlanStatus::Agreed || self.version > 1;
-        if !ever_agreed {
+        if self.agreed_version.is_none() {
             return Err(PlanError::NotAgreed);
         }
         match outcome {
             Outcome::Continued => Ok(()),
-            Outcome::Adjusted if self.status == PlanStatus::Draft => Ok(()),
+            Outcome::Adjusted if self.status != PlanStatus::Agreed => Ok(()),
             Outcome::Adjusted => self.reopen(now),
             Outcome::Closed => self.close(reason, by, now),
         }
@@ -793,20 +844,22 @@ pub struct AgreedVersion {
 }
 
 impl Plan {
-    /// The version just agreed, frozen; none unless the plan is agreed.
-    pub fn agreed_version(&self) -> Option<AgreedVersion> {
-        (self.status == PlanStatus::Agreed).then(|| AgreedVersion {
-            version: self.version,
-            content: self.content.clone(),
-            content_hash: self.content.content_hash(),
-            signatures: self.signatures.clone(),
-            agreed_at: self
-                .signatures
-                .iter()
-                .map(|s| s.signed_at)
-                .max()
-                .unwrap_or(self.updated_at),
-        })
+    /// The version just agreed, frozen; none unless the current content is the agreed version.
+    pub fn frozen_version(&self) -> Option<AgreedVersion> {
+        (self.status == PlanStatus::Agreed && self.agreed_version == Some(self.version)).then(
+            || AgreedVersion {
+                version: self.version,
+                content: self.content.clone(),
+                content_hash: self.content.content_hash(),
+                signatures: self.signatures.clone(),
+                agreed_at: self
+                    .signatures
+                    .iter()
+                    .map(|s| s.signed_at)
+                    .max()
+                    .unwrap_or(self.updated_at),
+            },
+        )
     }
 }
 
@@ -1064,12 +1117,57 @@ mod tests {
         add_goal(&mut plan).unwrap();
         assert_eq!(
             plan.sign(Party::Employee, p.employee, 1, now()),
-            Err(PlanError::Changed {
-                read: 1,
-                current: 2
-            })
+            Err(PlanError::Changed { current: 2 })
+        );
+        let stale_hash = individual().0.content.content_hash();
+        assert_eq!(
+            plan.sign(
+                Party::Employee,
+                p.employee,
+                SignedRead::ContentHash(stale_hash),
+                now()
+            ),
+            Err(PlanError::Changed { current: 2 })
         );
         assert!(plan.signatures.is_empty());
+    }
+
+    #[test]
+    fn both_parties_who_read_the_same_content_sign_whoever_signed_first() {
+        let (mut plan, p) = individual();
+        add_goal(&mut plan).unwrap();
+        let read = plan.revision;
+        assert_eq!(
+            plan.sign(Party::Employee, p.employee, read, now()),
+            Ok(false)
+        );
+        assert_eq!(plan.sign(Party::Manager, p.manager, read, now()), Ok(true));
+        assert_eq!(plan.status, PlanStatus::Agreed);
+    }
+
+    #[test]
+    fn signing_with_the_content_hash_read_stands_across_revisions() {
+        let (mut plan, p) = individual();
+        let hash = plan.content.content_hash();
+        plan.sign(Party::Manager, p.manager, 1, now()).unwrap();
+        assert_eq!(
+            plan.sign(
+                Party::Employee,
+                p.employee,
+                SignedRead::ContentHash(hash),
+                now()
+            ),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn a_revision_never_issued_is_not_a_read() {
+        let (mut plan, p) = individual();
+        assert_eq!(
+            plan.sign(Party::Employee, p.employee, 5, now()),
+            Err(PlanError::Changed { current: 1 })
+        );
     }
 
     #[test]
@@ -1107,18 +1205,42 @@ mod tests {
     }
 
     #[test]
-    fn changing_agreed_content_opens_the_next_version_as_a_draft() {
+    fn changing_agreed_content_drafts_a_successor_while_the_agreement_stays_in_force() {
         let (mut plan, p) = agreed();
         assert_eq!(add_goal(&mut plan), Ok(EditOutcome::NewVersion));
-        assert_eq!((plan.version, plan.status), (2, PlanStatus::Draft));
+        assert_eq!(
+            (plan.status, plan.agreed_version, plan.pending_version()),
+            (PlanStatus::Agreed, Some(1), Some(2))
+        );
+        assert!(plan.frozen_version().is_none());
         assert!(plan.signatures.is_empty());
         plan.sign(Party::Employee, p.employee, plan.revision, now())
             .unwrap();
         assert_eq!(
+            plan.agreed_version,
+            Some(1),
+            "one party alone changes nothing"
+        );
+        assert_eq!(
             plan.sign(Party::Manager, p.manager, plan.revision, now()),
             Ok(true)
         );
-        assert_eq!((plan.version, plan.status), (2, PlanStatus::Agreed));
+        assert_eq!(
+            (plan.status, plan.agreed_version, plan.pending_version()),
+            (PlanStatus::Agreed, Some(2), None)
+        );
+        assert_eq!(plan.frozen_version().map(|v| v.version), Some(2));
+    }
+
+    #[test]
+    fn editing_a_successor_keeps_its_number_and_drops_its_signatures() {
+        let (mut plan, p) = agreed();
+        add_goal(&mut plan).unwrap();
+        plan.sign(Party::Employee, p.employee, plan.revision, now())
+            .unwrap();
+        assert_eq!(add_goal(&mut plan), Ok(EditOutcome::DraftChanged));
+        assert_eq!((plan.version, plan.agreed_version), (2, Some(1)));
+        assert!(plan.signatures.is_empty());
     }
 
     #[test]
@@ -1253,9 +1375,18 @@ mod tests {
     fn reopening_an_agreed_plan_opens_the_next_version_unsigned() {
         let (mut plan, p) = agreed();
         plan.reopen(now()).unwrap();
-        assert_eq!((plan.version, plan.status), (2, PlanStatus::Draft));
+        assert_eq!(
+            (plan.version, plan.status, plan.pending_version()),
+            (2, PlanStatus::Agreed, Some(2))
+        );
         assert!(plan.signatures.is_empty());
-        assert_eq!(plan.reopen(now()), Err(PlanError::NotAgreed));
+        let revision = plan.revision;
+        plan.reopen(now()).unwrap();
+        assert_eq!(
+            (plan.version, plan.revision),
+            (2, revision),
+            "already reopened"
+        );
         plan.sign(Party::Employee, p.employee, plan.revision, now())
             .unwrap();
         assert_eq!(
@@ -1279,7 +1410,10 @@ mod tests {
         assert_eq!((plan.status, plan.version), (PlanStatus::Agreed, 1));
         plan.follow_up(Outcome::Adjusted, reason(), p.manager, now())
             .unwrap();
-        assert_eq!((plan.status, plan.version), (PlanStatus::Draft, 2));
+        assert_eq!(
+            (plan.status, plan.version, plan.agreed_version),
+            (PlanStatus::Agreed, 2, Some(1))
+        );
         plan.follow_up(Outcome::Closed, reason(), p.manager, now())
             .unwrap();
         assert_eq!(plan.status, PlanStatus::Closed);

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::employees::parse_stored;
 use crate::entities::{catalogue_entry, catalogue_group, unit_closure, unit_goal};
 use crate::units::CHUNK;
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError, SyncReport};
 
 /// Filters of the catalogue.
@@ -307,6 +307,7 @@ impl Store {
         content: OfferContent,
     ) -> Result<CatalogueEntry, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<catalogue_entry::Entity>(&txn, id.uuid()).await?;
         let current = fetch_entry(&txn, id).await?;
         check_version(current.meta.version, Some(expected_version))?;
         if current.content == content {
@@ -322,6 +323,7 @@ impl Store {
     /// Upserts catalogue entries by external id: all-or-nothing, idempotent.
     pub async fn sync_catalogue(&self, rows: Vec<OfferContent>) -> Result<SyncReport, StoreError> {
         let txn = self.db.begin().await?;
+        crate::sync::serialise_syncs(&txn).await?;
         let mut v = Violations::new();
         let mut seen = HashMap::new();
         for (i, r) in rows.iter().enumerate() {

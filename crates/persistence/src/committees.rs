@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::employees::parse_stored;
 use crate::entities::{committee, committee_member, employee};
 use crate::units::{CHUNK, check_units_exist};
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
 
 /// Members of each of `committees`, sorted.
@@ -258,6 +258,7 @@ impl Store {
         changes: CommitteeChanges,
     ) -> Result<Committee, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<committee::Entity>(&txn, id.uuid()).await?;
         let current = fetch_committee(&txn, id).await?;
         check_version(current.meta.version, expected_version)?;
         let mut next = current.clone();

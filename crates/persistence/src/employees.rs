@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::entities::{employee, unit_assignment};
 use crate::units::{CHUNK, check_units_exist, list_refs};
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
 
 /// Which employees a caller may see.
@@ -265,6 +265,7 @@ impl Store {
         changes: EmployeeChanges,
     ) -> Result<Employee, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<employee::Entity>(&txn, id.uuid()).await?;
         let current = fetch_employee(&txn, id).await?;
         check_version(current.meta.version, expected_version)?;
         let mut next = current.clone();

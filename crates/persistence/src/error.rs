@@ -42,10 +42,37 @@ pub enum StoreError {
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
+        if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+            // Two writers inserted the same key at once, and the second lost: no client
+            // input can be a server error.
+            return StoreError::Conflict {
+                code: "duplicate",
+                message: "a record with the same key was saved at the same moment; read it \
+                          and retry"
+                    .to_owned(),
+            };
+        }
         match err {
             DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => StoreError::Busy,
+            other if transient(&other) => StoreError::Busy,
             other => StoreError::Database(other),
         }
+    }
+}
+
+/// A deadlock or serialisation failure: PostgreSQL rolled the transaction back, and the same
+/// request sent again succeeds.
+fn transient(err: &DbErr) -> bool {
+    let runtime = match err {
+        DbErr::Exec(e) | DbErr::Query(e) | DbErr::Conn(e) => e,
+        _ => return false,
+    };
+    match runtime {
+        sea_orm::RuntimeErr::SqlxError(e) => match e.as_database_error() {
+            Some(db) => matches!(db.code().as_deref(), Some("40P01" | "40001")),
+            None => false,
+        },
+        _ => false,
     }
 }
 

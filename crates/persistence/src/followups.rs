@@ -26,7 +26,7 @@ use crate::entities::{
     plan, plan_member, plan_version,
 };
 use crate::units::CHUNK;
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError, SyncReport};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
@@ -471,6 +471,7 @@ impl Store {
         dates: AbsenceDates,
     ) -> Result<Absence, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<absence::Entity>(&txn, id.uuid()).await?;
         let current = absence::Entity::find_by_id(id.uuid())
             .one(&txn)
             .await?
@@ -510,6 +511,7 @@ impl Store {
         rows: Vec<(ExternalId, ExternalId, AbsenceKind, AbsenceDates)>,
     ) -> Result<SyncReport, StoreError> {
         let txn = self.db.begin().await?;
+        crate::sync::serialise_syncs(&txn).await?;
         let mut v = Violations::new();
         let mut seen = HashMap::new();
         let mut people: HashMap<String, Uuid> = HashMap::new();
@@ -655,6 +657,7 @@ impl Store {
         expected_version: i64,
     ) -> Result<Interview, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<development_interview::Entity>(&txn, next.id.uuid()).await?;
         let current = fetch_interview(&txn, next.id).await?;
         check_version(current.meta.version, Some(expected_version))?;
         if current == next {
@@ -826,6 +829,7 @@ impl Store {
         rows: Vec<(Interview, Vec<ExternalId>)>,
     ) -> Result<SyncReport, StoreError> {
         let txn = self.db.begin().await?;
+        crate::sync::serialise_syncs(&txn).await?;
         let mut v = Violations::new();
         let mut seen = HashMap::new();
         let wanted: Vec<String> = rows

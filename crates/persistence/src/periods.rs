@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use crate::entities::agreement_period;
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Store, StoreError};
 
 fn to_period(m: agreement_period::Model) -> Result<AgreementPeriod, StoreError> {
@@ -107,6 +107,7 @@ impl Store {
         new: NewAgreementPeriod,
     ) -> Result<AgreementPeriod, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<agreement_period::Entity>(&txn, id.uuid()).await?;
         let current = agreement_period::Entity::find_by_id(id.uuid())
             .one(&txn)
             .await?

@@ -88,7 +88,13 @@ async fn to_plans(
                 status: PlanStatus::parse(&m.status)
                     .ok_or_else(|| StoreError::corrupt(format!("plan status {}", m.status)))?,
                 version: u32::try_from(m.version).map_err(StoreError::corrupt)?,
+                agreed_version: m
+                    .agreed_version
+                    .map(u32::try_from)
+                    .transpose()
+                    .map_err(StoreError::corrupt)?,
                 revision: m.revision,
+                content_revision: m.content_revision,
                 content: parse_json(&m.content)?,
                 signatures: parse_json::<Vec<Signature>>(&m.signatures)?,
                 closure: m
@@ -105,10 +111,21 @@ async fn to_plans(
 }
 
 async fn fetch(conn: &impl ConnectionTrait, id: PlanId) -> Result<Plan, StoreError> {
-    let row = plan::Entity::find_by_id(id.uuid())
-        .one(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    fetch_with(conn, id, false).await
+}
+
+/// Reads a plan; with `lock`, locks its row until the transaction ends, so that concurrent
+/// writers of one plan take turns and each applies its change to the latest state.
+async fn fetch_with(
+    conn: &impl ConnectionTrait,
+    id: PlanId,
+    lock: bool,
+) -> Result<Plan, StoreError> {
+    let mut find = plan::Entity::find_by_id(id.uuid());
+    if lock {
+        find = find.lock_exclusive();
+    }
+    let row = find.one(conn).await?.ok_or(StoreError::NotFound)?;
     to_plans(conn, vec![row])
         .await?
         .pop()
@@ -166,6 +183,12 @@ async fn write_facts(conn: &impl ConnectionTrait, plans: &[&Plan]) -> Result<(),
     Ok(())
 }
 
+/// Whether `plan` is its member's current individual plan: the database allows one.
+fn is_current_individual(plan: &Plan) -> bool {
+    plan.kind == PlanKind::Individual
+        && matches!(plan.status, PlanStatus::Draft | PlanStatus::Agreed)
+}
+
 /// Writes the changed aggregate if its stored revision is still the one `before` was read
 /// at, freezing a newly agreed version and keeping the projections current.
 async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<(), StoreError> {
@@ -173,7 +196,15 @@ async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<
     let updated = plan::Entity::update_many()
         .col_expr(plan::Column::Status, Expr::value(plan.status.as_str()))
         .col_expr(plan::Column::Version, Expr::value(plan.version as i32))
+        .col_expr(
+            plan::Column::AgreedVersion,
+            Expr::value(plan.agreed_version.map(|v| v as i32)),
+        )
         .col_expr(plan::Column::Revision, Expr::value(plan.revision))
+        .col_expr(
+            plan::Column::ContentRevision,
+            Expr::value(plan.content_revision),
+        )
         .col_expr(plan::Column::Content, Expr::value(json(&plan.content)?))
         .col_expr(
             plan::Column::Signatures,
@@ -189,11 +220,21 @@ async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<
         .exec(txn)
         .await?;
     ensure_updated(&updated, read_revision)?;
+    if before.status != plan.status {
+        plan_member::Entity::update_many()
+            .col_expr(
+                plan_member::Column::CurrentIndividual,
+                Expr::value(is_current_individual(plan)),
+            )
+            .filter(plan_member::Column::PlanId.eq(plan.id.uuid()))
+            .exec(txn)
+            .await?;
+    }
     // A signature or a status change leaves the goals and activities as they were.
     if before.content != plan.content {
         write_facts(txn, &[plan]).await?;
     }
-    if let Some(v) = plan.agreed_version() {
+    if let Some(v) = plan.frozen_version() {
         let frozen = plan_version::Entity::find_by_id((plan.id.uuid(), v.version as i32))
             .one(txn)
             .await?;
@@ -228,7 +269,7 @@ pub(crate) async fn change_plan_in<T>(
     expected_revision: Option<i64>,
     change: impl FnOnce(&mut Plan) -> Result<T, devplan_domain::plan::PlanError>,
 ) -> Result<(Plan, T), StoreError> {
-    let before = fetch(txn, id).await?;
+    let before = fetch_with(txn, id, true).await?;
     crate::version::check_version(before.revision, expected_revision)?;
     let mut plan = before.clone();
     let outcome = change(&mut plan)?;
@@ -236,6 +277,32 @@ pub(crate) async fn change_plan_in<T>(
         write(txn, &before, &plan).await?;
     }
     Ok((plan, outcome))
+}
+
+/// A concurrent `create_plan` for the same employee got there first: the current plan we
+/// were superseding changed under us (`superseding`), or the database refused a second
+/// current individual plan.
+fn concurrent_plan(err: StoreError, superseding: bool) -> StoreError {
+    let raced = match &err {
+        StoreError::Conflict {
+            code: "concurrent_write",
+            ..
+        } => superseding,
+        StoreError::Conflict {
+            code: "duplicate", ..
+        } => true,
+        _ => false,
+    };
+    if raced {
+        StoreError::Conflict {
+            code: "concurrent_plan",
+            message: "another plan for this employee was created at the same moment; \
+                      read the employee's plans and try again"
+                .to_owned(),
+        }
+    } else {
+        err
+    }
 }
 
 impl Store {
@@ -289,7 +356,9 @@ impl Store {
             for old in to_plans(&txn, current).await? {
                 let mut superseded = old.clone();
                 superseded.supersede(new.created_at);
-                write(&txn, &old, &superseded).await?;
+                write(&txn, &old, &superseded)
+                    .await
+                    .map_err(|e| concurrent_plan(e, true))?;
             }
         }
         plan::Entity::insert(plan::ActiveModel {
@@ -297,7 +366,9 @@ impl Store {
             kind: Set(kind_str(new.kind).to_owned()),
             status: Set(new.status.as_str().to_owned()),
             version: Set(new.version as i32),
+            agreed_version: Set(new.agreed_version.map(|v| v as i32)),
             revision: Set(new.revision),
+            content_revision: Set(new.content_revision),
             content: Set(json(&new.content)?),
             signatures: Set(json(&new.signatures)?),
             closure: Set(None),
@@ -310,9 +381,11 @@ impl Store {
         plan_member::Entity::insert_many(new.members.iter().map(|m| plan_member::ActiveModel {
             plan_id: Set(new.id.uuid()),
             employee_id: Set(m.uuid()),
+            current_individual: Set(is_current_individual(&new)),
         }))
         .exec_without_returning(&txn)
-        .await?;
+        .await
+        .map_err(|e| concurrent_plan(e.into(), false))?;
         write_facts(&txn, &[&new]).await?;
         let members: Vec<Uuid> = new.members.iter().map(|m| m.uuid()).collect();
         crate::projection::refresh_status(&txn, &members).await?;

@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{status_review, unit_assignment};
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Store, StoreError};
 
 /// A status review as stored.
@@ -115,6 +115,7 @@ impl Store {
         change: impl FnOnce(&mut ReviewState) -> Result<(), Violation>,
     ) -> Result<StoredReview, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<status_review::Entity>(&txn, id).await?;
         let mut review = status_review::Entity::find_by_id(id)
             .one(&txn)
             .await?

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{absence, settings};
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Store, StoreError};
 
 /// The single row's key.
@@ -53,6 +53,7 @@ impl Store {
         next: Settings,
     ) -> Result<(Settings, Meta), StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<settings::Entity>(&txn, ROW).await?;
         let (current, meta) = fetch(&txn).await?;
         check_version(meta.version, expected_version)?;
         if current == next {

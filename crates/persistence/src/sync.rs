@@ -12,8 +12,8 @@ use devplan_domain::text::ExternalId;
 use devplan_domain::{CommitteeId, EmployeeId, UnitId, Violation, Violations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
+    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -96,10 +96,24 @@ fn resolve_units(
     out
 }
 
+/// Makes HR syncs take turns (PostgreSQL; SQLite has one writer): a sync reads what is stored
+/// to decide what to insert or change, so two at once would both insert the same new rows
+/// (a duplicate-key failure) or both change the same ones (a lost update). The same payload
+/// sent twice at once then gives two successes and one final state.
+pub(crate) async fn serialise_syncs(txn: &DatabaseTransaction) -> Result<(), StoreError> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // The two-key form with 0 is the status projection's; 1 is HR syncs'.
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(1685482608, 1)")
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Upserts units by external id; parents may be in the payload or stored.
     pub async fn sync_units(&self, rows: Vec<UnitSyncRow>) -> Result<SyncReport, StoreError> {
         let txn = self.db.begin().await?;
+        serialise_syncs(&txn).await?;
         let mut v = Violations::new();
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
         let existing: HashMap<String, org_unit::Model> = org_unit::Entity::find()
@@ -223,6 +237,7 @@ impl Store {
     ) -> Result<SyncReport, StoreError> {
         let now = Utc::now();
         let txn = self.db.begin().await?;
+        serialise_syncs(&txn).await?;
         let mut v = Violations::new();
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
         let units = unit_ids_by_external_id(&txn).await?;
@@ -367,6 +382,7 @@ impl Store {
     ) -> Result<SyncReport, StoreError> {
         let now = Utc::now();
         let txn = self.db.begin().await?;
+        serialise_syncs(&txn).await?;
         let mut v = Violations::new();
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
         let units = unit_ids_by_external_id(&txn).await?;

@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{employee, org_unit, unit_closure};
-use crate::version::{check_version, ensure_updated};
+use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
 
 /// How many people work in a unit.
@@ -173,6 +173,7 @@ impl Store {
         changes: UnitChanges,
     ) -> Result<OrgUnit, StoreError> {
         let txn = self.db.begin().await?;
+        lock_row::<org_unit::Entity>(&txn, id.uuid()).await?;
         let current = fetch_unit(&txn, id).await?;
         check_version(current.meta.version, expected_version)?;
         let moved = changes

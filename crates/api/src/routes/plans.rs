@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::plan::{
     Activity, ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, ContentDiff, Evaluation,
     Goal, Horizon, OpenPoint, Party, Plan, PlanContent, PlanError, PlanKind, PlanPeriod,
-    PlanStatus, Responsible, Signature, Verdict, check_activity, diff,
+    PlanStatus, Responsible, Signature, SignedRead, Verdict, check_activity, diff,
 };
 use devplan_domain::text::{LongText, Name};
 use devplan_domain::{ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, Violation, Violations};
@@ -257,9 +257,15 @@ pub struct PlanOut {
     /// Where it is in its life.
     #[schema(value_type = PlanStatusSchema)]
     pub status: PlanStatus,
-    /// The version being written or last agreed.
+    /// The version of `content`: the one in force, or its successor while one is drafted.
     pub version: u32,
-    /// Grows with every change; also the `ETag`. Send it when signing.
+    /// The last version both parties signed: in force while `status` is `agreed`.
+    pub agreed_version: Option<u32>,
+    /// The successor being drafted while `agreed_version` stays in force; it replaces it
+    /// only when both parties have signed it. Null when none is.
+    pub pending_version: Option<u32>,
+    /// Grows with every change; also the `ETag`. Send it (or `content.content_hash`) when
+    /// signing.
     pub revision: i64,
     /// The caller's capacity in the plan: `employee` or `manager`.
     pub your_party: String,
@@ -376,6 +382,8 @@ pub fn plan_out(p: &Plan, you: Party) -> PlanOut {
         member_ids: p.members.iter().map(|m| m.uuid()).collect(),
         status: p.status,
         version: p.version,
+        agreed_version: p.agreed_version,
+        pending_version: p.pending_version(),
         revision: p.revision,
         your_party: party_str(you).to_owned(),
         content: content_out(&p.content),
@@ -849,13 +857,38 @@ pub struct OpenPointIn {
     pub text: String,
 }
 
-/// A signature: the revision the signer read. Who signs, and in which capacity, comes from the token.
+/// A signature: what the signer read, as the plan's `revision` or its `content.content_hash`
+/// (send one). Who signs, and in which capacity, comes from the token.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"revision": 7}))]
 pub struct SignatureIn {
-    /// The `revision` of the plan as the signer read it; 409 when it has changed since.
-    pub revision: i64,
+    /// The `revision` (`ETag`) of the plan as the signer read it. The signature stands when
+    /// the content is unchanged since, whoever signed in between; 409 when it has changed.
+    #[schema(minimum = 1)]
+    pub revision: Option<i64>,
+    /// The `content.content_hash` the signer read; 409 when the content is no longer that.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub content_hash: Option<String>,
+}
+
+impl SignatureIn {
+    /// What the signer read; exactly one of the two fields.
+    fn read(self) -> Result<SignedRead, Violations> {
+        match (self.revision, self.content_hash) {
+            (Some(r), None) => Ok(SignedRead::Revision(r)),
+            (None, Some(h)) => Ok(SignedRead::ContentHash(h)),
+            (r, h) => {
+                let message = "send what you read: either `revision` or `content_hash`";
+                let mut v = Violations::new();
+                for (field, sent) in [("revision", r.is_some()), ("content_hash", h.is_some())] {
+                    let code = if sent { "one_of" } else { "required" };
+                    v.push(Violation::new(field, code, message));
+                }
+                Err(v)
+            }
+        }
+    }
 }
 
 /// Why a plan is closed.
@@ -1247,7 +1280,7 @@ async fn people(store: &Store, plan: &Plan) -> ApiResult<printable::Names> {
     tag = "plans",
     operation_id = "update_plan",
     summary = "Change a plan's title, period or flags (employee or manager)",
-    description = "Editing a draft drops signatures already given; editing an agreed plan opens the next version as a draft.",
+    description = "Editing a draft drops signatures already given. Editing an agreed plan, by either party, drafts its successor (`pending_version`); the agreed version stays in force until both have signed the successor.",
     params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
     request_body = PlanPatch,
     security(("bearer" = [])),
@@ -1691,7 +1724,7 @@ pub async fn delete_open_point(
     tag = "plans",
     operation_id = "sign_plan",
     summary = "Sign the current version (employee or manager; the capacity is derived)",
-    description = "The signature is bound to the content at the revision sent; 409 `plan_changed` when the plan changed since. When every party has signed, the plan is agreed and the version frozen.",
+    description = "The signature is bound to the content the signer read, named by the revision or the content hash read. It stands as long as that content is unchanged, whoever signed or recorded follow-up data in between; 409 `plan_changed` when the content changed since. When every party has signed, the version is agreed, frozen and in force; an agreed version being succeeded stays in force until its successor is agreed.",
     params(("id" = Uuid, Path, description = "The plan's id")),
     request_body = SignatureIn,
     security(("bearer" = [])),
@@ -1704,14 +1737,14 @@ pub async fn sign(
     id: web::Path<Uuid>,
     body: ValidJson<SignatureIn>,
 ) -> ApiResult<HttpResponse> {
-    let read = body.0.revision;
+    let read = body.0.read()?;
     change(
         &state,
         &caller,
         *id,
         IfMatch(None),
         StatusCode::CREATED,
-        |p, party, me, now| p.sign(party, me, read, now),
+        move |p, party, me, now| p.sign(party, me, read, now),
     )
     .await
 }

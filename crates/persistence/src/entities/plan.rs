@@ -11,7 +11,9 @@ pub struct Model {
     pub kind: String,
     pub status: String,
     pub version: i32,
+    pub agreed_version: Option<i32>,
     pub revision: i64,
+    pub content_revision: i64,
     #[sea_orm(column_type = "Text")]
     pub content: String,
     #[sea_orm(column_type = "Text")]

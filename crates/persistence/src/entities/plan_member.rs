@@ -10,6 +10,8 @@ pub struct Model {
     pub plan_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub employee_id: Uuid,
+    /// Set while this is the member's current individual plan; unique per employee.
+    pub current_individual: bool,
 }
 
 /// No relations are declared: repositories join explicitly.

@@ -1,0 +1,372 @@
+//! Two clients at once: signatures, edits with and without `If-Match`, plan creation and HR
+//! syncs sent concurrently. On PostgreSQL the requests really overlap; on SQLite (one
+//! writer) they take turns, and the same outcomes must hold.
+
+use std::collections::BTreeMap;
+
+use devplan_tests::*;
+use futures_util::future::join_all;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn manager() -> String {
+    token("MGR-A", &["employee", "manager"])
+}
+
+fn employee() -> String {
+    token("EMP-A1", &["employee"])
+}
+
+async fn new_plan(app: &TestApp, org: &Org, title: &str) -> Value {
+    let plan = app
+        .expect(
+            app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": title, "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = plan["id"].as_str().unwrap();
+    app.plan_post(id, "/goals", &manager(), &json!({"description": "Konflikthåndtering", "competence_kind": "professional", "horizon": "short_term"}), StatusCode::CREATED)
+        .await
+}
+
+async fn sign_as(app: &TestApp, id: &str, who: &str, read: &Value) -> reqwest::Response {
+    app.post(&format!("/api/v1/plans/{id}/signatures"), who, read)
+        .await
+}
+
+async fn current(app: &TestApp, id: &str) -> Value {
+    app.expect(
+        app.get(&format!("/api/v1/plans/{id}"), &manager()).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn both_parties_who_read_the_same_content_sign_one_after_the_other_and_at_once() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    for round in 0..20 {
+        let plan = new_plan(&app, &org, &format!("Udviklingsplan {round}")).await;
+        let id = plan["id"].as_str().unwrap();
+        // Alternate how the signers name what they read: the revision or the content hash.
+        let read = if round % 2 == 0 {
+            json!({"revision": plan["revision"]})
+        } else {
+            json!({"content_hash": plan["content"]["content_hash"]})
+        };
+        let answers = if round < 10 {
+            let first = sign_as(&app, id, &employee(), &read).await.status();
+            let second = sign_as(&app, id, &manager(), &read).await.status();
+            vec![first, second]
+        } else {
+            let (emp, mgr) = (employee(), manager());
+            join_all([
+                sign_as(&app, id, &emp, &read),
+                sign_as(&app, id, &mgr, &read),
+            ])
+            .await
+            .into_iter()
+            .map(|r| r.status())
+            .collect()
+        };
+        assert_eq!(answers, [StatusCode::CREATED; 2], "round {round}");
+        let plan = current(&app, id).await;
+        assert_eq!(
+            (plan["status"].as_str(), plan["agreed_version"].as_u64()),
+            (Some("agreed"), Some(1)),
+            "round {round}"
+        );
+        assert_eq!(plan["signatures"].as_array().unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn a_signature_on_content_changed_since_it_was_read_is_refused() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = new_plan(&app, &org, "Udviklingsplan").await;
+    let id = plan["id"].as_str().unwrap();
+    app.plan_post(
+        id,
+        "/goals",
+        &manager(),
+        &json!({"description": "Overblik", "competence_kind": "personal", "horizon": "long_term"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    for read in [
+        json!({"revision": plan["revision"]}),
+        json!({"content_hash": plan["content"]["content_hash"]}),
+    ] {
+        assert_problem(
+            sign_as(&app, id, &employee(), &read).await,
+            StatusCode::CONFLICT,
+            "plan_changed",
+        )
+        .await;
+    }
+    let problem = assert_problem(
+        sign_as(&app, id, &employee(), &json!({})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["revision", "content_hash"]);
+}
+
+#[tokio::test]
+async fn an_employees_edit_of_an_agreed_plan_leaves_the_agreement_in_force_until_both_sign() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = new_plan(&app, &org, "Udviklingsplan").await;
+    let id = plan["id"].as_str().unwrap();
+    let read = json!({"revision": plan["revision"]});
+    sign_as(&app, id, &employee(), &read).await;
+    sign_as(&app, id, &manager(), &read).await;
+    let agreed_in_a1 = |s: Value| s["figures"]["with_agreed_plan"].as_u64();
+    let status = || async {
+        app.expect(
+            app.get(&format!("/api/v1/status?unit_id={}", org.a1), &hr())
+                .await,
+            StatusCode::OK,
+        )
+        .await
+    };
+    assert_eq!(agreed_in_a1(status().await), Some(1));
+
+    // The employee alone proposes a change: a successor is drafted, the agreement stands.
+    let edited = app
+        .expect(
+            app.patch(
+                &format!("/api/v1/plans/{id}"),
+                &employee(),
+                &json!({"title": "Udviklingsplan, forslag"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (
+            edited["status"].as_str(),
+            edited["agreed_version"].as_u64(),
+            edited["pending_version"].as_u64()
+        ),
+        (Some("agreed"), Some(1), Some(2))
+    );
+    let s = status().await;
+    assert_eq!(agreed_in_a1(s.clone()), Some(1));
+    assert_eq!(s["figures"]["plans_in_draft"].as_u64(), Some(0));
+    let in_force = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{id}/versions/1"), &employee())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(in_force["content"]["title"], "Udviklingsplan");
+
+    // The employee's own signature is not enough either.
+    let read = json!({"revision": edited["revision"]});
+    let signed = app
+        .expect(
+            sign_as(&app, id, &employee(), &read).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(signed["agreed_version"].as_u64(), Some(1));
+    // With the manager's, version 2 replaces version 1.
+    let agreed = app
+        .expect(
+            sign_as(&app, id, &manager(), &read).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(
+        (
+            agreed["status"].as_str(),
+            agreed["agreed_version"].as_u64(),
+            agreed["pending_version"].as_u64()
+        ),
+        (Some("agreed"), Some(2), None)
+    );
+    assert_eq!(agreed_in_a1(status().await), Some(1));
+}
+
+#[tokio::test]
+async fn twenty_concurrent_writes_without_if_match_all_apply_and_with_one_if_match_one_wins() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = new_plan(&app, &org, "Udviklingsplan").await;
+    let id = plan["id"].as_str().unwrap();
+    let path = format!("/api/v1/plans/{id}");
+    let start = plan["revision"].as_i64().unwrap();
+
+    let titles: Vec<Value> = (0..20)
+        .map(|i| json!({"title": format!("Titel {i}")}))
+        .collect();
+    let mgr = manager();
+    let answers = join_all(titles.iter().map(|t| app.patch(&path, &mgr, t))).await;
+    let statuses: Vec<StatusCode> = answers.iter().map(|r| r.status()).collect();
+    assert_eq!(statuses, [StatusCode::OK; 20]);
+    assert_eq!(
+        current(&app, id).await["revision"].as_i64(),
+        Some(start + 20)
+    );
+
+    let goals: Vec<Value> = (0..20)
+        .map(|i| json!({"description": format!("Mål {i}"), "competence_kind": "social", "horizon": "short_term"}))
+        .collect();
+    let goals_path = format!("{path}/goals");
+    let answers = join_all(goals.iter().map(|g| app.post(&goals_path, &mgr, g))).await;
+    let statuses: Vec<StatusCode> = answers.iter().map(|r| r.status()).collect();
+    assert_eq!(statuses, [StatusCode::CREATED; 20]);
+    let plan = current(&app, id).await;
+    assert_eq!(plan["content"]["goals"].as_array().unwrap().len(), 21);
+
+    let read = plan["revision"].as_i64().unwrap();
+    let etag = format!("\"{read}\"");
+    let if_match = [("If-Match", etag.as_str())];
+    let answers = join_all(
+        titles
+            .iter()
+            .map(|t| app.send_with(Method::PATCH, &path, &mgr, Some(t), &if_match)),
+    )
+    .await;
+    let mut by_status: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut bodies = Vec::new();
+    for r in answers {
+        *by_status.entry(r.status().as_u16()).or_default() += 1;
+        bodies.push(r.json::<Value>().await.unwrap());
+    }
+    assert_eq!(by_status, BTreeMap::from([(200, 1), (412, 19)]));
+    for b in bodies.iter().filter(|b| b["status"] == 412) {
+        assert_eq!(b["current_version"].as_i64(), Some(read + 1), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn two_concurrent_plans_for_one_employee_leave_one_current_plan_and_the_loser_gets_409() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let mgr = manager();
+    let mut conflicts = 0;
+    for round in 0..10 {
+        let bodies: Vec<Value> = ["a", "b"]
+            .iter()
+            .map(|s| json!({"employee_id": org.emp_a1, "title": format!("Plan {round}{s}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"}))
+            .collect();
+        let answers = join_all(bodies.iter().map(|b| app.post("/api/v1/plans", &mgr, b))).await;
+        let mut statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+        statuses.sort_unstable();
+        // Requests that happen not to overlap are simply one after the other: the second
+        // supersedes the first.
+        assert!(
+            statuses == [201, 409] || statuses == [201, 201],
+            "round {round}: {statuses:?}"
+        );
+        if statuses == [201, 409] {
+            conflicts += 1;
+            for r in answers {
+                if r.status() == StatusCode::CONFLICT {
+                    assert_problem(r, StatusCode::CONFLICT, "concurrent_plan").await;
+                }
+            }
+        }
+        let list = app
+            .expect(
+                app.get(
+                    &format!("/api/v1/plans?employee_id={}&limit=100", org.emp_a1),
+                    &mgr,
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+        let open = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["status"] == "draft" || p["status"] == "agreed")
+            .count();
+        assert_eq!(open, 1, "round {round}: one current plan");
+    }
+    if app.on_postgres() {
+        assert!(conflicts > 0, "no round overlapped: the race was not tried");
+    }
+}
+
+fn unit_rows(n: usize) -> Value {
+    let mut rows = vec![json!({"external_id": "ROOT", "name": "Kommunen"})];
+    rows.extend((0..n).map(|i| json!({"external_id": format!("U{i}"), "name": format!("Enhed {i}"), "parent_external_id": "ROOT"})));
+    json!({ "rows": rows })
+}
+
+fn employee_rows(n: usize, units: usize, name: &str) -> Value {
+    let rows: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({
+                "external_id": format!("E{i:05}"),
+                "name": format!("{name} {i}"),
+                "professional_group": "pædagog",
+                "unit_external_id": format!("U{}", i % units),
+            })
+        })
+        .collect();
+    json!({ "rows": rows })
+}
+
+async fn all_employees(app: &TestApp) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .expect(
+                app.get(&format!("/api/v1/employees?limit=500{cursor}"), &hr())
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+        out.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_same_sync_sent_three_times_at_once_answers_2xx_each_time_with_one_final_state() {
+    let app = spawn_app().await;
+    let hr = hr();
+    let units = unit_rows(20);
+    let answers = join_all((0..3).map(|_| app.post("/api/v1/sync/org-units", &hr, &units))).await;
+    assert!(answers.iter().all(|r| r.status() == StatusCode::OK));
+
+    // New rows three times at once, then changed rows three times at once.
+    for name in ["Medarbejder", "Omdøbt"] {
+        let payload = employee_rows(10_000, 20, name);
+        let answers =
+            join_all((0..3).map(|_| app.post("/api/v1/sync/employees", &hr, &payload))).await;
+        let mut reports = Vec::new();
+        for r in answers {
+            reports.push(app.expect(r, StatusCode::OK).await);
+        }
+        let touched: u64 = reports
+            .iter()
+            .map(|r| r["created"].as_u64().unwrap() + r["updated"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            touched, 10_000,
+            "{name}: each row written once: {reports:?}"
+        );
+        let people = all_employees(&app).await;
+        assert_eq!(people.len(), 10_000);
+        assert!(
+            people
+                .iter()
+                .all(|p| p["name"].as_str().unwrap().starts_with(name))
+        );
+    }
+}
