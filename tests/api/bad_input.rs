@@ -299,3 +299,113 @@ impl SettingsExt for TestApp {
             .await
     }
 }
+
+#[tokio::test]
+async fn a_422_names_every_problem_of_the_body_with_its_path() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let mgr = token("MGR-A", &["employee", "manager"]);
+    let plan = app
+        .expect(
+            app.post("/api/v1/plans", &mgr, &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    // A missing field, a wrong type and a value outside the enum, all at once.
+    let p = assert_problem(
+        app.post(
+            &format!("/api/v1/plans/{}/goals", plan["id"].as_str().unwrap()),
+            &mgr,
+            &json!({"description": 7, "horizon": "someday"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let mut fields = error_fields(&p);
+    fields.sort();
+    assert_eq!(fields, ["competence_kind", "description", "horizon"], "{p}");
+    let codes: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"required") && codes.contains(&"invalid_type"));
+    assert_eq!(p["detail"], "3 fields are invalid");
+
+    // In a sync payload the paths name the row.
+    let p = assert_problem(
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": [
+                {"external_id": "X1", "name": "Ny", "professional_group": "pædagog", "unit_external_id": "A1"},
+                {"external_id": "X2", "professional_group": 3, "unit_external_id": "A1", "colour": "red"}
+            ]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let mut fields = error_fields(&p);
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["rows[1].colour", "rows[1].name", "rows[1].professional_group"]
+    );
+}
+
+#[tokio::test]
+async fn repeated_json_keys_are_a_422_and_change_nothing() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let response = app
+        .client
+        .patch(format!("{}/api/v1/org-units/{}", app.base, org.a1))
+        .bearer_auth(hr())
+        .header("content-type", "application/json")
+        .body(r#"{"name": "Ny", "name": "Anden"}"#)
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "duplicate_key");
+    let unit = app
+        .expect(
+            app.get(&format!("/api/v1/org-units/{}", org.a1), &hr())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(unit["name"], "Institution A1");
+}
+
+#[tokio::test]
+async fn dates_in_bodies_are_exactly_yyyy_mm_dd_within_1900_to_2200() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let mgr = token("MGR-A", &["employee", "manager"]);
+    for bad in ["2025-2-3", "-0001-01-01", "+10000-01-01", "1899-12-31", "2201-01-01", "2026-02-30", "2026-01-01T00:00:00Z"] {
+        let p = assert_problem(
+            app.post("/api/v1/plans", &mgr, &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": bad, "ends_on": "2026-12-31"})).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error_fields(&p), ["starts_on"], "{bad}: {p}");
+        assert_eq!(p["errors"][0]["code"], "invalid_date", "{bad}");
+    }
+    app.expect(
+        app.post("/api/v1/plans", &mgr, &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "1900-01-01", "ends_on": "2200-12-31"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+}

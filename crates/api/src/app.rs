@@ -51,7 +51,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
         .service(routes::health::readyz)
         .service(scope::scope("/api/v1").configure(routes::configure))
         .split_for_parts();
-    doc
+    crate::openapi::bound_dates(doc)
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -84,7 +84,12 @@ pub fn serve(
     listener: TcpListener,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
-    let doc = web::Data::new(api_doc());
+    let doc = api_doc();
+    let contract = web::Data::new(
+        crate::contract::Contract::new(&doc)
+            .map_err(|e| std::io::Error::other(format!("the OpenAPI document: {e}")))?,
+    );
+    let doc = web::Data::new(doc);
     let limit = web::Data::new(BodyLimit(options.body_limit));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -98,6 +103,7 @@ pub fn serve(
             })
             .app_data(state.clone())
             .app_data(limit.clone())
+            .app_data(contract.clone())
             .app_data(http::query_config())
             .app_data(http::path_config())
             .service(routes::health::healthz)

@@ -18,14 +18,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::contract::{Contract, UniqueKeys};
 use crate::error::ApiError;
 
 /// The largest body accepted, in bytes; set once from configuration.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// A JSON body deserialised with located errors: 400 when it is not JSON at all, 422 naming
-/// the field when a value has the wrong type or an unknown enum value, 413 when too large.
+/// A JSON body checked against its operation's published schema (every problem of the body
+/// in one 422), then deserialised: 400 when it is not JSON at all, 422 for repeated keys and
+/// for anything the schema or the type refuses, 413 when too large, 415 when not JSON.
 #[derive(Debug)]
 pub struct ValidJson<T>(pub T);
 
@@ -37,6 +39,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
         let limit = req
             .app_data::<web::Data<BodyLimit>>()
             .map_or(1 << 20, |l| l.0);
+        let contract = req.app_data::<web::Data<Contract>>().cloned();
+        let operation = (
+            req.method().as_str().to_owned(),
+            req.match_pattern().unwrap_or_default(),
+        );
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -69,8 +76,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let value: serde_json::Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::MalformedJson(format!("the body is not valid JSON: {e}")))?;
+            let value = parse_unique_keys(&body)?;
+            if let Some(contract) = contract {
+                let problems = contract.check(&operation.0, &operation.1, &value);
+                if !problems.is_empty() {
+                    return Err(ApiError::Validation(problems));
+                }
+            }
             serde_path_to_error::deserialize(value)
                 .map(ValidJson)
                 .map_err(|e| {
@@ -84,6 +96,31 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
                 })
         })
     }
+}
+
+/// Parses a body as JSON, refusing repeated keys (422, naming where) and anything that is not
+/// JSON (400).
+fn parse_unique_keys(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    let malformed = |e: serde_json::Error| {
+        ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize::<_, UniqueKeys>(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.classify() == serde_json::error::Category::Data {
+            let field = if field == "." { String::new() } else { field };
+            ApiError::Validation(vec![devplan_domain::Violation::new(
+                field,
+                "duplicate_key",
+                inner.to_string(),
+            )])
+        } else {
+            malformed(inner)
+        }
+    })?;
+    de.end().map_err(malformed)?;
+    Ok(value.0)
 }
 
 /// The version named by `If-Match`, when the client sent one.

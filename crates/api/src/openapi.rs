@@ -184,3 +184,28 @@ error_set!(
     SyncErrors: "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden,
     "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => Unprocessable
 );
+
+/// Gives every `date` in the document (bodies, parameters, responses) the bounds the server
+/// enforces: `YYYY-MM-DD` exactly, years 1900–2200.
+pub fn bound_dates(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if map.get("format").and_then(|f| f.as_str()) == Some("date") {
+                    map.insert(
+                        "pattern".to_owned(),
+                        crate::contract::DATE_PATTERN.into(),
+                    );
+                }
+                map.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    walk(&mut value);
+    serde_json::from_value(value).unwrap_or(doc)
+}

@@ -22,6 +22,7 @@ use crate::routes::sync::{SyncPayload, apply_sync};
 
 /// Why someone is away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = AbsenceKind)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Barsel.

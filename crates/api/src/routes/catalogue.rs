@@ -22,6 +22,7 @@ use crate::routes::{parse_change, parse_opt};
 
 /// What kind of offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = CatalogueKind)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A course.

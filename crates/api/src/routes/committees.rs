@@ -21,6 +21,7 @@ use crate::routes::{parse_change, parse_opt};
 
 /// A committee's level.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[schema(as = CommitteeLevel)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Lokal-MED.

@@ -24,6 +24,7 @@ use crate::routes::parse_opt;
 
 /// Annual, special or ad hoc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = FollowUpKind)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The yearly follow-up.
@@ -56,6 +57,7 @@ impl From<FollowUpKind> for Kind {
 
 /// What the follow-up decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = FollowUpOutcome)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeIn {
     /// Go on as agreed.
@@ -315,6 +317,7 @@ pub async fn list(
 
 /// Due or overdue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = WorkItemState)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Due today or within the window.
@@ -325,6 +328,7 @@ pub enum State {
 
 /// The employee an item concerns.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WorkItemPerson)]
 pub struct Person {
     /// Their id.
     pub id: Uuid,

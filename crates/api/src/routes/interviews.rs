@@ -26,6 +26,7 @@ use devplan_domain::text::ExternalId;
 
 /// Alone or with a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = InterviewFormat)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// One employee with the manager.
@@ -36,6 +37,7 @@ pub enum Format {
 
 /// Offered, held or declined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ParticipantStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Offered, not yet held.

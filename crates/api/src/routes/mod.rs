@@ -21,87 +21,108 @@ pub mod sync;
 pub mod unit_goals;
 pub mod units;
 
-/// Registers every `/api/v1` route.
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(me::me)
-        .service(committee_records::missing)
-        .service(units::list)
-        .service(units::create)
-        .service(units::get)
-        .service(units::update)
-        .service(employees::list)
-        .service(employees::create)
-        .service(employees::get)
-        .service(employees::update)
-        .service(committees::list)
-        .service(committees::create)
-        .service(committees::get)
-        .service(committees::update)
-        .service(periods::list)
-        .service(periods::create)
-        .service(periods::get)
-        .service(periods::replace)
-        .service(settings::get)
-        .service(settings::replace)
-        .service(sync::units)
-        .service(sync::employees)
-        .service(sync::committees)
-        .service(plans::list)
-        .service(plans::create)
-        .service(plans::get)
-        .service(plans::update)
-        .service(plans::close)
-        .service(plans::add_goal)
-        .service(plans::update_goal)
-        .service(plans::delete_goal)
-        .service(plans::add_activity)
-        .service(plans::update_activity)
-        .service(plans::delete_activity)
-        .service(plans::add_open_point)
-        .service(plans::update_open_point)
-        .service(plans::delete_open_point)
-        .service(plans::sign)
-        .service(plans::list_versions)
-        .service(plans::get_version)
-        .service(plans::diff_versions)
-        .service(catalogue::list)
-        .service(catalogue::create)
-        .service(catalogue::get)
-        .service(catalogue::update)
-        .service(catalogue::sync)
-        .service(unit_goals::list)
-        .service(unit_goals::create)
-        .service(unit_goals::update)
-        .service(followups::record)
-        .service(followups::list)
-        .service(followups::work)
-        .service(absences::list)
-        .service(absences::create)
-        .service(absences::get)
-        .service(absences::update)
-        .service(absences::sync)
-        .service(interviews::coverage_list)
-        .service(interviews::list)
-        .service(interviews::create)
-        .service(interviews::get)
-        .service(interviews::update)
-        .service(interviews::sync)
-        .service(calendar::rotate)
-        .service(calendar::feed)
-        .service(status::status)
-        .service(status::named_people)
-        .service(reviews::missing)
-        .service(reviews::list)
-        .service(reviews::create)
-        .service(reviews::get)
-        .service(reviews::set_position)
-        .service(reviews::escalate)
-        .service(reviews::outcome)
-        .service(committee_records::add_discussion)
-        .service(committee_records::list_discussions)
-        .service(committee_records::send_feedback)
-        .service(committee_records::list_feedback);
+/// Declares the `/api/v1` routes once, for both the app and the list of published schemas.
+macro_rules! api_routes {
+    ($($handler:path),* $(,)?) => {
+        /// Registers every `/api/v1` route.
+        pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+            $(cfg.service($handler);)*
+        }
+
+        /// Every schema the `/api/v1` routes publish, once per route that names it. The
+        /// document keeps one schema per name, so two shapes under one name would silently
+        /// become one: this list is what a test checks for that.
+        pub fn published_schemas() -> Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )> {
+            let mut out = Vec::new();
+            $(utoipa_actix_web::OpenApiFactory::schemas(&$handler, &mut out);)*
+            out
+        }
+    };
 }
+
+api_routes![
+    me::me,
+    committee_records::missing,
+    units::list,
+    units::create,
+    units::get,
+    units::update,
+    employees::list,
+    employees::create,
+    employees::get,
+    employees::update,
+    committees::list,
+    committees::create,
+    committees::get,
+    committees::update,
+    periods::list,
+    periods::create,
+    periods::get,
+    periods::replace,
+    settings::get,
+    settings::replace,
+    sync::units,
+    sync::employees,
+    sync::committees,
+    plans::list,
+    plans::create,
+    plans::get,
+    plans::update,
+    plans::close,
+    plans::add_goal,
+    plans::update_goal,
+    plans::delete_goal,
+    plans::add_activity,
+    plans::update_activity,
+    plans::delete_activity,
+    plans::add_open_point,
+    plans::update_open_point,
+    plans::delete_open_point,
+    plans::sign,
+    plans::list_versions,
+    plans::get_version,
+    plans::diff_versions,
+    catalogue::list,
+    catalogue::create,
+    catalogue::get,
+    catalogue::update,
+    catalogue::sync,
+    unit_goals::list,
+    unit_goals::create,
+    unit_goals::update,
+    followups::record,
+    followups::list,
+    followups::work,
+    absences::list,
+    absences::create,
+    absences::get,
+    absences::update,
+    absences::sync,
+    interviews::coverage_list,
+    interviews::list,
+    interviews::create,
+    interviews::get,
+    interviews::update,
+    interviews::sync,
+    calendar::rotate,
+    calendar::feed,
+    status::status,
+    status::named_people,
+    reviews::missing,
+    reviews::list,
+    reviews::create,
+    reviews::get,
+    reviews::set_position,
+    reviews::escalate,
+    reviews::outcome,
+    committee_records::add_discussion,
+    committee_records::list_discussions,
+    committee_records::send_feedback,
+    committee_records::list_feedback,
+];
 
 /// Parses an optional value, recording its violation.
 pub(crate) fn parse_opt<T>(

@@ -133,6 +133,7 @@ pub struct EscalationIn {
 
 /// The renewed local discussion.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = EscalationOutcome)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeIn {
     /// When it was held.

@@ -14,6 +14,7 @@ use crate::policy::{Access, Caller};
 
 /// How often the main committee discusses the competence policy.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReviewFrequency)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     /// Every year (seed 001).

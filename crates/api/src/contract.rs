@@ -1,0 +1,253 @@
+//! Request bodies are checked against the schema the OpenAPI document publishes for their
+//! operation before they are deserialised. One 422 then names every missing field, wrong
+//! type, unknown field and documented bound of a body, and the document and the server
+//! cannot disagree about what a body may be.
+
+use std::collections::HashMap;
+
+use devplan_domain::Violation;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use serde::Deserialize;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value, json};
+
+/// The years a date may fall in, everywhere in the API.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// `YYYY-MM-DD` within [`YEARS`]; the calendar check (no 30 February) is the `date` format's.
+pub const DATE_PATTERN: &str =
+    "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/// The compiled request-body schemas of every operation, by method and path template.
+pub struct Contract {
+    bodies: HashMap<(String, String), Validator>,
+}
+
+impl Contract {
+    /// Compiles the request-body schema of every operation of `doc`. A schema that does not
+    /// compile is a bug in the document: start-up fails.
+    pub fn new(doc: &utoipa::openapi::OpenApi) -> Result<Self, String> {
+        let doc = serde_json::to_value(doc).map_err(|e| e.to_string())?;
+        let components = doc.get("components").cloned().unwrap_or(Value::Null);
+        let mut bodies = HashMap::new();
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let Some(schema) = op.pointer("/requestBody/content/application~1json/schema")
+                else {
+                    continue;
+                };
+                // The component references resolve within this root, as in the document.
+                let root = json!({
+                    "$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "components": components,
+                    "allOf": [schema],
+                });
+                let validator = jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(&root)
+                    .map_err(|e| format!("{method} {path}: {e}"))?;
+                bodies.insert((method.to_ascii_uppercase(), path.clone()), validator);
+            }
+        }
+        Ok(Self { bodies })
+    }
+
+    /// Every way `body` breaks the schema of the operation `method` `path` (a template such as
+    /// `/api/v1/plans/{id}`); none when it has no documented body.
+    pub fn check(&self, method: &str, path: &str, body: &Value) -> Vec<Violation> {
+        let Some(validator) = self.bodies.get(&(method.to_owned(), path.to_owned())) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Violation> = Vec::new();
+        for error in validator.iter_errors(body) {
+            for v in violations(&error) {
+                if !out.iter().any(|o| o.field == v.field && o.code == v.code) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `rows[3].unit_external_id` for the JSON pointer `/rows/3/unit_external_id`.
+pub fn field_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for raw in pointer.split('/').skip(1) {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        }
+    }
+    out
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
+    let at = field_path(error.instance_path().as_str());
+    let one = |code: &'static str, message: String| vec![Violation::new(at.clone(), code, message)];
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            vec![Violation::new(join(&at, name), "required", "is required")]
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected
+            .iter()
+            .map(|name| {
+                Violation::new(
+                    join(&at, name),
+                    "unknown_field",
+                    "is not a field of this body",
+                )
+            })
+            .collect(),
+        ValidationErrorKind::Type { .. } => one("invalid_type", error.to_string()),
+        ValidationErrorKind::Enum { options } => one(
+            "invalid_value",
+            format!("must be one of {}", options.to_string().replace('"', "`")),
+        ),
+        ValidationErrorKind::Format { format } if format == "date" => one(
+            "invalid_date",
+            format!(
+                "must be a date as YYYY-MM-DD in the years {}–{}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ),
+        ValidationErrorKind::Pattern { pattern } if pattern == DATE_PATTERN => one(
+            "invalid_date",
+            format!(
+                "must be a date as YYYY-MM-DD in the years {}–{}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ),
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
+            one("invalid_format", error.to_string())
+        }
+        ValidationErrorKind::Minimum { .. }
+        | ValidationErrorKind::Maximum { .. }
+        | ValidationErrorKind::ExclusiveMinimum { .. }
+        | ValidationErrorKind::ExclusiveMaximum { .. } => one("out_of_range", error.to_string()),
+        ValidationErrorKind::MinLength { .. }
+        | ValidationErrorKind::MaxLength { .. }
+        | ValidationErrorKind::MinItems { .. }
+        | ValidationErrorKind::MaxItems { .. } => one("invalid_length", error.to_string()),
+        _ => one("invalid_value", error.to_string()),
+    }
+}
+
+/// A JSON value read with every object's keys checked for repeats: `{"a":1,"a":2}` would
+/// otherwise silently mean `{"a":2}`.
+pub struct UniqueKeys(pub Value);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        UniqueKeys::deserialize(d).map(|v| v.0)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(UniqueKeys(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_become_field_paths() {
+        assert_eq!(field_path(""), "");
+        assert_eq!(field_path("/title"), "title");
+        assert_eq!(
+            field_path("/rows/3/unit_external_id"),
+            "rows[3].unit_external_id"
+        );
+        assert_eq!(field_path("/a~1b/0"), "a/b[0]");
+    }
+
+    #[test]
+    fn repeated_keys_are_refused_at_any_depth() {
+        let parse = |s: &str| serde_json::from_str::<UniqueKeys>(s).map(|v| v.0);
+        assert_eq!(parse(r#"{"a":[{"b":1}]}"#).ok(), Some(json!({"a":[{"b":1}]})));
+        assert!(parse(r#"{"a":1,"a":2}"#).is_err());
+        assert!(parse(r#"{"a":[{"b":1,"b":1}]}"#).is_err());
+    }
+}
