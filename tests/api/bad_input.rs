@@ -354,7 +354,11 @@ async fn a_422_names_every_problem_of_the_body_with_its_path() {
     fields.sort();
     assert_eq!(
         fields,
-        ["rows[1].colour", "rows[1].name", "rows[1].professional_group"]
+        [
+            "rows[1].colour",
+            "rows[1].name",
+            "rows[1].professional_group"
+        ]
     );
 }
 
@@ -393,7 +397,15 @@ async fn dates_in_bodies_are_exactly_yyyy_mm_dd_within_1900_to_2200() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let mgr = token("MGR-A", &["employee", "manager"]);
-    for bad in ["2025-2-3", "-0001-01-01", "+10000-01-01", "1899-12-31", "2201-01-01", "2026-02-30", "2026-01-01T00:00:00Z"] {
+    for bad in [
+        "2025-2-3",
+        "-0001-01-01",
+        "+10000-01-01",
+        "1899-12-31",
+        "2201-01-01",
+        "2026-02-30",
+        "2026-01-01T00:00:00Z",
+    ] {
         let p = assert_problem(
             app.post("/api/v1/plans", &mgr, &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": bad, "ends_on": "2026-12-31"})).await,
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -89,3 +89,92 @@ async fn the_interactive_docs_are_served_from_the_binary_with_no_external_refere
         }
     }
 }
+
+#[test]
+fn no_schema_name_stands_for_two_shapes() {
+    let mut shapes: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for (name, schema) in devplan_api::routes::published_schemas() {
+        shapes
+            .entry(name)
+            .or_default()
+            .insert(serde_json::to_string(&schema).unwrap());
+    }
+    assert!(shapes.len() > 50, "the routes publish their schemas");
+    let clashes: Vec<&String> = shapes
+        .iter()
+        .filter(|(_, s)| s.len() > 1)
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        clashes.is_empty(),
+        "schema names used by two Rust types of different shapes: {clashes:?}"
+    );
+}
+
+/// Every example in `v` (at `at`) with the schema it illustrates.
+fn examples<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Value, &'a Value)>) {
+    match v {
+        Value::Object(map) => {
+            let schema = map.get("schema").unwrap_or(v);
+            if let Some(example) = map.get("example") {
+                out.push((format!("{at}/example"), schema, example));
+            }
+            if let Some(Value::Object(named)) = map.get("examples") {
+                for (name, example) in named {
+                    out.push((format!("{at}/examples/{name}"), schema, &example["value"]));
+                }
+            }
+            if let (Some(Value::Array(list)), None) = (map.get("examples"), map.get("schema")) {
+                for (i, example) in list.iter().enumerate() {
+                    out.push((format!("{at}/examples/{i}"), v, example));
+                }
+            }
+            for (key, child) in map {
+                if key != "example" && key != "examples" {
+                    examples(child, format!("{at}/{key}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                examples(child, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_example_in_the_document_validates_against_its_own_schema() {
+    let doc = serde_json::to_value(devplan_api::app::api_doc()).unwrap();
+    let mut found = Vec::new();
+    examples(&doc, String::new(), &mut found);
+    assert!(
+        found.len() > 30,
+        "the document has examples: {}",
+        found.len()
+    );
+    let mut wrong = Vec::new();
+    for (at, schema, example) in found {
+        let mut schema = schema.clone();
+        if let Value::Object(map) = &mut schema {
+            map.remove("example");
+            map.remove("examples");
+        }
+        let validator = devplan_api::contract::compile(&doc["components"], &schema)
+            .unwrap_or_else(|e| panic!("{at}: the schema does not compile: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(example)
+            .map(|e| format!("{}: {e}", e.instance_path().as_str()))
+            .collect();
+        if !errors.is_empty() {
+            wrong.push(format!("{at}: {errors:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "examples that break their schema:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -38,16 +38,8 @@ impl Contract {
                 else {
                     continue;
                 };
-                // The component references resolve within this root, as in the document.
-                let root = json!({
-                    "$schema": "https://json-schema.org/draft/2020-12/schema",
-                    "components": components,
-                    "allOf": [schema],
-                });
-                let validator = jsonschema::options()
-                    .should_validate_formats(true)
-                    .build(&root)
-                    .map_err(|e| format!("{method} {path}: {e}"))?;
+                let validator =
+                    compile(&components, schema).map_err(|e| format!("{method} {path}: {e}"))?;
                 bodies.insert((method.to_ascii_uppercase(), path.clone()), validator);
             }
         }
@@ -70,6 +62,20 @@ impl Contract {
         }
         out
     }
+}
+
+/// A validator for `schema`, a schema of the OpenAPI document whose `components` are given:
+/// its `#/components/schemas/…` references resolve as they do in the document.
+pub fn compile(components: &Value, schema: &Value) -> Result<Validator, String> {
+    let root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "components": components,
+        "allOf": [schema],
+    });
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .map_err(|e| e.to_string())
 }
 
 /// `rows[3].unit_external_id` for the JSON pointer `/rows/3/unit_external_id`.
@@ -246,7 +252,10 @@ mod tests {
     #[test]
     fn repeated_keys_are_refused_at_any_depth() {
         let parse = |s: &str| serde_json::from_str::<UniqueKeys>(s).map(|v| v.0);
-        assert_eq!(parse(r#"{"a":[{"b":1}]}"#).ok(), Some(json!({"a":[{"b":1}]})));
+        assert_eq!(
+            parse(r#"{"a":[{"b":1}]}"#).ok(),
+            Some(json!({"a":[{"b":1}]}))
+        );
         assert!(parse(r#"{"a":1,"a":2}"#).is_err());
         assert!(parse(r#"{"a":[{"b":1,"b":1}]}"#).is_err());
     }

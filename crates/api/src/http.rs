@@ -101,9 +101,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
 /// Parses a body as JSON, refusing repeated keys (422, naming where) and anything that is not
 /// JSON (400).
 fn parse_unique_keys(body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    let malformed = |e: serde_json::Error| {
-        ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
-    };
+    let malformed =
+        |e: serde_json::Error| ApiError::MalformedJson(format!("the body is not valid JSON: {e}"));
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize::<_, UniqueKeys>(&mut de).map_err(|e| {
         let field = e.path().to_string();

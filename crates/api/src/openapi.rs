@@ -192,10 +192,7 @@ pub fn bound_dates(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         match v {
             serde_json::Value::Object(map) => {
                 if map.get("format").and_then(|f| f.as_str()) == Some("date") {
-                    map.insert(
-                        "pattern".to_owned(),
-                        crate::contract::DATE_PATTERN.into(),
-                    );
+                    map.insert("pattern".to_owned(), crate::contract::DATE_PATTERN.into());
                 }
                 map.values_mut().for_each(walk);
             }
