@@ -228,63 +228,90 @@ async fn an_oversized_body_is_a_413() {
 }
 
 #[tokio::test]
-async fn malformed_paths_queries_and_cursors_are_400s() {
+async fn malformed_paths_queries_and_cursors_are_400s_naming_every_parameter() {
     let app = spawn_app().await;
-    app.standard_org().await;
+    let org = app.standard_org().await;
     let hr = hr();
-    assert_problem(
+    let p = assert_problem(
         app.get("/api/v1/org-units/not-a-uuid", &hr).await,
         StatusCode::BAD_REQUEST,
         "invalid_path",
     )
     .await;
+    assert_eq!(error_fields(&p), ["id"]);
+    for (query, field) in [
+        ("colour=red", "colour"),
+        ("limit=many", "limit"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=5&limit=6", "limit"),
+        ("cursor=%%%", "cursor"),
+        ("cursor=", "cursor"),
+    ] {
+        let p = assert_problem(
+            app.get(&format!("/api/v1/employees?{query}"), &hr).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        )
+        .await;
+        assert_eq!(error_fields(&p), [field], "{query}");
+    }
+    // Of the cursor's alphabet and length, but no encoding this API issues.
     assert_problem(
-        app.get("/api/v1/employees?colour=red", &hr).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_query",
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/employees?limit=many", &hr).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_query",
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/employees?limit=0", &hr).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_limit",
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/employees?limit=501", &hr).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_limit",
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/employees?cursor=%%%", &hr).await,
+        app.get("/api/v1/employees?cursor=AAAAAAAAAAAAAAAAAAAAAB", &hr)
+            .await,
         StatusCode::BAD_REQUEST,
         "invalid_cursor",
     )
     .await;
-    assert_problem(
-        app.get("/api/v1/employees?cursor=bm9wZQ", &hr).await,
+    // Every problem of one query string at once, dates and years included.
+    let p = assert_problem(
+        app.get(
+            &format!(
+                "/api/v1/status?unit_id={}&from=2025-2-3&to=+10000-01-01&colour=red",
+                org.k
+            ),
+            &hr,
+        )
+        .await,
         StatusCode::BAD_REQUEST,
-        "invalid_cursor",
+        "invalid_query",
     )
     .await;
+    let mut fields = error_fields(&p);
+    fields.sort();
+    assert_eq!(fields, ["colour", "from", "to"]);
+    for query in ["year=99999", "year=1899", "year=twenty"] {
+        let p = assert_problem(
+            app.get(
+                &format!("/api/v1/development-interviews/coverage?{query}"),
+                &hr,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        )
+        .await;
+        assert_eq!(error_fields(&p), ["year"], "{query}");
+    }
     assert_problem(
         app.get("/api/v1/nothing-here", &hr).await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
     .await;
+    let response = app
+        .send(Method::DELETE, "/api/v1/settings", Some(&hr), None)
+        .await;
+    assert_eq!(
+        response.headers()["allow"].to_str().unwrap(),
+        "GET, PUT",
+        "405 names the methods"
+    );
     assert_problem(
-        app.send(Method::DELETE, "/api/v1/settings", Some(&hr), None)
-            .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
     )
     .await;
 }

@@ -169,4 +169,5 @@ async fn configured_origins_pass_cors_and_others_do_not() {
         .await
         .unwrap();
     assert!(!other.headers().contains_key("access-control-allow-origin"));
+    assert_problem(other, StatusCode::BAD_REQUEST, "cors_refused").await;
 }

@@ -244,6 +244,23 @@ async fn twenty_concurrent_writes_without_if_match_all_apply_and_with_one_if_mat
     for b in bodies.iter().filter(|b| b["status"] == 412) {
         assert_eq!(b["current_version"].as_i64(), Some(read + 1), "{b}");
     }
+
+    // If-Match compares strongly: the current version as a weak tag, or a tag never issued,
+    // matches nothing; the answer names the stored version.
+    let now = format!("W/\"{}\"", read + 1);
+    for tag in [now.as_str(), "\"abc\"", "7"] {
+        let r = app
+            .send_with(
+                Method::PATCH,
+                &path,
+                &mgr,
+                Some(&titles[0]),
+                &[("If-Match", tag)],
+            )
+            .await;
+        let p = assert_problem(r, StatusCode::PRECONDITION_FAILED, "version_mismatch").await;
+        assert_eq!(p["current_version"].as_i64(), Some(read + 1), "{tag}");
+    }
 }
 
 #[tokio::test]

@@ -94,6 +94,27 @@ async fn malformed_expired_early_and_foreign_tokens_are_refused() {
         )),
     )
     .await;
+    // The array form of RFC 7519: accepted when it names this API, refused when it does not.
+    assert_rejected(
+        &app,
+        Some(&sign_hs256(
+            &with(good.clone(), "aud", json!(["another-api", "a-third"])),
+            SECRET.as_bytes(),
+        )),
+    )
+    .await;
+    app.expect(
+        app.get(
+            "/api/v1/me",
+            &sign_hs256(
+                &with(good.clone(), "aud", json!(["another-api", AUDIENCE])),
+                SECRET.as_bytes(),
+            ),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     let mut no_exp = good.clone();
     no_exp.as_object_mut().unwrap().remove("exp");
     assert_rejected(&app, Some(&sign_hs256(&no_exp, SECRET.as_bytes()))).await;

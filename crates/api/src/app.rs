@@ -51,7 +51,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
         .service(routes::health::readyz)
         .service(scope::scope("/api/v1").configure(routes::configure))
         .split_for_parts();
-    crate::openapi::bound_dates(doc)
+    crate::openapi::with_bounds(doc)
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -95,7 +95,9 @@ pub fn serve(
         let (app, _) = App::new()
             .into_utoipa_app()
             .map(|app| {
-                app.wrap(cors(&options.cors_origins))
+                app.wrap(from_fn(http::check_parameters))
+                    .wrap(cors(&options.cors_origins))
+                    .wrap(from_fn(http::cors_problem))
                     .wrap(from_fn(http::request_id))
                     .wrap(Logger::new(
                         "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",

@@ -26,8 +26,18 @@ pub struct Claims {
     pub iat: Option<i64>,
     /// Issuer.
     pub iss: String,
-    /// Audience.
-    pub aud: String,
+    /// Audience: one, or several as RFC 7519 allows (jsonwebtoken checks ours is among them).
+    pub aud: Audience,
+}
+
+/// The `aud` claim in either of its RFC 7519 forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    /// `"aud": "devplan-api"`.
+    One(String),
+    /// `"aud": ["devplan-api", …]`.
+    Many(Vec<String>),
 }
 
 impl Claims {
@@ -158,7 +168,7 @@ impl Verifier {
             nbf: Some(now),
             iat: Some(now),
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: Audience::One(self.audience.clone()),
         };
         encode(&Header::new(Algorithm::HS256), &claims, key).map_err(|e| e.to_string())
     }

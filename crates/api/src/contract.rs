@@ -19,9 +19,28 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 pub const DATE_PATTERN: &str =
     "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
-/// The compiled request-body schemas of every operation, by method and path template.
+/// Every operation of the document with its compiled request-body and parameter schemas.
 pub struct Contract {
     bodies: HashMap<(String, String), Validator>,
+    parameters: HashMap<(String, String), Vec<Parameter>>,
+    /// Path templates split into segments, with the methods each answers.
+    templates: Vec<(Vec<String>, Vec<String>)>,
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum In {
+    Query,
+    Path,
+}
+
+/// A documented query or path parameter.
+struct Parameter {
+    name: String,
+    location: In,
+    /// The JSON type its text is read as (`integer`, `boolean`, `string`, …).
+    json_type: String,
+    validator: Validator,
 }
 
 impl Contract {
@@ -31,19 +50,149 @@ impl Contract {
         let doc = serde_json::to_value(doc).map_err(|e| e.to_string())?;
         let components = doc.get("components").cloned().unwrap_or(Value::Null);
         let mut bodies = HashMap::new();
+        let mut parameters = HashMap::new();
+        let mut templates = Vec::new();
         let paths = doc["paths"].as_object().cloned().unwrap_or_default();
         for (path, item) in paths {
+            let mut methods = Vec::new();
             for (method, op) in item.as_object().into_iter().flatten() {
-                let Some(schema) = op.pointer("/requestBody/content/application~1json/schema")
-                else {
-                    continue;
-                };
-                let validator =
-                    compile(&components, schema).map_err(|e| format!("{method} {path}: {e}"))?;
-                bodies.insert((method.to_ascii_uppercase(), path.clone()), validator);
+                let method = method.to_ascii_uppercase();
+                let key = (method.clone(), path.clone());
+                methods.push(method);
+                if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+                    let validator = compile(&components, schema)
+                        .map_err(|e| format!("{} {path}: {e}", key.0))?;
+                    bodies.insert(key.clone(), validator);
+                }
+                let mut params = Vec::new();
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    let location = match p["in"].as_str() {
+                        Some("query") => In::Query,
+                        Some("path") => In::Path,
+                        _ => continue,
+                    };
+                    let schema = &p["schema"];
+                    let resolved = match schema["$ref"].as_str() {
+                        Some(r) => doc
+                            .pointer(r.trim_start_matches('#'))
+                            .unwrap_or(&Value::Null),
+                        None => schema,
+                    };
+                    let json_type = match &resolved["type"] {
+                        Value::String(t) => t.clone(),
+                        Value::Array(ts) => ts
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .find(|t| *t != "null")
+                            .unwrap_or("string")
+                            .to_owned(),
+                        _ => "string".to_owned(),
+                    };
+                    params.push(Parameter {
+                        name: p["name"].as_str().unwrap_or_default().to_owned(),
+                        location,
+                        json_type,
+                        validator: compile(&components, schema)
+                            .map_err(|e| format!("{} {path} {}: {e}", key.0, p["name"]))?,
+                    });
+                }
+                parameters.insert(key, params);
+            }
+            templates.push((segments(&path), methods));
+        }
+        Ok(Self {
+            bodies,
+            parameters,
+            templates,
+        })
+    }
+
+    /// Every way the query string and path segments of a request to the operation `method`
+    /// `template` break the documented parameters: unknown, repeated or malformed values.
+    pub fn check_parameters(
+        &self,
+        method: &str,
+        template: &str,
+        path: &str,
+        query: &str,
+    ) -> Vec<Violation> {
+        let Some(params) = self
+            .parameters
+            .get(&(method.to_owned(), template.to_owned()))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut sent: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        for (name, value) in template_values(template, path) {
+            sent.push((format!("/{name}"), value));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, raw) in &sent {
+            let (location, bare) = match name.strip_prefix('/') {
+                Some(bare) => (In::Path, bare),
+                None => (In::Query, name.as_str()),
+            };
+            let Some(param) = params
+                .iter()
+                .find(|p| p.name == bare && p.location == location)
+            else {
+                out.push(Violation::new(
+                    bare,
+                    "unknown_parameter",
+                    "is not a parameter of this operation",
+                ));
+                continue;
+            };
+            if seen.contains(&bare) {
+                out.push(Violation::new(bare, "repeated", "is given more than once"));
+                continue;
+            }
+            seen.push(bare);
+            let value = match param.json_type.as_str() {
+                "integer" | "number" => raw
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(raw.clone())),
+                "boolean" => match raw.as_str() {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    _ => Value::String(raw.clone()),
+                },
+                _ => Value::String(raw.clone()),
+            };
+            for error in param.validator.iter_errors(&value) {
+                for mut v in violations(&error) {
+                    v.field = bare.to_owned();
+                    if !out.iter().any(|o: &Violation| o.field == v.field) {
+                        out.push(v);
+                    }
+                }
             }
         }
-        Ok(Self { bodies })
+        out
+    }
+
+    /// The methods the document has for `path`, when it names a known resource at all.
+    pub fn methods_for(&self, path: &str) -> Vec<String> {
+        let wanted = segments(path);
+        let mut methods: Vec<String> = self
+            .templates
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == wanted.len()
+                    && template
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(t, w)| t == w || (t.starts_with('{') && !w.is_empty()))
+            })
+            .flat_map(|(_, m)| m.iter().cloned())
+            .collect();
+        methods.sort();
+        methods.dedup();
+        methods
     }
 
     /// Every way `body` breaks the schema of the operation `method` `path` (a template such as
@@ -62,6 +211,28 @@ impl Contract {
         }
         out
     }
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.trim_end_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The values of a template's `{name}` segments in `path`, percent-decoded.
+fn template_values(template: &str, path: &str) -> Vec<(String, String)> {
+    segments(template)
+        .into_iter()
+        .zip(segments(path))
+        .filter_map(|(t, value)| {
+            let name = t.strip_prefix('{')?.strip_suffix('}')?.to_owned();
+            let value = percent_encoding::percent_decode_str(&value)
+                .decode_utf8_lossy()
+                .into_owned();
+            Some((name, value))
+        })
+        .collect()
 }
 
 /// A validator for `schema`, a schema of the OpenAPI document whose `components` are given:

@@ -30,6 +30,20 @@ pub enum ApiError {
         /// For humans.
         detail: String,
     },
+    /// Query parameters or path segments that break the documented parameters; each is listed.
+    #[error("{} parameters are invalid", errors.len())]
+    InvalidParameters {
+        /// `invalid_query` or `invalid_path`.
+        code: &'static str,
+        /// Every offending parameter.
+        errors: Vec<Violation>,
+    },
+    /// A known resource that does not answer this method.
+    #[error("this resource answers {}", allow.join(", "))]
+    MethodNotAllowed {
+        /// The methods it answers.
+        allow: Vec<String>,
+    },
     /// Valid JSON whose content breaks the rules; every offending field is listed.
     #[error("validation failed")]
     Validation(Vec<Violation>),
@@ -92,7 +106,7 @@ pub struct Problem {
     pub detail: String,
     /// Stable machine code to match on.
     pub code: String,
-    /// The offending fields, on 422 responses.
+    /// The offending fields, on 422 responses, and the offending parameters on 400 responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
     /// The version now stored, on 412 responses.
@@ -119,7 +133,10 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::MalformedJson(_) => "malformed_json",
-            ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::BadRequest { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::InvalidParameters { code, .. } => code,
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Validation(_) => "validation_failed",
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -144,6 +161,9 @@ impl ApiError {
             ApiError::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
             ApiError::Validation(v) if v.len() == 1 => "1 field is invalid".to_owned(),
             ApiError::Validation(v) => format!("{} fields are invalid", v.len()),
+            ApiError::InvalidParameters { errors, .. } if errors.len() == 1 => {
+                format!("{}: {}", errors[0].field, errors[0].message)
+            }
             other => other.to_string(),
         };
         Problem {
@@ -153,7 +173,7 @@ impl ApiError {
             detail,
             code: self.code().to_owned(),
             errors: match self {
-                ApiError::Validation(v) => Some(
+                ApiError::Validation(v) | ApiError::InvalidParameters { errors: v, .. } => Some(
                     v.iter()
                         .map(|v| FieldError {
                             field: v.field.clone(),
@@ -178,7 +198,10 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MalformedJson(_) | ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::MalformedJson(_)
+            | ApiError::BadRequest { .. }
+            | ApiError::InvalidParameters { .. } => StatusCode::BAD_REQUEST,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
@@ -201,6 +224,9 @@ impl ResponseError for ApiError {
                 header::WWW_AUTHENTICATE,
                 format!("Bearer realm=\"devplan\", error=\"invalid_token\", error_description=\"{reason}\""),
             ));
+        }
+        if let ApiError::MethodNotAllowed { allow } = self {
+            response.insert_header((header::ALLOW, allow.join(", ")));
         }
         if let ApiError::Busy { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
@@ -122,6 +122,9 @@ fn parse_unique_keys(body: &[u8]) -> Result<serde_json::Value, ApiError> {
     Ok(value.0)
 }
 
+/// What an `If-Match` that names no version of ours stands for: it matches nothing stored.
+const NO_VERSION: i64 = 0;
+
 /// The version named by `If-Match`, when the client sent one.
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i64>);
@@ -143,12 +146,14 @@ fn parse_if_match(value: Option<&HeaderValue>) -> Result<IfMatch, ApiError> {
     if raw == "*" {
         return Ok(IfMatch(None));
     }
-    let tag = raw.trim_start_matches("W/").trim_matches('"');
-    // A tag we never issued cannot match the current version: precondition failed, with no
-    // version to compare, is what RFC 9110 asks for.
-    tag.parse::<i64>()
-        .map(|v| IfMatch(Some(v)))
-        .map_err(|_| ApiError::PreconditionFailed { current: -1 })
+    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag, or one we never issued,
+    // matches no version, so the write is refused with 412 and the stored version.
+    let issued = raw
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|t| t.parse::<i64>().ok())
+        .filter(|v| *v >= 1);
+    Ok(IfMatch(Some(issued.unwrap_or(NO_VERSION))))
 }
 
 /// The `ETag` of a record at `version`.
@@ -167,7 +172,7 @@ pub fn versioned<T: Serialize>(
         .json(body)
 }
 
-/// One page of a list; `next_cursor` is absent on the last page.
+/// One page of a list; `next_cursor` is null on the last page.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListResponse<T> {
     /// The items, in a stable order.
@@ -271,9 +276,69 @@ pub fn path_config() -> web::PathConfig {
     })
 }
 
-/// Anything that is no route answers 404 problem+json.
-pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
+/// Checks the query string and path segments of a request against its operation's documented
+/// parameters before any extractor runs, naming every problem in one 400: the document and
+/// the server agree on bounds, formats and which parameters exist.
+pub async fn check_parameters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let (Some(contract), Some(template)) =
+        (req.app_data::<web::Data<Contract>>(), req.match_pattern())
+    {
+        let errors = contract.check_parameters(
+            req.method().as_str(),
+            &template,
+            req.path(),
+            req.query_string(),
+        );
+        if !errors.is_empty() {
+            let in_path = |f: &str| template.contains(&format!("{{{f}}}"));
+            let code = if errors.iter().all(|e| in_path(&e.field)) {
+                "invalid_path"
+            } else {
+                "invalid_query"
+            };
+            return Err(ApiError::InvalidParameters { code, errors }.into());
+        }
+    }
+    next.call(req).await
+}
+
+/// A request the CORS policy refuses (a preflight from an origin, method or header not
+/// allowed) answers problem+json like every other error, not actix-cors' plain text.
+pub async fn cors_problem<B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let refused = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<actix_cors::CorsError>())
+        .map(ToString::to_string);
+    Ok(match refused {
+        Some(detail) => {
+            let problem = ApiError::bad_request("cors_refused", detail);
+            res.into_response(actix_web::ResponseError::error_response(&problem))
+                .map_into_right_body()
+        }
+        None => res.map_into_left_body(),
+    })
+}
+
+/// Anything that is no route answers 404 problem+json, or 405 with `Allow` for a known
+/// resource asked with a method it does not answer.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let allow = req
+        .app_data::<web::Data<Contract>>()
+        .map(|c| c.methods_for(req.path()))
+        .unwrap_or_default();
+    if allow.is_empty() {
+        Err(ApiError::NotFound)
+    } else {
+        Err(ApiError::MethodNotAllowed { allow })
+    }
 }
 
 /// What a handler returns.

@@ -185,12 +185,46 @@ error_set!(
     "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => Unprocessable
 );
 
+/// The bounds of the parameters every list and period shares, as the server enforces them.
+fn bound_parameter(param: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    let name = param
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let Some(serde_json::Value::Object(schema)) = param.get_mut("schema") else {
+        return;
+    };
+    let integer = schema.get("type").and_then(|t| t.as_str()) == Some("integer");
+    let bounds = match name.as_str() {
+        "limit" => json!({"minimum": 1, "maximum": crate::http::MAX_LIMIT}),
+        "year" => json!({
+            "minimum": crate::contract::YEARS.start(),
+            "maximum": crate::contract::YEARS.end()
+        }),
+        "window_days" => {
+            json!({"minimum": 0, "maximum": crate::routes::followups::MAX_WINDOW_DAYS})
+        }
+        // Cursors are the 16 bytes of an id in URL-safe base64.
+        "cursor" => json!({"pattern": "^[A-Za-z0-9_-]{22}$"}),
+        "version" | "from" | "to" if integer => json!({"minimum": 1}),
+        _ => return,
+    };
+    if let serde_json::Value::Object(bounds) = bounds {
+        schema.extend(bounds);
+    }
+}
+
 /// Gives every `date` in the document (bodies, parameters, responses) the bounds the server
-/// enforces: `YYYY-MM-DD` exactly, years 1900–2200.
-pub fn bound_dates(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// enforces (`YYYY-MM-DD` exactly, years 1900–2200), and the shared parameters theirs.
+pub fn with_bounds(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     fn walk(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(map) => {
+                if map.get("in").and_then(|f| f.as_str()).is_some() && map.contains_key("schema") {
+                    bound_parameter(map);
+                }
                 if map.get("format").and_then(|f| f.as_str()) == Some("date") {
                     map.insert("pattern".to_owned(), crate::contract::DATE_PATTERN.into());
                 }

@@ -353,6 +353,9 @@ pub struct WorkItemOut {
     pub plan_id: Option<Uuid>,
 }
 
+/// The longest look-ahead of the work list, in days.
+pub const MAX_WINDOW_DAYS: u32 = 366;
+
 /// Filters of the work list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -416,7 +419,7 @@ pub async fn work(
     query: web::Query<WorkQuery>,
 ) -> ApiResult<HttpResponse> {
     let window = query.window_days.unwrap_or(30);
-    if window > 366 {
+    if window > MAX_WINDOW_DAYS {
         return Err(ApiError::bad_request(
             "invalid_window",
             "window_days must be at most 366",
