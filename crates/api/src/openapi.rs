@@ -216,6 +216,35 @@ fn bound_parameter(param: &mut serde_json::Map<String, serde_json::Value>) {
     }
 }
 
+/// Points each `ListResponse_X` page at the schema `X` instead of a copy of it, so a
+/// generated client gives list items the same type as a single item; and marks
+/// `next_cursor` required (it is always sent, null on the last page).
+fn refer_list_items(doc: &mut serde_json::Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    else {
+        return;
+    };
+    let names: std::collections::BTreeSet<String> = schemas.keys().cloned().collect();
+    for (name, schema) in schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("ListResponse_") else {
+            continue;
+        };
+        if !names.contains(item) {
+            continue;
+        }
+        if let Some(items) = schema.pointer_mut("/properties/items/items") {
+            *items = serde_json::json!({ "$ref": format!("#/components/schemas/{item}") });
+        }
+        if let Some(required) = schema.get_mut("required").and_then(|r| r.as_array_mut())
+            && !required.iter().any(|r| r == "next_cursor")
+        {
+            required.push("next_cursor".into());
+        }
+    }
+}
+
 /// Gives every `date` in the document (bodies, parameters, responses) the bounds the server
 /// enforces (`YYYY-MM-DD` exactly, years 1900–2200), and the shared parameters theirs.
 pub fn with_bounds(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
@@ -238,5 +267,6 @@ pub fn with_bounds(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         return doc;
     };
     walk(&mut value);
+    refer_list_items(&mut value);
     serde_json::from_value(value).unwrap_or(doc)
 }

@@ -97,7 +97,7 @@ pub struct ProgressIo {
     /// How it stands.
     pub note: Option<String>,
     /// A verdict, if reached.
-    #[schema(value_type = Option<String>, example = "partly_achieved")]
+    #[schema(value_type = Option<crate::routes::plans::VerdictSchema>, example = "partly_achieved")]
     pub verdict: Option<Verdict>,
 }
 

@@ -23,11 +23,24 @@ pub struct MeEmployee {
     pub unit_id: Uuid,
 }
 
+/// A role a token may carry.
+#[derive(ToSchema)]
+#[schema(as = Role)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+enum RoleSchema {
+    Employee,
+    Manager,
+    LocalRepresentative,
+    Committee,
+    Hr,
+}
+
 /// What one role of the token reaches.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoleReach {
     /// The role.
-    #[schema(value_type = String, example = "manager")]
+    #[schema(value_type = RoleSchema, example = "manager")]
     pub role: Role,
     /// True when the role reaches every unit (HR).
     pub all_units: bool,

@@ -55,7 +55,7 @@ enum HorizonSchema {
 #[schema(as = Verdict)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-enum VerdictSchema {
+pub(crate) enum VerdictSchema {
     Achieved,
     PartlyAchieved,
     NotAchieved,
@@ -108,6 +108,26 @@ enum PlanStatusSchema {
     Agreed,
     Superseded,
     Closed,
+}
+
+/// A party to a plan: its employee (each member) or a manager of theirs.
+#[derive(ToSchema)]
+#[schema(as = PlanParty)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+enum PartySchema {
+    Employee,
+    Manager,
+}
+
+/// Whether a plan is for one employee or a group.
+#[derive(ToSchema)]
+#[schema(as = PlanKind)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+enum PlanKindSchema {
+    Individual,
+    Group,
 }
 
 /// Who answers for an activity.
@@ -200,6 +220,7 @@ pub struct OpenPointOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignatureOut {
     /// `employee` or `manager`: derived from who signed.
+    #[schema(value_type = PartySchema)]
     pub party: String,
     /// The signer's employee id.
     pub signer_id: Uuid,
@@ -251,6 +272,7 @@ pub struct PlanOut {
     /// Its id.
     pub id: Uuid,
     /// `individual` or `group`.
+    #[schema(value_type = PlanKindSchema)]
     pub kind: String,
     /// The employees it is for.
     pub member_ids: Vec<Uuid>,
@@ -268,6 +290,7 @@ pub struct PlanOut {
     /// signing.
     pub revision: i64,
     /// The caller's capacity in the plan: `employee` or `manager`.
+    #[schema(value_type = PartySchema)]
     pub your_party: String,
     /// What the plan says.
     pub content: ContentOut,
