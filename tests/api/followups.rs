@@ -730,3 +730,27 @@ async fn hr_syncs_interviews_by_external_id_and_they_count_for_coverage() {
         ["rows[0].participants[0].employee_external_id"]
     );
 }
+
+#[tokio::test]
+async fn the_work_list_of_a_unit_that_does_not_exist_is_404_for_hr_as_for_a_manager() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let absent = "00000000-0000-7000-8000-000000000000";
+    for caller in [hr(), token("MGR-A", &["employee", "manager"])] {
+        assert_problem(
+            app.get(&format!("/api/v1/follow-ups?unit_id={absent}"), &caller)
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+    let own = app
+        .expect(
+            app.get(&format!("/api/v1/follow-ups?unit_id={}", org.a1), &hr())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert!(own["items"].is_array());
+}

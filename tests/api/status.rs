@@ -290,8 +290,8 @@ async fn every_figure_is_right_for_a_unit_its_parent_and_the_municipality() {
             &hr(),
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
     )
     .await;
 }

@@ -240,13 +240,47 @@ fn template_values(template: &str, path: &str) -> Vec<(String, String)> {
 pub fn compile(components: &Value, schema: &Value) -> Result<Validator, String> {
     let root = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "components": components,
+        "components": {"schemas": referenced(components, schema)},
         "allOf": [schema],
     });
     jsonschema::options()
         .should_validate_formats(true)
         .build(&root)
         .map_err(|e| e.to_string())
+}
+
+/// The component schemas `schema` refers to, directly or through each other: a validator
+/// holds only these, not a copy of the whole document's.
+fn referenced(components: &Value, schema: &Value) -> Map<String, Value> {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    out.push(name.to_owned());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Map::new();
+    let mut todo = Vec::new();
+    refs(schema, &mut todo);
+    while let Some(name) = todo.pop() {
+        if found.contains_key(&name) {
+            continue;
+        }
+        if let Some(s) = components.pointer(&format!("/schemas/{name}")) {
+            refs(s, &mut todo);
+            found.insert(name, s.clone());
+        }
+    }
+    found
 }
 
 /// `rows[3].unit_external_id` for the JSON pointer `/rows/3/unit_external_id`.
@@ -314,17 +348,71 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
                 YEARS.end()
             ),
         ),
-        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
-            one("invalid_format", error.to_string())
+        ValidationErrorKind::Pattern { pattern } => {
+            match crate::text_schema::explain(pattern, error.instance().as_str()) {
+                Some((code, message)) => one(code, message.to_owned()),
+                None => one("invalid_format", error.to_string()),
+            }
+        }
+        ValidationErrorKind::Format { .. } => one("invalid_format", error.to_string()),
+        ValidationErrorKind::MinLength { limit: 1 } => {
+            one("required", "must not be empty".to_owned())
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            one("too_long", format!("must be at most {limit} characters"))
         }
         ValidationErrorKind::Minimum { .. }
         | ValidationErrorKind::Maximum { .. }
         | ValidationErrorKind::ExclusiveMinimum { .. }
         | ValidationErrorKind::ExclusiveMaximum { .. } => one("out_of_range", error.to_string()),
         ValidationErrorKind::MinLength { .. }
-        | ValidationErrorKind::MaxLength { .. }
         | ValidationErrorKind::MinItems { .. }
         | ValidationErrorKind::MaxItems { .. } => one("invalid_length", error.to_string()),
+        // `oneOf` of alternatives that each require one field (a signature's `revision` or
+        // `content_hash`): name the fields, not the body.
+        ValidationErrorKind::OneOfNotValid { context } => {
+            let names: Option<Vec<String>> = context
+                .iter()
+                .flatten()
+                .map(|e| match e.kind() {
+                    ValidationErrorKind::Required { property } => {
+                        property.as_str().map(|p| join(&at, p))
+                    }
+                    _ => None,
+                })
+                .collect();
+            // A nullable value is `oneOf` its schema and `null`: when only one alternative
+            // fails for more than its type, its problems are the value's.
+            let substantive: Vec<&Vec<ValidationError<'_>>> = context
+                .iter()
+                .filter(|b| {
+                    !b.iter()
+                        .all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
+                })
+                .collect();
+            match (names, substantive.as_slice()) {
+                (Some(names), _) if !names.is_empty() => {
+                    let message = format!("send exactly one of {}", names.join(", "));
+                    names
+                        .iter()
+                        .map(|n| Violation::new(n.clone(), "one_of", message.clone()))
+                        .collect()
+                }
+                (_, [only]) => only.iter().flat_map(violations).collect(),
+                _ => one("invalid_value", error.to_string()),
+            }
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => match error.instance().as_object() {
+            Some(object) if !object.is_empty() => {
+                let names: Vec<String> = object.keys().map(|k| join(&at, k)).collect();
+                let message = format!("send exactly one of {}", names.join(", "));
+                names
+                    .iter()
+                    .map(|n| Violation::new(n.clone(), "one_of", message.clone()))
+                    .collect()
+            }
+            _ => one("invalid_value", error.to_string()),
+        },
         _ => one("invalid_value", error.to_string()),
     }
 }
@@ -361,6 +449,10 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // JSON Schema counts `2026.0` as an integer, so the server reads it as one too.
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            return Ok(Value::from(v as i64));
+        }
         Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
 

@@ -13,3 +13,4 @@ pub mod openapi;
 pub mod policy;
 pub mod printable;
 pub mod routes;
+pub mod text_schema;

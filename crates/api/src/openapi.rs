@@ -206,8 +206,9 @@ fn bound_parameter(param: &mut serde_json::Map<String, serde_json::Value>) {
         "window_days" => {
             json!({"minimum": 0, "maximum": crate::routes::followups::MAX_WINDOW_DAYS})
         }
-        // Cursors are the 16 bytes of an id in URL-safe base64.
-        "cursor" => json!({"pattern": "^[A-Za-z0-9_-]{22}$"}),
+        // Cursors are the 16 bytes of an id in URL-safe base64; the last character carries
+        // only 2 bits, so only A, Q, g and w can end one.
+        "cursor" => json!({"pattern": "^[A-Za-z0-9_-]{21}[AQgw]$"}),
         "version" | "from" | "to" if integer => json!({"minimum": 1}),
         _ => return,
     };
@@ -245,9 +246,37 @@ fn refer_list_items(doc: &mut serde_json::Value) {
     }
 }
 
+/// Makes the object schema `name` require exactly one of `fields` (as `allOf` with a
+/// `oneOf`, since an object schema here cannot carry a `oneOf` beside its properties).
+fn one_of_required(doc: &mut utoipa::openapi::OpenApi, name: &str, fields: &[&str]) {
+    use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder};
+    let Some(schema) = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(name))
+    else {
+        return;
+    };
+    let properties = match schema {
+        utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(o)) => o.properties.clone(),
+        _ => Default::default(),
+    };
+    // Each alternative repeats its field's schema, so generated clients type it (a bare
+    // `required` reads to them as an empty object).
+    let one_of = fields.iter().fold(OneOfBuilder::new(), |b, f| {
+        let mut alternative = ObjectBuilder::new().required(*f);
+        if let Some(p) = properties.get(*f) {
+            alternative = alternative.property(*f, p.clone());
+        }
+        b.item(alternative)
+    });
+    let object = std::mem::replace(schema, ObjectBuilder::new().into());
+    *schema = AllOfBuilder::new().item(object).item(one_of).into();
+}
+
 /// Gives every `date` in the document (bodies, parameters, responses) the bounds the server
 /// enforces (`YYYY-MM-DD` exactly, years 1900–2200), and the shared parameters theirs.
-pub fn with_bounds(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+pub fn with_bounds(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     fn walk(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(map) => {
@@ -263,10 +292,13 @@ pub fn with_bounds(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             _ => {}
         }
     }
+    one_of_required(&mut doc, "SignatureIn", &["revision", "content_hash"]);
     let Ok(mut value) = serde_json::to_value(&doc) else {
         return doc;
     };
     walk(&mut value);
     refer_list_items(&mut value);
-    serde_json::from_value(value).unwrap_or(doc)
+    // Built once at start-up from our own types: a failure here is a bug in this function,
+    // and falling back to the unbounded document would hide it.
+    serde_json::from_value(value).expect("the bounded document is an OpenAPI document")
 }

@@ -797,11 +797,10 @@ impl Plan {
 
     /// What a follow-up's outcome does to the plan: `continued` nothing, `adjusted` opens the
     /// next version to be signed, `closed` closes it with `reason`. Only a plan that has been
-    /// agreed is followed up, and never on a day before the plan was made.
+    /// agreed is followed up.
     pub fn follow_up(
         &mut self,
         outcome: crate::followup::Outcome,
-        held_on: NaiveDate,
         reason: LongText,
         by: EmployeeId,
         now: DateTime<Utc>,
@@ -810,14 +809,6 @@ impl Plan {
         self.ensure_open()?;
         if self.agreed_version.is_none() {
             return Err(PlanError::NotAgreed);
-        }
-        let made_on = self.created_at.date_naive();
-        if held_on < made_on {
-            return Err(PlanError::Invalid(Violations::from(Violation::new(
-                "held_on",
-                "before_the_plan",
-                format!("a follow-up is held after the plan was made ({made_on})"),
-            ))));
         }
         match outcome {
             Outcome::Continued => Ok(()),
@@ -1410,71 +1401,22 @@ mod tests {
         let reason = || LongText::parse("reason", "Opfølgning").unwrap();
         let (mut plan, p) = individual();
         assert_eq!(
-            plan.follow_up(
-                Outcome::Continued,
-                now().date_naive(),
-                reason(),
-                p.manager,
-                now()
-            ),
+            plan.follow_up(Outcome::Continued, reason(), p.manager, now()),
             Err(PlanError::NotAgreed)
         );
         let (mut plan, p) = agreed();
-        plan.follow_up(
-            Outcome::Continued,
-            now().date_naive(),
-            reason(),
-            p.manager,
-            now(),
-        )
-        .unwrap();
+        plan.follow_up(Outcome::Continued, reason(), p.manager, now())
+            .unwrap();
         assert_eq!((plan.status, plan.version), (PlanStatus::Agreed, 1));
-        plan.follow_up(
-            Outcome::Adjusted,
-            now().date_naive(),
-            reason(),
-            p.manager,
-            now(),
-        )
-        .unwrap();
+        plan.follow_up(Outcome::Adjusted, reason(), p.manager, now())
+            .unwrap();
         assert_eq!(
             (plan.status, plan.version, plan.agreed_version),
             (PlanStatus::Agreed, 2, Some(1))
         );
-        plan.follow_up(
-            Outcome::Closed,
-            now().date_naive(),
-            reason(),
-            p.manager,
-            now(),
-        )
-        .unwrap();
+        plan.follow_up(Outcome::Closed, reason(), p.manager, now())
+            .unwrap();
         assert_eq!(plan.status, PlanStatus::Closed);
-    }
-
-    #[test]
-    fn a_follow_up_is_never_held_before_the_plan_was_made() {
-        use crate::followup::Outcome;
-        let reason = || LongText::parse("reason", "Opfølgning").unwrap();
-        let (mut plan, p) = agreed();
-        let made_on = plan.created_at.date_naive();
-        let before = made_on.pred_opt().unwrap();
-        match plan.follow_up(Outcome::Continued, before, reason(), p.manager, now()) {
-            Err(PlanError::Invalid(v)) => {
-                assert_eq!(
-                    v.into_vec()
-                        .into_iter()
-                        .map(|x| x.field)
-                        .collect::<Vec<_>>(),
-                    ["held_on"]
-                )
-            }
-            other => panic!("expected held_on refused, got {other:?}"),
-        }
-        assert_eq!(
-            plan.follow_up(Outcome::Continued, made_on, reason(), p.manager, now()),
-            Ok(())
-        );
     }
 
     #[test]

@@ -211,7 +211,6 @@ impl Store {
         )
         .map_err(StoreError::corrupt)?;
         let outcome = record.outcome;
-        let held_on = record.held_on;
         let progress_goals: Vec<_> = record.progress.iter().map(|p| p.goal_id).collect();
         let txn = self.db.begin().await?;
         let (plan, ()) = crate::plans::change_plan_in(&txn, plan_id, None, |p| {
@@ -228,7 +227,7 @@ impl Store {
             if !v.is_empty() {
                 return Err(PlanError::Invalid(v));
             }
-            p.follow_up(outcome, held_on, reason, by, now)
+            p.follow_up(outcome, reason, by, now)
         })
         .await?;
         let id = FollowUpId::generate();

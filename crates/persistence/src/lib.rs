@@ -28,7 +28,7 @@ pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use plans::{PlanFilter, PlanScope};
 pub use reviews::StoredReview;
-pub use status::{StatusCell, StatusPeriod, is_people_figure};
+pub use status::{StatusCell, StatusPeriod, is_people_figure, people_figure_names};
 pub use store::{Store, StoreOptions, TlsMode};
 pub use sync::SyncReport;
 pub use units::UnitHeadcount;

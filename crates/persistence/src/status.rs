@@ -145,7 +145,15 @@ fn cell<'a>(figures: &'a mut Figures, name: &str) -> Option<&'a mut Figure> {
     })
 }
 
-/// Whether `name` is a people figure the named lists can be asked for.
+/// The people figures the named lists can be asked for, sorted.
+pub fn people_figure_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = person_figures().into_iter().map(|(n, _, _)| n).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Whether `name` is a figure whose people can be listed.
 pub fn is_people_figure(name: &str) -> bool {
     person_figures().iter().any(|(n, _, _)| *n == name)
 }

@@ -98,6 +98,7 @@ impl From<Absence> for AbsenceOut {
 #[schema(example = json!({"employee_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e70", "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"}))]
 pub struct AbsenceIn {
     /// The HR system's id.
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
     /// Who is away.
     pub employee_id: Uuid,
@@ -128,8 +129,10 @@ pub struct AbsencePatch {
 #[serde(deny_unknown_fields)]
 pub struct AbsenceRow {
     /// The key.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub external_id: String,
     /// The employee's external id.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub employee_external_id: String,
     /// Why.
     pub kind: Kind,

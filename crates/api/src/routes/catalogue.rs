@@ -112,19 +112,25 @@ impl From<CatalogueEntry> for EntryOut {
 #[schema(example = json!({"external_id": "KURS-17", "kind": "course", "title": "Konflikthåndtering i praksis", "provider": "UC Syd", "duration": "3 dage", "professional_groups": ["pædagog", "pædagogmedhjælper"]}))]
 pub struct EntryIn {
     /// The HR system's id; the key of a sync.
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
     /// Course, education or other initiative.
     pub kind: Kind,
     /// Its title.
+    #[schema(value_type = crate::text_schema::NameText)]
     pub title: String,
     /// What it is.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<String>,
     /// Who provides it.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub provider: Option<String>,
     /// How long it takes ("3 dage").
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub duration: Option<String>,
     /// The professional groups it is for; empty means everyone.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::text_schema::GroupText>)]
     pub professional_groups: Vec<String>,
     /// Whether it is leadership education.
     #[serde(default)]
@@ -188,25 +194,27 @@ impl EntryIn {
 pub struct EntryPatch {
     /// New HR id, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<Option<String>>,
     /// New kind.
     pub kind: Option<Kind>,
     /// New title.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub title: Option<String>,
     /// Description, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<Option<String>>,
     /// Provider, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub provider: Option<Option<String>>,
     /// Duration, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub duration: Option<Option<String>>,
     /// The full new list of groups.
+    #[schema(value_type = Option<Vec<crate::text_schema::GroupText>>)]
     pub professional_groups: Option<Vec<String>>,
     /// Leadership education.
     pub leadership_education: Option<bool>,

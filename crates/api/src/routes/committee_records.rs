@@ -74,8 +74,10 @@ pub struct DiscussionIn {
     /// When.
     pub held_on: NaiveDate,
     /// A summary.
+    #[schema(value_type = crate::text_schema::LongTextText)]
     pub summary: String,
     /// What was decided.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub decisions: Option<String>,
     /// Attach the committee's status figures (anonymised) as they are now.
     #[serde(default)]
@@ -122,8 +124,10 @@ impl From<Discussion> for DiscussionOut {
 #[schema(example = json!({"year": 2026, "text": "Alle medarbejdere har en plan; opfølgning halter i to afdelinger."}))]
 pub struct FeedbackIn {
     /// The year it covers.
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// What it says.
+    #[schema(value_type = crate::text_schema::LongTextText)]
     pub text: String,
 }
 

@@ -103,8 +103,10 @@ impl CommitteeOut {
 #[serde(deny_unknown_fields)]
 pub struct CommitteeCreate {
     /// The HR system's id (unique).
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
     /// Its name.
+    #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// Its level.
     pub level: Level,
@@ -147,9 +149,10 @@ impl CommitteeCreate {
 pub struct CommitteePatch {
     /// New HR id, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<Option<String>>,
     /// New name.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub name: Option<String>,
     /// New level.
     pub level: Option<Level>,

@@ -74,12 +74,16 @@ impl From<Employee> for EmployeeOut {
 #[schema(example = json!({"external_id": "E-1042", "name": "Mette Hansen", "email": "mette.hansen@kommune.dk", "professional_group": "pædagog", "unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f"}))]
 pub struct EmployeeCreate {
     /// The HR system's id (unique).
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
     /// Full name (1–200 characters).
+    #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// Work e-mail.
+    #[schema(value_type = Option<crate::text_schema::EmailText>)]
     pub email: Option<String>,
     /// Professional group.
+    #[schema(value_type = Option<crate::text_schema::GroupText>)]
     pub professional_group: Option<String>,
     /// Their unit.
     pub unit_id: Uuid,
@@ -137,17 +141,18 @@ impl EmployeeCreate {
 pub struct EmployeePatch {
     /// New HR id, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<Option<String>>,
     /// New name.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub name: Option<String>,
     /// New e-mail, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::EmailText>)]
     pub email: Option<Option<String>>,
     /// New group, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::GroupText>)]
     pub professional_group: Option<Option<String>>,
     /// New unit.
     pub unit_id: Option<Uuid>,

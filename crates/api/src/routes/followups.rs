@@ -95,6 +95,7 @@ pub struct ProgressIo {
     /// The goal of the plan.
     pub goal_id: Uuid,
     /// How it stands.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub note: Option<String>,
     /// A verdict, if reached.
     #[schema(value_type = Option<crate::routes::plans::VerdictSchema>, example = "partly_achieved")]
@@ -112,8 +113,10 @@ pub struct FollowUpIn {
     pub held_on: NaiveDate,
     /// Who took part, by name.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::text_schema::NameText>, max_items = 50)]
     pub participants: Vec<String>,
     /// What was said.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub notes: Option<String>,
     /// Progress per goal.
     #[serde(default)]
@@ -388,11 +391,15 @@ pub(crate) async fn work_items(
         state.clock.today(),
         window_days,
     );
+    let by_id: std::collections::HashMap<EmployeeId, (&String, UnitId)> = people
+        .iter()
+        .map(|(id, name, unit)| (*id, (name, *unit)))
+        .collect();
     Ok(items
         .into_iter()
         .filter_map(|i| {
-            let (_, name, unit) = people.iter().find(|p| p.0 == i.employee)?;
-            Some((i, name.clone(), *unit))
+            let (name, unit) = by_id.get(&i.employee)?;
+            Some((i, (*name).clone(), *unit))
         })
         .collect())
 }
@@ -409,7 +416,8 @@ pub(crate) async fn work_items(
         (status = 200, description = "The work list", body = ListResponse<WorkItemOut>),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden)
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/follow-ups")]
@@ -433,7 +441,17 @@ pub async fn work(
             if !access.readable_units().await?.contains(unit) {
                 return Err(ApiError::NotFound);
             }
-            Some(state.store.subtree_of(unit).await?)
+            // A unit's subtree holds the unit itself, so an empty one means no such unit
+            // (HR reaches every unit, including absent ones).
+            let subtree = state.store.subtree_of(unit).await?;
+            if subtree.is_empty() {
+                return Err(ApiError::NotFound);
+            }
+            Some(
+                subtree
+                    .into_iter()
+                    .collect::<std::collections::HashSet<_>>(),
+            )
         }
         None => None,
     };

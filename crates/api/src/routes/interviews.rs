@@ -144,6 +144,7 @@ impl From<Interview> for InterviewOut {
 #[schema(example = json!({"year": 2026, "format": "individual", "offered_on": "2026-02-01", "participants": [{"employee_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e70", "status": "offered"}]}))]
 pub struct InterviewIn {
     /// The year it belongs to.
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Individual or group.
     pub format: Format,
@@ -446,6 +447,7 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct ParticipantRow {
     /// The employee's external id.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub employee_external_id: String,
     /// Offered, held or declined.
     pub status: Status,
@@ -459,8 +461,10 @@ pub struct ParticipantRow {
 #[serde(deny_unknown_fields)]
 pub struct InterviewRow {
     /// The key.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub external_id: String,
     /// The year.
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Individual or group.
     pub format: Format,

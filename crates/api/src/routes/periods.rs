@@ -55,6 +55,7 @@ impl From<AgreementPeriod> for PeriodOut {
 #[schema(example = json!({"name": "OK24", "starts_on": "2024-04-01", "ends_on": "2027-03-31"}))]
 pub struct PeriodIn {
     /// Its name.
+    #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// First day.
     pub starts_on: NaiveDate,

@@ -442,6 +442,7 @@ pub struct PlanCreate {
     /// The members of a group plan (instead of `employee_id`).
     pub member_ids: Option<Vec<Uuid>>,
     /// A title.
+    #[schema(value_type = crate::text_schema::NameText)]
     pub title: String,
     /// First day of the period.
     pub starts_on: NaiveDate,
@@ -493,6 +494,7 @@ impl PlanCreate {
 #[serde(deny_unknown_fields)]
 pub struct PlanPatch {
     /// New title.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub title: Option<String>,
     /// New first day.
     pub starts_on: Option<NaiveDate>,
@@ -542,6 +544,7 @@ impl PlanPatch {
 #[schema(example = json!({"description": "Blive bedre til at håndtere konflikter med forældre", "competence_kind": "professional", "horizon": "short_term", "evaluation_method": "Drøftes ved opfølgningen med eksempler fra hverdagen", "due_date": "2026-06-30"}))]
 pub struct GoalIn {
     /// What is to be developed (1–4000 characters).
+    #[schema(value_type = crate::text_schema::LongTextText)]
     pub description: String,
     /// Professional, personal or social.
     #[schema(value_type = CompetenceKindSchema)]
@@ -550,6 +553,7 @@ pub struct GoalIn {
     #[schema(value_type = HorizonSchema)]
     pub horizon: Horizon,
     /// How achievement will be evaluated.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub evaluation_method: Option<String>,
     /// By when.
     pub due_date: Option<NaiveDate>,
@@ -586,6 +590,7 @@ impl GoalIn {
 #[serde(deny_unknown_fields)]
 pub struct GoalPatch {
     /// New description.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<String>,
     /// New kind.
     #[schema(value_type = Option<CompetenceKindSchema>)]
@@ -595,7 +600,7 @@ pub struct GoalPatch {
     pub horizon: Option<Horizon>,
     /// How achievement is evaluated, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub evaluation_method: Option<Option<String>>,
     /// Due date, or null.
     #[serde(default, deserialize_with = "patch_field")]
@@ -611,7 +616,7 @@ pub struct GoalPatch {
     pub verdict: Option<Option<Verdict>>,
     /// Evaluation note, or null (follow-up data).
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub evaluation_note: Option<Option<String>>,
     /// Applied in daily work, or null (follow-up data).
     #[serde(default, deserialize_with = "patch_field")]
@@ -678,8 +683,10 @@ pub struct ActivityIn {
     #[schema(value_type = ActivityKindSchema)]
     pub kind: ActivityKind,
     /// A short title (1–200 characters).
+    #[schema(value_type = crate::text_schema::NameText)]
     pub title: String,
     /// What it involves.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<String>,
     /// When it starts.
     pub start_date: Option<NaiveDate>,
@@ -691,6 +698,7 @@ pub struct ActivityIn {
     /// Who answers for it.
     pub responsible: ResponsibleParty,
     /// The responsible person's name, required when `responsible` is `other`.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub responsible_name: Option<String>,
     /// Hours, 0–10000.
     pub hours: Option<f64>,
@@ -760,10 +768,11 @@ pub struct ActivityPatch {
     #[schema(value_type = Option<ActivityKindSchema>)]
     pub kind: Option<ActivityKind>,
     /// New title.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub title: Option<String>,
     /// Description, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<Option<String>>,
     /// Start, or null.
     #[serde(default, deserialize_with = "patch_field")]
@@ -778,6 +787,7 @@ pub struct ActivityPatch {
     /// Who answers for it.
     pub responsible: Option<ResponsibleParty>,
     /// The responsible person's name, with `responsible: other`.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub responsible_name: Option<String>,
     /// Hours, or null.
     #[serde(default, deserialize_with = "patch_field")]
@@ -796,7 +806,7 @@ pub struct ActivityPatch {
     pub status: Option<ActivityStatus>,
     /// Progress note, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub progress_note: Option<Option<String>>,
 }
 
@@ -877,6 +887,7 @@ impl ActivityPatch {
 #[schema(example = json!({"text": "Undersøg om der er plads på næste hold af diplommodulet"}))]
 pub struct OpenPointIn {
     /// What is open (1–4000 characters).
+    #[schema(value_type = crate::text_schema::LongTextText)]
     pub text: String,
 }
 
@@ -888,10 +899,10 @@ pub struct OpenPointIn {
 pub struct SignatureIn {
     /// The `revision` (`ETag`) of the plan as the signer read it. The signature stands when
     /// the content is unchanged since, whoever signed in between; 409 when it has changed.
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, nullable = false)]
     pub revision: Option<i64>,
     /// The `content.content_hash` the signer read; 409 when the content is no longer that.
-    #[schema(pattern = "^[0-9a-f]{64}$")]
+    #[schema(pattern = "^[0-9a-f]{64}$", nullable = false)]
     pub content_hash: Option<String>,
 }
 
@@ -920,6 +931,7 @@ impl SignatureIn {
 #[schema(example = json!({"reason": "Medarbejderen er fratrådt"}))]
 pub struct CloseIn {
     /// Why (1–4000 characters).
+    #[schema(value_type = crate::text_schema::LongTextText)]
     pub reason: String,
 }
 

@@ -118,6 +118,7 @@ pub struct ReviewIn {
 #[serde(deny_unknown_fields)]
 pub struct PositionIn {
     /// Notes.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub notes: Option<String>,
     /// Whether the agreement is honoured.
     pub agrees: Option<bool>,
@@ -128,6 +129,7 @@ pub struct PositionIn {
 #[serde(deny_unknown_fields)]
 pub struct EscalationIn {
     /// Why.
+    #[schema(value_type = crate::text_schema::LongTextText)]
     pub reason: String,
 }
 
@@ -139,6 +141,7 @@ pub struct OutcomeIn {
     /// When it was held.
     pub renewed_on: NaiveDate,
     /// What it came to.
+    #[schema(value_type = crate::text_schema::LongTextText)]
     pub outcome: String,
 }
 

@@ -60,10 +60,13 @@ fn out(s: Settings, meta: Meta) -> SettingsOut {
 #[schema(example = json!({"anonymity_threshold": 5, "long_absence_weeks": 8, "special_follow_up_days": 30, "main_committee_frequency": "yearly"}))]
 pub struct SettingsIn {
     /// 2–100.
+    #[schema(minimum = 2, maximum = 100)]
     pub anonymity_threshold: i64,
     /// 1–104.
+    #[schema(minimum = 1, maximum = 104)]
     pub long_absence_weeks: i64,
     /// 1–365.
+    #[schema(minimum = 1, maximum = 365)]
     pub special_follow_up_days: i64,
     /// How often the main committee discusses the policy.
     pub main_committee_frequency: Frequency,

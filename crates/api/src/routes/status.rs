@@ -298,6 +298,29 @@ pub async fn status(
     Ok(HttpResponse::Ok().json(out))
 }
 
+/// The people figures a named list can be asked for (checked against the store's list by a
+/// test, so the two cannot drift).
+#[derive(ToSchema)]
+#[schema(as = PeopleFigure)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+enum PeopleFigureSchema {
+    Employees,
+    WithAgreedPlan,
+    PlansInDraft,
+    AnnualHeldInTime,
+    AnnualHeldLate,
+    AnnualDue,
+    AnnualOverdue,
+    SpecialDue,
+    SpecialHeld,
+    SpecialOverdue,
+    InterviewsOffered,
+    InterviewsHeld,
+    InterviewsDeclined,
+    InterviewsMissing,
+}
+
 /// Which figure's people to list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -307,6 +330,7 @@ pub struct PeopleQuery {
     pub unit_id: Uuid,
     /// A people figure: `employees`, `with_agreed_plan`, `plans_in_draft`, `annual_*`,
     /// `special_*` or `interviews_*`.
+    #[param(value_type = PeopleFigureSchema, inline)]
     pub figure: String,
     /// First day of the period (default: 1 January this year).
     pub from: Option<NaiveDate>,
@@ -378,4 +402,24 @@ pub async fn named_people(
         })
         .collect();
     Ok(HttpResponse::Ok().json(ListResponse::new(items, None)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_published_people_figures_are_exactly_those_the_store_lists() {
+        let schema = serde_json::to_value(<PeopleFigureSchema as utoipa::PartialSchema>::schema())
+            .expect("the schema serialises");
+        let mut published: Vec<&str> = schema["enum"]
+            .as_array()
+            .expect("an enum")
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        published.sort_unstable();
+        assert_eq!(published, devplan_persistence::people_figure_names());
+        assert!(published.iter().all(|n| is_people_figure(n)));
+    }
 }

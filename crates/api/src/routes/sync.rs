@@ -55,10 +55,13 @@ pub struct SyncPayload<T> {
 #[schema(example = json!({"external_id": "U-110", "name": "Dagtilbud Nord", "parent_external_id": "U-100"}))]
 pub struct UnitRow {
     /// The key.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub external_id: String,
     /// Its name.
+    #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// The unit above it, in this payload or already stored.
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub parent_external_id: Option<String>,
 }
 
@@ -68,23 +71,30 @@ pub struct UnitRow {
 #[schema(example = json!({"external_id": "E-1042", "name": "Mette Hansen", "email": "mette.hansen@kommune.dk", "professional_group": "pædagog", "unit_external_id": "U-110", "manages_unit_external_ids": [], "represents_unit_external_ids": []}))]
 pub struct EmployeeRow {
     /// The key.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub external_id: String,
     /// Full name.
+    #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// Work e-mail.
+    #[schema(value_type = Option<crate::text_schema::EmailText>)]
     pub email: Option<String>,
     /// Professional group.
+    #[schema(value_type = Option<crate::text_schema::GroupText>)]
     pub professional_group: Option<String>,
     /// The unit they work in.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub unit_external_id: String,
     /// Employed now (default true).
     #[serde(default = "yes")]
     pub active: bool,
     /// Units they manage.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::text_schema::ExternalIdText>)]
     pub manages_unit_external_ids: Vec<String>,
     /// Units they represent as local representative.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::text_schema::ExternalIdText>)]
     pub represents_unit_external_ids: Vec<String>,
 }
 
@@ -98,17 +108,22 @@ fn yes() -> bool {
 #[schema(example = json!({"external_id": "MED-LOK-1", "name": "Lokal-MED Dagtilbud Nord", "level": "local", "unit_external_id": "U-110", "parent_external_id": "HMU", "member_external_ids": ["E-1042"]}))]
 pub struct CommitteeRow {
     /// The key.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub external_id: String,
     /// Its name.
+    #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// Its level.
     pub level: Level,
     /// The unit it covers.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub unit_external_id: String,
     /// The committee it reports to, in this payload or stored.
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub parent_external_id: Option<String>,
     /// Its members.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::text_schema::ExternalIdText>)]
     pub member_external_ids: Vec<String>,
 }
 

@@ -59,8 +59,10 @@ impl From<UnitGoal> for UnitGoalOut {
 #[schema(example = json!({"title": "Alle pædagoger arbejder med sprogvurdering", "description": "Indført i hele dagtilbuddet inden udgangen af 2026"}))]
 pub struct UnitGoalIn {
     /// The goal (1–200 characters).
+    #[schema(value_type = crate::text_schema::NameText)]
     pub title: String,
     /// More about it.
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<String>,
 }
 
@@ -69,10 +71,11 @@ pub struct UnitGoalIn {
 #[serde(deny_unknown_fields)]
 pub struct UnitGoalPatch {
     /// New title.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub title: Option<String>,
     /// Description, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<Option<String>>,
     /// Withdraw (true) or republish (false).
     pub archived: Option<bool>,

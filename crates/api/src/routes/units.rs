@@ -74,8 +74,10 @@ impl UnitOut {
 #[schema(example = json!({"external_id": "U-110", "name": "Dagtilbud Nord", "parent_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f"}))]
 pub struct UnitCreate {
     /// The HR system's id (unique).
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
     /// Its name (1–200 characters).
+    #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// The unit above it.
     pub parent_id: Option<Uuid>,
@@ -104,9 +106,10 @@ impl UnitCreate {
 pub struct UnitPatch {
     /// New HR id, or null to clear.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<Option<String>>,
     /// New name.
+    #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub name: Option<String>,
     /// New parent, or null to make it a top unit.
     #[serde(default, deserialize_with = "patch_field")]
