@@ -27,6 +27,8 @@ pub struct DemoPeople {
     pub representative: &'static str,
     /// A member of the area's local MED committee.
     pub committee_member: &'static str,
+    /// The employee's agreed plan, made with the manager.
+    pub plan: devplan_domain::PlanId,
 }
 
 type Failure = Box<dyn std::error::Error>;
@@ -248,18 +250,19 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
             dates: PeriodDates::new(day("2024-04-01")?, day("2027-03-31")?)?,
         })
         .await?;
-    seed_plan(store).await?;
+    let plan = seed_plan(store).await?;
     Ok(DemoPeople {
         employee: "E-016",
         manager: "E-004",
         representative: "E-015",
         committee_member: "E-025",
+        plan,
     })
 }
 
 /// An agreed plan for E-016, made with their manager E-004: two goals and an action plan of a
 /// course, mentoring and job rotation, so the printable form has something to show.
-async fn seed_plan(store: &Store) -> Result<(), Failure> {
+async fn seed_plan(store: &Store) -> Result<devplan_domain::PlanId, Failure> {
     use devplan_domain::plan::{
         Activity, ActivityKind, ActivityStatus, CompetenceKind, Evaluation, Goal, Horizon,
         OpenPoint, Party, Plan, PlanContent, PlanKind, PlanPeriod, Responsible,
@@ -369,15 +372,17 @@ async fn seed_plan(store: &Store) -> Result<(), Failure> {
             .change_plan(plan.id, None, |p| p.sign(party, signer, p.revision, now))
             .await?;
     }
-    Ok(())
+    Ok(plan.id)
 }
 
-/// Prints the tokens of the demo's people and an example request.
+/// Prints the tokens of the demo's people, how to mint more, the demo plan and an example
+/// request. `generated_secret` is the HS256 secret when the demo made one up.
 pub fn print_welcome(
     settings: &Settings,
     verifier: &Verifier,
     people: &DemoPeople,
     file: &Path,
+    generated_secret: Option<&str>,
 ) -> Result<(), Failure> {
     let ttl = 12 * 3600;
     let token = |sub: &str, roles: &[&str]| {
@@ -421,6 +426,27 @@ pub fn print_welcome(
     );
     println!();
     println!("curl -s -H \"Authorization: Bearer $MANAGER\" {base}/api/v1/me");
+    println!();
+    let plan = people.plan.uuid();
+    println!(
+        "The agreed plan of {} with {}: {base}/api/v1/plans/{plan}",
+        people.employee, people.manager
+    );
+    println!(
+        "Its printable form: curl -s -H \"Authorization: Bearer $EMPLOYEE\" -H \"Accept: text/html\" {base}/api/v1/plans/{plan} > plan.html"
+    );
+    println!();
+    match generated_secret {
+        Some(secret) => {
+            println!("Tokens are signed with a secret made up for this run. To mint more:");
+            println!("export DEVPLAN_JWT_SECRET='{secret}'");
+        }
+        None => println!("Tokens are signed with DEVPLAN_JWT_SECRET. To mint more:"),
+    }
+    println!(
+        "cargo run -q -- token --sub {} --roles employee,manager --ttl 3600",
+        people.manager
+    );
     println!();
     Ok(())
 }

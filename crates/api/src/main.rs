@@ -105,7 +105,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let people = demo::seed(&store).await?;
             let mut subjects: HashSet<String> = settings.service_subjects.iter().cloned().collect();
             subjects.insert(demo::HR_SUBJECT.to_owned());
-            demo::print_welcome(&settings, &verifier, &people, &args.file)?;
+            let generated = settings.jwt_secret.is_none().then_some(secret.as_str());
+            demo::print_welcome(&settings, &verifier, &people, &args.file, generated)?;
             let state = AppState {
                 store,
                 verifier,
