@@ -43,7 +43,9 @@ for lang in da en; do
   curl -fs -H "Authorization: Bearer $employee" -H 'Accept: text/html' -H "Accept-Language: $lang" \
     "$base/plans/$plan" >"$out/plan-$lang.html"
   profile="$(mktemp -d)"
+  # Loopback only: every host name but 127.0.0.1 resolves to nothing.
   flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
          --disable-component-update --disable-sync --hide-scrollbars "--user-data-dir=$profile")
   "$chromium_bin" "${flags[@]}" --window-size=1240,2200 --screenshot="$out/plan-$lang.png" "file://$out/plan-$lang.html" 2>/dev/null
   "$chromium_bin" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$out/plan-$lang.pdf" "file://$out/plan-$lang.html" 2>/dev/null
