@@ -500,3 +500,63 @@ async fn a_signature_naming_what_was_read_in_both_ways_or_neither_names_both_fie
         );
     }
 }
+
+#[tokio::test]
+async fn a_sync_checked_row_by_row_names_every_bad_row_and_reads_whole_numbers_as_integers() {
+    let app = spawn_app().await;
+    app.standard_org().await;
+    let body = r#"{"rows": [
+        {"external_id": "MUS-1", "year": 2026.0, "format": "individual", "participants": [{"employee_external_id": "EMP-A1", "status": "held"}]},
+        {"external_id": "MUS-2", "year": 1999, "format": "individual", "participants": [{"employee_external_id": "EMP-A1", "status": "maybe"}]},
+        {"external_id": "MUS-3", "external_id": "MUS-4", "year": 2026, "format": "individual", "participants": []}
+    ]}"#;
+    let p = assert_problem(
+        app.send_raw(
+            Method::POST,
+            "/api/v1/sync/development-interviews",
+            &hr(),
+            body,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let mut problems: Vec<(String, String)> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    problems.sort_unstable();
+    assert_eq!(
+        problems,
+        [
+            (
+                "rows[1].participants[0].status".to_owned(),
+                "invalid_value".to_owned()
+            ),
+            ("rows[1].year".to_owned(), "out_of_range".to_owned()),
+            ("rows[2]".to_owned(), "duplicate_key".to_owned()),
+        ]
+    );
+    let good = r#"{"rows": [{"external_id": "MUS-1", "year": 2026.0, "format": "individual", "participants": [{"employee_external_id": "EMP-A1", "status": "held"}]}]}"#;
+    let report = app
+        .expect(
+            app.send_raw(
+                Method::POST,
+                "/api/v1/sync/development-interviews",
+                &hr(),
+                good,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(report["created"], 1);
+}

@@ -231,6 +231,18 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
+    /// Sends a JSON body as written (repeated keys, `2026.0`), which a `Value` cannot hold.
+    pub async fn send_raw(&self, method: Method, path: &str, token: &str, body: &str) -> Response {
+        self.client
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Sends a request with extra headers (`If-Match`, …).
     pub async fn send_with(
         &self,

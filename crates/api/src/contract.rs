@@ -22,6 +22,8 @@ pub const DATE_PATTERN: &str =
 /// Every operation of the document with its compiled request-body and parameter schemas.
 pub struct Contract {
     bodies: HashMap<(String, String), Validator>,
+    /// For bodies that are `{"rows": [...]}` and nothing else (the syncs): the row schema.
+    rows: HashMap<(String, String), Validator>,
     parameters: HashMap<(String, String), Vec<Parameter>>,
     /// Path templates split into segments, with the methods each answers.
     templates: Vec<(Vec<String>, Vec<String>)>,
@@ -50,6 +52,7 @@ impl Contract {
         let doc = serde_json::to_value(doc).map_err(|e| e.to_string())?;
         let components = doc.get("components").cloned().unwrap_or(Value::Null);
         let mut bodies = HashMap::new();
+        let mut rows = HashMap::new();
         let mut parameters = HashMap::new();
         let mut templates = Vec::new();
         let paths = doc["paths"].as_object().cloned().unwrap_or_default();
@@ -63,6 +66,11 @@ impl Contract {
                     let validator = compile(&components, schema)
                         .map_err(|e| format!("{} {path}: {e}", key.0))?;
                     bodies.insert(key.clone(), validator);
+                    if let Some(row) = row_schema(&doc, schema) {
+                        let validator = compile(&components, row)
+                            .map_err(|e| format!("{} {path} rows: {e}", key.0))?;
+                        rows.insert(key.clone(), validator);
+                    }
                 }
                 let mut params = Vec::new();
                 for p in op["parameters"].as_array().into_iter().flatten() {
@@ -102,6 +110,7 @@ impl Contract {
         }
         Ok(Self {
             bodies,
+            rows,
             parameters,
             templates,
         })
@@ -211,6 +220,85 @@ impl Contract {
         }
         out
     }
+}
+
+impl Contract {
+    /// Every way the rows of a `{"rows": [...]}` body break the row schema of the operation,
+    /// one row at a time, so a 50,000-row sync never exists as one JSON tree in memory.
+    /// None when the operation's body is not such an envelope, or `body` is not one (the
+    /// whole-body check then names what is wrong with it).
+    pub fn check_rows(&self, method: &str, path: &str, body: &[u8]) -> Option<Vec<Violation>> {
+        /// The envelope, its rows left as text.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Envelope<'a> {
+            #[serde(borrow)]
+            rows: Vec<&'a serde_json::value::RawValue>,
+        }
+        let validator = self.rows.get(&(method.to_owned(), path.to_owned()))?;
+        let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
+        let mut out = Vec::new();
+        for (i, raw) in envelope.rows.iter().enumerate() {
+            let within = |field: &str| {
+                if field.is_empty() {
+                    format!("rows[{i}]")
+                } else if field.starts_with('[') {
+                    format!("rows[{i}]{field}")
+                } else {
+                    format!("rows[{i}].{field}")
+                }
+            };
+            let row = match serde_json::from_str::<UniqueKeys>(raw.get()) {
+                Ok(row) => row.0,
+                Err(e) => {
+                    out.push(Violation::new(within(""), "duplicate_key", e.to_string()));
+                    continue;
+                }
+            };
+            for error in validator.iter_errors(&row) {
+                for v in violations(&error) {
+                    let field = within(&v.field);
+                    if !out
+                        .iter()
+                        .any(|o: &Violation| o.field == field && o.code == v.code)
+                    {
+                        out.push(Violation::new(field, v.code, v.message));
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// An `i32` that may be written as a whole number with a fraction (`2026.0`), as JSON Schema
+/// allows, for rows read straight from the text (other bodies go through [`UniqueKeys`],
+/// which reads such numbers as integers already).
+pub fn whole_i32<'de, D: de::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    let whole = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    });
+    whole
+        .and_then(|w| i32::try_from(w).ok())
+        .ok_or_else(|| de::Error::custom(format!("expected a whole number, got {n}")))
+}
+
+/// The row schema of a body schema that is exactly `{"rows": [<row>]}`.
+fn row_schema<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+    let resolved = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc.pointer(r.trim_start_matches('#'))?,
+        None => schema,
+    };
+    let properties = resolved.get("properties")?.as_object()?;
+    let rows = properties.get("rows")?;
+    (properties.len() == 1
+        && resolved.get("additionalProperties") == Some(&Value::Bool(false))
+        && rows.get("type").and_then(Value::as_str) == Some("array"))
+    .then(|| rows.get("items"))
+    .flatten()
 }
 
 fn segments(path: &str) -> Vec<String> {

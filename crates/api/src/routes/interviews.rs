@@ -465,6 +465,7 @@ pub struct InterviewRow {
     pub external_id: String,
     /// The year.
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(deserialize_with = "crate::contract::whole_i32")]
     pub year: i32,
     /// Individual or group.
     pub format: Format,
