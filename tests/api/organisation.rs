@@ -171,3 +171,67 @@ async fn configured_origins_pass_cors_and_others_do_not() {
     assert!(!other.headers().contains_key("access-control-allow-origin"));
     assert_problem(other, StatusCode::BAD_REQUEST, "cors_refused").await;
 }
+
+#[tokio::test]
+async fn records_are_stamped_by_the_apps_clock_not_the_machines() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    app.today_is("2031-05-06");
+    let stamped = "2031-05-06T10:00:00";
+    let unit = app
+        .expect(
+            app.post(
+                "/api/v1/org-units",
+                &hr(),
+                &json!({"name": "Ny enhed", "parent_id": org.k}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    assert!(
+        unit["created_at"].as_str().unwrap().starts_with(stamped),
+        "{unit}"
+    );
+    let renamed = app
+        .expect(
+            app.patch(
+                &format!("/api/v1/org-units/{}", org.a1),
+                &hr(),
+                &json!({"name": "Institution A1, omdøbt"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert!(
+        renamed["updated_at"].as_str().unwrap().starts_with(stamped),
+        "{renamed}"
+    );
+    app.expect(
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": [{"external_id": "NY-1", "name": "Ny Ansat", "unit_external_id": "A1"}]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let people = app
+        .expect(
+            app.get("/api/v1/employees?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    let new = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["external_id"] == "NY-1")
+        .expect("the synced employee");
+    assert!(
+        new["created_at"].as_str().unwrap().starts_with(stamped),
+        "{new}"
+    );
+}

@@ -135,7 +135,10 @@ pub async fn spawn_app() -> TestApp {
 /// The app with the given key material.
 pub async fn spawn_app_with(keys: Keys) -> TestApp {
     let (url, db) = fresh_database().await;
-    let mut store = Store::connect(&url).await.expect("connect");
+    let clock = SetClock::new(chrono::Utc::now());
+    let mut store = Store::connect(&url, std::sync::Arc::new(clock.clone()))
+        .await
+        .expect("connect");
     store.migrate().await.expect("migrate");
     let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     store.count_statements(statements.clone());
@@ -144,7 +147,6 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
         Keys::Rs256 => (None, Some(fixture("rs256-public.pem"))),
         Keys::Es256 => (None, Some(fixture("es256-public.pem"))),
     };
-    let clock = SetClock::new(chrono::Utc::now());
     let verifier = Verifier::new(
         secret.as_deref(),
         public.as_deref(),

@@ -160,7 +160,7 @@ impl Verifier {
             .secret
             .as_ref()
             .ok_or("minting needs DEVPLAN_JWT_SECRET (HS256)")?;
-        let now = chrono::Utc::now().timestamp();
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock).timestamp();
         let claims = Claims {
             sub: sub.to_owned(),
             roles: roles.to_vec(),

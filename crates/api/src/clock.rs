@@ -2,18 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
-/// A source of the current time.
-pub trait Clock: Send + Sync {
-    /// Now.
-    fn now(&self) -> DateTime<Utc>;
-
-    /// Today's date (UTC).
-    fn today(&self) -> NaiveDate {
-        self.now().date_naive()
-    }
-}
+pub use devplan_domain::clock::Clock;
 
 /// The system clock.
 #[derive(Debug, Clone, Copy, Default)]

@@ -358,7 +358,7 @@ async fn seed_plan(store: &Store) -> Result<devplan_domain::PlanId, Failure> {
         id: OpenPointId::generate(),
         text: text("Afklare om der er plads på næste hold af diplommodulet")?,
     }];
-    let now = chrono::Utc::now();
+    let now = store.now();
     let plan = Plan::draft(
         PlanKind::Individual,
         vec![employee.id],

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use devplan_api::app::{AppState, HttpOptions, api_doc, serve};
 use devplan_api::auth::Verifier;
+use devplan_api::clock::SystemClock;
 use devplan_api::config::{Cli, Command, Settings};
 use devplan_api::demo;
 use devplan_api::gate::Gate;
@@ -39,7 +40,7 @@ async fn open_store(settings: &Settings, url: &str) -> Result<Store, Failure> {
         pool_size: settings.db_pool_size,
         tls: settings.db_tls,
     };
-    let store = Store::connect_with(url, options)
+    let store = Store::connect_with(url, options, std::sync::Arc::new(SystemClock))
         .await
         .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
     store
@@ -75,7 +76,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 store,
                 verifier,
                 service_subjects: settings.service_subjects.iter().cloned().collect(),
-                clock: std::sync::Arc::new(devplan_api::clock::SystemClock),
+                clock: std::sync::Arc::new(SystemClock),
                 heavy: std::sync::Arc::new(Gate::new(
                     settings.heavy_concurrency,
                     settings.heavy_queue,
@@ -111,7 +112,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 store,
                 verifier,
                 service_subjects: subjects,
-                clock: std::sync::Arc::new(devplan_api::clock::SystemClock),
+                clock: std::sync::Arc::new(SystemClock),
                 heavy: std::sync::Arc::new(Gate::new(
                     settings.heavy_concurrency,
                     settings.heavy_queue,

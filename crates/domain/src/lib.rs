@@ -2,6 +2,7 @@
 //! (later) of development plans. Pure: no I/O, no HTTP, no SQL.
 
 pub mod catalogue;
+pub mod clock;
 pub mod committee;
 pub mod followup;
 pub mod ids;

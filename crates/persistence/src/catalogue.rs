@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use devplan_domain::catalogue::{CatalogueEntry, OfferContent, OfferKind, UnitGoal};
 use devplan_domain::records::Meta;
 use devplan_domain::text::{ExternalId, LongText, Name, ProfessionalGroup};
@@ -168,6 +168,7 @@ async fn write_entry(
     id: Uuid,
     c: &OfferContent,
     expected_version: i64,
+    now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let updated = catalogue_entry::Entity::update_many()
         .col_expr(
@@ -199,7 +200,7 @@ async fn write_entry(
             catalogue_entry::Column::Version,
             Expr::value(expected_version + 1),
         )
-        .col_expr(catalogue_entry::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(catalogue_entry::Column::UpdatedAt, Expr::value(now))
         .filter(catalogue_entry::Column::Id.eq(id))
         .filter(catalogue_entry::Column::Version.eq(expected_version))
         .exec(txn)
@@ -289,7 +290,7 @@ impl Store {
     ) -> Result<CatalogueEntry, StoreError> {
         let txn = self.db.begin().await?;
         let id = CatalogueEntryId::generate();
-        catalogue_entry::Entity::insert(entry_model(id.uuid(), &content, Meta::first(Utc::now())))
+        catalogue_entry::Entity::insert(entry_model(id.uuid(), &content, Meta::first(self.now())))
             .exec_without_returning(&txn)
             .await
             .map_err(|e| StoreError::from_write(e, "external_id"))?;
@@ -313,7 +314,7 @@ impl Store {
         if current.content == content {
             return Ok(current);
         }
-        write_entry(&txn, id.uuid(), &content, expected_version).await?;
+        write_entry(&txn, id.uuid(), &content, expected_version, self.now()).await?;
         replace_groups(&txn, &[(id.uuid(), &content)]).await?;
         let entry = fetch_entry(&txn, id).await?;
         txn.commit().await?;
@@ -367,7 +368,7 @@ impl Store {
             .into_iter()
             .filter_map(|e| e.content.external_id.clone().map(|x| (x.into_string(), e)))
             .collect();
-        let now = Utc::now();
+        let now = self.now();
         let mut report = SyncReport::default();
         let mut inserts = Vec::new();
         let mut group_changes: Vec<(Uuid, &OfferContent)> = Vec::new();
@@ -387,7 +388,7 @@ impl Store {
                 Some(current) if current.content == *row => report.unchanged += 1,
                 Some(current) => {
                     report.updated += 1;
-                    write_entry(&txn, current.id.uuid(), row, current.meta.version).await?;
+                    write_entry(&txn, current.id.uuid(), row, current.meta.version, now).await?;
                     group_changes.push((current.id.uuid(), row));
                 }
             }
@@ -440,7 +441,7 @@ impl Store {
         by: EmployeeId,
     ) -> Result<UnitGoal, StoreError> {
         let id = UnitGoalId::generate();
-        let meta = Meta::first(Utc::now());
+        let meta = Meta::first(self.now());
         unit_goal::Entity::insert(unit_goal::ActiveModel {
             id: Set(id.uuid()),
             unit_id: Set(unit.uuid()),
@@ -475,7 +476,7 @@ impl Store {
                 unit_goal::Column::Version,
                 Expr::value(expected_version + 1),
             )
-            .col_expr(unit_goal::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(unit_goal::Column::UpdatedAt, Expr::value(self.now()))
             .filter(unit_goal::Column::Id.eq(goal.id.uuid()))
             .filter(unit_goal::Column::Version.eq(expected_version))
             .exec(&txn)

@@ -1,6 +1,6 @@
 //! The committees' discussions and yearly feedback.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use devplan_domain::CommitteeId;
 use devplan_domain::committee::{Discussion, Feedback, Topic};
 use devplan_domain::org::CommitteeLevel;
@@ -75,7 +75,7 @@ impl Store {
             summary: Set(d.summary.as_str().to_owned()),
             decisions: Set(d.decisions.as_ref().map(|x| x.as_str().to_owned())),
             snapshot: Set(d.snapshot.as_ref().map(ToString::to_string)),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
         })
         .exec_without_returning(&self.db)
         .await?;
@@ -106,7 +106,7 @@ impl Store {
             to_committee_id: Set(f.to_committee_id.uuid()),
             year: Set(f.year),
             text: Set(f.text.as_str().to_owned()),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
         })
         .exec_without_returning(&self.db)
         .await?;

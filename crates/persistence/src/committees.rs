@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use devplan_domain::org::CommitteeLevel;
 use devplan_domain::records::{Committee, CommitteeChanges, Meta, NewCommittee};
 use devplan_domain::text::{ExternalId, Name};
@@ -223,7 +223,7 @@ impl Store {
         )
         .await?;
         let id = CommitteeId::generate();
-        let now = Utc::now();
+        let now = self.now();
         committee::Entity::insert(committee::ActiveModel {
             id: Set(id.uuid()),
             external_id: Set(new.external_id.map(ExternalId::into_string)),
@@ -294,7 +294,7 @@ impl Store {
             &next.members,
         )
         .await?;
-        write_committee(&txn, &next, current.meta.version).await?;
+        write_committee(&txn, &next, current.meta.version, self.now()).await?;
         if next.members != current.members {
             replace_members(
                 &txn,
@@ -315,6 +315,7 @@ pub(crate) async fn write_committee(
     txn: &DatabaseTransaction,
     next: &Committee,
     expected_version: i64,
+    now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let updated = committee::Entity::update_many()
         .col_expr(
@@ -332,7 +333,7 @@ pub(crate) async fn write_committee(
             committee::Column::Version,
             Expr::value(expected_version + 1),
         )
-        .col_expr(committee::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(committee::Column::UpdatedAt, Expr::value(now))
         .filter(committee::Column::Id.eq(next.id.uuid()))
         .filter(committee::Column::Version.eq(expected_version))
         .exec(txn)

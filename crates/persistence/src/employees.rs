@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use devplan_domain::org::Role;
 use devplan_domain::records::{Employee, EmployeeChanges, Meta, NewEmployee};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
@@ -220,7 +220,7 @@ impl Store {
         let txn = self.db.begin().await?;
         check_units_exist(&txn, &unit_refs(new.unit_id, &new.manages, &new.represents)).await?;
         let id = EmployeeId::generate();
-        let now = Utc::now();
+        let now = self.now();
         employee::Entity::insert(employee::ActiveModel {
             id: Set(id.uuid()),
             external_id: Set(new.external_id.map(ExternalId::into_string)),
@@ -305,7 +305,7 @@ impl Store {
             &unit_refs(next.unit_id, &next.manages, &next.represents),
         )
         .await?;
-        write_employee(&txn, &next, current.meta.version).await?;
+        write_employee(&txn, &next, current.meta.version, self.now()).await?;
         let ids = [id.uuid()];
         if next.manages != current.manages {
             replace_assignments(
@@ -337,6 +337,7 @@ pub(crate) async fn write_employee(
     txn: &DatabaseTransaction,
     next: &Employee,
     expected_version: i64,
+    now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let updated = employee::Entity::update_many()
         .col_expr(
@@ -359,7 +360,7 @@ pub(crate) async fn write_employee(
         .col_expr(employee::Column::UnitId, Expr::value(next.unit_id.uuid()))
         .col_expr(employee::Column::Active, Expr::value(next.active))
         .col_expr(employee::Column::Version, Expr::value(expected_version + 1))
-        .col_expr(employee::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(employee::Column::UpdatedAt, Expr::value(now))
         .filter(employee::Column::Id.eq(next.id.uuid()))
         .filter(employee::Column::Version.eq(expected_version))
         .exec(txn)

@@ -437,7 +437,7 @@ impl Store {
         let txn = self.db.begin().await?;
         check_employees(&txn, &[("employee_id".to_owned(), employee)]).await?;
         let id = AbsenceId::generate();
-        let meta = Meta::first(Utc::now());
+        let meta = Meta::first(self.now());
         absence::Entity::insert(absence::ActiveModel {
             id: Set(id.uuid()),
             external_id: Set(external_id.map(ExternalId::into_string)),
@@ -489,7 +489,7 @@ impl Store {
                 absence::Column::Version,
                 Expr::value(current.meta.version + 1),
             )
-            .col_expr(absence::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(absence::Column::UpdatedAt, Expr::value(self.now()))
             .filter(absence::Column::Id.eq(id.uuid()))
             .filter(absence::Column::Version.eq(current.meta.version))
             .exec(&txn)
@@ -562,7 +562,7 @@ impl Store {
                 }
             }
         }
-        let now = Utc::now();
+        let now = self.now();
         let mut report = SyncReport::default();
         let mut inserts = Vec::new();
         let mut touched: Vec<Uuid> = Vec::new();
@@ -694,7 +694,7 @@ impl Store {
             )
             .col_expr(
                 development_interview::Column::UpdatedAt,
-                Expr::value(Utc::now()),
+                Expr::value(self.now()),
             )
             .filter(development_interview::Column::Id.eq(next.id.uuid()))
             .filter(development_interview::Column::Version.eq(expected_version))
@@ -947,7 +947,7 @@ impl Store {
                         )
                         .col_expr(
                             development_interview::Column::UpdatedAt,
-                            Expr::value(Utc::now()),
+                            Expr::value(self.now()),
                         )
                         .filter(development_interview::Column::Id.eq(current.id.uuid()))
                         .filter(development_interview::Column::Version.eq(current.meta.version))
@@ -1000,7 +1000,7 @@ impl Store {
         calendar_feed::Entity::insert(calendar_feed::ActiveModel {
             manager_id: Set(manager.uuid()),
             token_hash: Set(token_hash),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
         })
         .exec_without_returning(&txn)
         .await?;

@@ -1,6 +1,5 @@
 //! Collective agreement periods.
 
-use chrono::Utc;
 use devplan_domain::AgreementPeriodId;
 use devplan_domain::org::PeriodDates;
 use devplan_domain::records::{AgreementPeriod, Meta, NewAgreementPeriod};
@@ -78,7 +77,7 @@ impl Store {
         let txn = self.db.begin().await?;
         check_no_overlap(&txn, &new.dates, None).await?;
         let id = AgreementPeriodId::generate();
-        let now = Utc::now();
+        let now = self.now();
         agreement_period::Entity::insert(agreement_period::ActiveModel {
             id: Set(id.uuid()),
             name: Set(new.name.into_string()),
@@ -135,7 +134,7 @@ impl Store {
                 agreement_period::Column::Version,
                 Expr::value(current.meta.version + 1),
             )
-            .col_expr(agreement_period::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(agreement_period::Column::UpdatedAt, Expr::value(self.now()))
             .filter(agreement_period::Column::Id.eq(id.uuid()))
             .filter(agreement_period::Column::Version.eq(current.meta.version))
             .exec(&txn)

@@ -1,7 +1,7 @@
 //! Status reviews: the snapshot is stored as it was; the sides' positions and the escalation
 //! change through the domain's review rules, in one transaction guarded by the version.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use devplan_domain::records::Meta;
 use devplan_domain::review::ReviewState;
 use devplan_domain::{EmployeeId, UnitId, Violation};
@@ -61,7 +61,7 @@ impl Store {
         by: Option<EmployeeId>,
     ) -> Result<StoredReview, StoreError> {
         let id = Uuid::now_v7();
-        let meta = Meta::first(Utc::now());
+        let meta = Meta::first(self.now());
         status_review::Entity::insert(status_review::ActiveModel {
             id: Set(id),
             unit_id: Set(unit.uuid()),
@@ -132,7 +132,7 @@ impl Store {
                 status_review::Column::Version,
                 Expr::value(review.meta.version + 1),
             )
-            .col_expr(status_review::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(status_review::Column::UpdatedAt, Expr::value(self.now()))
             .filter(status_review::Column::Id.eq(id))
             .filter(status_review::Column::Version.eq(review.meta.version))
             .exec(&txn)

@@ -1,6 +1,5 @@
 //! The deployment's settings: one row, versioned like every other record.
 
-use chrono::Utc;
 use devplan_domain::records::Meta;
 use devplan_domain::settings::{MainCommitteeFrequency, Settings};
 use sea_orm::sea_query::Expr;
@@ -77,7 +76,7 @@ impl Store {
                 Expr::value(next.main_committee_frequency.as_str()),
             )
             .col_expr(settings::Column::Version, Expr::value(meta.version + 1))
-            .col_expr(settings::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(settings::Column::UpdatedAt, Expr::value(self.now()))
             .filter(settings::Column::Id.eq(ROW))
             .filter(settings::Column::Version.eq(meta.version))
             .exec(&txn)

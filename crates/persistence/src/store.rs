@@ -7,12 +7,16 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
 
+use devplan_domain::clock::Clock;
+
 use crate::StoreError;
 
 /// The storage of one deployment; cheap to clone (a connection pool).
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// Every timestamp the store writes comes from here.
+    clock: Arc<dyn Clock>,
     organisation: Arc<AtomicU64>,
 }
 
@@ -114,12 +118,16 @@ fn with_tls(url: &str, tls: TlsMode) -> String {
 
 impl Store {
     /// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`) with the default options.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Self::connect_with(url, StoreOptions::default()).await
+    pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        Self::connect_with(url, StoreOptions::default(), clock).await
     }
 
-    /// Connects to `url` with `options`.
-    pub async fn connect_with(url: &str, options: StoreOptions) -> Result<Self, StoreError> {
+    /// Connects to `url` with `options`; `clock` stamps every record written.
+    pub async fn connect_with(
+        url: &str,
+        options: StoreOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
         let sqlite = url.starts_with("sqlite");
         let mut connect = ConnectOptions::new(with_tls(url, options.tls));
         connect
@@ -140,8 +148,14 @@ impl Store {
         }
         Ok(Self {
             db,
+            clock,
             organisation: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// Now, by the store's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Brings the schema up to date, and rebuilds projections whose rules are newer than

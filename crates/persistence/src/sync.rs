@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
 use devplan_domain::org::{CommitteeLevel, Role};
 use devplan_domain::records::{
     Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, Meta, UnitSyncRow,
@@ -173,7 +172,7 @@ impl Store {
                 *d = (*d).max(r.depth);
                 m
             });
-        let now = Utc::now();
+        let now = self.now();
         let mut report = SyncReport::default();
         let mut new_rows = Vec::new();
         let mut moved = false;
@@ -235,7 +234,7 @@ impl Store {
         &self,
         rows: Vec<EmployeeSyncRow>,
     ) -> Result<SyncReport, StoreError> {
-        let now = Utc::now();
+        let now = self.now();
         let txn = self.db.begin().await?;
         serialise_syncs(&txn).await?;
         let mut v = Violations::new();
@@ -334,7 +333,7 @@ impl Store {
                 Some(current) if current == next => report.unchanged += 1,
                 Some(current) => {
                     report.updated += 1;
-                    write_employee(&txn, next, current.meta.version).await?;
+                    write_employee(&txn, next, current.meta.version, now).await?;
                     if current.manages != next.manages {
                         manager_changes.push(next);
                     }
@@ -380,7 +379,7 @@ impl Store {
         &self,
         rows: Vec<CommitteeSyncRow>,
     ) -> Result<SyncReport, StoreError> {
-        let now = Utc::now();
+        let now = self.now();
         let txn = self.db.begin().await?;
         serialise_syncs(&txn).await?;
         let mut v = Violations::new();
@@ -529,7 +528,7 @@ impl Store {
                 Some(current) if current == next => report.unchanged += 1,
                 Some(current) => {
                     report.updated += 1;
-                    write_committee(&txn, next, current.meta.version).await?;
+                    write_committee(&txn, next, current.meta.version, now).await?;
                     if current.members != next.members {
                         member_changes.push(next);
                     }

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use devplan_domain::org::UnitTree;
 use devplan_domain::records::{Meta, NewUnit, OrgUnit, UnitChanges};
 use devplan_domain::text::{ExternalId, Name};
@@ -144,7 +143,7 @@ impl Store {
         let id = UnitId::generate();
         tree.set_parent(id, new.parent_id)
             .map_err(|v| StoreError::Invalid(v.into()))?;
-        let now = Utc::now();
+        let now = self.now();
         let model = org_unit::ActiveModel {
             id: Set(id.uuid()),
             external_id: Set(new.external_id.map(ExternalId::into_string)),
@@ -204,7 +203,7 @@ impl Store {
                 org_unit::Column::Version,
                 Expr::value(current.meta.version + 1),
             )
-            .col_expr(org_unit::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(org_unit::Column::UpdatedAt, Expr::value(self.now()))
             .filter(org_unit::Column::Id.eq(id.uuid()))
             .filter(org_unit::Column::Version.eq(current.meta.version))
             .exec(&txn)

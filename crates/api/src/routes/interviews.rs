@@ -477,7 +477,10 @@ pub struct InterviewRow {
     pub participants: Vec<ParticipantRow>,
 }
 
-fn interview_row(r: InterviewRow) -> Result<(Interview, Vec<ExternalId>), Violations> {
+fn interview_row(
+    r: InterviewRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Interview, Vec<ExternalId>), Violations> {
     let mut v = Violations::new();
     let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
     let externals: Vec<Option<ExternalId>> = r
@@ -522,7 +525,7 @@ fn interview_row(r: InterviewRow) -> Result<(Interview, Vec<ExternalId>), Violat
                 wants_individual: p.wants_individual,
             })
             .collect(),
-        meta: Meta::first(chrono::Utc::now()),
+        meta: Meta::first(now),
     };
     if let Err(more) = check(&interview) {
         for x in more
@@ -559,7 +562,7 @@ pub async fn sync(
         &state,
         &caller,
         body.0.rows,
-        interview_row,
+        |row| interview_row(row, state.clock.now()),
         |store, rows| async move { store.sync_interviews(rows).await },
     )
     .await
