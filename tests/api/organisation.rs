@@ -218,18 +218,7 @@ async fn records_are_stamped_by_the_apps_clock_not_the_machines() {
         StatusCode::OK,
     )
     .await;
-    let people = app
-        .expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
-            StatusCode::OK,
-        )
-        .await;
-    let new = people["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["external_id"] == "NY-1")
-        .expect("the synced employee");
+    let new = app.employee_by_external("NY-1").await;
     assert!(
         new["created_at"].as_str().unwrap().starts_with(stamped),
         "{new}"

@@ -499,18 +499,7 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
         StatusCode::OK,
     )
     .await;
-    let people = app
-        .expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
-            StatusCode::OK,
-        )
-        .await;
-    let e0 = people["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["external_id"] == "E0")
-        .unwrap();
+    let e0 = &app.employee_by_external("E0").await;
     let (employee, unit) = (
         e0["id"].as_str().unwrap().to_owned(),
         e0["unit_id"].as_str().unwrap().to_owned(),

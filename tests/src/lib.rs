@@ -233,6 +233,23 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
+    /// The employee record with `external_id`, as HR reads it (first 500 employees).
+    pub async fn employee_by_external(&self, external_id: &str) -> Value {
+        let people = self
+            .expect(
+                self.get("/api/v1/employees?limit=500", &hr()).await,
+                StatusCode::OK,
+            )
+            .await;
+        people["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|e| e["external_id"] == external_id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no employee {external_id}"))
+    }
+
     /// Sends a JSON body as written (repeated keys, `2026.0`), which a `Value` cannot hold.
     pub async fn send_raw(&self, method: Method, path: &str, token: &str, body: &str) -> Response {
         self.client
