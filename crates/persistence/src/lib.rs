@@ -2,6 +2,8 @@
 //! Every write runs in one database transaction, so that the change feed and the audit log
 //! can later be written in that same transaction.
 
+mod absences;
+mod calendar;
 mod catalogue;
 mod committee_records;
 mod committees;
@@ -9,6 +11,7 @@ mod employees;
 mod entities;
 mod error;
 mod followups;
+mod interviews;
 mod page;
 mod periods;
 mod plans;

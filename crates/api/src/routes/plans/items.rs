@@ -1,0 +1,379 @@
+//! A plan's goals, action plan and open points.
+
+use super::*;
+
+/// Adds a goal.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "add_goal",
+    summary = "Add a goal (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = GoalIn,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The plan with the goal", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[post("/plans/{id}/goals")]
+pub async fn add_goal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<GoalIn>,
+) -> ApiResult<HttpResponse> {
+    let goal = body.0.parse()?;
+    let (plan, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    check_unit_goal(&state.store, &plan, goal.unit_goal_id).await?;
+    apply(
+        &state,
+        &caller,
+        (&plan, party),
+        if_match,
+        StatusCode::CREATED,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    c.goals.push(goal);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Changes a goal.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "update_goal",
+    summary = "Change a goal or record its evaluation (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = GoalPatch,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[patch("/plans/{id}/goals/{goal_id}")]
+pub async fn update_goal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    body: ValidJson<GoalPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, goal) = path.into_inner();
+    let (plan, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(id))
+        .await?;
+    check_unit_goal(&state.store, &plan, body.0.unit_goal_id.flatten()).await?;
+    apply(
+        &state,
+        &caller,
+        (&plan, party),
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    body.0.apply(find(
+                        &mut c.goals,
+                        GoalId::from_uuid(goal),
+                        |g| g.id,
+                        "goal",
+                    )?)
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Removes a goal.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "delete_goal",
+    summary = "Remove a goal no activity serves (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[delete("/plans/{id}/goals/{goal_id}")]
+pub async fn delete_goal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (id, goal) = path.into_inner();
+    let goal = GoalId::from_uuid(goal);
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(&mut c.goals, goal, |g| g.id, "goal")?;
+                    if c.activities.iter().any(|a| a.goal_ids.contains(&goal)) {
+                        return Err(PlanError::GoalInUse);
+                    }
+                    c.goals.retain(|g| g.id != goal);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Adds an activity.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "add_activity",
+    summary = "Add an activity to the action plan (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = ActivityIn,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The plan with the activity", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[post("/plans/{id}/activities")]
+pub async fn add_activity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<ActivityIn>,
+) -> ApiResult<HttpResponse> {
+    let activity = body.0.parse()?;
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::CREATED,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    check_activity(&activity, &c.goals)?;
+                    c.activities.push(activity);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Changes an activity.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "update_activity",
+    summary = "Change an activity, or report its progress (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("activity_id" = Uuid, Path, description = "The activity's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = ActivityPatch,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[patch("/plans/{id}/activities/{activity_id}")]
+pub async fn update_activity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    body: ValidJson<ActivityPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, activity) = path.into_inner();
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    let goals = c.goals.clone();
+                    let a = find(
+                        &mut c.activities,
+                        ActivityId::from_uuid(activity),
+                        |a| a.id,
+                        "activity",
+                    )?;
+                    body.0.apply(a)?;
+                    check_activity(a, &goals)?;
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Removes an activity.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "delete_activity",
+    summary = "Remove an activity (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("activity_id" = Uuid, Path, description = "The activity's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[delete("/plans/{id}/activities/{activity_id}")]
+pub async fn delete_activity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (id, activity) = path.into_inner();
+    let activity = ActivityId::from_uuid(activity);
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(&mut c.activities, activity, |a| a.id, "activity")?;
+                    c.activities.retain(|a| a.id != activity);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Adds an open point.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "add_open_point",
+    summary = "Add an open point (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = OpenPointIn,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The plan with the open point", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[post("/plans/{id}/open-points")]
+pub async fn add_open_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<OpenPointIn>,
+) -> ApiResult<HttpResponse> {
+    let text = LongText::parse("text", &body.0.text)?;
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::CREATED,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    c.open_points.push(OpenPoint {
+                        id: OpenPointId::generate(),
+                        text,
+                    });
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Changes an open point.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "update_open_point",
+    summary = "Change an open point's text (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("point_id" = Uuid, Path, description = "The open point's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = OpenPointIn,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[patch("/plans/{id}/open-points/{point_id}")]
+pub async fn update_open_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    body: ValidJson<OpenPointIn>,
+) -> ApiResult<HttpResponse> {
+    let (id, point) = path.into_inner();
+    let text = LongText::parse("text", &body.0.text)?;
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(
+                        &mut c.open_points,
+                        OpenPointId::from_uuid(point),
+                        |o| o.id,
+                        "open point",
+                    )?
+                    .text = text;
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}
+
+/// Removes an open point.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "delete_open_point",
+    summary = "Remove an open point (employee or manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("point_id" = Uuid, Path, description = "The open point's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[delete("/plans/{id}/open-points/{point_id}")]
+pub async fn delete_open_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (id, point) = path.into_inner();
+    let point = OpenPointId::from_uuid(point);
+    change(
+        &state,
+        &caller,
+        id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| {
+            p.edit(
+                |c| {
+                    find(&mut c.open_points, point, |o| o.id, "open point")?;
+                    c.open_points.retain(|o| o.id != point);
+                    Ok(())
+                },
+                now,
+            )
+        },
+    )
+    .await
+}

@@ -1,0 +1,481 @@
+//! `/plans`: development plans, their goals, action plan, open points, signatures and versions.
+//! The parties are the plan's members (as employees) and the managers of their units; nobody
+//! else reaches a plan. Every change goes through the domain's plan functions.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, AcceptLanguage, Header as _};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::plan::{
+    Activity, ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, ContentDiff, Evaluation,
+    Goal, Horizon, OpenPoint, Party, Plan, PlanContent, PlanError, PlanKind, PlanPeriod,
+    PlanStatus, Responsible, Signature, SignedRead, Verdict, check_activity, diff,
+};
+use devplan_domain::text::{LongText, Name};
+use devplan_domain::{ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, Violation, Violations};
+use devplan_persistence::{PlanFilter, Store};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::{
+    ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
+};
+use crate::policy::{Access, Caller};
+use crate::printable;
+use crate::routes::{parse_change, parse_opt};
+
+mod input;
+mod items;
+mod output;
+mod schemas;
+
+pub use input::*;
+pub use items::*;
+pub use output::*;
+pub(crate) use schemas::*;
+
+// --- Handlers ---
+
+/// Loads the plan through the policy, applies `change` in one transaction, answers the plan.
+pub(super) async fn change<T>(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    if_match: IfMatch,
+    status: StatusCode,
+    change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
+) -> ApiResult<HttpResponse> {
+    let (plan, party) = Access::new(caller, &state.store)
+        .plan(PlanId::from_uuid(id))
+        .await?;
+    apply(state, caller, (&plan, party), if_match, status, change).await
+}
+
+/// Applies `change` to a plan the policy has already handed out, in one transaction.
+pub(super) async fn apply<T>(
+    state: &AppState,
+    caller: &Caller,
+    (plan, party): (&Plan, Party),
+    if_match: IfMatch,
+    status: StatusCode,
+    change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
+) -> ApiResult<HttpResponse> {
+    let me = caller
+        .employee
+        .as_ref()
+        .map(|e| e.id)
+        .ok_or(ApiError::NotFound)?;
+    let now = state.clock.now();
+    let (plan, _) = state
+        .store
+        .change_plan(plan.id, if_match.0, |p| change(p, party, me, now))
+        .await?;
+    Ok(respond(status, &plan, party))
+}
+
+/// Refuses a link to a unit development goal the plan's members cannot know: it must be
+/// published by a member's unit or a unit above it.
+pub(super) async fn check_unit_goal(
+    store: &Store,
+    plan: &Plan,
+    unit_goal: Option<Uuid>,
+) -> ApiResult<()> {
+    let Some(id) = unit_goal else {
+        return Ok(());
+    };
+    let unknown = || {
+        ApiError::from(Violation::new(
+            "unit_goal_id",
+            "unknown_unit_goal",
+            "not a development goal of the employee's units",
+        ))
+    };
+    let goal = match store
+        .get_unit_goal(devplan_domain::UnitGoalId::from_uuid(id))
+        .await
+    {
+        Ok(g) => g,
+        Err(devplan_persistence::StoreError::NotFound) => return Err(unknown()),
+        Err(e) => return Err(e.into()),
+    };
+    let units = store.units_of(&plan.members).await?;
+    if store.ancestors_of(&units).await?.contains(&goal.unit_id) {
+        Ok(())
+    } else {
+        Err(unknown())
+    }
+}
+
+pub(super) fn find<'a, T, I: PartialEq>(
+    items: &'a mut [T],
+    id: I,
+    key: impl Fn(&T) -> I,
+    what: &'static str,
+) -> Result<&'a mut T, PlanError> {
+    items
+        .iter_mut()
+        .find(|x| key(x) == id)
+        .ok_or(PlanError::NoSuchItem(what))
+}
+
+/// The plans the caller takes part in.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "list_plans",
+    summary = "List the plans the caller takes part in",
+    description = "An employee: their own plans and group plans they belong to. A manager: also the plans of the employees of the units they manage.",
+    params(PlanQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of plans", body = ListResponse<PlanOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden)
+    )
+)]
+#[get("/plans")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PlanQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let scope = Access::new(&caller, &state.store).plan_scope().await?;
+    let filter = PlanFilter {
+        employee: query.employee_id.map(EmployeeId::from_uuid),
+        status: query.status,
+    };
+    let plans = state.store.list_plans(&scope, &filter, page).await?;
+    let me = caller.employee.as_ref().map(|e| e.id);
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(plans, |p| {
+        let you = if me.is_some_and(|m| p.members.contains(&m)) {
+            Party::Employee
+        } else {
+            Party::Manager
+        };
+        plan_out(&p, you)
+    })))
+}
+
+/// Drafts a plan.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "create_plan",
+    summary = "Draft a plan for an employee or a group (manager)",
+    description = "A new individual plan supersedes the employee's current one, which stays readable.",
+    request_body = PlanCreate,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Drafted", body = PlanOut, headers(("ETag" = String, description = "The plan's revision"))),
+        crate::openapi::CreateErrors
+    )
+)]
+#[post("/plans")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<PlanCreate>,
+) -> ApiResult<HttpResponse> {
+    let access = Access::new(&caller, &state.store);
+    access.require_any(&[devplan_domain::org::Role::Manager])?;
+    let (kind, members, content) = body.0.parse()?;
+    if !access.may_draft_plan_for(&members).await? {
+        let field = if kind == PlanKind::Individual {
+            "employee_id"
+        } else {
+            "member_ids"
+        };
+        return Err(Violation::new(
+            field,
+            "unknown_employee",
+            "no such employee in the units you manage",
+        )
+        .into());
+    }
+    let me = caller
+        .employee
+        .as_ref()
+        .map(|e| e.id)
+        .ok_or(ApiError::NotFound)?;
+    let plan = Plan::draft(kind, members, content, me, state.clock.now())?;
+    let plan = state.store.create_plan(plan).await?;
+    Ok(respond(StatusCode::CREATED, &plan, Party::Manager))
+}
+
+/// One plan, as JSON or as the printable form.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "get_plan",
+    summary = "Read a plan; with Accept: text/html, the printable form (Danish, or English by Accept-Language)",
+    params(("id" = Uuid, Path, description = "The plan's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The plan", headers(("ETag" = String, description = "The plan's revision")),
+            content((PlanOut = "application/json"), (String = "text/html"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/plans/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let (plan, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    if wants_html(&req) {
+        let english = AcceptLanguage::parse(&req)
+            .ok()
+            .and_then(|l| l.preference().into_item())
+            .is_some_and(|l| l.primary_language() == "en");
+        let names = people(&state.store, &plan).await?;
+        let html = printable::render(
+            &plan,
+            &names,
+            if english {
+                printable::Lang::En
+            } else {
+                printable::Lang::Da
+            },
+        );
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::ETAG, crate::http::etag(plan.revision)))
+            .insert_header((header::VARY, "Accept, Accept-Language"))
+            .body(html));
+    }
+    Ok(respond(StatusCode::OK, &plan, party))
+}
+
+pub(super) fn wants_html(req: &HttpRequest) -> bool {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let html = accept.find("text/html");
+    let json = accept.find("application/json");
+    matches!((html, json), (Some(h), Some(j)) if h < j) || (html.is_some() && json.is_none())
+}
+
+/// Names of the members and signers, for the printable form.
+pub(super) async fn people(store: &Store, plan: &Plan) -> ApiResult<printable::Names> {
+    let mut ids: Vec<EmployeeId> = plan.members.clone();
+    ids.extend(plan.signatures.iter().map(|s| s.signer));
+    let mut names = printable::Names::default();
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(e) = names.0.entry(id) {
+            let emp = store.get_employee(id).await?;
+            e.insert(emp.name.into_string());
+        }
+    }
+    Ok(names)
+}
+
+/// Changes a plan's own fields.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "update_plan",
+    summary = "Change a plan's title, period or flags (employee or manager)",
+    description = "Editing a draft drops signatures already given. Editing an agreed plan, by either party, drafts its successor (`pending_version`); the agreed version stays in force until both have signed the successor.",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = PlanPatch,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[patch("/plans/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<PlanPatch>,
+) -> ApiResult<HttpResponse> {
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::OK,
+        |p, _, _, now| p.edit(|c| body.0.apply(c), now),
+    )
+    .await
+}
+
+/// Closes a plan.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "close_plan",
+    summary = "Close a plan, recording why (manager)",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    request_body = CloseIn,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Closed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[post("/plans/{id}/close")]
+pub async fn close(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ValidJson<CloseIn>,
+) -> ApiResult<HttpResponse> {
+    let reason = LongText::parse("reason", &body.0.reason)?;
+    let (_, party) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    if party != Party::Manager {
+        return Err(ApiError::Forbidden(
+            "only a manager of the plan's employee closes it".into(),
+        ));
+    }
+    change(
+        &state,
+        &caller,
+        *id,
+        if_match,
+        StatusCode::OK,
+        |p, _, me, now| p.close(reason, me, now),
+    )
+    .await
+}
+
+/// Signs the current version.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "sign_plan",
+    summary = "Sign the current version (employee or manager; the capacity is derived)",
+    description = "The signature is bound to the content the signer read, named by the revision or the content hash read. It stands as long as that content is unchanged, whoever signed or recorded follow-up data in between; 409 `plan_changed` when the content changed since. When every party has signed, the version is agreed, frozen and in force; an agreed version being succeeded stays in force until its successor is agreed.",
+    params(("id" = Uuid, Path, description = "The plan's id")),
+    request_body = SignatureIn,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Signed", body = PlanOut), crate::openapi::UpdateErrors)
+)]
+#[post("/plans/{id}/signatures")]
+pub async fn sign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<SignatureIn>,
+) -> ApiResult<HttpResponse> {
+    let read = body.0.read()?;
+    change(
+        &state,
+        &caller,
+        *id,
+        IfMatch(None),
+        StatusCode::CREATED,
+        move |p, party, me, now| p.sign(party, me, read, now),
+    )
+    .await
+}
+
+/// Every version of a plan.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "list_plan_versions",
+    summary = "Every version of a plan with its content and signatures",
+    params(("id" = Uuid, Path, description = "The plan's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Agreed versions, oldest first, then the draft being written", body = ListResponse<VersionOut>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/plans/{id}/versions")]
+pub async fn list_versions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (plan, _) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    let agreed = state.store.plan_versions(plan.id).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::new(versions(&plan, agreed), None)))
+}
+
+/// One version of a plan.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "get_plan_version",
+    summary = "One version of a plan",
+    params(("id" = Uuid, Path, description = "The plan's id"), ("version" = u32, Path, description = "The version number")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The version", body = VersionOut),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/plans/{id}/versions/{version}")]
+pub async fn get_version(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, u32)>,
+) -> ApiResult<HttpResponse> {
+    let (id, number) = path.into_inner();
+    let (plan, _) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(id))
+        .await?;
+    let agreed = state.store.plan_versions(plan.id).await?;
+    versions(&plan, agreed)
+        .into_iter()
+        .find(|v| v.version == number)
+        .map(|v| HttpResponse::Ok().json(v))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Compares two versions.
+#[utoipa::path(
+    tag = "plans",
+    operation_id = "diff_plan_versions",
+    summary = "What changed between two versions of a plan",
+    params(("id" = Uuid, Path, description = "The plan's id"), DiffQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changes", body = DiffOut),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound)
+    )
+)]
+#[get("/plans/{id}/diff")]
+pub async fn diff_versions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: web::Query<DiffQuery>,
+) -> ApiResult<HttpResponse> {
+    let (plan, _) = Access::new(&caller, &state.store)
+        .plan(PlanId::from_uuid(*id))
+        .await?;
+    let mut agreed = state.store.plan_versions(plan.id).await?;
+    if plan.status != PlanStatus::Agreed || !agreed.iter().any(|v| v.version == plan.version) {
+        agreed.retain(|v| v.version != plan.version);
+    }
+    let content_of = |n: u32| -> Option<PlanContent> {
+        if n == plan.version && !agreed.iter().any(|v| v.version == n) {
+            Some(plan.content.clone())
+        } else {
+            agreed
+                .iter()
+                .find(|v| v.version == n)
+                .map(|v| v.content.clone())
+        }
+    };
+    let (Some(old), Some(new)) = (content_of(query.from), content_of(query.to)) else {
+        return Err(ApiError::NotFound);
+    };
+    Ok(HttpResponse::Ok().json(diff_out(query.from, query.to, diff(&old, &new))))
+}

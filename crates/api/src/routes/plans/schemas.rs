@@ -1,0 +1,116 @@
+//! The published schemas of the domain's plan enums (the wire values; the domain types are used as they are).
+
+use super::*;
+
+/// A goal's kind of competence.
+#[derive(ToSchema)]
+#[schema(as = CompetenceKind)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum CompetenceKindSchema {
+    Professional,
+    Personal,
+    Social,
+}
+
+/// A goal's horizon.
+#[derive(ToSchema)]
+#[schema(as = Horizon)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum HorizonSchema {
+    ShortTerm,
+    LongTerm,
+}
+
+/// How a goal turned out.
+#[derive(ToSchema)]
+#[schema(as = Verdict)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum VerdictSchema {
+    Achieved,
+    PartlyAchieved,
+    NotAchieved,
+    Dropped,
+}
+
+/// The palette of development activities.
+#[derive(ToSchema)]
+#[schema(as = ActivityKind)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum ActivityKindSchema {
+    OnTheJobTraining,
+    Mentoring,
+    CollegialFeedback,
+    UserInteraction,
+    ExternalPlacement,
+    InternalPlacement,
+    NewTasks,
+    JobRotation,
+    Network,
+    Project,
+    Sparring,
+    Supervision,
+    KnowledgeSharing,
+    Course,
+    Education,
+    Other,
+}
+
+/// How an activity is going.
+#[derive(ToSchema)]
+#[schema(as = ActivityStatus)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum ActivityStatusSchema {
+    Planned,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+/// Where a plan is in its life.
+#[derive(ToSchema)]
+#[schema(as = PlanStatus)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum PlanStatusSchema {
+    Draft,
+    Agreed,
+    Superseded,
+    Closed,
+}
+
+/// A party to a plan: its employee (each member) or a manager of theirs.
+#[derive(ToSchema)]
+#[schema(as = PlanParty)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum PartySchema {
+    Employee,
+    Manager,
+}
+
+/// Whether a plan is for one employee or a group.
+#[derive(ToSchema)]
+#[schema(as = PlanKind)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum PlanKindSchema {
+    Individual,
+    Group,
+}
+
+/// Who answers for an activity.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponsibleParty {
+    /// The employee.
+    Employee,
+    /// The manager.
+    Manager,
+    /// Someone else, named in `responsible_name`.
+    Other,
+}
