@@ -28,6 +28,15 @@ pub enum CompetenceKind {
     Social,
 }
 
+impl CompetenceKind {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [CompetenceKind; 3] = [
+        CompetenceKind::Professional,
+        CompetenceKind::Personal,
+        CompetenceKind::Social,
+    ];
+}
+
 /// How far ahead a goal reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,6 +45,11 @@ pub enum Horizon {
     ShortTerm,
     /// Langsigtet.
     LongTerm,
+}
+
+impl Horizon {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [Horizon; 2] = [Horizon::ShortTerm, Horizon::LongTerm];
 }
 
 /// How a goal turned out.
@@ -50,6 +64,16 @@ pub enum Verdict {
     NotAchieved,
     /// Given up on purpose.
     Dropped,
+}
+
+impl Verdict {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Achieved,
+        Verdict::PartlyAchieved,
+        Verdict::NotAchieved,
+        Verdict::Dropped,
+    ];
 }
 
 /// The palette of development activities (seeds 001 and 004): not only courses.
@@ -90,6 +114,28 @@ pub enum ActivityKind {
     Other,
 }
 
+impl ActivityKind {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [ActivityKind; 16] = [
+        ActivityKind::OnTheJobTraining,
+        ActivityKind::Mentoring,
+        ActivityKind::CollegialFeedback,
+        ActivityKind::UserInteraction,
+        ActivityKind::ExternalPlacement,
+        ActivityKind::InternalPlacement,
+        ActivityKind::NewTasks,
+        ActivityKind::JobRotation,
+        ActivityKind::Network,
+        ActivityKind::Project,
+        ActivityKind::Sparring,
+        ActivityKind::Supervision,
+        ActivityKind::KnowledgeSharing,
+        ActivityKind::Course,
+        ActivityKind::Education,
+        ActivityKind::Other,
+    ];
+}
+
 /// How an activity is going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -102,6 +148,16 @@ pub enum ActivityStatus {
     Completed,
     /// Will not happen.
     Cancelled,
+}
+
+impl ActivityStatus {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [ActivityStatus; 4] = [
+        ActivityStatus::Planned,
+        ActivityStatus::InProgress,
+        ActivityStatus::Completed,
+        ActivityStatus::Cancelled,
+    ];
 }
 
 /// Who answers for an activity (ansvarlig).
@@ -394,6 +450,16 @@ pub enum PlanStatus {
 }
 
 impl PlanStatus {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [PlanStatus; 4] = [
+        PlanStatus::Draft,
+        PlanStatus::Agreed,
+        PlanStatus::Superseded,
+        PlanStatus::Closed,
+    ];
+}
+
+impl PlanStatus {
     /// The wire and storage name.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -422,6 +488,11 @@ pub enum PlanKind {
     Group,
 }
 
+impl PlanKind {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [PlanKind; 2] = [PlanKind::Individual, PlanKind::Group];
+}
+
 /// In which capacity someone signs; derived from who they are, never sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -430,6 +501,11 @@ pub enum Party {
     Employee,
     /// A manager of a member's unit.
     Manager,
+}
+
+impl Party {
+    /// Every variant, in declaration order (what the API publishes is checked against it).
+    pub const ALL: [Party; 2] = [Party::Employee, Party::Manager];
 }
 
 /// A signature, bound to the exact content signed.

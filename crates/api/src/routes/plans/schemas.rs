@@ -114,3 +114,51 @@ pub enum ResponsibleParty {
     /// Someone else, named in `responsible_name`.
     Other,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values a schema publishes, and the domain's wire values, sorted.
+    fn published_and_domain<S: utoipa::PartialSchema, D: Serialize>(
+        all: &[D],
+    ) -> (Vec<String>, Vec<String>) {
+        let schema = serde_json::to_value(S::schema()).expect("the schema serialises");
+        let mut published: Vec<String> = schema["enum"]
+            .as_array()
+            .expect("an enum schema")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        let mut domain: Vec<String> = all
+            .iter()
+            .map(|d| {
+                serde_json::to_value(d)
+                    .expect("serialises")
+                    .as_str()
+                    .expect("a string")
+                    .to_owned()
+            })
+            .collect();
+        published.sort();
+        domain.sort();
+        (published, domain)
+    }
+
+    #[test]
+    fn every_published_plan_enum_has_exactly_the_domains_values() {
+        let pairs = [
+            published_and_domain::<CompetenceKindSchema, _>(&CompetenceKind::ALL),
+            published_and_domain::<HorizonSchema, _>(&Horizon::ALL),
+            published_and_domain::<VerdictSchema, _>(&Verdict::ALL),
+            published_and_domain::<ActivityKindSchema, _>(&ActivityKind::ALL),
+            published_and_domain::<ActivityStatusSchema, _>(&ActivityStatus::ALL),
+            published_and_domain::<PlanStatusSchema, _>(&PlanStatus::ALL),
+            published_and_domain::<PlanKindSchema, _>(&PlanKind::ALL),
+            published_and_domain::<PartySchema, _>(&Party::ALL),
+        ];
+        for (published, domain) in pairs {
+            assert_eq!(published, domain);
+        }
+    }
+}
