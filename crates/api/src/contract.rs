@@ -184,6 +184,49 @@ impl Contract {
         out
     }
 
+    /// Every way the rows of a `{"rows": [...]}` body break the row schema of the operation,
+    /// one row at a time, so a 50,000-row sync never exists as one JSON tree in memory.
+    /// None when the operation's body is not such an envelope, or `body` is not one (the
+    /// whole-body check then names what is wrong with it).
+    pub fn check_rows(&self, method: &str, path: &str, body: &[u8]) -> Option<Vec<Violation>> {
+        /// The envelope, its rows left as text.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Envelope<'a> {
+            #[serde(borrow)]
+            rows: Vec<&'a serde_json::value::RawValue>,
+        }
+        let validator = self.rows.get(&(method.to_owned(), path.to_owned()))?;
+        let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
+        let mut out = Vec::new();
+        for (i, raw) in envelope.rows.iter().enumerate() {
+            let at = format!("rows[{i}]");
+            let within = |field: &str| {
+                if field.is_empty() {
+                    at.clone()
+                } else {
+                    join(&at, field)
+                }
+            };
+            let row = match serde_json::from_str::<UniqueKeys>(raw.get()) {
+                Ok(row) => row.0,
+                Err(e) => {
+                    out.push(Violation::new(within(""), "duplicate_key", e.to_string()));
+                    continue;
+                }
+            };
+            for error in validator.iter_errors(&row) {
+                for v in violations(&error) {
+                    push_unique(
+                        &mut out,
+                        Violation::new(within(&v.field), v.code, v.message),
+                    );
+                }
+            }
+        }
+        Some(out)
+    }
+
     /// The methods the document has for `path`, when it names a known resource at all.
     pub fn methods_for(&self, path: &str) -> Vec<String> {
         let wanted = segments(path);
@@ -213,61 +256,10 @@ impl Contract {
         let mut out: Vec<Violation> = Vec::new();
         for error in validator.iter_errors(body) {
             for v in violations(&error) {
-                if !out.iter().any(|o| o.field == v.field && o.code == v.code) {
-                    out.push(v);
-                }
+                push_unique(&mut out, v);
             }
         }
         out
-    }
-}
-
-impl Contract {
-    /// Every way the rows of a `{"rows": [...]}` body break the row schema of the operation,
-    /// one row at a time, so a 50,000-row sync never exists as one JSON tree in memory.
-    /// None when the operation's body is not such an envelope, or `body` is not one (the
-    /// whole-body check then names what is wrong with it).
-    pub fn check_rows(&self, method: &str, path: &str, body: &[u8]) -> Option<Vec<Violation>> {
-        /// The envelope, its rows left as text.
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Envelope<'a> {
-            #[serde(borrow)]
-            rows: Vec<&'a serde_json::value::RawValue>,
-        }
-        let validator = self.rows.get(&(method.to_owned(), path.to_owned()))?;
-        let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
-        let mut out = Vec::new();
-        for (i, raw) in envelope.rows.iter().enumerate() {
-            let within = |field: &str| {
-                if field.is_empty() {
-                    format!("rows[{i}]")
-                } else if field.starts_with('[') {
-                    format!("rows[{i}]{field}")
-                } else {
-                    format!("rows[{i}].{field}")
-                }
-            };
-            let row = match serde_json::from_str::<UniqueKeys>(raw.get()) {
-                Ok(row) => row.0,
-                Err(e) => {
-                    out.push(Violation::new(within(""), "duplicate_key", e.to_string()));
-                    continue;
-                }
-            };
-            for error in validator.iter_errors(&row) {
-                for v in violations(&error) {
-                    let field = within(&v.field);
-                    if !out
-                        .iter()
-                        .any(|o: &Violation| o.field == field && o.code == v.code)
-                    {
-                        out.push(Violation::new(field, v.code, v.message));
-                    }
-                }
-            }
-        }
-        Some(out)
     }
 }
 
@@ -276,12 +268,8 @@ impl Contract {
 /// which reads such numbers as integers already).
 pub fn whole_i32<'de, D: de::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
     let n = serde_json::Number::deserialize(d)?;
-    let whole = n.as_i64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-            .map(|f| f as i64)
-    });
-    whole
+    n.as_i64()
+        .or_else(|| n.as_f64().and_then(whole))
         .and_then(|w| i32::try_from(w).ok())
         .ok_or_else(|| de::Error::custom(format!("expected a whole number, got {n}")))
 }
@@ -479,29 +467,40 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
                 })
                 .collect();
             match (names, substantive.as_slice()) {
-                (Some(names), _) if !names.is_empty() => {
-                    let message = format!("send exactly one of {}", names.join(", "));
-                    names
-                        .iter()
-                        .map(|n| Violation::new(n.clone(), "one_of", message.clone()))
-                        .collect()
-                }
+                (Some(names), _) if !names.is_empty() => one_of(&names),
                 (_, [only]) => only.iter().flat_map(violations).collect(),
                 _ => one("invalid_value", error.to_string()),
             }
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => match error.instance().as_object() {
             Some(object) if !object.is_empty() => {
-                let names: Vec<String> = object.keys().map(|k| join(&at, k)).collect();
-                let message = format!("send exactly one of {}", names.join(", "));
-                names
-                    .iter()
-                    .map(|n| Violation::new(n.clone(), "one_of", message.clone()))
-                    .collect()
+                one_of(&object.keys().map(|k| join(&at, k)).collect::<Vec<_>>())
             }
             _ => one("invalid_value", error.to_string()),
         },
         _ => one("invalid_value", error.to_string()),
+    }
+}
+
+/// Each of `fields` named as one of alternatives of which exactly one must be sent.
+fn one_of(fields: &[String]) -> Vec<Violation> {
+    let message = format!("send exactly one of {}", fields.join(", "));
+    fields
+        .iter()
+        .map(|f| Violation::new(f.clone(), "one_of", message.clone()))
+        .collect()
+}
+
+/// `v` as an integer when it is a whole number that an `f64` holds exactly: JSON Schema
+/// counts `2026.0` as an integer, so the server reads it as one too.
+fn whole(v: f64) -> Option<i64> {
+    (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
+}
+
+/// Adds `v` unless a violation of the same field and code is there already.
+fn push_unique(out: &mut Vec<Violation>, v: Violation) {
+    if !out.iter().any(|o| o.field == v.field && o.code == v.code) {
+        out.push(v);
     }
 }
 
@@ -537,9 +536,8 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        // JSON Schema counts `2026.0` as an integer, so the server reads it as one too.
-        if v.fract() == 0.0 && v.abs() < 9.0e15 {
-            return Ok(Value::from(v as i64));
+        if let Some(w) = whole(v) {
+            return Ok(Value::from(w));
         }
         Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
