@@ -1,37 +1,19 @@
-//! The application: shared state, the route table with its middleware, and the server.
+//! The application: the route table with its middleware, and the server.
 
-use std::collections::HashSet;
 use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::{Logger, from_fn};
 use actix_web::{App, HttpServer, web};
-use devplan_persistence::Store;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::auth::Verifier;
 use crate::http::{self, BodyLimit};
 use crate::openapi::BaseDoc;
 use crate::routes;
-
-/// What every handler shares.
-pub struct AppState {
-    /// The database.
-    pub store: Store,
-    /// Token verification.
-    pub verifier: Verifier,
-    /// Subjects of integration clients that act as HR without being employees.
-    pub service_subjects: HashSet<String>,
-    /// What time it is.
-    pub clock: std::sync::Arc<dyn crate::clock::Clock>,
-    /// Admission to expensive requests.
-    pub heavy: std::sync::Arc<crate::gate::Gate>,
-    /// Recently resolved callers.
-    pub identities: std::sync::Arc<crate::policy::Identities>,
-}
+pub use crate::state::AppState;
 
 /// Options of the HTTP layer.
 #[derive(Debug, Clone)]

@@ -370,3 +370,11 @@ where
 {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// Whether the client asks for CSV rather than JSON.
+pub(crate) fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/csv") && !a.contains("application/json"))
+}

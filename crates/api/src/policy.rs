@@ -18,8 +18,8 @@ use devplan_domain::review::Side;
 use devplan_domain::{CommitteeId, EmployeeId, PlanId, UnitId};
 use devplan_persistence::{EmployeeScope, PlanScope, Store, StoreError};
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Who is calling: an employee, or an integration client named in `DEVPLAN_SERVICE_SUBJECTS`.
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use crate::plan::Outcome;
 use crate::plan::Verdict;
 use crate::records::Meta;
 use crate::settings::Settings;
@@ -40,18 +41,6 @@ impl FollowUpKind {
             .into_iter()
             .find(|k| k.as_str() == raw)
     }
-}
-
-/// What a follow-up decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The plan goes on as it is.
-    Continued,
-    /// The plan is to be changed: a new version opens, to be signed.
-    Adjusted,
-    /// The plan ends.
-    Closed,
 }
 
 /// Progress on one goal, as noted at a follow-up.

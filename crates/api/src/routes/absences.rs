@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::fields::parse_opt;
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
 use crate::policy::{Access, Caller};
-use crate::routes::parse_opt;
-use crate::routes::sync::{SyncPayload, apply_sync};
+use crate::services::sync::{SyncPayload, apply_sync};
+use crate::state::AppState;
 
 /// Why someone is away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -340,7 +340,7 @@ pub async fn update(
     summary = "Upsert absences by external_id (HR): all-or-nothing, idempotent",
     request_body = SyncPayload<AbsenceRow>,
     security(("bearer" = [])),
-    responses((status = 200, description = "Applied", body = crate::routes::sync::SyncResult), crate::openapi::SyncErrors)
+    responses((status = 200, description = "Applied", body = crate::services::sync::SyncResult), crate::openapi::SyncErrors)
 )]
 #[post("/sync/absences")]
 pub async fn sync(

@@ -15,11 +15,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ApiResult;
 use crate::policy::{Access, Caller};
-use crate::routes::followups::work_items;
+use crate::services::work_list::work_items;
+use crate::state::AppState;
 
 /// The feed's address.
 #[derive(Debug, Serialize, ToSchema)]

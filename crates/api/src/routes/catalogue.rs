@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
+use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
 use crate::policy::{Access, Caller};
-use crate::routes::sync::{SyncPayload, apply_sync};
-use crate::routes::{parse_change, parse_opt};
+use crate::services::sync::{SyncPayload, apply_sync};
+use crate::state::AppState;
 
 /// What kind of offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -440,7 +440,7 @@ pub async fn update(
     request_body = SyncPayload<EntryIn>,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Applied", body = crate::routes::sync::SyncResult),
+        (status = 200, description = "Applied", body = crate::services::sync::SyncResult),
         crate::openapi::SyncErrors
     )
 )]

@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
 use crate::policy::{Access, Caller, StatusView};
-use crate::routes::parse_opt;
+use crate::state::AppState;
 
 /// What was discussed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -275,7 +275,7 @@ pub async fn add_discussion(
         let committee = state.store.get_committee(committee_id).await?;
         let today = state.clock.today();
         let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-        let status = crate::routes::status::status_of(
+        let status = crate::services::status::status_of(
             &state,
             committee.unit_id,
             from,

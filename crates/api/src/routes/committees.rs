@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use devplan_domain::org::CommitteeLevel;
 use devplan_domain::records::{Committee, CommitteeChanges, NewCommittee};
 use devplan_domain::text::{ExternalId, Name};
 use devplan_domain::{CommitteeId, EmployeeId, UnitId, Violations};
@@ -12,45 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
+use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
 use crate::policy::{Access, Caller};
-use crate::routes::{parse_change, parse_opt};
-
-/// A committee's level.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[schema(as = CommitteeLevel)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// Lokal-MED.
-    Local,
-    /// Sektor-MED.
-    Sector,
-    /// Hoved-MED / HMU.
-    Main,
-}
-
-impl From<Level> for CommitteeLevel {
-    fn from(l: Level) -> Self {
-        match l {
-            Level::Local => CommitteeLevel::Local,
-            Level::Sector => CommitteeLevel::Sector,
-            Level::Main => CommitteeLevel::Main,
-        }
-    }
-}
-
-impl From<CommitteeLevel> for Level {
-    fn from(l: CommitteeLevel) -> Self {
-        match l {
-            CommitteeLevel::Local => Level::Local,
-            CommitteeLevel::Sector => Level::Sector,
-            CommitteeLevel::Main => Level::Main,
-        }
-    }
-}
+use crate::state::AppState;
+use crate::views::committee::Level;
 
 /// A MED committee.
 #[derive(Debug, Serialize, ToSchema)]

@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
+use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
 use crate::policy::{Access, Caller};
-use crate::routes::{parse_change, parse_opt};
+use crate::state::AppState;
 
 /// An employee.
 #[derive(Debug, Serialize, ToSchema)]

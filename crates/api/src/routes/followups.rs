@@ -5,22 +5,22 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::followup::{
-    DueState, FollowUpKind, FollowUpRecord, GoalProgress, Outcome, StoredFollowUp, WorkItem,
-    work_list,
+    DueState, FollowUpKind, FollowUpRecord, GoalProgress, Outcome, StoredFollowUp,
 };
 use devplan_domain::plan::{Party, Verdict};
 use devplan_domain::text::{LongText, Name};
-use devplan_domain::{EmployeeId, GoalId, PlanId, UnitId, Violations};
-use devplan_persistence::EmployeeScope;
+use devplan_domain::{GoalId, PlanId, UnitId, Violations};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
 use crate::policy::{Access, Caller};
-use crate::routes::parse_opt;
+use crate::services::work_list::work_items;
+use crate::state::AppState;
+use crate::views::person::Person;
 
 /// Annual, special or ad hoc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -98,7 +98,7 @@ pub struct ProgressIo {
     #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub note: Option<String>,
     /// A verdict, if reached.
-    #[schema(value_type = Option<crate::routes::plans::VerdictSchema>, example = "partly_achieved")]
+    #[schema(value_type = Option<crate::views::plan_enums::VerdictSchema>, example = "partly_achieved")]
     pub verdict: Option<Verdict>,
 }
 
@@ -241,7 +241,7 @@ pub struct FollowUpRecorded {
     /// The follow-up.
     pub follow_up: FollowUpOut,
     /// The plan after the outcome: a new draft version when adjusted, closed when closed.
-    pub plan: crate::routes::plans::PlanOut,
+    pub plan: crate::views::plan::PlanOut,
 }
 
 /// Records a follow-up.
@@ -283,7 +283,7 @@ pub async fn record(
     Ok(
         HttpResponse::build(StatusCode::CREATED).json(FollowUpRecorded {
             follow_up: stored.into(),
-            plan: crate::routes::plans::plan_out(&plan, party),
+            plan: crate::views::plan::plan_out(&plan, party),
         }),
     )
 }
@@ -329,18 +329,6 @@ pub enum State {
     Overdue,
 }
 
-/// The employee an item concerns.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = WorkItemPerson)]
-pub struct Person {
-    /// Their id.
-    pub id: Uuid,
-    /// Their name.
-    pub name: String,
-    /// Their unit.
-    pub unit_id: Uuid,
-}
-
 /// One item of the work list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkItemOut {
@@ -372,36 +360,6 @@ pub struct WorkQuery {
     pub kind: Option<Kind>,
     /// Only due or only overdue.
     pub state: Option<State>,
-}
-
-/// The work list of the employees in `scope`, as domain items with names and units.
-pub(crate) async fn work_items(
-    state: &AppState,
-    scope: &EmployeeScope,
-    window_days: u32,
-) -> ApiResult<Vec<(WorkItem, String, UnitId)>> {
-    let people = state.store.employees_in(scope).await?;
-    let ids: Vec<EmployeeId> = people.iter().map(|p| p.0).collect();
-    let (plans, absences) = state.store.follow_up_facts(&ids).await?;
-    let (settings, _) = state.store.settings().await?;
-    let items = work_list(
-        &plans,
-        &absences,
-        &settings,
-        state.clock.today(),
-        window_days,
-    );
-    let by_id: std::collections::HashMap<EmployeeId, (&String, UnitId)> = people
-        .iter()
-        .map(|(id, name, unit)| (*id, (name, *unit)))
-        .collect();
-    Ok(items
-        .into_iter()
-        .filter_map(|i| {
-            let (name, unit) = by_id.get(&i.employee)?;
-            Some((i, (*name).clone(), *unit))
-        })
-        .collect())
 }
 
 /// The work list.

@@ -14,14 +14,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
 use crate::policy::{Access, Caller};
-use crate::routes::followups::Person;
-use crate::routes::sync::{SyncPayload, apply_sync};
+use crate::services::sync::{SyncPayload, apply_sync};
+use crate::state::AppState;
+use crate::views::person::Person;
 use devplan_domain::text::ExternalId;
 
 /// Alone or with a group.
@@ -550,7 +550,7 @@ fn interview_row(
     summary = "Upsert development interviews by external_id (HR): all-or-nothing, idempotent",
     request_body = SyncPayload<InterviewRow>,
     security(("bearer" = [])),
-    responses((status = 200, description = "Applied", body = crate::routes::sync::SyncResult), crate::openapi::SyncErrors)
+    responses((status = 200, description = "Applied", body = crate::services::sync::SyncResult), crate::openapi::SyncErrors)
 )]
 #[post("/sync/development-interviews")]
 pub async fn sync(

@@ -6,9 +6,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::http::ApiResult;
 use crate::policy::{Access, Caller, Reach};
+use crate::state::AppState;
 
 /// The caller as an employee.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,7 +1,5 @@
 //! The handlers, one module per resource. Handlers are thin: parse, authorise, call, map.
 
-use devplan_domain::Violations;
-
 pub mod absences;
 pub mod calendar;
 pub mod catalogue;
@@ -123,28 +121,3 @@ api_routes![
     committee_records::send_feedback,
     committee_records::list_feedback,
 ];
-
-/// Parses an optional value, recording its violation.
-pub(crate) fn parse_opt<T>(
-    v: &mut Violations,
-    raw: Option<&str>,
-    parse: impl FnOnce(&str) -> Result<T, devplan_domain::Violation>,
-) -> Option<Option<T>> {
-    match raw {
-        None => Some(None),
-        Some(s) => v.check(parse(s)).map(Some),
-    }
-}
-
-/// Parses a PATCH field: absent stays absent, null clears, a value is parsed.
-pub(crate) fn parse_change<T>(
-    v: &mut Violations,
-    raw: Option<Option<&str>>,
-    parse: impl FnOnce(&str) -> Result<T, devplan_domain::Violation>,
-) -> Option<Option<Option<T>>> {
-    match raw {
-        None => Some(None),
-        Some(None) => Some(Some(None)),
-        Some(Some(s)) => v.check(parse(s)).map(|t| Some(Some(t))),
-    }
-}

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, versioned};
 use crate::policy::{Access, Caller};
+use crate::state::AppState;
 
 /// A collective agreement period.
 #[derive(Debug, Serialize, ToSchema)]

@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::fields::parse_opt;
+use crate::http::wants_csv;
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, versioned};
 use crate::policy::{Access, Caller, StatusView};
-use crate::routes::parse_opt;
-use crate::routes::status::wants_csv;
+use crate::state::AppState;
 
 /// A side's notes and view.
 #[derive(Debug, Serialize, ToSchema)]
@@ -195,7 +195,7 @@ pub async fn create(
     }
     let from = NaiveDate::from_ymd_opt(held_on.year(), 1, 1).unwrap_or(held_on);
     let snapshot =
-        crate::routes::status::status_of(&state, unit, from, held_on, StatusView::Anonymised)
+        crate::services::status::status_of(&state, unit, from, held_on, StatusView::Anonymised)
             .await?;
     let snapshot =
         serde_json::to_value(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;

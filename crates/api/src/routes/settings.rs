@@ -8,9 +8,9 @@ use devplan_domain::settings::{MainCommitteeFrequency, Settings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::http::{ApiResult, IfMatch, ValidJson, versioned};
 use crate::policy::{Access, Caller};
+use crate::state::AppState;
 
 /// How often the main committee discusses the competence policy.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]

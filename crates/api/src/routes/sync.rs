@@ -3,51 +3,18 @@
 //! rejected payload lists every bad row as `rows[i].field`.
 
 use actix_web::{HttpResponse, post, web};
+use devplan_domain::Violations;
 use devplan_domain::records::{CommitteeSyncRow, EmployeeSyncRow, UnitSyncRow};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
-use devplan_domain::{Violation, Violations};
-use devplan_persistence::{Store, StoreError, SyncReport};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
+use crate::fields::parse_opt;
 use crate::http::{ApiResult, ValidJson};
-use crate::policy::{Access, Caller};
-use crate::routes::committees::Level;
-use crate::routes::parse_opt;
-
-/// Most rows accepted in one payload.
-pub const MAX_ROWS: usize = 50_000;
-
-/// What a sync did.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"created": 12, "updated": 3, "unchanged": 9985}))]
-pub struct SyncResult {
-    /// Records that did not exist.
-    pub created: u64,
-    /// Records whose content changed (their version grew).
-    pub updated: u64,
-    /// Records already as sent (untouched).
-    pub unchanged: u64,
-}
-
-impl From<SyncReport> for SyncResult {
-    fn from(r: SyncReport) -> Self {
-        SyncResult {
-            created: r.created,
-            updated: r.updated,
-            unchanged: r.unchanged,
-        }
-    }
-}
-
-/// A payload of rows.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SyncPayload<T> {
-    /// The records, at most 50,000.
-    pub rows: Vec<T>,
-}
+use crate::policy::Caller;
+use crate::services::sync::{SyncPayload, SyncResult, apply_sync};
+use crate::state::AppState;
+use crate::views::committee::Level;
 
 /// A unit as the HR system knows it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -127,30 +94,6 @@ pub struct CommitteeRow {
     pub member_external_ids: Vec<String>,
 }
 
-/// Parses every row, collecting each row's violations under `rows[i]`.
-fn parse_rows<T, U>(
-    rows: Vec<T>,
-    parse: impl Fn(T) -> Result<U, Violations>,
-) -> Result<Vec<U>, Violations> {
-    let mut all = Violations::new();
-    if rows.len() > MAX_ROWS {
-        all.push(Violation::new(
-            "rows",
-            "too_many_rows",
-            format!("send at most {MAX_ROWS} rows per request"),
-        ));
-        return Err(all);
-    }
-    let mut out = Vec::with_capacity(rows.len());
-    for (i, row) in rows.into_iter().enumerate() {
-        match parse(row) {
-            Ok(r) => out.push(r),
-            Err(v) => all.extend_within(&format!("rows[{i}]"), v),
-        }
-    }
-    if all.is_empty() { Ok(out) } else { Err(all) }
-}
-
 fn ext_list(v: &mut Violations, field: &str, raw: &[String]) -> Option<Vec<ExternalId>> {
     let parsed: Vec<_> = raw
         .iter()
@@ -228,24 +171,6 @@ fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
             member_external_ids: members?,
         })
     })
-}
-
-/// The one path every sync takes: HR only, every row parsed, then applied whole.
-pub(crate) async fn apply_sync<R, D, F, Fut>(
-    state: &AppState,
-    caller: &Caller,
-    rows: Vec<R>,
-    parse: impl Fn(R) -> Result<D, Violations>,
-    store_rows: F,
-) -> ApiResult<HttpResponse>
-where
-    F: FnOnce(Store, Vec<D>) -> Fut,
-    Fut: Future<Output = Result<SyncReport, StoreError>>,
-{
-    Access::new(caller, &state.store).require_hr()?;
-    let rows = parse_rows(rows, parse)?;
-    let report = store_rows(state.store.clone(), rows).await?;
-    Ok(HttpResponse::Ok().json(SyncResult::from(report)))
 }
 
 /// Upserts units.

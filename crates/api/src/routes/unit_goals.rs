@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::fields::{parse_change, parse_opt};
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, patch_field, versioned};
 use crate::policy::{Access, Caller};
-use crate::routes::{parse_change, parse_opt};
+use crate::state::AppState;
 
 /// A unit's development goal.
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::plan::{
     Activity, ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, ContentDiff, Evaluation,
     Goal, Horizon, OpenPoint, Party, Plan, PlanContent, PlanError, PlanKind, PlanPeriod,
-    PlanStatus, Responsible, Signature, SignedRead, Verdict, check_activity, diff,
+    PlanStatus, Responsible, SignedRead, Verdict, check_activity, diff,
 };
 use devplan_domain::text::{LongText, Name};
 use devplan_domain::{ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, Violation, Violations};
@@ -18,24 +18,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::error::ApiError;
-use crate::http::{
-    ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
-};
+use crate::fields::{parse_change, parse_opt};
+use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field};
 use crate::policy::{Access, Caller};
 use crate::printable;
-use crate::routes::{parse_change, parse_opt};
+use crate::state::AppState;
 
 mod input;
 mod items;
-mod output;
-mod schemas;
 
+use crate::views::plan::*;
+use crate::views::plan_enums::*;
 pub use input::*;
 pub use items::*;
-pub use output::*;
-pub(crate) use schemas::*;
 
 // --- Handlers ---
 

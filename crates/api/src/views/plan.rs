@@ -1,6 +1,19 @@
 //! What a plan looks like on the wire.
 
-use super::*;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::plan::{
+    ActivityKind, ActivityStatus, CompetenceKind, Horizon, Party, Plan, PlanContent, PlanKind,
+    PlanStatus, Responsible, Signature, Verdict,
+};
+use devplan_domain::text::LongText;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::http::versioned;
+use crate::views::plan_enums::*;
 
 /// A goal.
 #[derive(Debug, Serialize, ToSchema)]
@@ -164,18 +177,18 @@ pub struct PlanOut {
     pub updated_at: DateTime<Utc>,
 }
 
-pub(super) fn party_str(p: Party) -> &'static str {
+pub(crate) fn party_str(p: Party) -> &'static str {
     match p {
         Party::Employee => "employee",
         Party::Manager => "manager",
     }
 }
 
-pub(super) fn text(t: &Option<LongText>) -> Option<String> {
+pub(crate) fn text(t: &Option<LongText>) -> Option<String> {
     t.as_ref().map(|t| t.as_str().to_owned())
 }
 
-pub(super) fn content_out(c: &PlanContent) -> ContentOut {
+pub(crate) fn content_out(c: &PlanContent) -> ContentOut {
     ContentOut {
         title: c.title.as_str().to_owned(),
         starts_on: c.period.starts_on(),
@@ -240,7 +253,7 @@ pub(super) fn content_out(c: &PlanContent) -> ContentOut {
     }
 }
 
-pub(super) fn signatures_out(s: &[Signature]) -> Vec<SignatureOut> {
+pub(crate) fn signatures_out(s: &[Signature]) -> Vec<SignatureOut> {
     s.iter()
         .map(|s| SignatureOut {
             party: party_str(s.party).to_owned(),
@@ -280,6 +293,6 @@ pub fn plan_out(p: &Plan, you: Party) -> PlanOut {
     }
 }
 
-pub(super) fn respond(status: StatusCode, plan: &Plan, you: Party) -> HttpResponse {
+pub(crate) fn respond(status: StatusCode, plan: &Plan, you: Party) -> HttpResponse {
     versioned(status, plan.revision, &plan_out(plan, you))
 }

@@ -1,13 +1,14 @@
 //! The published schemas of the domain's plan enums (the wire values; the domain types are used as they are).
 
-use super::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A goal's kind of competence.
 #[derive(ToSchema)]
 #[schema(as = CompetenceKind)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum CompetenceKindSchema {
+pub(crate) enum CompetenceKindSchema {
     Professional,
     Personal,
     Social,
@@ -18,7 +19,7 @@ pub(super) enum CompetenceKindSchema {
 #[schema(as = Horizon)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum HorizonSchema {
+pub(crate) enum HorizonSchema {
     ShortTerm,
     LongTerm,
 }
@@ -40,7 +41,7 @@ pub(crate) enum VerdictSchema {
 #[schema(as = ActivityKind)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum ActivityKindSchema {
+pub(crate) enum ActivityKindSchema {
     OnTheJobTraining,
     Mentoring,
     CollegialFeedback,
@@ -64,7 +65,7 @@ pub(super) enum ActivityKindSchema {
 #[schema(as = ActivityStatus)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum ActivityStatusSchema {
+pub(crate) enum ActivityStatusSchema {
     Planned,
     InProgress,
     Completed,
@@ -76,7 +77,7 @@ pub(super) enum ActivityStatusSchema {
 #[schema(as = PlanStatus)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum PlanStatusSchema {
+pub(crate) enum PlanStatusSchema {
     Draft,
     Agreed,
     Superseded,
@@ -88,7 +89,7 @@ pub(super) enum PlanStatusSchema {
 #[schema(as = PlanParty)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum PartySchema {
+pub(crate) enum PartySchema {
     Employee,
     Manager,
 }
@@ -98,7 +99,7 @@ pub(super) enum PartySchema {
 #[schema(as = PlanKind)]
 #[allow(dead_code)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum PlanKindSchema {
+pub(crate) enum PlanKindSchema {
     Individual,
     Group,
 }
@@ -117,6 +118,10 @@ pub enum ResponsibleParty {
 
 #[cfg(test)]
 mod tests {
+    use devplan_domain::plan::{
+        ActivityKind, ActivityStatus, CompetenceKind, Horizon, Party, PlanKind, PlanStatus, Verdict,
+    };
+
     use super::*;
 
     /// The values a schema publishes, and the domain's wire values, sorted.

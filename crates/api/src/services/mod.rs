@@ -1,0 +1,6 @@
+//! Logic several routes share, below the routes and above the store: routes call services,
+//! never each other.
+
+pub mod status;
+pub mod sync;
+pub mod work_list;

@@ -1,0 +1,28 @@
+//! What every handler shares. It sits at the bottom of the crate: routes, services and the
+//! policy depend on it, and it depends on none of them but the identity cache's type.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use devplan_persistence::Store;
+
+use crate::auth::Verifier;
+use crate::clock::Clock;
+use crate::gate::Gate;
+use crate::policy::Identities;
+
+/// What every handler shares.
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Token verification.
+    pub verifier: Verifier,
+    /// Subjects of integration clients that act as HR without being employees.
+    pub service_subjects: HashSet<String>,
+    /// What time it is.
+    pub clock: Arc<dyn Clock>,
+    /// Admission to expensive requests.
+    pub heavy: Arc<Gate>,
+    /// Recently resolved callers.
+    pub identities: Arc<Identities>,
+}
