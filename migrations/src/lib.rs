@@ -11,6 +11,7 @@ mod m20261123_000006_status_reviews;
 mod m20261123_000007_committee_records;
 mod m20261125_000008_status_projection;
 mod m20261125_000009_plan_agreement;
+mod m20261130_000010_special_held_on;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_committee_records::Migration),
             Box::new(m20261125_000008_status_projection::Migration),
             Box::new(m20261125_000009_plan_agreement::Migration),
+            Box::new(m20261130_000010_special_held_on::Migration),
         ]
     }
 }

@@ -754,3 +754,140 @@ async fn the_work_list_of_a_unit_that_does_not_exist_is_404_for_hr_as_for_a_mana
         .await;
     assert!(own["items"].is_array());
 }
+
+/// Drafts a plan for `body` as MGR-A and has every token in `signers` sign it; returns its id.
+async fn agree(app: &TestApp, body: Value, signers: &[String]) -> String {
+    let plan = app
+        .expect(
+            app.post("/api/v1/plans", &manager(), &body).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let mut revision = plan["revision"].clone();
+    for signer in signers {
+        let signed = app
+            .plan_post(
+                &id,
+                "/signatures",
+                signer,
+                &json!({"revision": revision}),
+                StatusCode::CREATED,
+            )
+            .await;
+        revision = signed["revision"].clone();
+    }
+    id
+}
+
+#[tokio::test]
+async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_times_out_of_twenty()
+{
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let rows: Vec<Value> = (0..20)
+        .map(|i| json!({"external_id": format!("T{i}"), "name": format!("Tove {i}"), "unit_external_id": "A1"}))
+        .collect();
+    app.expect(
+        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    app.today_is("2025-01-10");
+    let mut plans = Vec::new();
+    for i in 0..20 {
+        let me = app.employee_by_external(&format!("T{i}")).await;
+        let me = me["id"].as_str().unwrap().to_owned();
+        let mine = token(&format!("T{i}"), &["employee"]);
+        let period = json!({"starts_on": "2025-01-01", "ends_on": "2025-12-31"});
+        let individual = agree(
+            &app,
+            json!({"employee_id": me, "title": "Egen plan", "starts_on": period["starts_on"], "ends_on": period["ends_on"]}),
+            &[mine.clone(), manager()],
+        )
+        .await;
+        let group = agree(
+            &app,
+            json!({"member_ids": [me, org.mem_a], "title": "Teamplan", "starts_on": period["starts_on"], "ends_on": period["ends_on"]}),
+            &[mine, token("MEM-A", &["employee"]), manager()],
+        )
+        .await;
+        app.expect(
+            app.post("/api/v1/absences", &hr(), &json!({"employee_id": me, "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"})).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        plans.push((individual, group));
+    }
+    app.today_is("2025-07-15");
+    let specials = |list: Vec<(String, String, String, String)>| -> BTreeSet<String> {
+        list.into_iter()
+            .filter(|i| i.0 == "special" && i.1.starts_with("Tove"))
+            .map(|i| i.1)
+            .collect()
+    };
+    assert_eq!(
+        specials(work_list(&app, &manager(), "?kind=special").await).len(),
+        20
+    );
+    for (i, (individual, group)) in plans.iter().enumerate() {
+        // Half on the individual plan, half on the group plan.
+        let on = if i % 2 == 0 { individual } else { group };
+        app.plan_post(
+            on,
+            "/follow-ups",
+            &manager(),
+            &json!({"kind": "special", "held_on": "2025-07-10", "outcome": "continued"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let left = specials(work_list(&app, &manager(), "?kind=special").await);
+    assert!(left.is_empty(), "still due: {left:?}");
+    // The calendar feed, built from the same list, agrees.
+    let feed = app
+        .expect(
+            app.send(
+                Method::POST,
+                "/api/v1/calendar-feed",
+                Some(&manager()),
+                None,
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    let text = app
+        .client
+        .get(format!("{}{}", app.base, feed["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let special_events: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("SUMMARY:") && l.contains("Tove") && !l.contains("Årlig"))
+        .collect();
+    assert!(special_events.is_empty(), "{special_events:?}");
+    assert!(text.contains("Årlig opfølgning: Tove 0"), "{text}");
+    // And so does the status of the year: twenty held, none due or overdue.
+    let status = app
+        .expect(
+            app.get(
+                &format!(
+                    "/api/v1/status?unit_id={}&from=2025-01-01&to=2025-12-31",
+                    org.a1
+                ),
+                &hr(),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(status["figures"]["special_held"], 20);
+    assert_eq!(status["figures"]["special_due"], 0);
+    assert_eq!(status["figures"]["special_overdue"], 0);
+}

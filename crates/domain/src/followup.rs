@@ -180,10 +180,20 @@ pub fn due_state(due_on: NaiveDate, today: NaiveDate, window_days: u32) -> DueSt
 
 /// Whether a special follow-up after an absence has been held: one held after the return.
 pub fn special_follow_up_held(absence: &AbsenceDates, held: &[(FollowUpKind, NaiveDate)]) -> bool {
-    absence.ends_on.is_some_and(|end| {
-        held.iter()
-            .any(|(kind, on)| *kind == FollowUpKind::Special && *on > end)
-    })
+    special_follow_up_held_on(absence, held).is_some()
+}
+
+/// The day the special follow-up after an absence was held: the first special follow-up after
+/// the return.
+pub fn special_follow_up_held_on(
+    absence: &AbsenceDates,
+    held: &[(FollowUpKind, NaiveDate)],
+) -> Option<NaiveDate> {
+    let end = absence.ends_on?;
+    held.iter()
+        .filter(|(kind, on)| *kind == FollowUpKind::Special && *on > end)
+        .map(|(_, on)| *on)
+        .min()
 }
 
 /// An interview held alone or with a group (GRUS/TUS).
@@ -472,8 +482,17 @@ pub fn work_list(
         let Some(due_on) = a.dates.special_follow_up_due(settings) else {
             continue;
         };
-        let plan = plans.iter().find(|p| p.members.contains(&a.employee));
-        let held = plan.is_some_and(|p| special_follow_up_held(&a.dates, &p.follow_ups));
+        // The item belongs to the employee, not to one plan: a special follow-up recorded on
+        // any of their current plans settles it. The plan it points at is their most recently
+        // agreed one, so the answer does not depend on the order the plans were read in.
+        let theirs: Vec<&PlanFacts> = plans
+            .iter()
+            .filter(|p| p.members.contains(&a.employee))
+            .collect();
+        let held = theirs
+            .iter()
+            .any(|p| special_follow_up_held(&a.dates, &p.follow_ups));
+        let plan = theirs.iter().max_by_key(|p| (p.agreed_on, p.plan_id));
         let state = due_state(due_on, today, window_days);
         if !held && state != DueState::Upcoming {
             items.push(WorkItem {
@@ -700,6 +719,51 @@ mod tests {
             .push((FollowUpKind::Special, d("2026-01-05")));
         let items = work_list(&settled, &[leave], &s, d("2026-01-11"), 30);
         assert_eq!(items.len(), 1);
+    }
+
+    #[test]
+    fn a_special_follow_up_on_any_current_plan_settles_the_absence_whatever_the_order() {
+        let s = Settings::default();
+        let a = EmployeeId::generate();
+        let group = PlanFacts {
+            plan_id: PlanId::generate(),
+            members: vec![a, EmployeeId::generate()],
+            agreed_on: d("2025-06-01"),
+            follow_ups: vec![],
+        };
+        let individual = PlanFacts {
+            plan_id: PlanId::generate(),
+            members: vec![a],
+            agreed_on: d("2025-03-01"),
+            follow_ups: vec![(FollowUpKind::Special, d("2026-01-05"))],
+        };
+        let leave = AbsenceFacts {
+            absence_id: AbsenceId::generate(),
+            employee: a,
+            dates: AbsenceDates::new(d("2025-09-01"), Some(d("2025-12-20"))).unwrap(),
+        };
+        let special = |plans: &[PlanFacts]| {
+            work_list(plans, std::slice::from_ref(&leave), &s, d("2026-01-11"), 30)
+                .into_iter()
+                .filter(|i| i.kind == FollowUpKind::Special)
+                .count()
+        };
+        assert_eq!(special(&[group.clone(), individual.clone()]), 0);
+        assert_eq!(special(&[individual.clone(), group.clone()]), 0);
+        // Unsettled, the item names the same plan whichever order the plans come in.
+        let mut open = individual.clone();
+        open.follow_ups.clear();
+        let named = |plans: &[PlanFacts]| {
+            work_list(plans, std::slice::from_ref(&leave), &s, d("2026-01-11"), 30)
+                .into_iter()
+                .find(|i| i.kind == FollowUpKind::Special)
+                .and_then(|i| i.plan_id)
+        };
+        assert_eq!(
+            named(&[group.clone(), open.clone()]),
+            named(&[open.clone(), group.clone()])
+        );
+        assert_eq!(named(&[open, group.clone()]), Some(group.plan_id));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::AbsenceId;
 use crate::followup::{
     AbsenceFacts, Coverage, DueState, InterviewPart, PlanFacts, coverage, due_state,
-    follow_up_history, special_follow_up_held,
+    follow_up_history, special_follow_up_held_on,
 };
 use crate::settings::Settings;
 
@@ -180,8 +180,8 @@ pub struct SpecialFollowUp {
     pub absence_id: AbsenceId,
     /// When the follow-up is due.
     pub due_on: NaiveDate,
-    /// A special follow-up was held after the return.
-    pub held: bool,
+    /// The day a special follow-up after the return was held, on any of their plans.
+    pub held_on: Option<NaiveDate>,
 }
 
 /// A plan the employee is a member of that is current (agreed, or a draft), with its
@@ -246,9 +246,10 @@ pub fn person_status(
             status.specials.push(SpecialFollowUp {
                 absence_id: a.absence_id,
                 due_on,
-                held: agreed
+                held_on: agreed
                     .iter()
-                    .any(|p| special_follow_up_held(&a.dates, &p.follow_ups)),
+                    .filter_map(|p| special_follow_up_held_on(&a.dates, &p.follow_ups))
+                    .min(),
             });
         }
     }
@@ -257,6 +258,25 @@ pub fn person_status(
         .map(|(year, parts)| (*year, coverage(parts)))
         .collect();
     status
+}
+
+/// The figure a special follow-up counts in for the period `from..=to` as of `today`: held in
+/// the period it was held in (whenever it fell due); not yet held, due or overdue in the period
+/// it falls due in; nothing otherwise.
+pub fn special_cell(
+    f: &mut Figures,
+    due_on: NaiveDate,
+    held_on: Option<NaiveDate>,
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Option<&mut Figure> {
+    let within = |d: NaiveDate| from <= d && d <= to;
+    match held_on {
+        Some(held) => within(held).then_some(&mut f.special_held),
+        None if !within(due_on) => None,
+        None if due_on < today => Some(&mut f.special_overdue),
+        None => Some(&mut f.special_due),
+    }
 }
 
 impl PersonStatus {
@@ -283,20 +303,11 @@ impl PersonStatus {
             annual_overdue: one(next == Some(DueState::Overdue)),
             ..Figures::default()
         };
-        for s in self
-            .specials
-            .iter()
-            .filter(|s| from <= s.due_on && s.due_on <= to)
-        {
-            let cell = if s.held {
-                &mut f.special_held
-            } else if s.due_on < today {
-                &mut f.special_overdue
-            } else {
-                &mut f.special_due
-            };
-            cell.value += 1;
-            cell.people = 1;
+        for s in &self.specials {
+            if let Some(cell) = special_cell(&mut f, s.due_on, s.held_on, (from, to), today) {
+                cell.value += 1;
+                cell.people = 1;
+            }
         }
         match self
             .interviews
@@ -386,6 +397,8 @@ pub fn plain(f: &Figures) -> Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::followup::{AbsenceDates, FollowUpKind};
+    use crate::{EmployeeId, PlanId};
 
     fn group(employees: u64, with_plan: u64) -> Figures {
         Figures {
@@ -401,6 +414,49 @@ mod tests {
             t.add(r);
         }
         t
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
+    }
+
+    #[test]
+    fn a_special_follow_up_counts_as_held_in_the_period_it_was_held_in() {
+        let settings = Settings::default();
+        let me = EmployeeId::generate();
+        // Back on 1 November 2025: the special follow-up falls due in 2025 and is held in 2026.
+        let leave = AbsenceFacts {
+            absence_id: AbsenceId::generate(),
+            employee: me,
+            dates: AbsenceDates::new(d("2025-06-01"), Some(d("2025-11-01"))).expect("dates"),
+        };
+        let due = leave
+            .dates
+            .special_follow_up_due(&settings)
+            .expect("a long absence");
+        assert!(due.year() == 2025);
+        let plan = CurrentPlan {
+            agreed: true,
+            facts: Some(PlanFacts {
+                plan_id: PlanId::generate(),
+                members: vec![me],
+                agreed_on: d("2025-01-10"),
+                follow_ups: vec![(FollowUpKind::Special, d("2026-01-12"))],
+            }),
+        };
+        let status = person_status(&[plan], &[leave], &BTreeMap::new(), &settings);
+        let today = d("2026-06-01");
+        let this_year = status.figures(d("2026-01-01"), d("2026-12-31"), today);
+        assert_eq!(this_year.special_held.value, 1);
+        let last_year = status.figures(d("2025-01-01"), d("2025-12-31"), today);
+        assert_eq!(
+            (
+                last_year.special_held.value,
+                last_year.special_overdue.value,
+                last_year.special_due.value
+            ),
+            (0, 0, 0)
+        );
     }
 
     #[test]
@@ -541,18 +597,20 @@ mod tests {
                 let Some(due) = a.dates.special_follow_up_due(settings) else {
                     continue;
                 };
-                if due < from || due > to {
-                    continue;
-                }
-                let held = agreed
+                let held_on = agreed
                     .iter()
-                    .any(|p| special_follow_up_held(&a.dates, &p.follow_ups));
-                let cell = if held {
-                    &mut f.special_held
-                } else if due < today {
-                    &mut f.special_overdue
-                } else {
-                    &mut f.special_due
+                    .flat_map(|p| p.follow_ups.iter())
+                    .filter(|(k, on)| {
+                        *k == FollowUpKind::Special && a.dates.ends_on().is_some_and(|e| *on > e)
+                    })
+                    .map(|(_, on)| *on)
+                    .min();
+                let cell = match held_on {
+                    Some(h) if from <= h && h <= to => &mut f.special_held,
+                    Some(_) => continue,
+                    None if due < from || due > to => continue,
+                    None if due < today => &mut f.special_overdue,
+                    None => &mut f.special_due,
                 };
                 cell.value += 1;
                 cell.people = 1;

@@ -25,7 +25,7 @@ use crate::{Store, StoreError};
 
 /// The name and rules version of the status projection: raise the version when the rules
 /// that write it change, and the service rebuilds it on its next start.
-const STATUS: (&str, i32) = ("status", 2);
+const STATUS: (&str, i32) = ("status", 3);
 
 /// How many employees one statement of a refresh or rebuild covers.
 const BATCH: usize = 1_000;
@@ -350,7 +350,7 @@ async fn write_statuses(
             employee_id: Set(*id),
             absence_id: Set(x.absence_id.uuid()),
             due_on: Set(x.due_on),
-            held: Set(x.held),
+            held_on: Set(x.held_on),
         }));
         interviews.extend(
             s.interviews

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A special follow-up an absence makes due, and whether it was held.
+/// A special follow-up an absence makes due, and the day it was held.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "status_specials")]
 pub struct Model {
@@ -11,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub absence_id: Uuid,
     pub due_on: Date,
-    pub held: bool,
+    pub held_on: Option<Date>,
 }
 
 /// No relations are declared: repositories join explicitly.
