@@ -568,27 +568,7 @@ async fn the_calendar_feed_holds_the_managers_due_items_and_a_rotated_secret_ret
         )]
     );
     // Another manager's feed holds none of A's items.
-    let other = app
-        .expect(
-            app.send(
-                Method::POST,
-                "/api/v1/calendar-feed",
-                Some(&token("MGR-B", &["manager"])),
-                None,
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
-    let other_text = app
-        .client
-        .get(format!("{}{}", app.base, other["url"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let other_text = calendar_of(&app, &token("MGR-B", &["manager"])).await;
     assert!(!other_text.contains("Bo Ansat"));
     // Rotating retires the old address.
     let rotated = app
@@ -755,6 +735,25 @@ async fn the_work_list_of_a_unit_that_does_not_exist_is_404_for_hr_as_for_a_mana
     assert!(own["items"].is_array());
 }
 
+/// The text of a fresh calendar feed of `who`.
+async fn calendar_of(app: &TestApp, who: &str) -> String {
+    let feed = app
+        .expect(
+            app.send(Method::POST, "/api/v1/calendar-feed", Some(who), None)
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    app.client
+        .get(format!("{}{}", app.base, feed["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// Drafts a plan for `body` as MGR-A and has every token in `signers` sign it; returns its id.
 async fn agree(app: &TestApp, body: Value, signers: &[String]) -> String {
     let plan = app
@@ -846,27 +845,7 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
     let left = specials(work_list(&app, &manager(), "?kind=special").await);
     assert!(left.is_empty(), "still due: {left:?}");
     // The calendar feed, built from the same list, agrees.
-    let feed = app
-        .expect(
-            app.send(
-                Method::POST,
-                "/api/v1/calendar-feed",
-                Some(&manager()),
-                None,
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
-    let text = app
-        .client
-        .get(format!("{}{}", app.base, feed["url"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = calendar_of(&app, &manager()).await;
     let special_events: Vec<&str> = text
         .lines()
         .filter(|l| l.starts_with("SUMMARY:") && l.contains("Tove") && !l.contains("Årlig"))
