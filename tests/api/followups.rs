@@ -455,6 +455,21 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
             ("Medarbejder MISS".to_owned(), "not_offered".to_owned())
         ]
     );
+    // Offering GRP3 an individual interview does not settle it: it is owed until held.
+    app.expect(
+        app.post(
+            "/api/v1/development-interviews",
+            &manager(),
+            &individual("GRP3", "offered"),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        coverage(format!("?unit_id={}", id_of_unit(&app, "A2").await)).await,
+        owed
+    );
     // Once GRP3 has had an individual interview, only MISS is owed one.
     app.expect(
         app.post(

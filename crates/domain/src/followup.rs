@@ -270,7 +270,7 @@ pub struct InterviewPart {
 pub enum Coverage {
     /// Nothing offered yet: the manager must offer one.
     NotOffered,
-    /// They asked for an individual interview and have not had one: it must be offered.
+    /// They asked for an individual interview and have not had it: it is owed until held.
     IndividualRequested,
     /// Offered and waiting.
     Offered,
@@ -319,12 +319,14 @@ pub fn coverage(parts: &[InterviewPart]) -> Coverage {
     let individual_held = parts
         .iter()
         .any(|p| p.format == InterviewFormat::Individual && p.status == ParticipantStatus::Held);
-    let individual_pending = parts
-        .iter()
-        .any(|p| p.format == InterviewFormat::Individual && p.status == ParticipantStatus::Offered);
+    let individual_declined = parts.iter().any(|p| {
+        p.format == InterviewFormat::Individual && p.status == ParticipantStatus::Declined
+    });
+    // One who asked for an individual interview is owed it until it is held: an offer alone
+    // does not settle it, only declining it does.
     if parts.iter().any(|p| p.wants_individual) && !individual_held {
-        return if individual_pending {
-            Coverage::Offered
+        return if individual_declined {
+            Coverage::Declined
         } else {
             Coverage::IndividualRequested
         };
@@ -829,9 +831,17 @@ mod tests {
             coverage(&[part(Group, Held, true)]),
             Coverage::IndividualRequested
         );
+        // Offering it is not enough: it is owed until it is held, or they decline it.
         assert_eq!(
             coverage(&[part(Group, Held, true), part(Individual, Offered, false)]),
-            Coverage::Offered
+            Coverage::IndividualRequested
+        );
+        assert!(
+            coverage(&[part(Group, Held, true), part(Individual, Offered, false)]).needs_action()
+        );
+        assert_eq!(
+            coverage(&[part(Group, Held, true), part(Individual, Declined, false)]),
+            Coverage::Declined
         );
         assert_eq!(
             coverage(&[part(Group, Held, true), part(Individual, Held, false)]),

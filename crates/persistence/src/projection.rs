@@ -25,7 +25,7 @@ use crate::{Store, StoreError};
 
 /// The name and rules version of the status projection: raise the version when the rules
 /// that write it change, and the service rebuilds it on its next start.
-const STATUS: (&str, i32) = ("status", 3);
+const STATUS: (&str, i32) = ("status", 4);
 
 /// How many employees one statement of a refresh or rebuild covers.
 const BATCH: usize = 1_000;
