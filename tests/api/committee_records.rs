@@ -112,6 +112,85 @@ async fn a_local_committees_feedback_is_read_by_the_main_committee_and_not_by_a_
     assert_eq!(error_fields(&p), ["committee"]);
 }
 
+/// The external ids of the committees `who` lists.
+async fn listed(app: &TestApp, who: &str) -> Vec<String> {
+    let list = app
+        .expect(app.get("/api/v1/committees", who).await, StatusCode::OK)
+        .await;
+    let mut ids: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["external_id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn reach_over_committees_follows_the_hierarchy_for_the_committees_themselves_too() {
+    let app = spawn_app().await;
+    let (org, med_b) = with_sibling(&app).await;
+    let main = token("MGR-B", &["committee"]);
+    assert_eq!(listed(&app, &main).await, ["HMU", "MED-A", "MED-B"]);
+    let local = app
+        .expect(
+            app.get(&format!("/api/v1/committees/{}", org.med_a), &main)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(local["name"], "Lokal-MED A");
+    // A local committee sees itself only: not the one above, not its sibling.
+    let sibling = token("EMP-B", &["committee"]);
+    assert_eq!(listed(&app, &sibling).await, ["MED-B"]);
+    for other in [&org.med_a, &org.hmu] {
+        let absent = app
+            .get(&format!("/api/v1/committees/{other}"), &sibling)
+            .await;
+        assert_eq!(absent.status(), StatusCode::NOT_FOUND);
+    }
+    let _ = med_b;
+}
+
+#[tokio::test]
+async fn a_committee_sends_one_feedback_a_year() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let local = token("MEM-A", &["committee"]);
+    let path = format!("/api/v1/committees/{}/feedback", org.med_a);
+    app.expect(
+        app.post(&path, &local, &json!({"year": 2025, "text": "Første"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_problem(
+        app.post(&path, &local, &json!({"year": 2025, "text": "Anden"}))
+            .await,
+        StatusCode::CONFLICT,
+        "feedback_already_sent",
+    )
+    .await;
+    app.expect(
+        app.post(&path, &local, &json!({"year": 2026, "text": "Næste år"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let read = app
+        .expect(
+            app.get(
+                &format!("/api/v1/committees/{}/feedback", org.hmu),
+                &token("MGR-B", &["committee"]),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(texts(&read), ["Første", "Næste år"]);
+}
+
 #[tokio::test]
 async fn a_discussion_may_carry_the_committees_status_figures_anonymised() {
     let app = spawn_app().await;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use devplan_domain::committee::Standing;
 use devplan_domain::org::Role;
 use devplan_domain::plan::{Party, Plan};
 use devplan_domain::records::{Committee, Employee, OrgUnit};
@@ -172,6 +173,27 @@ pub enum StatusView {
     Named,
     /// Suppressed below the anonymity threshold (representatives, committees).
     Anonymised,
+}
+
+/// How a caller stands to one committee's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitteeStanding {
+    /// Sits on it: records its work.
+    Member,
+    /// HR, or sits on a committee above it: reads only.
+    Reader,
+}
+
+impl CommitteeStanding {
+    /// 403 unless the caller sits on the committee.
+    pub fn require_member(self) -> Result<(), ApiError> {
+        match self {
+            CommitteeStanding::Member => Ok(()),
+            CommitteeStanding::Reader => Err(ApiError::Forbidden(
+                "only the committee's members record its work".into(),
+            )),
+        }
+    }
 }
 
 /// The units a role reaches.
@@ -351,23 +373,42 @@ impl<'a> Access<'a> {
         }
     }
 
-    /// The committees the caller may read (none: all of them): HR all, a member their own.
+    /// The committees the caller may read (none: all of them): HR all; a member the committees
+    /// they sit on and every committee under those, as the hierarchy runs.
     pub async fn committee_scope(&self) -> Result<Option<Vec<CommitteeId>>, ApiError> {
         self.require_any(&[Role::Hr, Role::Committee])?;
         if self.has(Role::Hr) {
             return Ok(None);
         }
-        match &self.caller.employee {
-            Some(me) => Ok(Some(self.store.committee_reach(me.id).await?.0)),
-            None => Ok(Some(Vec::new())),
+        let mine = self.my_committees().await?;
+        let tree = self.store.committee_tree().await?;
+        Ok(Some(tree.below(&mine).into_iter().collect()))
+    }
+
+    /// The committees the caller sits on, when their token asks for the committee role.
+    async fn my_committees(&self) -> Result<Vec<CommitteeId>, ApiError> {
+        match (&self.caller.employee, self.has(Role::Committee)) {
+            (Some(me), true) => Ok(self.store.committee_reach(me.id).await?.0),
+            _ => Ok(Vec::new()),
         }
     }
 
     /// One committee, if the caller may read it.
     pub async fn committee(&self, id: CommitteeId) -> Result<Committee, ApiError> {
-        match self.committee_scope().await? {
-            Some(ids) if !ids.contains(&id) => Err(ApiError::NotFound),
-            _ => Ok(self.store.get_committee(id).await?),
+        self.require_any(&[Role::Hr, Role::Committee])?;
+        self.committee_standing(id).await?;
+        Ok(self.store.get_committee(id).await?)
+    }
+
+    /// How the caller stands to a committee's records: a member records and reads them; HR and
+    /// members of a committee above read them; anyone else gets 404.
+    pub async fn committee_standing(&self, id: CommitteeId) -> Result<CommitteeStanding, ApiError> {
+        let tree = self.store.committee_tree().await?;
+        match tree.standing(&self.my_committees().await?, id) {
+            Some(Standing::Member) => Ok(CommitteeStanding::Member),
+            Some(Standing::Above) => Ok(CommitteeStanding::Reader),
+            None if self.has(Role::Hr) && tree.contains(id) => Ok(CommitteeStanding::Reader),
+            None => Err(ApiError::NotFound),
         }
     }
 

@@ -1,9 +1,12 @@
 //! The MED committees' own records: discussions and the yearly feedback to the committee
 //! above, and when each is owed.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::CommitteeId;
 use crate::org::CommitteeLevel;
 use crate::settings::MainCommitteeFrequency;
 
@@ -91,6 +94,78 @@ pub fn owed(
     }
 }
 
+/// The committee hierarchy: each committee with the one it reports to. Reach over committees
+/// follows it: a member of a committee reads the committees under it too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitteeTree {
+    parent: BTreeMap<CommitteeId, Option<CommitteeId>>,
+}
+
+/// How a caller stands to one committee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Sits on it: records its work and reads it.
+    Member,
+    /// Sits on a committee above it: reads its work.
+    Above,
+}
+
+impl CommitteeTree {
+    /// The tree of `links`: each committee and the one above it.
+    pub fn new(links: impl IntoIterator<Item = (CommitteeId, Option<CommitteeId>)>) -> Self {
+        Self {
+            parent: links.into_iter().collect(),
+        }
+    }
+
+    /// Whether the committee exists.
+    pub fn contains(&self, c: CommitteeId) -> bool {
+        self.parent.contains_key(&c)
+    }
+
+    /// The committees above `of`, nearest first; a loop in the data ends the walk.
+    pub fn ancestors(&self, of: CommitteeId) -> Vec<CommitteeId> {
+        let mut out = Vec::new();
+        let mut cursor = self.parent.get(&of).copied().flatten();
+        while let Some(c) = cursor {
+            if c == of || out.contains(&c) {
+                break;
+            }
+            out.push(c);
+            cursor = self.parent.get(&c).copied().flatten();
+        }
+        out
+    }
+
+    /// `of` and every committee under it.
+    pub fn subtree(&self, of: CommitteeId) -> BTreeSet<CommitteeId> {
+        self.below(&[of])
+    }
+
+    /// The committees in `roots` and every committee under any of them.
+    pub fn below(&self, roots: &[CommitteeId]) -> BTreeSet<CommitteeId> {
+        self.parent
+            .keys()
+            .copied()
+            .filter(|c| roots.contains(c) || self.ancestors(*c).iter().any(|a| roots.contains(a)))
+            .collect()
+    }
+
+    /// How one who sits on `mine` stands to `committee`: none when it is neither theirs nor
+    /// under one of theirs.
+    pub fn standing(&self, mine: &[CommitteeId], committee: CommitteeId) -> Option<Standing> {
+        if !self.contains(committee) {
+            None
+        } else if mine.contains(&committee) {
+            Some(Standing::Member)
+        } else if self.ancestors(committee).iter().any(|a| mine.contains(a)) {
+            Some(Standing::Above)
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +224,37 @@ mod tests {
             ],
             [true, false, false, true]
         );
+    }
+    #[test]
+    fn reach_over_committees_follows_the_hierarchy_down_never_up_or_sideways() {
+        let (main, sector, local, other) = (
+            CommitteeId::generate(),
+            CommitteeId::generate(),
+            CommitteeId::generate(),
+            CommitteeId::generate(),
+        );
+        let tree = CommitteeTree::new([
+            (main, None),
+            (sector, Some(main)),
+            (local, Some(sector)),
+            (other, None),
+        ]);
+        assert_eq!(tree.ancestors(local), [sector, main]);
+        assert_eq!(tree.subtree(sector), [sector, local].into());
+        assert_eq!(tree.below(&[main]), [main, sector, local].into());
+        assert_eq!(tree.standing(&[main], local), Some(Standing::Above));
+        assert_eq!(tree.standing(&[main], main), Some(Standing::Member));
+        assert_eq!(tree.standing(&[local], sector), None);
+        assert_eq!(tree.standing(&[local], other), None);
+        assert_eq!(tree.standing(&[main], CommitteeId::generate()), None);
+    }
+
+    #[test]
+    fn a_loop_in_the_committee_data_ends_the_walk() {
+        let (a, b) = (CommitteeId::generate(), CommitteeId::generate());
+        let tree = CommitteeTree::new([(a, Some(b)), (b, Some(a))]);
+        assert_eq!(tree.ancestors(a), [b]);
+        assert_eq!(tree.subtree(a), [a, b].into());
     }
 }
 

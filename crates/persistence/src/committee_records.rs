@@ -2,10 +2,12 @@
 
 use chrono::NaiveDate;
 use devplan_domain::CommitteeId;
-use devplan_domain::committee::{Discussion, Feedback, Topic};
+use devplan_domain::committee::{CommitteeTree, Discussion, Feedback, Topic};
 use devplan_domain::org::CommitteeLevel;
 use devplan_domain::text::LongText;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+};
 use uuid::Uuid;
 
 use crate::employees::parse_stored;
@@ -65,6 +67,16 @@ impl Store {
             .collect()
     }
 
+    /// The committee hierarchy.
+    pub async fn committee_tree(&self) -> Result<CommitteeTree, StoreError> {
+        Ok(CommitteeTree::new(
+            self.committee_links()
+                .await?
+                .into_iter()
+                .map(|(id, _, parent)| (id, parent)),
+        ))
+    }
+
     /// Records a discussion.
     pub async fn add_discussion(&self, d: Discussion) -> Result<Discussion, StoreError> {
         committee_discussion::Entity::insert(committee_discussion::ActiveModel {
@@ -109,7 +121,17 @@ impl Store {
             created_at: Set(self.now()),
         })
         .exec_without_returning(&self.db)
-        .await?;
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict {
+                code: "feedback_already_sent",
+                message: format!(
+                    "this committee has already sent its feedback for {}",
+                    f.year
+                ),
+            },
+            _ => e.into(),
+        })?;
         Ok(f)
     }
 

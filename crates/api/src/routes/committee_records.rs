@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{Datelike, NaiveDate};
 use devplan_domain::committee::{Discussion, Feedback, Topic, owed};
-use devplan_domain::org::{CommitteeLevel, Role};
+
 use devplan_domain::text::LongText;
 use devplan_domain::{CommitteeId, Violation, Violations};
 use serde::{Deserialize, Serialize};
@@ -158,84 +158,6 @@ impl From<Feedback> for FeedbackOut {
     }
 }
 
-/// How the caller stands to a committee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Relation {
-    /// Sits on it.
-    Member,
-    /// Sits on a committee above it, or is HR: reads only.
-    Reader,
-}
-
-/// The committee's ancestors, nearest first.
-fn ancestors(
-    links: &[(CommitteeId, CommitteeLevel, Option<CommitteeId>)],
-    of: CommitteeId,
-) -> Vec<CommitteeId> {
-    let mut out = Vec::new();
-    let mut cursor = links.iter().find(|l| l.0 == of).and_then(|l| l.2);
-    while let Some(c) = cursor {
-        if out.contains(&c) {
-            break;
-        }
-        out.push(c);
-        cursor = links.iter().find(|l| l.0 == c).and_then(|l| l.2);
-    }
-    out
-}
-
-/// The committee and every committee under it.
-fn subtree(
-    links: &[(CommitteeId, CommitteeLevel, Option<CommitteeId>)],
-    of: CommitteeId,
-) -> Vec<CommitteeId> {
-    links
-        .iter()
-        .filter(|l| l.0 == of || ancestors(links, l.0).contains(&of))
-        .map(|l| l.0)
-        .collect()
-}
-
-async fn relation(
-    state: &AppState,
-    caller: &Caller,
-    committee: CommitteeId,
-) -> ApiResult<Relation> {
-    let access = Access::new(caller, &state.store);
-    let links = state.store.committee_links().await?;
-    if !links.iter().any(|l| l.0 == committee) {
-        return Err(ApiError::NotFound);
-    }
-    if access.has(Role::Committee)
-        && let Some(me) = &caller.employee
-    {
-        let mine = state.store.committee_reach(me.id).await?.0;
-        if mine.contains(&committee) {
-            return Ok(Relation::Member);
-        }
-        if ancestors(&links, committee)
-            .iter()
-            .any(|a| mine.contains(a))
-        {
-            return Ok(Relation::Reader);
-        }
-    }
-    if access.has(Role::Hr) {
-        return Ok(Relation::Reader);
-    }
-    Err(ApiError::NotFound)
-}
-
-fn member_only(r: Relation) -> ApiResult<()> {
-    if r == Relation::Member {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "only the committee's members record its work".into(),
-        ))
-    }
-}
-
 /// Records a discussion.
 #[utoipa::path(
     tag = "committees",
@@ -254,7 +176,10 @@ pub async fn add_discussion(
     body: ValidJson<DiscussionIn>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    member_only(relation(&state, &caller, committee_id).await?)?;
+    Access::new(&caller, &state.store)
+        .committee_standing(committee_id)
+        .await?
+        .require_member()?;
     let b = body.0;
     let mut v = Violations::new();
     let summary = v.check(LongText::parse("summary", &b.summary));
@@ -321,7 +246,9 @@ pub async fn list_discussions(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    relation(&state, &caller, committee_id).await?;
+    Access::new(&caller, &state.store)
+        .committee_standing(committee_id)
+        .await?;
     let items = state.store.list_discussions(committee_id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(
         items.into_iter().map(DiscussionOut::from).collect(),
@@ -347,7 +274,10 @@ pub async fn send_feedback(
     body: ValidJson<FeedbackIn>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    member_only(relation(&state, &caller, committee_id).await?)?;
+    Access::new(&caller, &state.store)
+        .committee_standing(committee_id)
+        .await?
+        .require_member()?;
     let committee = state.store.get_committee(committee_id).await?;
     let mut v = Violations::new();
     let text = v.check(LongText::parse("text", &body.0.text));
@@ -401,12 +331,12 @@ pub async fn list_feedback(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    relation(&state, &caller, committee_id).await?;
-    let links = state.store.committee_links().await?;
-    let items = state
-        .store
-        .feedback_from(&subtree(&links, committee_id))
+    Access::new(&caller, &state.store)
+        .committee_standing(committee_id)
         .await?;
+    let tree = state.store.committee_tree().await?;
+    let from: Vec<CommitteeId> = tree.subtree(committee_id).into_iter().collect();
+    let items = state.store.feedback_from(&from).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(
         items.into_iter().map(FeedbackOut::from).collect(),
         None,
@@ -456,18 +386,8 @@ pub async fn missing(
     caller: Caller,
     query: web::Query<YearQuery>,
 ) -> ApiResult<HttpResponse> {
-    let access = Access::new(&caller, &state.store);
-    access.require_any(&[Role::Hr, Role::Committee])?;
+    let visible = Access::new(&caller, &state.store).committee_scope().await?;
     let links = state.store.committee_links().await?;
-    let visible: Vec<CommitteeId> = if access.has(Role::Hr) {
-        links.iter().map(|l| l.0).collect()
-    } else {
-        let mine = match &caller.employee {
-            Some(me) => state.store.committee_reach(me.id).await?.0,
-            None => Vec::new(),
-        };
-        mine.iter().flat_map(|c| subtree(&links, *c)).collect()
-    };
     let year = query.year.unwrap_or(state.clock.today().year());
     let from = NaiveDate::from_ymd_opt(year, 1, 1)
         .ok_or_else(|| ApiError::bad_request("invalid_year", "no such year"))?;
@@ -484,7 +404,7 @@ pub async fn missing(
         .map(|p| p.dates.starts_on());
     let mut out = Vec::new();
     for (id, level, parent) in &links {
-        if !visible.contains(id) {
+        if visible.as_ref().is_some_and(|v| !v.contains(id)) {
             continue;
         }
         let o = owed(
