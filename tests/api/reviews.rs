@@ -78,6 +78,32 @@ async fn a_review_ends_in_disagreement_is_escalated_and_its_renewed_discussion_r
         (Some(true), Some(false))
     );
 
+    // Nothing to escalate while both agree: a conflict with the review's state.
+    let both_agree = app
+        .expect(
+            app.post(
+                "/api/v1/status-reviews",
+                &manager,
+                &json!({"unit_id": org.a, "held_on": "2026-02-28"}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_problem(
+        app.post(
+            &format!(
+                "/api/v1/status-reviews/{}/escalation",
+                both_agree["id"].as_str().unwrap()
+            ),
+            &rep,
+            &json!({"reason": "Uden uenighed"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "no_disagreement",
+    )
+    .await;
     let escalated = app
         .expect(
             app.post(
@@ -97,8 +123,8 @@ async fn a_review_ends_in_disagreement_is_escalated_and_its_renewed_discussion_r
             &json!({"reason": "Igen"}),
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
+        StatusCode::CONFLICT,
+        "already_escalated",
     )
     .await;
     let p = assert_problem(
@@ -154,6 +180,15 @@ async fn a_review_ends_in_disagreement_is_escalated_and_its_renewed_discussion_r
         csv.starts_with("section,name,value\n") && csv.contains("representative,agrees,false"),
         "{csv}"
     );
+    for line in [
+        "review,unit,Område A\n",
+        "escalation,by_side,representative\n",
+        "escalation,reason,Aftalen overholdes ikke\n",
+        "escalation,renewed_on,2026-04-15\n",
+        "escalation,outcome,Fælles handlingsplan for opfølgning\n",
+    ] {
+        assert!(csv.contains(line), "{line} missing from {csv}");
+    }
 }
 
 #[tokio::test]

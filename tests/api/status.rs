@@ -400,7 +400,24 @@ async fn status_is_exported_as_csv_with_suppressed_cells_empty() {
         text.contains("sub_unit,Lille institution,employees,\n"),
         "{text}"
     );
-    assert!(text.contains(&format!("unit,{},employees,11\n", w.units["A"])));
+    assert!(text.contains("unit,Område A,employees,11\n"), "{text}");
+    // Neither JSON nor CSV: 406, naming what the resource answers as.
+    let html = app
+        .client
+        .get(format!(
+            "{}/api/v1/status?unit_id={}",
+            app.base, w.units["A"]
+        ))
+        .bearer_auth(token("REP", &["local_representative"]))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(html, StatusCode::NOT_ACCEPTABLE, "not_acceptable").await;
+    assert_eq!(
+        problem["detail"],
+        "this resource answers as application/json or text/csv"
+    );
 }
 
 #[tokio::test]

@@ -70,6 +70,12 @@ pub enum ApiError {
     /// The body is not JSON by its content type.
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    /// The `Accept` header admits none of the representations this resource has.
+    #[error("this resource answers as {}", offered.join(" or "))]
+    NotAcceptable {
+        /// The media types it answers with.
+        offered: Vec<&'static str>,
+    },
     /// The database is not reachable.
     #[error("the database is not reachable")]
     Unavailable,
@@ -141,6 +147,7 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::NotAcceptable { .. } => "not_acceptable",
             ApiError::Unavailable => "unavailable",
             ApiError::Busy { .. } => "busy",
             ApiError::Internal(_) => "internal_error",
@@ -207,6 +214,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             ApiError::Unavailable | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

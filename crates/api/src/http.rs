@@ -371,10 +371,49 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Whether the client asks for CSV rather than JSON.
-pub(crate) fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv") && !a.contains("application/json"))
+/// The representation to answer with: the one of `offered` (most preferred first) that the
+/// client's `Accept` header ranks highest; the first when the header is absent or unreadable;
+/// 406 when it admits none of them.
+pub fn negotiate(
+    req: &HttpRequest,
+    offered: &[&'static str],
+) -> Result<&'static str, crate::error::ApiError> {
+    use actix_web::http::header::{Accept, Header as _};
+    let first = offered.first().copied().unwrap_or("application/json");
+    if !req.headers().contains_key(header::ACCEPT) {
+        return Ok(first);
+    }
+    let Ok(accept) = Accept::parse(req) else {
+        return Ok(first);
+    };
+    let admitted = |range: &actix_web::mime::Mime, media: &str| -> bool {
+        let Ok(media) = media.parse::<actix_web::mime::Mime>() else {
+            return false;
+        };
+        (range.type_() == actix_web::mime::STAR || range.type_() == media.type_())
+            && (range.subtype() == actix_web::mime::STAR || range.subtype() == media.subtype())
+    };
+    let mut items: Vec<_> = accept
+        .0
+        .iter()
+        .filter(|q| q.quality > header::Quality::ZERO)
+        .collect();
+    // Highest quality first; among equals, the more specific range first, then header order.
+    items.sort_by(|a, b| {
+        b.quality.cmp(&a.quality).then_with(|| {
+            let stars = |m: &actix_web::mime::Mime| {
+                usize::from(m.type_() == actix_web::mime::STAR)
+                    + usize::from(m.subtype() == actix_web::mime::STAR)
+            };
+            stars(&a.item).cmp(&stars(&b.item))
+        })
+    });
+    for range in items {
+        if let Some(media) = offered.iter().find(|o| admitted(&range.item, o)) {
+            return Ok(media);
+        }
+    }
+    Err(crate::error::ApiError::NotAcceptable {
+        offered: offered.to_vec(),
+    })
 }

@@ -79,6 +79,14 @@ pub struct PayloadTooLarge(pub Problem);
 )]
 pub struct UnsupportedMediaType(pub Problem);
 
+/// The `Accept` header admits none of the resource's representations.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:not_acceptable", "title": "Not Acceptable", "status": 406, "detail": "this resource answers as application/json or text/csv", "code": "not_acceptable"})
+)]
+pub struct NotAcceptable(pub Problem);
+
 /// The database is not reachable.
 #[derive(ToResponse)]
 #[response(
@@ -128,7 +136,8 @@ impl Modify for BearerScheme {
     servers((url = "/", description = "This server")),
     components(schemas(Problem, crate::error::FieldError), responses(
         Unauthorized, Forbidden, NotFound, BadRequest, Unprocessable, Conflict,
-        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, Unavailable, Busy
+        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, NotAcceptable, Unavailable,
+        Busy
     )),
     modifiers(&BearerScheme),
     tags(

@@ -54,6 +54,40 @@ pub struct ReviewState {
     pub escalation: Option<Escalation>,
 }
 
+/// Why a review refuses a change: a conflict with its state (409), or bad input (422).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewError {
+    /// Neither side finds the agreement not honoured.
+    #[error("a review is escalated only when a side finds the agreement not honoured")]
+    NoDisagreement,
+    /// It is escalated already.
+    #[error("the review is already escalated")]
+    AlreadyEscalated,
+    /// It was never escalated.
+    #[error("only an escalated review has a renewed discussion")]
+    NotEscalated,
+    /// A field breaks a rule.
+    #[error("{}", .0.message)]
+    Invalid(Violation),
+}
+
+impl ReviewError {
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReviewError::NoDisagreement => "no_disagreement",
+            ReviewError::AlreadyEscalated => "already_escalated",
+            ReviewError::NotEscalated => "not_escalated",
+            ReviewError::Invalid(v) => v.code,
+        }
+    }
+
+    /// Whether the change conflicts with the review's state rather than being bad input.
+    pub fn is_conflict(&self) -> bool {
+        !matches!(self, ReviewError::Invalid(_))
+    }
+}
+
 impl ReviewState {
     /// Whether the two sides have said they disagree: one finds the agreement not honoured.
     pub fn disagreement(&self) -> bool {
@@ -75,20 +109,12 @@ impl ReviewState {
         by: Option<EmployeeId>,
         reason: LongText,
         at: DateTime<Utc>,
-    ) -> Result<(), Violation> {
+    ) -> Result<(), ReviewError> {
         if !self.disagreement() {
-            return Err(Violation::new(
-                "reason",
-                "no_disagreement",
-                "a review is escalated only when a side disagrees",
-            ));
+            return Err(ReviewError::NoDisagreement);
         }
         if self.escalation.is_some() {
-            return Err(Violation::new(
-                "reason",
-                "already_escalated",
-                "the review is already escalated",
-            ));
+            return Err(ReviewError::AlreadyEscalated);
         }
         self.escalation = Some(Escalation {
             by_side: side,
@@ -106,20 +132,14 @@ impl ReviewState {
         &mut self,
         renewed_on: NaiveDate,
         outcome: LongText,
-    ) -> Result<(), Violation> {
-        let escalation = self.escalation.as_mut().ok_or_else(|| {
-            Violation::new(
-                "outcome",
-                "not_escalated",
-                "only an escalated review has a renewed discussion",
-            )
-        })?;
+    ) -> Result<(), ReviewError> {
+        let escalation = self.escalation.as_mut().ok_or(ReviewError::NotEscalated)?;
         if renewed_on < escalation.at.date_naive() {
-            return Err(Violation::new(
+            return Err(ReviewError::Invalid(Violation::new(
                 "renewed_on",
                 "before_escalation",
                 "must not be before the escalation",
-            ));
+            )));
         }
         escalation.renewed_on = Some(renewed_on);
         escalation.outcome = Some(outcome);
@@ -145,11 +165,10 @@ mod tests {
     fn a_review_is_escalated_only_after_a_disagreement_and_once() {
         let mut r = ReviewState::default();
         assert_eq!(
-            r.escalate(Side::Representative, None, text("x"), at())
-                .unwrap_err()
-                .code,
-            "no_disagreement"
+            r.escalate(Side::Representative, None, text("x"), at()),
+            Err(ReviewError::NoDisagreement)
         );
+        assert!(ReviewError::NoDisagreement.is_conflict());
         r.take_position(
             Side::Employer,
             Position {
@@ -173,11 +192,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            r.escalate(Side::Employer, None, text("x"), at())
-                .unwrap_err()
-                .code,
-            "already_escalated"
+            r.escalate(Side::Employer, None, text("x"), at()),
+            Err(ReviewError::AlreadyEscalated)
         );
+        assert!(ReviewError::AlreadyEscalated.is_conflict());
     }
 
     #[test]
@@ -185,10 +203,8 @@ mod tests {
         let mut r = ReviewState::default();
         let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(
-            r.record_outcome(day("2026-04-01"), text("x"))
-                .unwrap_err()
-                .code,
-            "not_escalated"
+            r.record_outcome(day("2026-04-01"), text("x")),
+            Err(ReviewError::NotEscalated)
         );
         r.take_position(
             Side::Employer,
@@ -199,12 +215,9 @@ mod tests {
         );
         r.escalate(Side::Employer, None, text("Uenighed"), at())
             .unwrap();
-        assert_eq!(
-            r.record_outcome(day("2026-02-01"), text("x"))
-                .unwrap_err()
-                .code,
-            "before_escalation"
-        );
+        let early = r.record_outcome(day("2026-02-01"), text("x")).unwrap_err();
+        assert!(!early.is_conflict());
+        assert_eq!(early.code(), "before_escalation");
         r.record_outcome(day("2026-04-01"), text("Enighed om handlingsplan"))
             .unwrap();
         assert_eq!(r.escalation.unwrap().renewed_on, Some(day("2026-04-01")));

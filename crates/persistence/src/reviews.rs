@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use devplan_domain::records::Meta;
-use devplan_domain::review::ReviewState;
-use devplan_domain::{EmployeeId, UnitId, Violation};
+use devplan_domain::review::{ReviewError, ReviewState};
+use devplan_domain::{EmployeeId, UnitId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -112,7 +112,7 @@ impl Store {
         &self,
         id: Uuid,
         expected: Option<i64>,
-        change: impl FnOnce(&mut ReviewState) -> Result<(), Violation>,
+        change: impl FnOnce(&mut ReviewState) -> Result<(), ReviewError>,
     ) -> Result<StoredReview, StoreError> {
         let txn = self.db.begin().await?;
         lock_row::<status_review::Entity>(&txn, id).await?;
@@ -122,7 +122,13 @@ impl Store {
             .ok_or(StoreError::NotFound)
             .and_then(to_review)?;
         check_version(review.meta.version, expected)?;
-        change(&mut review.state).map_err(|v| StoreError::Invalid(v.into()))?;
+        change(&mut review.state).map_err(|e| match e {
+            ReviewError::Invalid(v) => StoreError::Invalid(v.into()),
+            conflict => StoreError::Conflict {
+                code: conflict.code(),
+                message: conflict.to_string(),
+            },
+        })?;
         let updated = status_review::Entity::update_many()
             .col_expr(
                 status_review::Column::State,

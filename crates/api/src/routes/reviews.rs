@@ -15,8 +15,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::fields::parse_opt;
-use crate::http::wants_csv;
-use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, versioned};
+use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, negotiate, versioned};
 use crate::policy::{Access, Caller, StatusView};
 use crate::state::AppState;
 
@@ -259,7 +258,8 @@ pub async fn list(
         (status = 200, description = "The review", content((ReviewOut = "application/json"), (String = "text/csv"))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound)
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 406, response = crate::openapi::NotAcceptable)
     )
 )]
 #[get("/status-reviews/{id}")]
@@ -270,10 +270,13 @@ pub async fn get(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let (review, side) = reachable(&state, &caller, *id).await?;
-    if wants_csv(&req) {
+    if negotiate(&req, &["application/json", "text/csv"])? == "text/csv" {
         let mut w = csv::Writer::from_writer(Vec::new());
         let internal = |e: csv::Error| ApiError::Internal(e.to_string());
         w.write_record(["section", "name", "value"])
+            .map_err(internal)?;
+        let unit = state.store.get_unit(review.unit_id).await?;
+        w.write_record(["review", "unit", unit.name.as_str()])
             .map_err(internal)?;
         w.write_record(["review", "held_on", &review.held_on.to_string()])
             .map_err(internal)?;
@@ -286,6 +289,26 @@ pub async fn get(
                 .map_err(internal)?;
             w.write_record([label, "notes", p.notes.as_ref().map_or("", |n| n.as_str())])
                 .map_err(internal)?;
+        }
+        if let Some(e) = &review.state.escalation {
+            let by_side = match e.by_side {
+                Side::Employer => "employer",
+                Side::Representative => "representative",
+            };
+            let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            for (name, value) in [
+                ("by_side", by_side.to_owned()),
+                ("at", e.at.to_rfc3339()),
+                ("reason", e.reason.as_str().to_owned()),
+                ("renewed_on", day(e.renewed_on)),
+                (
+                    "outcome",
+                    e.outcome.as_ref().map_or("", |o| o.as_str()).to_owned(),
+                ),
+            ] {
+                w.write_record(["escalation", name, value.as_str()])
+                    .map_err(internal)?;
+            }
         }
         if let Some(figures) = review.snapshot.get("figures").and_then(|f| f.as_object()) {
             for (name, value) in figures {

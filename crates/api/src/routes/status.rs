@@ -13,8 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::http::wants_csv;
-use crate::http::{ApiResult, ListResponse};
+use crate::http::{ApiResult, ListResponse, negotiate};
 use crate::policy::{Access, Caller, StatusView};
 use crate::services::status::{StatusOut, status_of};
 use crate::state::AppState;
@@ -68,7 +67,12 @@ fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
         }
         Ok(())
     };
-    write("unit", &s.unit_id.to_string(), &s.figures)?;
+    let unit_name = s
+        .by_sub_unit
+        .iter()
+        .find(|r| r.direct)
+        .map_or("", |r| r.name.as_str());
+    write("unit", unit_name, &s.figures)?;
     for r in &s.by_sub_unit {
         write(
             if r.direct {
@@ -107,6 +111,7 @@ fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
+        (status = 406, response = crate::openapi::NotAcceptable),
         (status = 422, response = crate::openapi::Unprocessable),
         (status = 503, response = crate::openapi::Busy)
     )
@@ -121,9 +126,10 @@ pub async fn status(
     let unit = UnitId::from_uuid(query.unit_id);
     let view = Access::new(&caller, &state.store).status_view(unit).await?;
     let (from, to) = period(&state, &query)?;
+    let media = negotiate(&req, &["application/json", "text/csv"])?;
     let _turn = state.heavy.enter().await?;
     let out = status_of(&state, unit, from, to, view).await?;
-    if wants_csv(&req) {
+    if media == "text/csv" {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(csv_of(&out)?));

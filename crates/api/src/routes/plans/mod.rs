@@ -20,7 +20,9 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::fields::{parse_change, parse_opt};
-use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field};
+use crate::http::{
+    ApiResult, IfMatch, ListResponse, ValidJson, negotiate, page_request, patch_field,
+};
 use crate::policy::{Access, Caller};
 use crate::printable;
 use crate::state::AppState;
@@ -226,7 +228,7 @@ pub async fn get(
     let (plan, party) = Access::new(&caller, &state.store)
         .plan(PlanId::from_uuid(*id))
         .await?;
-    if wants_html(&req) {
+    if wants_html(&req)? {
         let english = AcceptLanguage::parse(&req)
             .ok()
             .and_then(|l| l.preference().into_item())
@@ -250,15 +252,9 @@ pub async fn get(
     Ok(respond(StatusCode::OK, &plan, party))
 }
 
-pub(super) fn wants_html(req: &HttpRequest) -> bool {
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let html = accept.find("text/html");
-    let json = accept.find("application/json");
-    matches!((html, json), (Some(h), Some(j)) if h < j) || (html.is_some() && json.is_none())
+/// Whether the client asks for the printable form rather than JSON (406 for neither).
+pub(super) fn wants_html(req: &HttpRequest) -> ApiResult<bool> {
+    Ok(negotiate(req, &["application/json", "text/html"])? == "text/html")
 }
 
 /// Names of the members and signers, for the printable form.
