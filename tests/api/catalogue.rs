@@ -197,4 +197,29 @@ async fn a_unit_publishes_goals_its_employees_read_and_plan_goals_link_to() {
         )
         .await;
     assert_eq!(all["items"][0]["archived"], true);
+    // A withdrawn goal takes no new links; the goal already linked keeps its link.
+    let problem = assert_problem(
+        app.post(
+            &format!("/api/v1/plans/{}/goals", fixture.id),
+            &employee,
+            &link,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "unit_goal_id");
+    assert_eq!(problem["errors"][0]["code"], "withdrawn_unit_goal");
+    let plan = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{}", fixture.id), &employee)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        plan["content"]["goals"][2]["unit_goal_id"],
+        fixture.unit_goal.as_str()
+    );
 }

@@ -286,6 +286,7 @@ impl From<devplan_domain::plan::PlanError> for ApiError {
         let code = match &e {
             P::Invalid(v) => return ApiError::Validation(v.clone().into_vec()),
             P::NoSuchItem(_) => return ApiError::NotFound,
+            P::ManagerOnly(why) => return ApiError::Forbidden((*why).to_owned()),
             P::Finished(_) => "plan_finished",
             P::AlreadyAgreed => "plan_already_agreed",
             P::AlreadySigned(_) => "already_signed",

@@ -196,6 +196,33 @@ impl CommitteeStanding {
     }
 }
 
+/// The capacity in which one caller takes part in plans. A member of the plan takes part as
+/// employee; a manager of a member's unit as manager; anyone else — HR, representatives,
+/// committees, other managers and employees — takes no part: plan content is for the parties
+/// to the dialogue only, and out of reach is 404.
+#[derive(Debug, Clone)]
+pub struct PlanGate {
+    me: Option<EmployeeId>,
+    as_employee: bool,
+    managed: Option<Reach>,
+}
+
+impl PlanGate {
+    /// The caller's part in `plan`, whose members work in `member_units`.
+    pub fn party(&self, plan: &Plan, member_units: &[UnitId]) -> Option<Party> {
+        let me = self.me?;
+        let member = plan.members.contains(&me);
+        if member {
+            return self.as_employee.then_some(Party::Employee);
+        }
+        let reach = self.managed.as_ref()?;
+        member_units
+            .iter()
+            .any(|u| reach.contains(*u))
+            .then_some(Party::Manager)
+    }
+}
+
 /// The units a role reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
@@ -427,24 +454,27 @@ impl<'a> Access<'a> {
         Ok(PlanScope { units, members })
     }
 
-    /// One plan, with the capacity in which the caller takes part in it. A member of the plan
-    /// takes part as employee; a manager of a member's unit as manager; anyone else — HR,
-    /// representatives, committees, other managers and employees — gets 404: plan content is
-    /// for the parties to the dialogue only.
+    /// The caller's part in plans, decided without I/O from a plan and its members' units, so
+    /// the store can apply it to the plan it has just locked inside a write's transaction.
+    pub async fn plan_gate(&self) -> Result<PlanGate, ApiError> {
+        Ok(PlanGate {
+            me: self.caller.employee.as_ref().map(|e| e.id),
+            as_employee: self.has(Role::Employee),
+            managed: if self.has(Role::Manager) {
+                Some(self.reach_as(Role::Manager).await?)
+            } else {
+                None
+            },
+        })
+    }
+
+    /// One plan, with the capacity in which the caller takes part in it (see [`PlanGate`]).
     pub async fn plan(&self, id: PlanId) -> Result<(Plan, Party), ApiError> {
+        let gate = self.plan_gate().await?;
         let plan = self.store.get_plan(id).await?;
-        let me = self.caller.employee.as_ref().ok_or(ApiError::NotFound)?;
-        if self.has(Role::Employee) && plan.members.contains(&me.id) {
-            return Ok((plan, Party::Employee));
-        }
-        if self.has(Role::Manager) && !plan.members.contains(&me.id) {
-            let reach = self.reach_as(Role::Manager).await?;
-            let units = self.store.units_of(&plan.members).await?;
-            if units.iter().any(|u| reach.contains(*u)) {
-                return Ok((plan, Party::Manager));
-            }
-        }
-        Err(ApiError::NotFound)
+        let units = self.store.units_of(&plan.members).await?;
+        let party = gate.party(&plan, &units).ok_or(ApiError::NotFound)?;
+        Ok((plan, party))
     }
 
     /// Whether the caller may draft a plan for `members`: a manager reaching every member's

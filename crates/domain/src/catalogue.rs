@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::records::Meta;
 use crate::text::{ExternalId, LongText, Name, ProfessionalGroup};
-use crate::{CatalogueEntryId, EmployeeId, UnitGoalId, UnitId};
+use crate::{CatalogueEntryId, EmployeeId, UnitGoalId, UnitId, Violation};
 
 /// What kind of offer an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,4 +85,59 @@ pub struct UnitGoal {
     pub published_by: EmployeeId,
     /// Version and times.
     pub meta: Meta,
+}
+
+/// Whether a plan goal may link to `goal`: it is still published (not withdrawn), and it was
+/// published for a unit the plan's members know, one at or above a member's unit. `reaches`
+/// holds the goal's unit and every unit under it; `member_units` the members' units.
+pub fn check_link(
+    goal: &UnitGoal,
+    reaches: &[UnitId],
+    member_units: &[UnitId],
+) -> Result<(), Violation> {
+    if goal.archived {
+        return Err(Violation::new(
+            "unit_goal_id",
+            "withdrawn_unit_goal",
+            "the development goal has been withdrawn",
+        ));
+    }
+    if !member_units.iter().any(|u| reaches.contains(u)) {
+        return Err(Violation::new(
+            "unit_goal_id",
+            "unknown_unit_goal",
+            "not a development goal of the employee's units",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_goal_links_only_to_a_published_goal_of_a_unit_at_or_above_a_member() {
+        let (area, inst, other) = (UnitId::generate(), UnitId::generate(), UnitId::generate());
+        let mut goal = UnitGoal {
+            id: UnitGoalId::generate(),
+            unit_id: area,
+            title: Name::parse("title", "Bedre samarbejde").unwrap(),
+            description: None,
+            archived: false,
+            published_by: EmployeeId::generate(),
+            meta: Meta::first(chrono::DateTime::UNIX_EPOCH),
+        };
+        let reaches = [area, inst];
+        assert_eq!(check_link(&goal, &reaches, &[inst]), Ok(()));
+        assert_eq!(
+            check_link(&goal, &reaches, &[other]).map_err(|v| v.code),
+            Err("unknown_unit_goal")
+        );
+        goal.archived = true;
+        assert_eq!(
+            check_link(&goal, &reaches, &[inst]).map_err(|v| v.code),
+            Err("withdrawn_unit_goal")
+        );
+    }
 }

@@ -2,16 +2,18 @@
 //! rules over dates: what is due when, and who still needs an interview. "Today" is always
 //! passed in, so the rules can be tested on any date.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use crate::plan::Outcome;
-use crate::plan::Verdict;
+use crate::plan::{Party, Plan, PlanError, Verdict};
 use crate::records::Meta;
 use crate::settings::Settings;
 use crate::text::ExternalId;
 use crate::text::{LongText, Name};
-use crate::{AbsenceId, EmployeeId, FollowUpId, GoalId, InterviewId, PlanId};
+use crate::{
+    AbsenceId, EmployeeId, FollowUpId, GoalId, InterviewId, PlanId, Violation, Violations,
+};
 
 /// What kind of follow-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,6 +71,44 @@ pub struct FollowUpRecord {
     pub progress: Vec<GoalProgress>,
     /// What was decided.
     pub outcome: Outcome,
+}
+
+impl FollowUpRecord {
+    /// Applies this follow-up to `plan`, recorded as `party`: a manager of the plan's employee
+    /// records it, progress names goals of the plan, and the outcome goes on, adjusts or
+    /// closes the plan.
+    pub fn apply_to(
+        &self,
+        plan: &mut Plan,
+        party: Party,
+        by: EmployeeId,
+        now: DateTime<Utc>,
+    ) -> Result<(), PlanError> {
+        if party != Party::Manager {
+            return Err(PlanError::ManagerOnly(
+                "a manager of the plan's employee records its follow-ups",
+            ));
+        }
+        let mut v = Violations::new();
+        for (i, g) in self.progress.iter().enumerate() {
+            if !plan.content.goals.iter().any(|x| x.id == g.goal_id) {
+                v.push(Violation::new(
+                    format!("progress[{i}].goal_id"),
+                    "unknown_goal",
+                    "not a goal of this plan",
+                ));
+            }
+        }
+        if !v.is_empty() {
+            return Err(PlanError::Invalid(v));
+        }
+        let reason = LongText::parse(
+            "reason",
+            &format!("Closed at the follow-up held {}", self.held_on),
+        )
+        .map_err(|v| PlanError::Invalid(v.into()))?;
+        plan.follow_up(self.outcome, reason, by, now)
+    }
 }
 
 /// The next annual follow-up: twelve months after the plan was agreed or last followed up,
@@ -766,6 +806,55 @@ mod tests {
             named(&[open.clone(), group.clone()])
         );
         assert_eq!(named(&[open, group.clone()]), Some(group.plan_id));
+    }
+
+    #[test]
+    fn a_follow_up_is_recorded_by_the_manager_side_on_goals_of_the_plan() {
+        use crate::plan::{PlanContent, PlanKind, PlanPeriod, PlanStatus};
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let (employee, manager) = (EmployeeId::generate(), EmployeeId::generate());
+        let content = PlanContent::new(
+            Name::parse("title", "Plan").unwrap(),
+            PlanPeriod::new(d("2026-01-01"), d("2026-12-31")).unwrap(),
+        );
+        let mut plan =
+            Plan::draft(PlanKind::Individual, vec![employee], content, manager, at).unwrap();
+        plan.sign(Party::Employee, employee, plan.revision, at)
+            .unwrap();
+        plan.sign(Party::Manager, manager, plan.revision, at)
+            .unwrap();
+        let mut record = FollowUpRecord {
+            kind: FollowUpKind::Annual,
+            held_on: d("2026-06-01"),
+            participants: vec![],
+            notes: None,
+            progress: vec![],
+            outcome: Outcome::Closed,
+        };
+        assert!(matches!(
+            record.apply_to(&mut plan, Party::Employee, employee, at),
+            Err(PlanError::ManagerOnly(_))
+        ));
+        record.progress.push(GoalProgress {
+            goal_id: GoalId::generate(),
+            verdict: None,
+            note: None,
+        });
+        let Err(PlanError::Invalid(v)) = record.apply_to(&mut plan, Party::Manager, manager, at)
+        else {
+            panic!("an unknown goal is refused");
+        };
+        assert_eq!(v.into_vec()[0].field, "progress[0].goal_id");
+        assert_eq!(plan.status, PlanStatus::Agreed);
+        record.progress.clear();
+        record
+            .apply_to(&mut plan, Party::Manager, manager, at)
+            .unwrap();
+        assert_eq!(plan.status, PlanStatus::Closed);
+        assert_eq!(
+            plan.closure.map(|c| c.reason.as_str().to_owned()),
+            Some("Closed at the follow-up held 2026-06-01".to_owned())
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::employees::parse_stored;
-use crate::entities::{catalogue_entry, catalogue_group, unit_closure, unit_goal};
+use crate::entities::{catalogue_entry, catalogue_group, unit_goal};
 use crate::units::CHUNK;
 use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError, SyncReport};
@@ -489,18 +489,5 @@ impl Store {
             .and_then(to_unit_goal)?;
         txn.commit().await?;
         Ok(stored)
-    }
-
-    /// The units at or above any of `units`: whose published goals their employees know.
-    pub async fn ancestors_of(&self, units: &[UnitId]) -> Result<Vec<UnitId>, StoreError> {
-        let ids: Vec<Uuid> = unit_closure::Entity::find()
-            .select_only()
-            .column(unit_closure::Column::AncestorId)
-            .distinct()
-            .filter(unit_closure::Column::DescendantId.is_in(units.iter().map(|u| u.uuid())))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(ids.into_iter().map(UnitId::from_uuid).collect())
     }
 }

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use devplan_domain::followup::{
     AbsenceFacts, FollowUpKind, FollowUpRecord, PlanFacts, StoredFollowUp,
 };
-use devplan_domain::plan::{Plan, PlanError};
+use devplan_domain::plan::{Party, Plan};
 use devplan_domain::text::LongText;
-use devplan_domain::{EmployeeId, FollowUpId, PlanId, Violation, Violations};
+use devplan_domain::{EmployeeId, FollowUpId, PlanId, UnitId};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -44,39 +44,22 @@ fn to_follow_up(m: follow_up::Model) -> Result<StoredFollowUp, StoreError> {
 }
 
 impl Store {
-    /// Records a follow-up of a plan and applies its outcome to the plan, in one transaction.
+    /// Records a follow-up of a plan and applies it to the plan, in one transaction on the
+    /// plan's write path: `gate` decides the caller's part from the locked plan.
     pub async fn record_follow_up(
         &self,
         plan_id: PlanId,
+        gate: impl FnOnce(&Plan, &[UnitId]) -> Option<Party>,
         record: FollowUpRecord,
         by: EmployeeId,
         now: DateTime<Utc>,
-    ) -> Result<(Plan, StoredFollowUp), StoreError> {
-        let reason = LongText::parse(
-            "reason",
-            &format!("Closed at the follow-up held {}", record.held_on),
-        )
-        .map_err(StoreError::corrupt)?;
-        let outcome = record.outcome;
-        let progress_goals: Vec<_> = record.progress.iter().map(|p| p.goal_id).collect();
+    ) -> Result<(Plan, Party, StoredFollowUp), StoreError> {
         let txn = self.db.begin().await?;
-        let (plan, ()) = crate::plans::change_plan_in(&txn, plan_id, None, |p| {
-            let mut v = Violations::new();
-            for (i, g) in progress_goals.iter().enumerate() {
-                if !p.content.goals.iter().any(|x| x.id == *g) {
-                    v.push(Violation::new(
-                        format!("progress[{i}].goal_id"),
-                        "unknown_goal",
-                        "not a goal of this plan",
-                    ));
-                }
-            }
-            if !v.is_empty() {
-                return Err(PlanError::Invalid(v));
-            }
-            p.follow_up(outcome, reason, by, now)
-        })
-        .await?;
+        let (plan, party, ()) =
+            crate::plans::change_plan_as_in(&txn, plan_id, None, gate, |p, party| {
+                record.apply_to(p, *party, by, now)
+            })
+            .await?;
         let id = FollowUpId::generate();
         follow_up::Entity::insert(follow_up::ActiveModel {
             id: Set(id.uuid()),
@@ -102,7 +85,7 @@ impl Store {
             recorded_by: by,
             recorded_at: now,
         };
-        Ok((plan, stored))
+        Ok((plan, party, stored))
     }
 
     /// A plan's follow-ups, oldest first.

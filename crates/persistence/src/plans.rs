@@ -279,6 +279,29 @@ pub(crate) async fn change_plan_in<T>(
     Ok((plan, outcome))
 }
 
+/// The one write path of a plan, inside `txn`: the plan is loaded and locked once, `gate`
+/// decides from it and its members' units in what capacity the caller takes part (none: 404,
+/// exactly as absent), `expected_revision` (from `If-Match`) must be the stored one, and
+/// `change` is applied and written, projections only when the content changed.
+pub(crate) async fn change_plan_as_in<P, T>(
+    txn: &DatabaseTransaction,
+    id: PlanId,
+    expected_revision: Option<i64>,
+    gate: impl FnOnce(&Plan, &[UnitId]) -> Option<P>,
+    change: impl FnOnce(&mut Plan, &P) -> Result<T, devplan_domain::plan::PlanError>,
+) -> Result<(Plan, P, T), StoreError> {
+    let before = fetch_with(txn, id, true).await?;
+    let units = crate::reach::units_of_in(txn, &before.members).await?;
+    let party = gate(&before, &units).ok_or(StoreError::NotFound)?;
+    crate::version::check_version(before.revision, expected_revision)?;
+    let mut plan = before.clone();
+    let outcome = change(&mut plan, &party)?;
+    if plan.revision != before.revision {
+        write(txn, &before, &plan).await?;
+    }
+    Ok((plan, party, outcome))
+}
+
 /// A concurrent `create_plan` for the same employee got there first: the current plan we
 /// were superseding changed under us (`superseding`), or the database refused a second
 /// current individual plan.
@@ -414,6 +437,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The one write path of a plan (see [`change_plan_as_in`]), in a transaction of its own.
+    pub async fn change_plan_as<P, T>(
+        &self,
+        id: PlanId,
+        expected_revision: Option<i64>,
+        gate: impl FnOnce(&Plan, &[UnitId]) -> Option<P>,
+        change: impl FnOnce(&mut Plan, &P) -> Result<T, devplan_domain::plan::PlanError>,
+    ) -> Result<(Plan, P, T), StoreError> {
+        let txn = self.db.begin().await?;
+        let out = change_plan_as_in(&txn, id, expected_revision, gate, change).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
     /// Rebuilds the goal and activity reporting rows of every plan from its stored content,
     /// a batch of plans per transaction; for data loaded around the service (restores, the
     /// benchmark). Returns how many plans it covered.
@@ -529,17 +566,5 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    /// The units the given employees work in.
-    pub async fn units_of(&self, employees: &[EmployeeId]) -> Result<Vec<UnitId>, StoreError> {
-        let units: Vec<Uuid> = employee::Entity::find()
-            .select_only()
-            .column(employee::Column::UnitId)
-            .filter(employee::Column::Id.is_in(employees.iter().map(|e| e.uuid())))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(units.into_iter().map(UnitId::from_uuid).collect())
     }
 }

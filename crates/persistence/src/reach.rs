@@ -2,14 +2,47 @@
 
 use devplan_domain::org::Role;
 use devplan_domain::{CommitteeId, EmployeeId, UnitId};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use crate::entities::{committee, committee_member, unit_assignment};
+use crate::entities::{committee, committee_member, employee, unit_assignment, unit_closure};
 use crate::units::subtree;
 use crate::{Store, StoreError};
 
+/// The units the given employees work in, read on `conn` (inside a write's transaction too).
+pub(crate) async fn units_of_in(
+    conn: &impl ConnectionTrait,
+    employees: &[EmployeeId],
+) -> Result<Vec<UnitId>, StoreError> {
+    let units: Vec<Uuid> = employee::Entity::find()
+        .select_only()
+        .column(employee::Column::UnitId)
+        .filter(employee::Column::Id.is_in(employees.iter().map(|e| e.uuid())))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(units.into_iter().map(UnitId::from_uuid).collect())
+}
+
 impl Store {
+    /// The units the given employees work in.
+    pub async fn units_of(&self, employees: &[EmployeeId]) -> Result<Vec<UnitId>, StoreError> {
+        units_of_in(&self.db, employees).await
+    }
+
+    /// The units at or above any of `units`: whose published goals their employees know.
+    pub async fn ancestors_of(&self, units: &[UnitId]) -> Result<Vec<UnitId>, StoreError> {
+        let ids: Vec<Uuid> = unit_closure::Entity::find()
+            .select_only()
+            .column(unit_closure::Column::AncestorId)
+            .distinct()
+            .filter(unit_closure::Column::DescendantId.is_in(units.iter().map(|u| u.uuid())))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(ids.into_iter().map(UnitId::from_uuid).collect())
+    }
+
     /// The units at or below those `employee` holds `role` for (manager or representative).
     pub async fn units_reached_as(
         &self,

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::followup::{
     DueState, FollowUpKind, FollowUpRecord, GoalProgress, Outcome, StoredFollowUp,
 };
-use devplan_domain::plan::{Party, Verdict};
+use devplan_domain::plan::Verdict;
 use devplan_domain::text::{LongText, Name};
 use devplan_domain::{GoalId, PlanId, UnitId, Violations};
 use serde::{Deserialize, Serialize};
@@ -262,23 +262,22 @@ pub async fn record(
     id: web::Path<Uuid>,
     body: ValidJson<FollowUpIn>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, party) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(*id))
-        .await?;
-    if party != Party::Manager {
-        return Err(ApiError::Forbidden(
-            "a manager of the plan's employee records its follow-ups".into(),
-        ));
-    }
     let record = body.0.parse(state.clock.today())?;
+    let gate = Access::new(&caller, &state.store).plan_gate().await?;
     let me = caller
         .employee
         .as_ref()
         .map(|e| e.id)
         .ok_or(ApiError::NotFound)?;
-    let (plan, stored) = state
+    let (plan, party, stored) = state
         .store
-        .record_follow_up(plan.id, record, me, state.clock.now())
+        .record_follow_up(
+            PlanId::from_uuid(*id),
+            |p, units| gate.party(p, units),
+            record,
+            me,
+            state.clock.now(),
+        )
         .await?;
     Ok(
         HttpResponse::build(StatusCode::CREATED).json(FollowUpRecorded {

@@ -201,6 +201,9 @@ pub enum PlanError {
     /// Only members sign as employee, and a member never signs as manager of their own plan.
     #[error("{0}")]
     NotAParty(&'static str),
+    /// This is for the manager side only.
+    #[error("{0}")]
+    ManagerOnly(&'static str),
     /// Only an agreed plan is followed up.
     #[error("the plan is not agreed yet; follow-ups are for agreed plans")]
     NotAgreed,
@@ -428,7 +431,23 @@ impl Plan {
         Ok(false)
     }
 
-    /// Closes the plan, recording why.
+    /// Closes the plan as `party`: a plan is closed from the manager side only.
+    pub fn close_as(
+        &mut self,
+        party: Party,
+        reason: LongText,
+        by: EmployeeId,
+        now: DateTime<Utc>,
+    ) -> Result<(), PlanError> {
+        if party != Party::Manager {
+            return Err(PlanError::ManagerOnly(
+                "only a manager of the plan's employee closes it",
+            ));
+        }
+        self.close(reason, by, now)
+    }
+
+    /// Closes the plan, recording why and by whom.
     pub fn close(
         &mut self,
         reason: LongText,
@@ -983,6 +1002,20 @@ mod tests {
             .is_ok()
         );
         assert_eq!(plan.closure.as_ref().map(|c| c.closed_by), Some(p.manager));
+    }
+
+    #[test]
+    fn only_the_manager_side_closes_a_plan() {
+        let reason = || LongText::parse("reason", "Ny leder").unwrap();
+        let (mut plan, p) = individual();
+        assert!(matches!(
+            plan.close_as(Party::Employee, reason(), p.employee, now()),
+            Err(PlanError::ManagerOnly(_))
+        ));
+        assert_eq!(plan.status, PlanStatus::Draft);
+        plan.close_as(Party::Manager, reason(), p.manager, now())
+            .unwrap();
+        assert_eq!(plan.status, PlanStatus::Closed);
     }
 
     #[test]

@@ -21,16 +21,14 @@ pub async fn add_goal(
     body: ValidJson<GoalIn>,
 ) -> ApiResult<HttpResponse> {
     let goal = body.0.parse()?;
-    let (plan, party) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(*id))
-        .await?;
-    check_unit_goal(&state.store, &plan, goal.unit_goal_id).await?;
-    apply(
+    let link = link_to(&state.store, goal.unit_goal_id).await?;
+    write(
         &state,
         &caller,
-        (&plan, party),
+        *id,
         if_match,
         StatusCode::CREATED,
+        link,
         |p, _, _, now| {
             p.edit(
                 |c| {
@@ -63,16 +61,14 @@ pub async fn update_goal(
     body: ValidJson<GoalPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
-    let (plan, party) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(id))
-        .await?;
-    check_unit_goal(&state.store, &plan, body.0.unit_goal_id.flatten()).await?;
-    apply(
+    let link = link_to(&state.store, body.0.unit_goal_id.flatten()).await?;
+    write(
         &state,
         &caller,
-        (&plan, party),
+        id,
         if_match,
         StatusCode::OK,
+        link,
         |p, _, _, now| {
             p.edit(
                 |c| {

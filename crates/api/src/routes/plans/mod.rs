@@ -6,14 +6,17 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, AcceptLanguage, Header as _};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::catalogue::{UnitGoal, check_link};
 use devplan_domain::plan::{
     Activity, ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, ContentDiff, Evaluation,
     Goal, Horizon, OpenPoint, Party, Plan, PlanContent, PlanError, PlanKind, PlanPeriod,
     PlanStatus, Responsible, SignedRead, Verdict, check_activity, diff,
 };
 use devplan_domain::text::{LongText, Name};
-use devplan_domain::{ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, Violation, Violations};
-use devplan_persistence::{PlanFilter, Store};
+use devplan_domain::{
+    ActivityId, EmployeeId, GoalId, OpenPointId, PlanId, UnitGoalId, UnitId, Violation, Violations,
+};
+use devplan_persistence::{PlanFilter, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -37,7 +40,8 @@ pub use items::*;
 
 // --- Handlers ---
 
-/// Loads the plan through the policy, applies `change` in one transaction, answers the plan.
+/// The one write path of a plan: the policy's gate, the revision and `change` applied in
+/// one transaction on the plan loaded once (see [`Store::change_plan_as`]); answers the plan.
 pub(super) async fn change<T>(
     state: &AppState,
     caller: &Caller,
@@ -46,65 +50,70 @@ pub(super) async fn change<T>(
     status: StatusCode,
     change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, party) = Access::new(caller, &state.store)
-        .plan(PlanId::from_uuid(id))
-        .await?;
-    apply(state, caller, (&plan, party), if_match, status, change).await
+    write(state, caller, id, if_match, status, None, change).await
 }
 
-/// Applies `change` to a plan the policy has already handed out, in one transaction.
-pub(super) async fn apply<T>(
+/// [`change`], linking a goal to `link`: the link is checked against the members' units as
+/// read inside the write's transaction.
+pub(super) async fn write<T>(
     state: &AppState,
     caller: &Caller,
-    (plan, party): (&Plan, Party),
+    id: Uuid,
     if_match: IfMatch,
     status: StatusCode,
+    link: Option<Link>,
     change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
 ) -> ApiResult<HttpResponse> {
+    let gate = Access::new(caller, &state.store).plan_gate().await?;
     let me = caller
         .employee
         .as_ref()
         .map(|e| e.id)
         .ok_or(ApiError::NotFound)?;
     let now = state.clock.now();
-    let (plan, _) = state
+    let (plan, (party, _), _) = state
         .store
-        .change_plan(plan.id, if_match.0, |p| change(p, party, me, now))
+        .change_plan_as(
+            PlanId::from_uuid(id),
+            if_match.0,
+            |p, units| Some((gate.party(p, units)?, units.to_vec())),
+            |p, (party, units)| {
+                if let Some(link) = &link {
+                    check_link(&link.goal, &link.reaches, units)
+                        .map_err(|v| PlanError::Invalid(v.into()))?;
+                }
+                change(p, *party, me, now)
+            },
+        )
         .await?;
     Ok(respond(status, &plan, party))
 }
 
-/// Refuses a link to a unit development goal the plan's members cannot know: it must be
-/// published by a member's unit or a unit above it.
-pub(super) async fn check_unit_goal(
-    store: &Store,
-    plan: &Plan,
-    unit_goal: Option<Uuid>,
-) -> ApiResult<()> {
+/// A unit development goal a plan goal is to link to, with its unit and every unit under it.
+pub(super) struct Link {
+    goal: UnitGoal,
+    reaches: Vec<UnitId>,
+}
+
+/// The unit goal named by `unit_goal_id`, if any; 422 when there is no such goal.
+pub(super) async fn link_to(store: &Store, unit_goal: Option<Uuid>) -> ApiResult<Option<Link>> {
     let Some(id) = unit_goal else {
-        return Ok(());
+        return Ok(None);
     };
-    let unknown = || {
-        ApiError::from(Violation::new(
-            "unit_goal_id",
-            "unknown_unit_goal",
-            "not a development goal of the employee's units",
-        ))
-    };
-    let goal = match store
-        .get_unit_goal(devplan_domain::UnitGoalId::from_uuid(id))
-        .await
-    {
+    let goal = match store.get_unit_goal(UnitGoalId::from_uuid(id)).await {
         Ok(g) => g,
-        Err(devplan_persistence::StoreError::NotFound) => return Err(unknown()),
+        Err(StoreError::NotFound) => {
+            return Err(Violation::new(
+                "unit_goal_id",
+                "unknown_unit_goal",
+                "not a development goal of the employee's units",
+            )
+            .into());
+        }
         Err(e) => return Err(e.into()),
     };
-    let units = store.units_of(&plan.members).await?;
-    if store.ancestors_of(&units).await?.contains(&goal.unit_id) {
-        Ok(())
-    } else {
-        Err(unknown())
-    }
+    let reaches = store.subtree_of(goal.unit_id).await?;
+    Ok(Some(Link { goal, reaches }))
 }
 
 pub(super) fn find<'a, T, I: PartialEq>(
@@ -320,21 +329,13 @@ pub async fn close(
     body: ValidJson<CloseIn>,
 ) -> ApiResult<HttpResponse> {
     let reason = LongText::parse("reason", &body.0.reason)?;
-    let (_, party) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(*id))
-        .await?;
-    if party != Party::Manager {
-        return Err(ApiError::Forbidden(
-            "only a manager of the plan's employee closes it".into(),
-        ));
-    }
     change(
         &state,
         &caller,
         *id,
         if_match,
         StatusCode::OK,
-        |p, _, me, now| p.close(reason, me, now),
+        |p, party, me, now| p.close_as(party, reason, me, now),
     )
     .await
 }
