@@ -11,13 +11,16 @@ use std::time::{Duration, Instant};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use devplan_domain::catalogue::UnitGoal;
 use devplan_domain::committee::Standing;
+use devplan_domain::followup::{Absence, Interview};
 use devplan_domain::org::Role;
 use devplan_domain::plan::{Party, Plan};
 use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::review::Side;
-use devplan_domain::{CommitteeId, EmployeeId, PlanId, UnitId};
-use devplan_persistence::{EmployeeScope, PlanScope, Store, StoreError};
+use devplan_domain::{AbsenceId, CommitteeId, EmployeeId, InterviewId, PlanId, UnitGoalId, UnitId};
+use devplan_persistence::{EmployeeScope, PlanScope, Store, StoreError, StoredReview};
+use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -208,6 +211,11 @@ pub struct PlanGate {
 }
 
 impl PlanGate {
+    /// The caller's part in `plan`, whose members work in `member_units`, and who they are.
+    pub fn admit(&self, plan: &Plan, member_units: &[UnitId]) -> Option<(Party, EmployeeId)> {
+        Some((self.party(plan, member_units)?, self.me?))
+    }
+
     /// The caller's part in `plan`, whose members work in `member_units`.
     pub fn party(&self, plan: &Plan, member_units: &[UnitId]) -> Option<Party> {
         let me = self.me?;
@@ -260,21 +268,61 @@ impl Reach {
     }
 }
 
-/// The policy applied to one caller.
-pub struct Access<'a> {
-    caller: &'a Caller,
-    store: &'a Store,
+/// The policy applied to one caller: what a handler takes instead of the bare caller, so every
+/// object it loads comes through the caller's reach.
+pub struct Access {
+    caller: Caller,
+    store: Store,
 }
 
-impl<'a> Access<'a> {
+impl FromRequest for Access {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let store = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.store.clone());
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            let store = store.ok_or_else(|| ApiError::Internal("no app state".into()))?;
+            Ok(Access::new(caller.await?, store))
+        })
+    }
+}
+
+/// An HR caller, checked before the handler runs: the capability of organisation writes and
+/// syncs, visible in the handler's signature.
+pub struct Hr(pub Access);
+
+impl FromRequest for Hr {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let access = Access::from_request(req, payload);
+        Box::pin(async move {
+            let access = access.await?;
+            access.require_hr()?;
+            Ok(Hr(access))
+        })
+    }
+}
+
+impl Access {
     /// The policy for `caller` over `store`.
-    pub fn new(caller: &'a Caller, store: &'a Store) -> Self {
+    pub fn new(caller: Caller, store: Store) -> Self {
         Self { caller, store }
+    }
+
+    /// The caller's employee record; none for an integration client.
+    pub fn me(&self) -> Option<&Employee> {
+        self.caller.employee.as_ref()
     }
 
     /// The caller.
     pub fn caller(&self) -> &Caller {
-        self.caller
+        &self.caller
     }
 
     /// Whether the token asks for `role`.
@@ -363,6 +411,21 @@ impl<'a> Access<'a> {
             return Err(ApiError::NotFound);
         }
         Ok(self.store.get_unit(id).await?)
+    }
+
+    /// A unit the caller reaches and every unit under it, to filter a list by; 404 for a unit
+    /// out of reach or absent.
+    pub async fn unit_subtree(&self, id: UnitId) -> Result<Vec<UnitId>, ApiError> {
+        if !self.readable_units().await?.contains(id) {
+            return Err(ApiError::NotFound);
+        }
+        // A unit's subtree holds the unit itself, so an empty one means no such unit (HR
+        // reaches every unit, absent ones included).
+        let subtree = self.store.subtree_of(id).await?;
+        if subtree.is_empty() {
+            return Err(ApiError::NotFound);
+        }
+        Ok(subtree)
     }
 
     /// The people whose records the caller may read: HR everyone, a manager the employees of
@@ -477,41 +540,70 @@ impl<'a> Access<'a> {
         Ok((plan, party))
     }
 
-    /// Whether the caller may draft a plan for `members`: a manager reaching every member's
-    /// unit, who is not a member.
-    pub async fn may_draft_plan_for(&self, members: &[EmployeeId]) -> Result<bool, ApiError> {
+    /// Who drafts a plan for `members`: the caller, as a manager reaching every member's unit
+    /// who is not a member; none when they may not (403 without the manager role).
+    pub async fn drafter_for(
+        &self,
+        members: &[EmployeeId],
+    ) -> Result<Option<EmployeeId>, ApiError> {
         self.require_any(&[Role::Manager])?;
         let Some(me) = &self.caller.employee else {
-            return Ok(false);
+            return Ok(None);
         };
         if members.contains(&me.id) {
-            return Ok(false);
+            return Ok(None);
         }
         let reach = self.reach_as(Role::Manager).await?;
         let units = self.store.units_of(members).await?;
-        Ok(!units.is_empty() && units.iter().all(|u| reach.contains(*u)))
+        let reached = !units.is_empty() && units.iter().all(|u| reach.contains(*u));
+        Ok(reached.then_some(me.id))
     }
 
-    /// Whether the caller may read the development goals of `unit`: those reaching the unit,
-    /// and its employees for the goals of the units above theirs too.
-    pub async fn may_read_unit_goals(&self, unit: UnitId) -> Result<bool, ApiError> {
+    /// 404 unless the caller may read the development goals of `unit`: those reaching the
+    /// unit, and its employees for the goals of the units above theirs too.
+    pub async fn unit_goals_readable(&self, unit: UnitId) -> Result<(), ApiError> {
         if self.readable_units().await?.contains(unit) {
-            return Ok(true);
+            return Ok(());
         }
-        match (&self.caller.employee, self.has(Role::Employee)) {
-            (Some(me), true) => Ok(self
+        let known = match (&self.caller.employee, self.has(Role::Employee)) {
+            (Some(me), true) => self
                 .store
                 .ancestors_of(&[me.unit_id])
                 .await?
-                .contains(&unit)),
-            _ => Ok(false),
+                .contains(&unit),
+            _ => false,
+        };
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
         }
     }
 
-    /// Whether the caller publishes development goals for `unit`: a manager reaching it.
-    pub async fn may_publish_unit_goals(&self, unit: UnitId) -> Result<bool, ApiError> {
+    /// Who publishes development goals for `unit`: the caller, as a manager reaching it (403
+    /// without the manager role, 404 for a unit out of their reach).
+    pub async fn unit_goal_publisher(&self, unit: UnitId) -> Result<EmployeeId, ApiError> {
         self.require_any(&[Role::Manager])?;
-        Ok(self.reach_as(Role::Manager).await?.contains(unit))
+        match &self.caller.employee {
+            Some(me) if self.reach_as(Role::Manager).await?.contains(unit) => Ok(me.id),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+
+    /// One development goal of `unit` that the caller, as a manager reaching the unit, may
+    /// change; 404 for a goal of another unit or out of reach.
+    pub async fn published_unit_goal(
+        &self,
+        unit: UnitId,
+        goal: UnitGoalId,
+    ) -> Result<UnitGoal, ApiError> {
+        self.unit_goal_publisher(unit).await?;
+        let goal = self.store.get_unit_goal(goal).await?;
+        if goal.unit_id == unit {
+            Ok(goal)
+        } else {
+            Err(ApiError::NotFound)
+        }
     }
 
     /// Whose absences the caller may read and record: HR everyone's, a manager those of the
@@ -549,7 +641,7 @@ impl<'a> Access<'a> {
         self.people_scope(true).await
     }
 
-    /// Whether every one of `people` is in `scope`.
+    /// Whether every one of `people` is in `scope` (one statement for all of them).
     pub async fn all_in(
         &self,
         scope: &EmployeeScope,
@@ -558,16 +650,18 @@ impl<'a> Access<'a> {
         match scope {
             EmployeeScope::All => Ok(true),
             EmployeeScope::Within { units, ids } => {
-                for p in people {
-                    if ids.contains(p) {
-                        continue;
-                    }
-                    let unit = self.store.units_of(&[*p]).await?;
-                    if !unit.iter().any(|u| units.contains(u)) {
-                        return Ok(false);
-                    }
+                let outside: Vec<EmployeeId> = people
+                    .iter()
+                    .filter(|p| !ids.contains(p))
+                    .copied()
+                    .collect();
+                if outside.is_empty() {
+                    return Ok(true);
                 }
-                Ok(true)
+                let found = self.store.unit_of_each(&outside).await?;
+                Ok(outside
+                    .iter()
+                    .all(|p| found.iter().any(|(e, u)| e == p && units.contains(u))))
             }
         }
     }
@@ -588,6 +682,70 @@ impl<'a> Access<'a> {
                 Ok(found.iter().any(|u| units.contains(u)))
             }
         }
+    }
+
+    /// One absence, if the caller may read it: HR, or a manager of the employee's unit. Anyone
+    /// else gets 404, exactly as for an absent one.
+    pub async fn absence(&self, id: AbsenceId) -> Result<Absence, ApiError> {
+        if !self.has(Role::Hr) && !self.has(Role::Manager) {
+            return Err(ApiError::NotFound);
+        }
+        let scope = self.absence_scope().await?;
+        let absence = self.store.get_absence(id).await?;
+        if self.all_in(&scope, &[absence.employee_id]).await? {
+            Ok(absence)
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// One development interview, if one of its participants is in the caller's follow-up
+    /// scope (HR all, a manager their units', an employee their own); 404 otherwise.
+    pub async fn interview(&self, id: InterviewId) -> Result<Interview, ApiError> {
+        if ![Role::Hr, Role::Manager, Role::Employee]
+            .iter()
+            .any(|r| self.has(*r))
+        {
+            return Err(ApiError::NotFound);
+        }
+        let scope = self.follow_up_scope().await?;
+        let interview = self.store.get_interview(id).await?;
+        let people: Vec<EmployeeId> = interview.participants.iter().map(|p| p.employee).collect();
+        if self.any_in(&scope, &people).await? {
+            Ok(interview)
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// Whether the caller, as a manager, reaches every one of `people` (403 without the manager
+    /// role): who may record an interview with them.
+    pub async fn manages_all(&self, people: &[EmployeeId]) -> Result<bool, ApiError> {
+        self.require_any(&[Role::Manager])?;
+        let scope = self.people_scope(false).await?;
+        self.all_in(&scope, people).await
+    }
+
+    /// One status review, with the side the caller takes in it; 404 for anyone else.
+    pub async fn review(&self, id: Uuid) -> Result<(StoredReview, Side), ApiError> {
+        let review = self.store.get_review(id).await?;
+        let side = self.review_side(review.unit_id).await?;
+        Ok((review, side))
+    }
+
+    /// The people a calendar feed shows: the employees of the units its owner manages now, as
+    /// their own token would. The secret is the credential: an unknown one, or the feed of
+    /// someone who has left, is 404.
+    pub async fn feed_scope(store: &Store, secret_hash: &str) -> Result<EmployeeScope, ApiError> {
+        let owner = store.calendar_owner(secret_hash).await?;
+        if !store.get_employee(owner).await?.active {
+            return Err(ApiError::NotFound);
+        }
+        let units = store.units_reached_as(owner, Role::Manager).await?;
+        Ok(EmployeeScope::Within {
+            units,
+            ids: Vec::new(),
+        })
     }
 
     /// How the caller may see the status of `unit`: named for HR and its managers, anonymised

@@ -5,15 +5,17 @@
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::interview::{
+    Coverage, Interview, InterviewFields, InterviewFormat, InterviewPart, Participant,
+    ParticipantStatus, coverage,
+};
 pub use crate::plan::Outcome;
 use crate::plan::{Party, Plan, PlanError, Verdict};
 use crate::records::Meta;
 use crate::settings::Settings;
 use crate::text::ExternalId;
 use crate::text::{LongText, Name};
-use crate::{
-    AbsenceId, EmployeeId, FollowUpId, GoalId, InterviewId, PlanId, Violation, Violations,
-};
+use crate::{AbsenceId, EmployeeId, FollowUpId, GoalId, PlanId, Violation, Violations};
 
 /// What kind of follow-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -236,166 +238,6 @@ pub fn special_follow_up_held_on(
         .min()
 }
 
-/// An interview held alone or with a group (GRUS/TUS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InterviewFormat {
-    /// One employee and the manager (MUS).
-    Individual,
-    /// A group or team at once.
-    Group,
-}
-
-impl InterviewFormat {
-    /// The wire and storage name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            InterviewFormat::Individual => "individual",
-            InterviewFormat::Group => "group",
-        }
-    }
-
-    /// Parses a storage name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Individual, Self::Group]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-    }
-}
-
-/// Where one employee stands with one interview.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParticipantStatus {
-    /// Offered, not yet held.
-    Offered,
-    /// Held with them.
-    Held,
-    /// They declined.
-    Declined,
-}
-
-impl ParticipantStatus {
-    /// The wire and storage name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ParticipantStatus::Offered => "offered",
-            ParticipantStatus::Held => "held",
-            ParticipantStatus::Declined => "declined",
-        }
-    }
-
-    /// Parses a storage name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Offered, Self::Held, Self::Declined]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-    }
-}
-
-/// One employee's part in one interview of the year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InterviewPart {
-    /// Alone or in a group.
-    pub format: InterviewFormat,
-    /// Offered, held or declined.
-    pub status: ParticipantStatus,
-    /// They asked for an individual interview (after or instead of a group one).
-    pub wants_individual: bool,
-}
-
-/// Where an employee stands with the year's interview.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Coverage {
-    /// Nothing offered yet: the manager must offer one.
-    NotOffered,
-    /// They asked for an individual interview and have not had it: it is owed until held.
-    IndividualRequested,
-    /// Offered and waiting.
-    Offered,
-    /// They declined.
-    Declined,
-    /// Held.
-    Held,
-}
-
-impl Coverage {
-    /// Every coverage, in the order of the enum.
-    pub const ALL: [Coverage; 5] = [
-        Coverage::NotOffered,
-        Coverage::IndividualRequested,
-        Coverage::Offered,
-        Coverage::Declined,
-        Coverage::Held,
-    ];
-
-    /// The wire and storage name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Coverage::NotOffered => "not_offered",
-            Coverage::IndividualRequested => "individual_requested",
-            Coverage::Offered => "offered",
-            Coverage::Declined => "declined",
-            Coverage::Held => "held",
-        }
-    }
-
-    /// Parses a storage name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == raw)
-    }
-
-    /// Whether the manager still owes the employee an interview this year.
-    pub fn needs_action(self) -> bool {
-        matches!(self, Coverage::NotOffered | Coverage::IndividualRequested)
-    }
-}
-
-/// Where an employee stands, from their parts in the year's interviews. A group interview
-/// counts for those who took part, but one who asked for an individual interview must get
-/// one (seed 002).
-pub fn coverage(parts: &[InterviewPart]) -> Coverage {
-    let individual_held = parts
-        .iter()
-        .any(|p| p.format == InterviewFormat::Individual && p.status == ParticipantStatus::Held);
-    let individual_declined = parts.iter().any(|p| {
-        p.format == InterviewFormat::Individual && p.status == ParticipantStatus::Declined
-    });
-    // One who asked for an individual interview is owed it until it is held: an offer alone
-    // does not settle it, only declining it does.
-    if parts.iter().any(|p| p.wants_individual) && !individual_held {
-        return if individual_declined {
-            Coverage::Declined
-        } else {
-            Coverage::IndividualRequested
-        };
-    }
-    if parts.iter().any(|p| p.status == ParticipantStatus::Held) {
-        Coverage::Held
-    } else if parts.iter().any(|p| p.status == ParticipantStatus::Offered) {
-        Coverage::Offered
-    } else if parts
-        .iter()
-        .any(|p| p.status == ParticipantStatus::Declined)
-    {
-        Coverage::Declined
-    } else {
-        Coverage::NotOffered
-    }
-}
-
-/// A participant of an interview.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Participant {
-    /// Who.
-    pub employee: EmployeeId,
-    /// Their status.
-    pub status: ParticipantStatus,
-    /// Asked for an individual interview.
-    pub wants_individual: bool,
-}
-
 /// A follow-up as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFollowUp {
@@ -424,29 +266,6 @@ pub struct Absence {
     pub kind: AbsenceKind,
     /// When.
     pub dates: AbsenceDates,
-    /// Version and times.
-    pub meta: Meta,
-}
-
-/// A development interview of a year, with everyone it was for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Interview {
-    /// Its id.
-    pub id: InterviewId,
-    /// The HR system's id.
-    pub external_id: Option<ExternalId>,
-    /// The year it belongs to.
-    pub year: i32,
-    /// Individual or group.
-    pub format: InterviewFormat,
-    /// When it was offered.
-    pub offered_on: Option<NaiveDate>,
-    /// When it was held.
-    pub held_on: Option<NaiveDate>,
-    /// The plan made or discussed there.
-    pub plan_id: Option<PlanId>,
-    /// Who it was for, each with their status.
-    pub participants: Vec<Participant>,
     /// Version and times.
     pub meta: Meta,
 }

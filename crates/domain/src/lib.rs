@@ -6,6 +6,7 @@ pub mod clock;
 pub mod committee;
 pub mod followup;
 pub mod ids;
+pub mod interview;
 pub mod org;
 pub mod plan;
 pub mod records;

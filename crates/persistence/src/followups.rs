@@ -49,15 +49,14 @@ impl Store {
     pub async fn record_follow_up(
         &self,
         plan_id: PlanId,
-        gate: impl FnOnce(&Plan, &[UnitId]) -> Option<Party>,
+        gate: impl FnOnce(&Plan, &[UnitId]) -> Option<(Party, EmployeeId)>,
         record: FollowUpRecord,
-        by: EmployeeId,
         now: DateTime<Utc>,
     ) -> Result<(Plan, Party, StoredFollowUp), StoreError> {
         let txn = self.db.begin().await?;
-        let (plan, party, ()) =
-            crate::plans::change_plan_as_in(&txn, plan_id, None, gate, |p, party| {
-                record.apply_to(p, *party, by, now)
+        let (plan, (party, by), ()) =
+            crate::plans::change_plan_as_in(&txn, plan_id, None, gate, |p, (party, by)| {
+                record.apply_to(p, *party, *by, now)
             })
             .await?;
         let id = FollowUpId::generate();

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use devplan_domain::followup::{
-    Interview, InterviewFormat, InterviewPart, Participant, ParticipantStatus,
+    Interview, InterviewFields, InterviewFormat, InterviewPart, Participant, ParticipantStatus,
 };
 use devplan_domain::records::Meta;
 use devplan_domain::text::ExternalId;
@@ -45,7 +45,7 @@ async fn to_interviews(
     }
     rows.into_iter()
         .map(|m| {
-            Ok(Interview {
+            Interview::new(InterviewFields {
                 id: InterviewId::from_uuid(m.id),
                 external_id: parse_stored(m.external_id.as_deref(), ExternalId::parse)?,
                 year: m.year,
@@ -61,6 +61,7 @@ async fn to_interviews(
                     updated_at: m.updated_at,
                 },
             })
+            .map_err(|v| StoreError::corrupt(format!("interview {}: {v:?}", m.id)))
         })
         .collect()
 }
@@ -134,7 +135,7 @@ async fn write_participants(
 }
 
 /// An interview's columns.
-fn interview_model(i: &Interview) -> development_interview::ActiveModel {
+fn interview_model(i: &InterviewFields) -> development_interview::ActiveModel {
     development_interview::ActiveModel {
         id: Set(i.id.uuid()),
         external_id: Set(i.external_id.as_ref().map(|e| e.as_str().to_owned())),
@@ -357,7 +358,7 @@ impl Store {
     /// interview's participants are resolved from the latter.
     pub async fn sync_interviews(
         &self,
-        rows: Vec<(Interview, Vec<ExternalId>)>,
+        rows: Vec<(InterviewFields, Vec<ExternalId>)>,
     ) -> Result<SyncReport, StoreError> {
         let txn = self.db.begin().await?;
         crate::sync::serialise_syncs(&txn).await?;
@@ -403,7 +404,10 @@ impl Store {
                     )),
                 }
             }
-            resolved.push((key, interview));
+            match Interview::new(interview) {
+                Ok(checked) => resolved.push((key, checked.into_fields())),
+                Err(problems) => v.extend_within(&format!("rows[{i}]"), problems),
+            }
         }
         if !v.is_empty() {
             return Err(StoreError::Invalid(v));
@@ -446,7 +450,7 @@ impl Store {
                 Some(current) => {
                     next.id = current.id;
                     next.meta = current.meta;
-                    if *current == next {
+                    if **current == next {
                         report.unchanged += 1;
                         continue;
                     }

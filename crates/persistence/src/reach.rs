@@ -30,6 +30,25 @@ impl Store {
         units_of_in(&self.db, employees).await
     }
 
+    /// The unit each of `employees` works in, in one statement.
+    pub async fn unit_of_each(
+        &self,
+        employees: &[EmployeeId],
+    ) -> Result<Vec<(EmployeeId, UnitId)>, StoreError> {
+        let rows: Vec<(Uuid, Uuid)> = employee::Entity::find()
+            .select_only()
+            .column(employee::Column::Id)
+            .column(employee::Column::UnitId)
+            .filter(employee::Column::Id.is_in(employees.iter().map(|e| e.uuid())))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(e, u)| (EmployeeId::from_uuid(e), UnitId::from_uuid(u)))
+            .collect())
+    }
+
     /// The units at or above any of `units`: whose published goals their employees know.
     pub async fn ancestors_of(&self, units: &[UnitId]) -> Result<Vec<UnitId>, StoreError> {
         let ids: Vec<Uuid> = unit_closure::Entity::find()

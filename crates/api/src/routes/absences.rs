@@ -11,12 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Caller};
+use crate::policy::{Access, Hr};
 use crate::services::sync::{SyncPayload, apply_sync};
 use crate::state::AppState;
 
@@ -168,21 +167,6 @@ pub struct AbsenceQuery {
     pub cursor: Option<String>,
 }
 
-/// Loads an absence the caller may see; anyone else gets 404.
-async fn reachable(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Absence> {
-    let access = Access::new(caller, &state.store);
-    let scope = access
-        .absence_scope()
-        .await
-        .map_err(|_| ApiError::NotFound)?;
-    let absence = state.store.get_absence(AbsenceId::from_uuid(id)).await?;
-    if access.all_in(&scope, &[absence.employee_id]).await? {
-        Ok(absence)
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
 /// The absences the caller may read.
 #[utoipa::path(
     tag = "follow-ups",
@@ -200,11 +184,11 @@ async fn reachable(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Abs
 #[get("/absences")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<AbsenceQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
-    let scope = Access::new(&caller, &state.store).absence_scope().await?;
+    let scope = access.absence_scope().await?;
     let absences = state
         .store
         .list_absences(&scope, query.employee_id.map(EmployeeId::from_uuid), page)
@@ -227,12 +211,8 @@ pub async fn list(
     )
 )]
 #[get("/absences/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let absence = reachable(&state, &caller, *id).await?;
+pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let absence = access.absence(AbsenceId::from_uuid(*id)).await?;
     Ok(versioned(
         StatusCode::OK,
         absence.meta.version,
@@ -255,10 +235,9 @@ pub async fn get(
 #[post("/absences")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     body: ValidJson<AbsenceIn>,
 ) -> ApiResult<HttpResponse> {
-    let access = Access::new(&caller, &state.store);
     let scope = access.absence_scope().await?;
     let b = body.0;
     let mut v = Violations::new();
@@ -305,12 +284,12 @@ pub async fn create(
 #[patch("/absences/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<AbsencePatch>,
 ) -> ApiResult<HttpResponse> {
-    let current = reachable(&state, &caller, *id).await?;
+    let current = access.absence(AbsenceId::from_uuid(*id)).await?;
     let b = body.0;
     let dates = AbsenceDates::new(
         b.starts_on.unwrap_or(current.dates.starts_on()),
@@ -345,12 +324,12 @@ pub async fn update(
 #[post("/sync/absences")]
 pub async fn sync(
     state: web::Data<AppState>,
-    caller: Caller,
+    hr: Hr,
     body: ValidJson<SyncPayload<AbsenceRow>>,
 ) -> ApiResult<HttpResponse> {
     apply_sync(
         &state,
-        &caller,
+        &hr,
         body.0.rows,
         absence_row,
         |store, rows| async move { store.sync_absences(rows).await },

@@ -8,7 +8,6 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use devplan_domain::followup::FollowUpKind;
 use devplan_domain::org::Role;
-use devplan_persistence::EmployeeScope;
 use icalendar::{Calendar, Component, Event, EventLike};
 use rand::Rng;
 use serde::Serialize;
@@ -17,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::http::ApiResult;
-use crate::policy::{Access, Caller};
+use crate::policy::Access;
 use crate::services::work_list::work_items;
 use crate::state::AppState;
 
@@ -48,11 +47,10 @@ fn hash(token: &str) -> String {
     )
 )]
 #[post("/calendar-feed")]
-pub async fn rotate(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_any(&[Role::Manager])?;
-    let me = caller
-        .employee
-        .as_ref()
+pub async fn rotate(state: web::Data<AppState>, access: Access) -> ApiResult<HttpResponse> {
+    access.require_any(&[Role::Manager])?;
+    let me = access
+        .me()
         .ok_or_else(|| ApiError::Forbidden("a feed belongs to a manager".into()))?;
     let token = URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>());
     state.store.set_calendar_token(me.id, hash(&token)).await?;
@@ -76,17 +74,7 @@ pub async fn rotate(state: web::Data<AppState>, caller: Caller) -> ApiResult<Htt
 #[get("/calendar/{token}")]
 pub async fn feed(state: web::Data<AppState>, token: web::Path<String>) -> ApiResult<HttpResponse> {
     let token = token.trim_end_matches(".ics");
-    let manager = state.store.calendar_owner(&hash(token)).await?;
-    let employee = state.store.get_employee(manager).await?;
-    if !employee.active {
-        return Err(ApiError::NotFound);
-    }
-    // The feed shows what the manager's own token would: the units they manage now.
-    let units = state.store.units_reached_as(manager, Role::Manager).await?;
-    let scope = EmployeeScope::Within {
-        units,
-        ids: Vec::new(),
-    };
+    let scope = Access::feed_scope(&state.store, &hash(token)).await?;
     let items = work_items(&state, &scope, 366).await?;
     let mut calendar = Calendar::new();
     calendar.name("devplan: opfølgninger");

@@ -16,7 +16,7 @@ use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Caller};
+use crate::policy::{Access, Hr};
 use crate::services::sync::{SyncPayload, apply_sync};
 use crate::state::AppState;
 
@@ -323,7 +323,7 @@ pub struct CatalogueQuery {
 #[get("/catalogue")]
 pub async fn list(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _caller: Access,
     query: web::Query<CatalogueQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
@@ -353,7 +353,7 @@ pub async fn list(
 #[get("/catalogue/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _caller: Access,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let entry = state
@@ -382,10 +382,9 @@ pub async fn get(
 #[post("/catalogue")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     body: ValidJson<EntryIn>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let entry = state.store.create_catalogue_entry(body.0.parse()?).await?;
     Ok(versioned(
         StatusCode::CREATED,
@@ -410,12 +409,11 @@ pub async fn create(
 #[patch("/catalogue/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<EntryPatch>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let id = CatalogueEntryId::from_uuid(*id);
     let current = state.store.get_catalogue_entry(id).await?;
     let mut content = current.content.clone();
@@ -447,12 +445,12 @@ pub async fn update(
 #[post("/sync/catalogue")]
 pub async fn sync(
     state: web::Data<AppState>,
-    caller: Caller,
+    hr: Hr,
     body: ValidJson<SyncPayload<EntryIn>>,
 ) -> ApiResult<HttpResponse> {
     apply_sync(
         &state,
-        &caller,
+        &hr,
         body.0.rows,
         EntryIn::parse,
         |store, rows| async move { store.sync_catalogue(rows).await },

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
-use crate::policy::{Access, Caller, StatusView};
+use crate::policy::{Access, StatusView};
 use crate::state::AppState;
 
 /// What was discussed.
@@ -171,12 +171,12 @@ impl From<Feedback> for FeedbackOut {
 #[post("/committees/{id}/discussions")]
 pub async fn add_discussion(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     body: ValidJson<DiscussionIn>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    Access::new(&caller, &state.store)
+    access
         .committee_standing(committee_id)
         .await?
         .require_member()?;
@@ -242,13 +242,11 @@ pub async fn add_discussion(
 #[get("/committees/{id}/discussions")]
 pub async fn list_discussions(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    Access::new(&caller, &state.store)
-        .committee_standing(committee_id)
-        .await?;
+    access.committee_standing(committee_id).await?;
     let items = state.store.list_discussions(committee_id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(
         items.into_iter().map(DiscussionOut::from).collect(),
@@ -269,12 +267,12 @@ pub async fn list_discussions(
 #[post("/committees/{id}/feedback")]
 pub async fn send_feedback(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     body: ValidJson<FeedbackIn>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    Access::new(&caller, &state.store)
+    access
         .committee_standing(committee_id)
         .await?
         .require_member()?;
@@ -327,13 +325,11 @@ pub async fn send_feedback(
 #[get("/committees/{id}/feedback")]
 pub async fn list_feedback(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    Access::new(&caller, &state.store)
-        .committee_standing(committee_id)
-        .await?;
+    access.committee_standing(committee_id).await?;
     let tree = state.store.committee_tree().await?;
     let from: Vec<CommitteeId> = tree.subtree(committee_id).into_iter().collect();
     let items = state.store.feedback_from(&from).await?;
@@ -383,10 +379,10 @@ pub struct YearQuery {
 #[get("/committees/missing-records")]
 pub async fn missing(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<YearQuery>,
 ) -> ApiResult<HttpResponse> {
-    let visible = Access::new(&caller, &state.store).committee_scope().await?;
+    let visible = access.committee_scope().await?;
     let links = state.store.committee_links().await?;
     let year = query.year.unwrap_or(state.clock.today().year());
     let from = NaiveDate::from_ymd_opt(year, 1, 1)

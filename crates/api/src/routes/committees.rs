@@ -15,7 +15,7 @@ use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Caller};
+use crate::policy::{Access, Hr};
 use crate::state::AppState;
 use crate::views::committee::Level;
 
@@ -185,11 +185,10 @@ pub struct CommitteeQuery {
 #[get("/committees")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<CommitteeQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
-    let access = Access::new(&caller, &state.store);
     let scope = access.committee_scope().await?;
     let show = access.may_see_committee_members();
     let committees = state.store.list_committees(scope.as_deref(), page).await?;
@@ -216,12 +215,7 @@ pub async fn list(
     )
 )]
 #[get("/committees/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let access = Access::new(&caller, &state.store);
+pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let committee = access.committee(CommitteeId::from_uuid(*id)).await?;
     let version = committee.meta.version;
     Ok(versioned(
@@ -246,10 +240,9 @@ pub async fn get(
 #[post("/committees")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     body: ValidJson<CommitteeCreate>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let committee = state.store.create_committee(body.0.parse()?).await?;
     Ok(versioned(
         StatusCode::CREATED,
@@ -277,12 +270,11 @@ pub async fn create(
 #[patch("/committees/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<CommitteePatch>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let committee = state
         .store
         .update_committee(CommitteeId::from_uuid(*id), if_match.0, body.0.parse()?)

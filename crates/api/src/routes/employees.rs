@@ -16,7 +16,7 @@ use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Caller};
+use crate::policy::{Access, Hr};
 use crate::state::AppState;
 
 /// An employee.
@@ -227,11 +227,11 @@ pub struct EmployeeQuery {
 #[get("/employees")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<EmployeeQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
-    let scope = Access::new(&caller, &state.store).employee_scope().await?;
+    let scope = access.employee_scope().await?;
     let employees = state
         .store
         .list_employees(&scope, query.unit_id.map(UnitId::from_uuid), page)
@@ -255,12 +255,8 @@ pub async fn list(
     )
 )]
 #[get("/employees/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let employee = Access::new(&caller, &state.store)
+pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let employee = access
         .employee(devplan_domain::EmployeeId::from_uuid(*id))
         .await?;
     Ok(versioned(
@@ -285,10 +281,9 @@ pub async fn get(
 #[post("/employees")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     body: ValidJson<EmployeeCreate>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let employee = state.store.create_employee(body.0.parse()?).await?;
     Ok(versioned(
         StatusCode::CREATED,
@@ -316,12 +311,11 @@ pub async fn create(
 #[patch("/employees/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<EmployeePatch>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let employee = state
         .store
         .update_employee(

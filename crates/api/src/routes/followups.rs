@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
-use crate::policy::{Access, Caller};
+use crate::policy::Access;
 use crate::services::work_list::work_items;
 use crate::state::AppState;
 use crate::views::person::Person;
@@ -258,24 +258,18 @@ pub struct FollowUpRecorded {
 #[post("/plans/{id}/follow-ups")]
 pub async fn record(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     body: ValidJson<FollowUpIn>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0.parse(state.clock.today())?;
-    let gate = Access::new(&caller, &state.store).plan_gate().await?;
-    let me = caller
-        .employee
-        .as_ref()
-        .map(|e| e.id)
-        .ok_or(ApiError::NotFound)?;
+    let gate = access.plan_gate().await?;
     let (plan, party, stored) = state
         .store
         .record_follow_up(
             PlanId::from_uuid(*id),
-            |p, units| gate.party(p, units),
+            |p, units| gate.admit(p, units),
             record,
-            me,
             state.clock.now(),
         )
         .await?;
@@ -304,12 +298,10 @@ pub async fn record(
 #[get("/plans/{id}/follow-ups")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(*id))
-        .await?;
+    let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
     let items = state.store.list_follow_ups(plan.id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(
         items.into_iter().map(FollowUpOut::from).collect(),
@@ -380,7 +372,7 @@ pub struct WorkQuery {
 #[get("/follow-ups")]
 pub async fn work(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<WorkQuery>,
 ) -> ApiResult<HttpResponse> {
     let window = query.window_days.unwrap_or(30);
@@ -390,26 +382,15 @@ pub async fn work(
             "window_days must be at most 366",
         ));
     }
-    let access = Access::new(&caller, &state.store);
     let scope = access.follow_up_scope().await?;
     let within = match query.unit_id {
-        Some(u) => {
-            let unit = UnitId::from_uuid(u);
-            if !access.readable_units().await?.contains(unit) {
-                return Err(ApiError::NotFound);
-            }
-            // A unit's subtree holds the unit itself, so an empty one means no such unit
-            // (HR reaches every unit, including absent ones).
-            let subtree = state.store.subtree_of(unit).await?;
-            if subtree.is_empty() {
-                return Err(ApiError::NotFound);
-            }
-            Some(
-                subtree
-                    .into_iter()
-                    .collect::<std::collections::HashSet<_>>(),
-            )
-        }
+        Some(u) => Some(
+            access
+                .unit_subtree(UnitId::from_uuid(u))
+                .await?
+                .into_iter()
+                .collect::<std::collections::HashSet<_>>(),
+        ),
         None => None,
     };
     let items = work_items(&state, &scope, window).await?;

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use devplan_domain::followup::{
-    Coverage, Interview, InterviewFormat, Participant, ParticipantStatus, coverage,
+    Coverage, Interview, InterviewFields, InterviewFormat, Participant, ParticipantStatus, coverage,
 };
 use devplan_domain::org::Role;
 use devplan_domain::records::Meta;
@@ -14,11 +14,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::ApiError;
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Caller};
+use crate::policy::{Access, Hr};
 use crate::services::sync::{SyncPayload, apply_sync};
 use crate::state::AppState;
 use crate::views::person::Person;
@@ -115,6 +114,7 @@ fn format_out(f: InterviewFormat) -> Format {
 
 impl From<Interview> for InterviewOut {
     fn from(i: Interview) -> Self {
+        let i = i.into_fields();
         InterviewOut {
             id: i.id.uuid(),
             year: i.year,
@@ -178,51 +178,6 @@ pub struct InterviewPatch {
     pub participants: Option<Vec<ParticipantIo>>,
 }
 
-/// Refuses interviews whose year, dates or participants do not fit.
-fn check(i: &Interview) -> Result<(), Violations> {
-    let mut v = Violations::new();
-    if !(2000..=2100).contains(&i.year) {
-        v.push(Violation::new(
-            "year",
-            "out_of_range",
-            "must be between 2000 and 2100",
-        ));
-    }
-    match (i.format, i.participants.len()) {
-        (_, 0) => v.push(Violation::new(
-            "participants",
-            "required",
-            "name who the interview is for",
-        )),
-        (InterviewFormat::Individual, n) if n > 1 => v.push(Violation::new(
-            "participants",
-            "one_participant",
-            "an individual interview is for one employee",
-        )),
-        _ => {}
-    }
-    let mut seen = std::collections::HashSet::new();
-    for (n, p) in i.participants.iter().enumerate() {
-        if !seen.insert(p.employee) {
-            v.push(Violation::new(
-                format!("participants[{n}].employee_id"),
-                "duplicate",
-                "named twice",
-            ));
-        }
-    }
-    for (field, date) in [("offered_on", i.offered_on), ("held_on", i.held_on)] {
-        if date.is_some_and(|d| d.year() != i.year) {
-            v.push(Violation::new(
-                field,
-                "other_year",
-                "must fall in the interview's year",
-            ));
-        }
-    }
-    if v.is_empty() { Ok(()) } else { Err(v) }
-}
-
 fn participants(given: Vec<ParticipantIo>) -> Vec<Participant> {
     given
         .into_iter()
@@ -232,22 +187,6 @@ fn participants(given: Vec<ParticipantIo>) -> Vec<Participant> {
             wants_individual: p.wants_individual,
         })
         .collect()
-}
-
-/// 404 unless the caller manages every participant.
-async fn ensure_manages(access: &Access<'_>, people: &[EmployeeId]) -> ApiResult<()> {
-    access.require_any(&[Role::Manager])?;
-    let scope = access.absence_scope().await?;
-    if access.all_in(&scope, people).await? {
-        Ok(())
-    } else {
-        Err(Violation::new(
-            "participants",
-            "unknown_employee",
-            "every participant must be an employee of your units",
-        )
-        .into())
-    }
 }
 
 /// Filters of the interview list.
@@ -263,25 +202,6 @@ pub struct InterviewQuery {
     pub limit: Option<u32>,
     /// From `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// Loads an interview the caller may see: one of its participants is in their scope.
-async fn reachable(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Interview> {
-    let access = Access::new(caller, &state.store);
-    let scope = access
-        .follow_up_scope()
-        .await
-        .map_err(|_| ApiError::NotFound)?;
-    let interview = state
-        .store
-        .get_interview(InterviewId::from_uuid(id))
-        .await?;
-    let people: Vec<EmployeeId> = interview.participants.iter().map(|p| p.employee).collect();
-    if access.any_in(&scope, &people).await? {
-        Ok(interview)
-    } else {
-        Err(ApiError::NotFound)
-    }
 }
 
 /// The interviews the caller may read.
@@ -301,11 +221,11 @@ async fn reachable(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Int
 #[get("/development-interviews")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<InterviewQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
-    let scope = Access::new(&caller, &state.store).follow_up_scope().await?;
+    let scope = access.follow_up_scope().await?;
     let items = state
         .store
         .list_interviews(
@@ -333,12 +253,8 @@ pub async fn list(
     )
 )]
 #[get("/development-interviews/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let interview = reachable(&state, &caller, *id).await?;
+pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let interview = access.interview(InterviewId::from_uuid(*id)).await?;
     Ok(versioned(
         StatusCode::OK,
         interview.meta.version,
@@ -361,11 +277,12 @@ pub async fn get(
 #[post("/development-interviews")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     body: ValidJson<InterviewIn>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
-    let interview = Interview {
+    access.require_any(&[Role::Manager])?;
+    let interview = Interview::new(InterviewFields {
         id: InterviewId::generate(),
         external_id: None,
         year: b.year,
@@ -378,12 +295,15 @@ pub async fn create(
         plan_id: b.plan_id.map(PlanId::from_uuid),
         participants: participants(b.participants),
         meta: Meta::first(state.clock.now()),
-    };
-    let access = Access::new(&caller, &state.store);
-    access.require_any(&[Role::Manager])?;
-    check(&interview)?;
-    let people: Vec<EmployeeId> = interview.participants.iter().map(|p| p.employee).collect();
-    ensure_manages(&access, &people).await?;
+    })?;
+    if !access.manages_all(&interview.people()).await? {
+        return Err(Violation::new(
+            "participants",
+            "unknown_employee",
+            "every participant must be an employee of your units",
+        )
+        .into());
+    }
     let stored = state.store.create_interview(interview).await?;
     Ok(versioned(
         StatusCode::CREATED,
@@ -408,14 +328,13 @@ pub async fn create(
 #[patch("/development-interviews/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<InterviewPatch>,
 ) -> ApiResult<HttpResponse> {
-    let current = reachable(&state, &caller, *id).await?;
-    let access = Access::new(&caller, &state.store);
-    let mut next = current.clone();
+    let current = access.interview(InterviewId::from_uuid(*id)).await?;
+    let mut next = current.clone().into_fields();
     let b = body.0;
     if let Some(d) = b.offered_on {
         next.offered_on = d;
@@ -429,10 +348,17 @@ pub async fn update(
     if let Some(p) = b.participants {
         next.participants = participants(p);
     }
-    check(&next)?;
-    let mut people: Vec<EmployeeId> = next.participants.iter().map(|p| p.employee).collect();
-    people.extend(current.participants.iter().map(|p| p.employee));
-    ensure_manages(&access, &people).await?;
+    let next = Interview::new(next)?;
+    let mut people = next.people();
+    people.extend(current.people());
+    if !access.manages_all(&people).await? {
+        return Err(Violation::new(
+            "participants",
+            "unknown_employee",
+            "every participant must be an employee of your units",
+        )
+        .into());
+    }
     let expected = if_match.0.unwrap_or(current.meta.version);
     let stored = state.store.replace_interview(next, expected).await?;
     Ok(versioned(
@@ -480,7 +406,7 @@ pub struct InterviewRow {
 fn interview_row(
     r: InterviewRow,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Interview, Vec<ExternalId>), Violations> {
+) -> Result<(InterviewFields, Vec<ExternalId>), Violations> {
     let mut v = Violations::new();
     let external_id = v.check(ExternalId::parse("external_id", &r.external_id));
     let externals: Vec<Option<ExternalId>> = r
@@ -504,7 +430,7 @@ fn interview_row(
             ));
         }
     }
-    let interview = Interview {
+    let interview = InterviewFields {
         id: InterviewId::generate(),
         external_id: None,
         year: r.year,
@@ -527,7 +453,9 @@ fn interview_row(
             .collect(),
         meta: Meta::first(now),
     };
-    if let Err(more) = check(&interview) {
+    // The participants are named by external id here and resolved by the store, which checks
+    // the whole interview again; every other rule is checked now, so each bad row is named.
+    if let Err(more) = Interview::new(interview.clone()) {
         for x in more
             .into_vec()
             .into_iter()
@@ -555,12 +483,12 @@ fn interview_row(
 #[post("/sync/development-interviews")]
 pub async fn sync(
     state: web::Data<AppState>,
-    caller: Caller,
+    hr: Hr,
     body: ValidJson<SyncPayload<InterviewRow>>,
 ) -> ApiResult<HttpResponse> {
     apply_sync(
         &state,
-        &caller,
+        &hr,
         body.0.rows,
         |row| interview_row(row, state.clock.now()),
         |store, rows| async move { store.sync_interviews(rows).await },
@@ -627,20 +555,13 @@ pub struct CoverageQuery {
 #[get("/development-interviews/coverage")]
 pub async fn coverage_list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<CoverageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let access = Access::new(&caller, &state.store);
     let scope = access.absence_scope().await?;
     let year = query.year.unwrap_or(state.clock.today().year());
     let within = match query.unit_id {
-        Some(u) => {
-            let unit = UnitId::from_uuid(u);
-            if !access.readable_units().await?.contains(unit) {
-                return Err(ApiError::NotFound);
-            }
-            Some(state.store.subtree_of(unit).await?)
-        }
+        Some(u) => Some(access.unit_subtree(UnitId::from_uuid(u)).await?),
         None => None,
     };
     let people: Vec<_> = state

@@ -1,14 +1,13 @@
 //! `/me`: who the caller is, their roles, and the units each role reaches.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use devplan_domain::org::Role;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::ApiResult;
-use crate::policy::{Access, Caller, Reach};
-use crate::state::AppState;
+use crate::policy::{Access, Reach};
 
 /// The caller as an employee.
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,8 +70,7 @@ pub struct Me {
     )
 )]
 #[get("/me")]
-pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let access = Access::new(&caller, &state.store);
+pub async fn me(access: Access) -> ApiResult<HttpResponse> {
     let mut roles = Vec::new();
     for role in access.roles() {
         let reach = access.reach_as(role).await?;
@@ -88,8 +86,8 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
         });
     }
     Ok(HttpResponse::Ok().json(Me {
-        subject: caller.subject.clone(),
-        employee: caller.employee.as_ref().map(|e| MeEmployee {
+        subject: access.caller().subject.clone(),
+        employee: access.me().map(|e| MeEmployee {
             id: e.id.uuid(),
             external_id: e.external_id.as_ref().map(|x| x.as_str().to_owned()),
             name: e.name.as_str().to_owned(),

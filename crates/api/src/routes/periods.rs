@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, versioned};
-use crate::policy::{Access, Caller};
+use crate::policy::{Access, Hr};
 use crate::state::AppState;
 
 /// A collective agreement period.
@@ -89,7 +89,7 @@ impl PeriodIn {
     )
 )]
 #[get("/agreement-periods")]
-pub async fn list(state: web::Data<AppState>, _caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn list(state: web::Data<AppState>, _access: Access) -> ApiResult<HttpResponse> {
     let periods = state.store.list_periods().await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(
         periods.into_iter().map(PeriodOut::from).collect(),
@@ -114,7 +114,7 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller) -> ApiResult<Http
 #[get("/agreement-periods/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _caller: Access,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let period = state
@@ -143,10 +143,9 @@ pub async fn get(
 #[post("/agreement-periods")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     body: ValidJson<PeriodIn>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let period = state.store.create_period(body.0.parse()?).await?;
     Ok(versioned(
         StatusCode::CREATED,
@@ -174,12 +173,11 @@ pub async fn create(
 #[put("/agreement-periods/{id}")]
 pub async fn replace(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<PeriodIn>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let period = state
         .store
         .replace_period(

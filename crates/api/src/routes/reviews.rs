@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, negotiate, versioned};
-use crate::policy::{Access, Caller, StatusView};
+use crate::policy::{Access, StatusView};
 use crate::state::AppState;
 
 /// A side's notes and view.
@@ -153,14 +153,6 @@ pub struct ReviewQuery {
     pub unit_id: Option<Uuid>,
 }
 
-async fn reachable(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<(StoredReview, Side)> {
-    let review = state.store.get_review(id).await?;
-    let side = Access::new(caller, &state.store)
-        .review_side(review.unit_id)
-        .await?;
-    Ok((review, side))
-}
-
 /// Records a review.
 #[utoipa::path(
     tag = "status",
@@ -173,11 +165,11 @@ async fn reachable(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<(St
 #[post("/status-reviews")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     body: ValidJson<ReviewIn>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId::from_uuid(body.0.unit_id);
-    let side = Access::new(&caller, &state.store).review_side(unit).await?;
+    let side = access.review_side(unit).await?;
     if side != Side::Employer {
         return Err(ApiError::Forbidden(
             "the employer side records the review".into(),
@@ -198,7 +190,7 @@ pub async fn create(
             .await?;
     let snapshot =
         serde_json::to_value(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let by = caller.employee.as_ref().map(|e| e.id);
+    let by = access.me().map(|e| e.id);
     let review = state
         .store
         .create_review(unit, held_on, snapshot, by)
@@ -227,10 +219,9 @@ pub async fn create(
 #[get("/status-reviews")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<ReviewQuery>,
 ) -> ApiResult<HttpResponse> {
-    let access = Access::new(&caller, &state.store);
     let mut units = access.review_units().await?;
     if let Some(u) = query.unit_id {
         let u = UnitId::from_uuid(u);
@@ -265,11 +256,11 @@ pub async fn list(
 #[get("/status-reviews/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (review, side) = reachable(&state, &caller, *id).await?;
+    let (review, side) = access.review(*id).await?;
     if negotiate(&req, &["application/json", "text/csv"])? == "text/csv" {
         let mut w = csv::Writer::from_writer(Vec::new());
         let internal = |e: csv::Error| ApiError::Internal(e.to_string());
@@ -344,12 +335,12 @@ pub async fn get(
 #[put("/status-reviews/{id}/position")]
 pub async fn set_position(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<PositionIn>,
 ) -> ApiResult<HttpResponse> {
-    let (_, side) = reachable(&state, &caller, *id).await?;
+    let (_, side) = access.review(*id).await?;
     let mut v = Violations::new();
     let notes = parse_opt(&mut v, body.0.notes.as_deref(), |s| {
         LongText::parse("notes", s)
@@ -385,13 +376,13 @@ pub async fn set_position(
 #[post("/status-reviews/{id}/escalation")]
 pub async fn escalate(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     body: ValidJson<EscalationIn>,
 ) -> ApiResult<HttpResponse> {
-    let (_, side) = reachable(&state, &caller, *id).await?;
+    let (_, side) = access.review(*id).await?;
     let reason = LongText::parse("reason", &body.0.reason)?;
-    let by = caller.employee.as_ref().map(|e| e.id);
+    let by = access.me().map(|e| e.id);
     let now = state.clock.now();
     let review = state
         .store
@@ -417,11 +408,11 @@ pub async fn escalate(
 #[put("/status-reviews/{id}/escalation/outcome")]
 pub async fn outcome(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     body: ValidJson<OutcomeIn>,
 ) -> ApiResult<HttpResponse> {
-    let (_, side) = reachable(&state, &caller, *id).await?;
+    let (_, side) = access.review(*id).await?;
     let text = LongText::parse("outcome", &body.0.outcome)?;
     let renewed_on = body.0.renewed_on;
     let review = state
@@ -461,8 +452,8 @@ pub struct MissingUnit {
     )
 )]
 #[get("/status-reviews/missing")]
-pub async fn missing(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let scope = Access::new(&caller, &state.store).review_units().await?;
+pub async fn missing(state: web::Data<AppState>, access: Access) -> ApiResult<HttpResponse> {
+    let scope = access.review_units().await?;
     let today = state.clock.today();
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let in_year = state.store.reviewed_units(year_start, today).await?;

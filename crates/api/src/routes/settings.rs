@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::http::{ApiResult, IfMatch, ValidJson, versioned};
-use crate::policy::{Access, Caller};
+use crate::policy::{Access, Hr};
 use crate::state::AppState;
 
 /// How often the main committee discusses the competence policy.
@@ -84,7 +84,7 @@ pub struct SettingsIn {
     )
 )]
 #[get("/settings")]
-pub async fn get(state: web::Data<AppState>, _caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, _access: Access) -> ApiResult<HttpResponse> {
     let (settings, meta) = state.store.settings().await?;
     Ok(versioned(
         StatusCode::OK,
@@ -115,11 +115,10 @@ pub async fn get(state: web::Data<AppState>, _caller: Caller) -> ApiResult<HttpR
 #[put("/settings")]
 pub async fn replace(
     state: web::Data<AppState>,
-    caller: Caller,
+    _hr: Hr,
     if_match: IfMatch,
     body: ValidJson<SettingsIn>,
 ) -> ApiResult<HttpResponse> {
-    Access::new(&caller, &state.store).require_hr()?;
     let b = body.0;
     let next = Settings::new(
         b.anonymity_threshold,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::http::{ApiResult, ListResponse, negotiate};
-use crate::policy::{Access, Caller, StatusView};
+use crate::policy::{Access, StatusView};
 use crate::services::status::{StatusOut, status_of};
 use crate::state::AppState;
 use crate::views::person::Person;
@@ -119,12 +119,12 @@ fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
 #[get("/status")]
 pub async fn status(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<StatusQuery>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId::from_uuid(query.unit_id);
-    let view = Access::new(&caller, &state.store).status_view(unit).await?;
+    let view = access.status_view(unit).await?;
     let (from, to) = period(&state, &query)?;
     let media = negotiate(&req, &["application/json", "text/csv"])?;
     let _turn = state.heavy.enter().await?;
@@ -197,11 +197,11 @@ pub struct PeopleQuery {
 #[get("/status/people")]
 pub async fn named_people(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<PeopleQuery>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId::from_uuid(query.unit_id);
-    if Access::new(&caller, &state.store).status_view(unit).await? != StatusView::Named {
+    if access.status_view(unit).await? != StatusView::Named {
         return Err(ApiError::Forbidden(
             "named lists are for HR and the unit's managers".into(),
         ));

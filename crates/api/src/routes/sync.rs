@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, ValidJson};
-use crate::policy::Caller;
+use crate::policy::Hr;
 use crate::services::sync::{SyncPayload, SyncResult, apply_sync};
 use crate::state::AppState;
 use crate::views::committee::Level;
@@ -188,12 +188,12 @@ fn committee_row(r: CommitteeRow) -> Result<CommitteeSyncRow, Violations> {
 #[post("/sync/org-units")]
 pub async fn units(
     state: web::Data<AppState>,
-    caller: Caller,
+    hr: Hr,
     body: ValidJson<SyncPayload<UnitRow>>,
 ) -> ApiResult<HttpResponse> {
     apply_sync(
         &state,
-        &caller,
+        &hr,
         body.0.rows,
         unit_row,
         |store, rows| async move { store.sync_units(rows).await },
@@ -216,12 +216,12 @@ pub async fn units(
 #[post("/sync/employees")]
 pub async fn employees(
     state: web::Data<AppState>,
-    caller: Caller,
+    hr: Hr,
     body: ValidJson<SyncPayload<EmployeeRow>>,
 ) -> ApiResult<HttpResponse> {
     apply_sync(
         &state,
-        &caller,
+        &hr,
         body.0.rows,
         employee_row,
         |store, rows| async move { store.sync_employees(rows).await },
@@ -244,12 +244,12 @@ pub async fn employees(
 #[post("/sync/committees")]
 pub async fn committees(
     state: web::Data<AppState>,
-    caller: Caller,
+    hr: Hr,
     body: ValidJson<SyncPayload<CommitteeRow>>,
 ) -> ApiResult<HttpResponse> {
     apply_sync(
         &state,
-        &caller,
+        &hr,
         body.0.rows,
         committee_row,
         |store, rows| async move { store.sync_committees(rows).await },

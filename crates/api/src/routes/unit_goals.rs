@@ -11,10 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::ApiError;
 use crate::fields::{parse_change, parse_opt};
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, patch_field, versioned};
-use crate::policy::{Access, Caller};
+use crate::policy::Access;
 use crate::state::AppState;
 
 /// A unit's development goal.
@@ -108,17 +107,12 @@ pub struct UnitGoalQuery {
 #[get("/org-units/{id}/development-goals")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     query: web::Query<UnitGoalQuery>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId::from_uuid(*id);
-    if !Access::new(&caller, &state.store)
-        .may_read_unit_goals(unit)
-        .await?
-    {
-        return Err(ApiError::NotFound);
-    }
+    access.unit_goals_readable(unit).await?;
     let goals = state
         .store
         .list_unit_goals(&[unit], query.include_archived.unwrap_or(false))
@@ -146,17 +140,12 @@ pub async fn list(
 #[post("/org-units/{id}/development-goals")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     body: ValidJson<UnitGoalIn>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId::from_uuid(*id);
-    if !Access::new(&caller, &state.store)
-        .may_publish_unit_goals(unit)
-        .await?
-    {
-        return Err(ApiError::NotFound);
-    }
+    let me = access.unit_goal_publisher(unit).await?;
     let mut v = Violations::new();
     let title = v.check(Name::parse("title", &body.0.title));
     let description = parse_opt(&mut v, body.0.description.as_deref(), |s| {
@@ -165,11 +154,6 @@ pub async fn create(
     let (Some(title), Some(description)) = (title, description) else {
         return Err(v.into());
     };
-    let me = caller
-        .employee
-        .as_ref()
-        .map(|e| e.id)
-        .ok_or(ApiError::NotFound)?;
     let goal = state
         .store
         .create_unit_goal(unit, title, description, me)
@@ -197,26 +181,16 @@ pub async fn create(
 #[patch("/org-units/{id}/development-goals/{goal_id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<UnitGoalPatch>,
 ) -> ApiResult<HttpResponse> {
     let (unit, goal) = path.into_inner();
     let unit = UnitId::from_uuid(unit);
-    if !Access::new(&caller, &state.store)
-        .may_publish_unit_goals(unit)
-        .await?
-    {
-        return Err(ApiError::NotFound);
-    }
-    let mut current = state
-        .store
-        .get_unit_goal(UnitGoalId::from_uuid(goal))
+    let mut current = access
+        .published_unit_goal(unit, UnitGoalId::from_uuid(goal))
         .await?;
-    if current.unit_id != unit {
-        return Err(ApiError::NotFound);
-    }
     let expected = if_match.0.unwrap_or(current.meta.version);
     let mut v = Violations::new();
     let title = parse_opt(&mut v, body.0.title.as_deref(), |s| Name::parse("title", s));

@@ -15,7 +15,7 @@ use super::*;
 #[post("/plans/{id}/goals")]
 pub async fn add_goal(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<GoalIn>,
@@ -24,7 +24,7 @@ pub async fn add_goal(
     let link = link_to(&state.store, goal.unit_goal_id).await?;
     write(
         &state,
-        &caller,
+        &access,
         *id,
         if_match,
         StatusCode::CREATED,
@@ -55,7 +55,7 @@ pub async fn add_goal(
 #[patch("/plans/{id}/goals/{goal_id}")]
 pub async fn update_goal(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<GoalPatch>,
@@ -64,7 +64,7 @@ pub async fn update_goal(
     let link = link_to(&state.store, body.0.unit_goal_id.flatten()).await?;
     write(
         &state,
-        &caller,
+        &access,
         id,
         if_match,
         StatusCode::OK,
@@ -98,7 +98,7 @@ pub async fn update_goal(
 #[delete("/plans/{id}/goals/{goal_id}")]
 pub async fn delete_goal(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
@@ -106,7 +106,7 @@ pub async fn delete_goal(
     let goal = GoalId::from_uuid(goal);
     change(
         &state,
-        &caller,
+        &access,
         id,
         if_match,
         StatusCode::OK,
@@ -140,7 +140,7 @@ pub async fn delete_goal(
 #[post("/plans/{id}/activities")]
 pub async fn add_activity(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<ActivityIn>,
@@ -148,7 +148,7 @@ pub async fn add_activity(
     let activity = body.0.parse()?;
     change(
         &state,
-        &caller,
+        &access,
         *id,
         if_match,
         StatusCode::CREATED,
@@ -179,7 +179,7 @@ pub async fn add_activity(
 #[patch("/plans/{id}/activities/{activity_id}")]
 pub async fn update_activity(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<ActivityPatch>,
@@ -187,7 +187,7 @@ pub async fn update_activity(
     let (id, activity) = path.into_inner();
     change(
         &state,
-        &caller,
+        &access,
         id,
         if_match,
         StatusCode::OK,
@@ -224,7 +224,7 @@ pub async fn update_activity(
 #[delete("/plans/{id}/activities/{activity_id}")]
 pub async fn delete_activity(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
@@ -232,7 +232,7 @@ pub async fn delete_activity(
     let activity = ActivityId::from_uuid(activity);
     change(
         &state,
-        &caller,
+        &access,
         id,
         if_match,
         StatusCode::OK,
@@ -263,7 +263,7 @@ pub async fn delete_activity(
 #[post("/plans/{id}/open-points")]
 pub async fn add_open_point(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<OpenPointIn>,
@@ -271,7 +271,7 @@ pub async fn add_open_point(
     let text = LongText::parse("text", &body.0.text)?;
     change(
         &state,
-        &caller,
+        &access,
         *id,
         if_match,
         StatusCode::CREATED,
@@ -304,7 +304,7 @@ pub async fn add_open_point(
 #[patch("/plans/{id}/open-points/{point_id}")]
 pub async fn update_open_point(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<OpenPointIn>,
@@ -313,7 +313,7 @@ pub async fn update_open_point(
     let text = LongText::parse("text", &body.0.text)?;
     change(
         &state,
-        &caller,
+        &access,
         id,
         if_match,
         StatusCode::OK,
@@ -348,7 +348,7 @@ pub async fn update_open_point(
 #[delete("/plans/{id}/open-points/{point_id}")]
 pub async fn delete_open_point(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
@@ -356,7 +356,7 @@ pub async fn delete_open_point(
     let point = OpenPointId::from_uuid(point);
     change(
         &state,
-        &caller,
+        &access,
         id,
         if_match,
         StatusCode::OK,

@@ -26,7 +26,7 @@ use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, negotiate, page_request, patch_field,
 };
-use crate::policy::{Access, Caller};
+use crate::policy::Access;
 use crate::printable;
 use crate::state::AppState;
 
@@ -44,45 +44,43 @@ pub use items::*;
 /// one transaction on the plan loaded once (see [`Store::change_plan_as`]); answers the plan.
 pub(super) async fn change<T>(
     state: &AppState,
-    caller: &Caller,
+    access: &Access,
     id: Uuid,
     if_match: IfMatch,
     status: StatusCode,
     change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
 ) -> ApiResult<HttpResponse> {
-    write(state, caller, id, if_match, status, None, change).await
+    write(state, access, id, if_match, status, None, change).await
 }
 
 /// [`change`], linking a goal to `link`: the link is checked against the members' units as
 /// read inside the write's transaction.
 pub(super) async fn write<T>(
     state: &AppState,
-    caller: &Caller,
+    access: &Access,
     id: Uuid,
     if_match: IfMatch,
     status: StatusCode,
     link: Option<Link>,
     change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
 ) -> ApiResult<HttpResponse> {
-    let gate = Access::new(caller, &state.store).plan_gate().await?;
-    let me = caller
-        .employee
-        .as_ref()
-        .map(|e| e.id)
-        .ok_or(ApiError::NotFound)?;
+    let gate = access.plan_gate().await?;
     let now = state.clock.now();
-    let (plan, (party, _), _) = state
+    let (plan, (party, _, _), _) = state
         .store
         .change_plan_as(
             PlanId::from_uuid(id),
             if_match.0,
-            |p, units| Some((gate.party(p, units)?, units.to_vec())),
-            |p, (party, units)| {
+            |p, units| {
+                let (party, me) = gate.admit(p, units)?;
+                Some((party, me, units.to_vec()))
+            },
+            |p, (party, me, units)| {
                 if let Some(link) = &link {
                     check_link(&link.goal, &link.reaches, units)
                         .map_err(|v| PlanError::Invalid(v.into()))?;
                 }
-                change(p, *party, me, now)
+                change(p, *party, *me, now)
             },
         )
         .await?;
@@ -146,17 +144,17 @@ pub(super) fn find<'a, T, I: PartialEq>(
 #[get("/plans")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     query: web::Query<PlanQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
-    let scope = Access::new(&caller, &state.store).plan_scope().await?;
+    let scope = access.plan_scope().await?;
     let filter = PlanFilter {
         employee: query.employee_id.map(EmployeeId::from_uuid),
         status: query.status,
     };
     let plans = state.store.list_plans(&scope, &filter, page).await?;
-    let me = caller.employee.as_ref().map(|e| e.id);
+    let me = access.me().map(|e| e.id);
     Ok(HttpResponse::Ok().json(ListResponse::from_page(plans, |p| {
         let you = if me.is_some_and(|m| p.members.contains(&m)) {
             Party::Employee
@@ -183,13 +181,12 @@ pub async fn list(
 #[post("/plans")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     body: ValidJson<PlanCreate>,
 ) -> ApiResult<HttpResponse> {
-    let access = Access::new(&caller, &state.store);
     access.require_any(&[devplan_domain::org::Role::Manager])?;
     let (kind, members, content) = body.0.parse()?;
-    if !access.may_draft_plan_for(&members).await? {
+    let Some(me) = access.drafter_for(&members).await? else {
         let field = if kind == PlanKind::Individual {
             "employee_id"
         } else {
@@ -201,12 +198,7 @@ pub async fn create(
             "no such employee in the units you manage",
         )
         .into());
-    }
-    let me = caller
-        .employee
-        .as_ref()
-        .map(|e| e.id)
-        .ok_or(ApiError::NotFound)?;
+    };
     let plan = Plan::draft(kind, members, content, me, state.clock.now())?;
     let plan = state.store.create_plan(plan).await?;
     Ok(respond(StatusCode::CREATED, &plan, Party::Manager))
@@ -230,13 +222,11 @@ pub async fn create(
 #[get("/plans/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (plan, party) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(*id))
-        .await?;
+    let (plan, party) = access.plan(PlanId::from_uuid(*id)).await?;
     if wants_html(&req)? {
         let english = AcceptLanguage::parse(&req)
             .ok()
@@ -294,14 +284,14 @@ pub(super) async fn people(store: &Store, plan: &Plan) -> ApiResult<printable::N
 #[patch("/plans/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<PlanPatch>,
 ) -> ApiResult<HttpResponse> {
     change(
         &state,
-        &caller,
+        &access,
         *id,
         if_match,
         StatusCode::OK,
@@ -323,7 +313,7 @@ pub async fn update(
 #[post("/plans/{id}/close")]
 pub async fn close(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<CloseIn>,
@@ -331,7 +321,7 @@ pub async fn close(
     let reason = LongText::parse("reason", &body.0.reason)?;
     change(
         &state,
-        &caller,
+        &access,
         *id,
         if_match,
         StatusCode::OK,
@@ -354,14 +344,14 @@ pub async fn close(
 #[post("/plans/{id}/signatures")]
 pub async fn sign(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     body: ValidJson<SignatureIn>,
 ) -> ApiResult<HttpResponse> {
     let read = body.0.read()?;
     change(
         &state,
-        &caller,
+        &access,
         *id,
         IfMatch(None),
         StatusCode::CREATED,
@@ -387,12 +377,10 @@ pub async fn sign(
 #[get("/plans/{id}/versions")]
 pub async fn list_versions(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(*id))
-        .await?;
+    let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
     let agreed = state.store.plan_versions(plan.id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(versions(&plan, agreed), None)))
 }
@@ -414,13 +402,11 @@ pub async fn list_versions(
 #[get("/plans/{id}/versions/{version}")]
 pub async fn get_version(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     path: web::Path<(Uuid, u32)>,
 ) -> ApiResult<HttpResponse> {
     let (id, number) = path.into_inner();
-    let (plan, _) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(id))
-        .await?;
+    let (plan, _) = access.plan(PlanId::from_uuid(id)).await?;
     let agreed = state.store.plan_versions(plan.id).await?;
     versions(&plan, agreed)
         .into_iter()
@@ -446,13 +432,11 @@ pub async fn get_version(
 #[get("/plans/{id}/diff")]
 pub async fn diff_versions(
     state: web::Data<AppState>,
-    caller: Caller,
+    access: Access,
     id: web::Path<Uuid>,
     query: web::Query<DiffQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = Access::new(&caller, &state.store)
-        .plan(PlanId::from_uuid(*id))
-        .await?;
+    let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
     let mut agreed = state.store.plan_versions(plan.id).await?;
     if plan.status != PlanStatus::Agreed || !agreed.iter().any(|v| v.version == plan.version) {
         agreed.retain(|v| v.version != plan.version);
