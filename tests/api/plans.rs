@@ -165,7 +165,14 @@ async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_ver
             StatusCode::OK,
         )
         .await;
-    assert_eq!(changes["changed_fields"], json!(["period"]));
+    assert_eq!(
+        changes["plan"],
+        json!([{"field": "ends_on", "old": "2026-12-31", "new": "2027-03-31"}])
+    );
+    assert_eq!(
+        (&changes["goals"], &changes["activities"]),
+        (&json!([]), &json!([]))
+    );
 
     // Both sign again.
     let plan = sign(&app, &plan, &mgr).await;

@@ -311,3 +311,23 @@ pub fn with_bounds(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
     // and falling back to the unbounded document would hide it.
     serde_json::from_value(value).expect("the bounded document is an OpenAPI document")
 }
+
+/// A value of any JSON type a plan's field can hold (a diff's old and new values): the kinds
+/// spelled out, as an empty schema would not survive the document's round trip through its
+/// typed form, and generated clients want a union they can name. Lists in a plan are of ids.
+pub fn any_json() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    let of = |t: Type| ObjectBuilder::new().schema_type(t);
+    OneOfBuilder::new()
+        .item(of(Type::String))
+        .item(of(Type::Number))
+        .item(of(Type::Boolean))
+        .item(of(Type::Object))
+        .item(ArrayBuilder::new().items(of(Type::String)))
+        .item(of(Type::Null))
+        .description(Some(
+            "The field's value as written in the plan; null where absent",
+        ))
+        .build()
+        .into()
+}

@@ -1022,23 +1022,87 @@ mod tests {
     fn the_diff_names_what_changed_between_versions() {
         let (mut plan, _) = individual();
         add_goal(&mut plan).unwrap();
-        let old = plan.content.clone();
-        let kept = old.goals[0].id;
+        add_goal(&mut plan).unwrap();
         plan.edit(
             |c| {
-                c.title = Name::parse("title", "Ny titel").unwrap();
-                c.goals[0].horizon = Horizon::LongTerm;
-                c.goals.push(goal("Nyt mål"));
+                c.open_points.push(OpenPoint {
+                    id: crate::OpenPointId::generate(),
+                    text: LongText::parse("text", "Diplommodul?").unwrap(),
+                });
                 Ok(())
             },
             now(),
         )
         .unwrap();
+        let old = plan.content.clone();
+        let (kept, dropped) = (old.goals[0].id, old.goals[1].id);
+        plan.edit(
+            |c| {
+                c.title = Name::parse("title", "Ny titel").unwrap();
+                c.goals[0].horizon = Horizon::LongTerm;
+                c.goals.remove(1);
+                c.goals.push(goal("Nyt mål"));
+                c.open_points.clear();
+                // Follow-up data is no part of what was agreed.
+                c.goals[0].evaluation.applied_in_daily_work = Some(true);
+                Ok(())
+            },
+            now(),
+        )
+        .unwrap();
+        let added = plan.content.goals[1].id;
         let d = diff(&old, &plan.content);
-        assert_eq!(d.changed_fields, vec!["title"]);
-        assert_eq!(d.goals_changed, vec![kept]);
-        assert_eq!(d.goals_added.len(), 1);
-        assert!(d.goals_removed.is_empty());
+        let change = |field: &str, old: serde_json::Value, new: serde_json::Value| FieldChange {
+            field: field.to_owned(),
+            old,
+            new,
+        };
+        assert_eq!(
+            d.plan,
+            [change(
+                "title",
+                "Udviklingsplan 2026".into(),
+                "Ny titel".into()
+            )]
+        );
+        assert_eq!(d.goals.len(), 3);
+        assert_eq!(
+            (d.goals[0].id, d.goals[0].change, d.goals[0].fields.clone()),
+            (
+                kept,
+                ItemChange::Changed,
+                vec![change("horizon", "short_term".into(), "long_term".into())]
+            )
+        );
+        assert_eq!(
+            (d.goals[1].id, d.goals[1].change),
+            (added, ItemChange::Added)
+        );
+        assert!(d.goals[1].fields.iter().all(|f| f.old.is_null()));
+        assert!(d.goals[1].fields.contains(&change(
+            "description",
+            serde_json::Value::Null,
+            "Nyt mål".into()
+        )));
+        assert_eq!(
+            (d.goals[2].id, d.goals[2].change),
+            (dropped, ItemChange::Removed)
+        );
+        assert!(d.goals[2].fields.iter().all(|f| f.new.is_null()));
+        assert!(d.activities.is_empty());
+        assert_eq!(d.open_points.len(), 1);
+        assert_eq!(
+            (d.open_points[0].change, d.open_points[0].fields.clone()),
+            (
+                ItemChange::Removed,
+                vec![change(
+                    "text",
+                    "Diplommodul?".into(),
+                    serde_json::Value::Null
+                )]
+            )
+        );
+        assert_eq!(diff(&old, &old), ContentDiff::default());
     }
 
     #[test]

@@ -555,74 +555,98 @@ pub struct VersionOut {
     pub agreed_at: Option<DateTime<Utc>>,
 }
 
-/// What changed between two versions (ids of added, removed and changed items).
+/// One field that differs, with its value in each version (null where the item did not
+/// exist).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DiffField)]
+pub struct FieldChangeOut {
+    /// The field, as named in the plan's content.
+    pub field: String,
+    /// Its value in the older version.
+    #[schema(schema_with = crate::openapi::any_json)]
+    pub old: serde_json::Value,
+    /// Its value in the newer version.
+    #[schema(schema_with = crate::openapi::any_json)]
+    pub new: serde_json::Value,
+}
+
+/// Added, removed or changed.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[schema(as = DiffChange)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemChangeOut {
+    /// Only in the newer version.
+    Added,
+    /// Only in the older version.
+    Removed,
+    /// In both, with fields that differ.
+    Changed,
+}
+
+/// A goal, activity or open point that differs between the versions.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DiffItem)]
+pub struct ItemDiffOut {
+    /// The item's id.
+    pub id: Uuid,
+    /// Added, removed or changed.
+    pub change: ItemChangeOut,
+    /// The fields that differ: all of them for an added or removed item.
+    pub fields: Vec<FieldChangeOut>,
+}
+
+/// What changed between two versions of what was agreed, field by field.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"from": 1, "to": 2, "plan": [{"field": "title", "old": "Udviklingsplan 2026", "new": "Udviklingsplan 2026-27"}], "goals": [{"id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e71", "change": "changed", "fields": [{"field": "horizon", "old": "short_term", "new": "long_term"}]}], "activities": [], "open_points": []}))]
 pub struct DiffOut {
     /// The older version.
     pub from: u32,
     /// The newer version.
     pub to: u32,
-    /// Plan fields that differ.
-    pub changed_fields: Vec<String>,
-    /// Goals added.
-    pub goals_added: Vec<Uuid>,
-    /// Goals removed.
-    pub goals_removed: Vec<Uuid>,
-    /// Goals changed.
-    pub goals_changed: Vec<Uuid>,
-    /// Activities added.
-    pub activities_added: Vec<Uuid>,
-    /// Activities removed.
-    pub activities_removed: Vec<Uuid>,
-    /// Activities changed.
-    pub activities_changed: Vec<Uuid>,
-    /// Open points added.
-    pub open_points_added: Vec<Uuid>,
-    /// Open points removed.
-    pub open_points_removed: Vec<Uuid>,
-    /// Open points changed.
-    pub open_points_changed: Vec<Uuid>,
+    /// Plan-level fields that differ.
+    pub plan: Vec<FieldChangeOut>,
+    /// Goals added, removed or changed.
+    pub goals: Vec<ItemDiffOut>,
+    /// Activities added, removed or changed.
+    pub activities: Vec<ItemDiffOut>,
+    /// Open points added, removed or changed.
+    pub open_points: Vec<ItemDiffOut>,
+}
+
+fn fields_out(fields: Vec<FieldChange>) -> Vec<FieldChangeOut> {
+    fields
+        .into_iter()
+        .map(|f| FieldChangeOut {
+            field: f.field,
+            old: f.old,
+            new: f.new,
+        })
+        .collect()
+}
+
+fn items_out<I>(items: Vec<ItemDiff<I>>, uuid: impl Fn(I) -> Uuid) -> Vec<ItemDiffOut> {
+    items
+        .into_iter()
+        .map(|i| ItemDiffOut {
+            id: uuid(i.id),
+            change: match i.change {
+                ItemChange::Added => ItemChangeOut::Added,
+                ItemChange::Removed => ItemChangeOut::Removed,
+                ItemChange::Changed => ItemChangeOut::Changed,
+            },
+            fields: fields_out(i.fields),
+        })
+        .collect()
 }
 
 pub(super) fn diff_out(from: u32, to: u32, d: ContentDiff) -> DiffOut {
-    let ids = |v: Vec<_>| v.into_iter().map(|i: GoalId| i.uuid()).collect();
     DiffOut {
         from,
         to,
-        changed_fields: d.changed_fields.into_iter().map(str::to_owned).collect(),
-        goals_added: ids(d.goals_added),
-        goals_removed: ids(d.goals_removed),
-        goals_changed: ids(d.goals_changed),
-        activities_added: d
-            .activities_added
-            .into_iter()
-            .map(ActivityId::uuid)
-            .collect(),
-        activities_removed: d
-            .activities_removed
-            .into_iter()
-            .map(ActivityId::uuid)
-            .collect(),
-        activities_changed: d
-            .activities_changed
-            .into_iter()
-            .map(ActivityId::uuid)
-            .collect(),
-        open_points_added: d
-            .open_points_added
-            .into_iter()
-            .map(OpenPointId::uuid)
-            .collect(),
-        open_points_removed: d
-            .open_points_removed
-            .into_iter()
-            .map(OpenPointId::uuid)
-            .collect(),
-        open_points_changed: d
-            .open_points_changed
-            .into_iter()
-            .map(OpenPointId::uuid)
-            .collect(),
+        plan: fields_out(d.plan),
+        goals: items_out(d.goals, GoalId::uuid),
+        activities: items_out(d.activities, ActivityId::uuid),
+        open_points: items_out(d.open_points, OpenPointId::uuid),
     }
 }
 

@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::catalogue::{UnitGoal, check_link};
 use devplan_domain::plan::{
     Activity, ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, ContentDiff, Evaluation,
-    Goal, Horizon, OpenPoint, Party, Plan, PlanContent, PlanError, PlanKind, PlanPeriod,
-    PlanStatus, Responsible, SignedRead, Verdict, check_activity, diff,
+    FieldChange, Goal, Horizon, ItemChange, ItemDiff, OpenPoint, Party, Plan, PlanContent,
+    PlanError, PlanKind, PlanPeriod, PlanStatus, Responsible, SignedRead, Verdict, check_activity,
+    diff,
 };
 use devplan_domain::text::{LongText, Name};
 use devplan_domain::{
