@@ -708,3 +708,79 @@ async fn the_printable_plan_has_every_section_of_the_seed_form_and_escapes_user_
             .starts_with("application/json")
     );
 }
+
+/// The printable form at `path` (a plan or one of its versions), as `who` reads it.
+async fn printed_at(app: &TestApp, path: &str, who: &str) -> String {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(who)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+/// The line of the form's signature block that names `who`.
+fn signature_line<'a>(page: &'a str, who: &str) -> &'a str {
+    let start = page
+        .find(&format!("{who} — "))
+        .unwrap_or_else(|| panic!("{who} is not on the form"));
+    let end = page[start..].find("<br>").map_or(page.len(), |e| start + e);
+    &page[start..end]
+}
+
+#[tokio::test]
+async fn a_partly_signed_group_plan_prints_each_member_and_whether_they_signed() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = app.expect(app.post("/api/v1/plans", &manager(), &json!({"member_ids": [org.emp_a1, org.mem_a, org.rep_a], "title": "Teamplan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let plan = sign(&app, &plan, &token("EMP-A1", &["employee"])).await;
+    let page = printed_at(&app, &format!("/api/v1/plans/{id}"), &employee()).await;
+    assert!(signature_line(&page, "Bo Ansat").contains(" UTC"), "{page}");
+    for unsigned in ["Mads Medlem", "Rita Repræsentant"] {
+        assert!(
+            signature_line(&page, unsigned).contains("ikke underskrevet"),
+            "{unsigned} shows as signed"
+        );
+    }
+    // Every party signs; a later change drafts version 2; version 1 still prints as agreed.
+    let plan = sign(&app, &plan, &token("MEM-A", &["employee"])).await;
+    let plan = sign(&app, &plan, &token("REP-A", &["employee"])).await;
+    let plan = sign(&app, &plan, &manager()).await;
+    assert_eq!(plan["status"], "agreed");
+    app.expect(
+        app.patch(
+            &format!("/api/v1/plans/{id}"),
+            &manager(),
+            &json!({"title": "Teamplan, anden udgave"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let first = printed_at(&app, &format!("/api/v1/plans/{id}/versions/1"), &manager()).await;
+    assert!(first.contains("<strong>Teamplan</strong>"), "{first}");
+    assert!(!first.contains("anden udgave"));
+    for member in ["Bo Ansat", "Mads Medlem", "Rita Repræsentant", "Anna Leder"] {
+        assert!(
+            !signature_line(&first, member).contains("ikke underskrevet"),
+            "{member} unsigned on the agreed version"
+        );
+    }
+    let second = printed_at(&app, &format!("/api/v1/plans/{id}/versions/2"), &manager()).await;
+    assert!(second.contains("Teamplan, anden udgave"));
+    assert!(signature_line(&second, "Bo Ansat").contains("ikke underskrevet"));
+    let none = app
+        .client
+        .get(format!("{}/api/v1/plans/{id}/versions/3", app.base))
+        .bearer_auth(manager())
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+}

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use devplan_domain::EmployeeId;
 use devplan_domain::plan::{
-    ActivityKind, ActivityStatus, CompetenceKind, Horizon, Party, Plan, PlanStatus, Responsible,
-    Verdict,
+    ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, Horizon, Party, Plan, PlanContent,
+    PlanStatus, Responsible, Signature, Verdict,
 };
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, html};
 
 /// The language of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,15 +105,15 @@ fn status(s: PlanStatus, l: Lang) -> &'static str {
 }
 
 /// The status as printed: a successor being drafted is not what is in force, and says so.
-fn status_line(plan: &Plan, l: Lang) -> String {
-    match (plan.pending_version(), plan.agreed_version) {
+fn status_line(status: PlanStatus, pending: Option<u32>, agreed: Option<u32>, l: Lang) -> String {
+    match (pending, agreed) {
         (Some(_), Some(in_force)) => format!(
             "{} ({} {in_force} {})",
             t!("Udkast til ny version", "Draft of a new version").get(l),
             t!("version", "version").get(l),
             t!("er gældende", "is in force").get(l),
         ),
-        _ => status(plan.status, l).to_owned(),
+        _ => self::status(status, l).to_owned(),
     }
 }
 
@@ -181,26 +181,96 @@ th{background:#eee}table.meta{width:auto}.meta td{border:none;padding:2px 24px 2
 .signatures{display:flex;gap:3em;margin-top:2.5em}.signature{flex:1;border-top:1px solid #111;padding-top:.3em}
 @media print{body{margin:1.2cm}}";
 
-/// The plan as a complete HTML page.
-pub fn render(plan: &Plan, names: &Names, l: Lang) -> String {
-    let c = &plan.content;
-    let members: Vec<&str> = plan.members.iter().map(|m| names.of(*m)).collect();
+/// What one printed form shows: the plan as it stands, or one of its agreed versions.
+pub struct Form<'a> {
+    /// Who the plan is for.
+    pub members: &'a [EmployeeId],
+    /// The content printed.
+    pub content: &'a PlanContent,
+    /// The version printed.
+    pub version: u32,
+    /// Where that version stands.
+    pub standing: Standing,
+    /// The signatures given to that version.
+    pub signatures: &'a [Signature],
+}
+
+/// Where a printed version stands.
+pub enum Standing {
+    /// The plan as it stands now.
+    Current(PlanStatus, Option<u32>, Option<u32>),
+    /// An agreed version, frozen.
+    Agreed,
+}
+
+impl<'a> Form<'a> {
+    /// The plan as it stands now.
+    pub fn current(plan: &'a Plan) -> Self {
+        Self {
+            members: &plan.members,
+            content: &plan.content,
+            version: plan.version,
+            standing: Standing::Current(plan.status, plan.pending_version(), plan.agreed_version),
+            signatures: &plan.signatures,
+        }
+    }
+
+    /// One agreed version of `plan`.
+    pub fn agreed(plan: &'a Plan, version: &'a AgreedVersion) -> Self {
+        Self {
+            members: &plan.members,
+            content: &version.content,
+            version: version.version,
+            standing: Standing::Agreed,
+            signatures: &version.signatures,
+        }
+    }
+}
+
+/// The form as a complete HTML page. The employee side lists every member and whether they
+/// have signed: a group draft signed by one member shows the others as not signed.
+pub fn render(form: &Form<'_>, names: &Names, l: Lang) -> String {
+    let c = form.content;
+    let members: Vec<&str> = form.members.iter().map(|m| names.of(*m)).collect();
     let goal_no = |id| c.goals.iter().position(|g| g.id == id).map(|i| i + 1);
-    let signature = |party: Party, label: &T| -> Markup {
-        let signed: Vec<_> = plan
-            .signatures
-            .iter()
-            .filter(|s| s.party == party)
-            .collect();
-        html! {
-            div class="signature" {
-                strong { (label.get(l)) } br;
-                @if signed.is_empty() { em { (NOT_SIGNED.get(l)) } }
-                @for s in signed {
-                    (names.of(s.signer)) " — " (DATE.get(l)) " " (s.signed_at.format("%Y-%m-%d %H:%M")) " UTC" br;
+    let signed = |s: &Signature| {
+        html! { (DATE.get(l)) " " (s.signed_at.format("%Y-%m-%d %H:%M")) " UTC" }
+    };
+    let employee_side = html! {
+        div class="signature" {
+            strong { (EMPLOYEE.get(l)) } br;
+            @for m in form.members {
+                (names.of(*m)) " — "
+                @match form.signatures.iter().find(|s| s.party == Party::Employee && s.signer == *m) {
+                    Some(s) => (signed(s)),
+                    None => em { (NOT_SIGNED.get(l)) },
                 }
+                br;
             }
         }
+    };
+    let managers: Vec<&Signature> = form
+        .signatures
+        .iter()
+        .filter(|s| s.party == Party::Manager)
+        .collect();
+    let manager_side = html! {
+        div class="signature" {
+            strong { (MANAGER.get(l)) } br;
+            @if managers.is_empty() { em { (NOT_SIGNED.get(l)) } }
+            @for s in &managers {
+                (names.of(s.signer)) " — " (signed(s)) br;
+            }
+        }
+    };
+    let standing = match form.standing {
+        Standing::Current(status, pending, agreed) => status_line(status, pending, agreed, l),
+        Standing::Agreed => t!(
+            "Aftalt (underskrevet af begge parter)",
+            "Agreed (signed by both parties)"
+        )
+        .get(l)
+        .to_owned(),
     };
     let page = html! {
         (DOCTYPE)
@@ -215,8 +285,8 @@ pub fn render(plan: &Plan, names: &Names, l: Lang) -> String {
                 p { strong { (c.title.as_str()) } }
                 table class="meta" {
                     tr { td { (PERIOD.get(l)) } td { (c.period.starts_on()) " – " (c.period.ends_on()) } }
-                    tr { td { (VERSION.get(l)) } td { (plan.version) } }
-                    tr { td { (STATUS.get(l)) } td { (status_line(plan, l)) } }
+                    tr { td { (VERSION.get(l)) } td { (form.version) } }
+                    tr { td { (STATUS.get(l)) } td { (standing) } }
                     tr { td { (RKV.get(l)) } td { (if c.prior_learning_assessment { YES.get(l) } else { NO.get(l) }) } }
                     tr { td { (LEADERSHIP.get(l)) } td { (if c.leadership_education { YES.get(l) } else { NO.get(l) }) } }
                 }
@@ -286,8 +356,8 @@ pub fn render(plan: &Plan, names: &Names, l: Lang) -> String {
                     ul { @for p in &c.open_points { li { (p.text.as_str()) } } }
                 }
                 div class="signatures" {
-                    (signature(Party::Employee, &EMPLOYEE))
-                    (signature(Party::Manager, &MANAGER))
+                    (employee_side)
+                    (manager_side)
                 }
             }
         }

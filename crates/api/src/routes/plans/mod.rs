@@ -229,27 +229,38 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let (plan, party) = access.plan(PlanId::from_uuid(*id)).await?;
     if wants_html(&req)? {
-        let english = AcceptLanguage::parse(&req)
-            .ok()
-            .and_then(|l| l.preference().into_item())
-            .is_some_and(|l| l.primary_language() == "en");
-        let names = people(&state.store, &plan).await?;
-        let html = printable::render(
-            &plan,
-            &names,
-            if english {
-                printable::Lang::En
-            } else {
-                printable::Lang::Da
-            },
+        let names = people(&state.store, &plan, &plan.signatures).await?;
+        let html = printable::render(&printable::Form::current(&plan), &names, language(&req));
+        let mut page = printed(html);
+        page.headers_mut().insert(
+            header::ETAG,
+            header::HeaderValue::from_str(&crate::http::etag(plan.revision))
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
         );
-        return Ok(HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::ETAG, crate::http::etag(plan.revision)))
-            .insert_header((header::VARY, "Accept, Accept-Language"))
-            .body(html));
+        return Ok(page);
     }
     Ok(respond(StatusCode::OK, &plan, party))
+}
+
+/// A printed form as the response.
+fn printed(page: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::VARY, "Accept, Accept-Language"))
+        .body(page)
+}
+
+/// The printed form's language: English when the client prefers it, Danish otherwise.
+fn language(req: &HttpRequest) -> printable::Lang {
+    let english = AcceptLanguage::parse(req)
+        .ok()
+        .and_then(|l| l.preference().into_item())
+        .is_some_and(|l| l.primary_language() == "en");
+    if english {
+        printable::Lang::En
+    } else {
+        printable::Lang::Da
+    }
 }
 
 /// Whether the client asks for the printable form rather than JSON (406 for neither).
@@ -257,10 +268,14 @@ pub(super) fn wants_html(req: &HttpRequest) -> ApiResult<bool> {
     Ok(negotiate(req, &["application/json", "text/html"])? == "text/html")
 }
 
-/// Names of the members and signers, for the printable form.
-pub(super) async fn people(store: &Store, plan: &Plan) -> ApiResult<printable::Names> {
+/// Names of the members and of those who gave `signatures`, for the printable form.
+pub(super) async fn people(
+    store: &Store,
+    plan: &Plan,
+    signatures: &[devplan_domain::plan::Signature],
+) -> ApiResult<printable::Names> {
     let mut ids: Vec<EmployeeId> = plan.members.clone();
-    ids.extend(plan.signatures.iter().map(|s| s.signer));
+    ids.extend(signatures.iter().map(|s| s.signer));
     let mut names = printable::Names::default();
     for id in ids {
         if let std::collections::hash_map::Entry::Vacant(e) = names.0.entry(id) {
@@ -390,14 +405,15 @@ pub async fn list_versions(
 #[utoipa::path(
     tag = "plans",
     operation_id = "get_plan_version",
-    summary = "One version of a plan",
+    summary = "One version of a plan; with Accept: text/html, an agreed version's printable form as it was signed",
     params(("id" = Uuid, Path, description = "The plan's id"), ("version" = u32, Path, description = "The version number")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The version", body = VersionOut),
+        (status = 200, description = "The version", content((VersionOut = "application/json"), (String = "text/html"))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound)
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 406, response = crate::openapi::NotAcceptable)
     )
 )]
 #[get("/plans/{id}/versions/{version}")]
@@ -405,10 +421,24 @@ pub async fn get_version(
     state: web::Data<AppState>,
     access: Access,
     path: web::Path<(Uuid, u32)>,
+    req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let (id, number) = path.into_inner();
     let (plan, _) = access.plan(PlanId::from_uuid(id)).await?;
+    let html = wants_html(&req)?;
     let agreed = state.store.plan_versions(plan.id).await?;
+    if html {
+        // A version prints as it was agreed; the draft being written, from the plan itself.
+        let form = match agreed.iter().find(|v| v.version == number) {
+            Some(v) => Some(printable::Form::agreed(&plan, v)),
+            None if plan.version == number => Some(printable::Form::current(&plan)),
+            None => None,
+        };
+        if let Some(form) = form {
+            let names = people(&state.store, &plan, form.signatures).await?;
+            return Ok(printed(printable::render(&form, &names, language(&req))));
+        }
+    }
     versions(&plan, agreed)
         .into_iter()
         .find(|v| v.version == number)
