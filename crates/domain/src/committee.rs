@@ -259,7 +259,7 @@ mod tests {
 }
 
 /// A discussion as recorded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discussion {
     /// Its id.
     pub id: uuid::Uuid,
@@ -274,7 +274,7 @@ pub struct Discussion {
     /// What was decided.
     pub decisions: Option<crate::text::LongText>,
     /// The status figures attached, anonymised, as they were.
-    pub snapshot: Option<serde_json::Value>,
+    pub snapshot: Option<crate::status::Snapshot>,
 }
 
 /// A year's feedback to the committee above.

@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::AbsenceId;
 use crate::followup::{
     AbsenceFacts, Coverage, DueState, InterviewPart, PlanFacts, coverage, due_state,
     follow_up_history, special_follow_up_held_on,
 };
 use crate::settings::Settings;
+use crate::{AbsenceId, UnitId};
 
 /// Days ahead in which an annual follow-up counts as due rather than upcoming.
 pub const DUE_WINDOW_DAYS: u32 = 30;
@@ -329,6 +329,51 @@ impl PersonStatus {
 /// Figures as shown: a value, or none where suppressed.
 pub type Shown = BTreeMap<String, Option<u64>>;
 
+/// Status figures of a unit as they were shown, kept as history with a review or a committee
+/// discussion: a value of the domain with its own serialisation, not the response that
+/// showed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The unit.
+    pub unit_id: UnitId,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// Whether figures on fewer people than the threshold were suppressed.
+    pub anonymised: bool,
+    /// The threshold applied, when anonymised.
+    pub anonymity_threshold: Option<u32>,
+    /// The unit's figures, sub-units included.
+    pub figures: Shown,
+    /// Per direct sub-unit, and a row for those placed directly in the unit.
+    pub by_sub_unit: Vec<SnapshotUnitRow>,
+    /// Per professional group.
+    pub by_professional_group: Vec<SnapshotGroupRow>,
+}
+
+/// One sub-unit's row of a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotUnitRow {
+    /// The sub-unit, or the unit itself for those placed directly in it.
+    pub unit_id: UnitId,
+    /// Its name then.
+    pub name: String,
+    /// The row of those placed directly in the unit.
+    pub direct: bool,
+    /// Its figures.
+    pub figures: Shown,
+}
+
+/// One professional group's row of a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotGroupRow {
+    /// The group; none for employees without one.
+    pub professional_group: Option<String>,
+    /// Its figures.
+    pub figures: Shown,
+}
+
 /// Whether a cell of a group of `employees` people must be hidden on its own account.
 fn too_few(name: &str, f: Figure, employees: u64, k: u64) -> bool {
     if employees < k {
@@ -418,6 +463,21 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
+    }
+
+    #[test]
+    fn a_snapshot_reads_what_earlier_versions_stored_and_writes_it_back_the_same() {
+        // As stored by earlier versions, which kept the status response itself.
+        let stored = r#"{"unit_id":"01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f","from":"2026-01-01","to":"2026-03-01","anonymised":true,"anonymity_threshold":5,"figures":{"employees":21,"plans_in_draft":null},"by_sub_unit":[{"unit_id":"01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e70","name":"Vuggestuen","direct":false,"figures":{"employees":null}}],"by_professional_group":[{"professional_group":null,"figures":{"employees":21}}]}"#;
+        let snapshot: Snapshot = serde_json::from_str(stored).expect("an old snapshot reads");
+        assert_eq!(snapshot.figures["employees"], Some(21));
+        assert_eq!(snapshot.figures["plans_in_draft"], None);
+        assert_eq!(snapshot.by_sub_unit[0].name, "Vuggestuen");
+        assert_eq!(snapshot.anonymity_threshold, Some(5));
+        let again: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&snapshot).unwrap()).unwrap();
+        let before: serde_json::Value = serde_json::from_str(stored).unwrap();
+        assert_eq!(again, before);
     }
 
     #[test]

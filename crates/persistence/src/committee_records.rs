@@ -86,7 +86,12 @@ impl Store {
             held_on: Set(d.held_on),
             summary: Set(d.summary.as_str().to_owned()),
             decisions: Set(d.decisions.as_ref().map(|x| x.as_str().to_owned())),
-            snapshot: Set(d.snapshot.as_ref().map(ToString::to_string)),
+            snapshot: Set(d
+                .snapshot
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(StoreError::corrupt)?),
             created_at: Set(self.now()),
         })
         .exec_without_returning(&self.db)

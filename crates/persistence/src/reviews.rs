@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use devplan_domain::records::Meta;
 use devplan_domain::review::{ReviewError, ReviewState};
+use devplan_domain::status::Snapshot;
 use devplan_domain::{EmployeeId, UnitId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -26,7 +27,7 @@ pub struct StoredReview {
     /// The day it was held.
     pub held_on: NaiveDate,
     /// The figures as they were, anonymised as the representative saw them.
-    pub snapshot: serde_json::Value,
+    pub snapshot: Snapshot,
     /// The sides' positions and the escalation.
     pub state: ReviewState,
     /// Who created it (none for an integration client).
@@ -57,7 +58,7 @@ impl Store {
         &self,
         unit: UnitId,
         held_on: NaiveDate,
-        snapshot: serde_json::Value,
+        snapshot: Snapshot,
         by: Option<EmployeeId>,
     ) -> Result<StoredReview, StoreError> {
         let id = Uuid::now_v7();
@@ -66,7 +67,7 @@ impl Store {
             id: Set(id),
             unit_id: Set(unit.uuid()),
             held_on: Set(held_on),
-            snapshot: Set(snapshot.to_string()),
+            snapshot: Set(serde_json::to_string(&snapshot).map_err(StoreError::corrupt)?),
             state: Set(serde_json::to_string(&ReviewState::default()).map_err(StoreError::corrupt)?),
             created_by: Set(by.map(EmployeeId::uuid)),
             version: Set(meta.version),

@@ -19,6 +19,7 @@ use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
 use crate::policy::{Access, StatusView};
 use crate::state::AppState;
+use crate::views::status::StatusOut;
 
 /// What was discussed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -100,8 +101,7 @@ pub struct DiscussionOut {
     /// What was decided.
     pub decisions: Option<String>,
     /// The status figures attached, as they were.
-    #[schema(value_type = Option<Object>)]
-    pub snapshot: Option<serde_json::Value>,
+    pub snapshot: Option<StatusOut>,
 }
 
 impl From<Discussion> for DiscussionOut {
@@ -113,7 +113,7 @@ impl From<Discussion> for DiscussionOut {
             held_on: d.held_on,
             summary: d.summary.into_string(),
             decisions: d.decisions.map(LongText::into_string),
-            snapshot: d.snapshot,
+            snapshot: d.snapshot.map(StatusOut::from),
         }
     }
 }
@@ -200,15 +200,16 @@ pub async fn add_discussion(
         let committee = state.store.get_committee(committee_id).await?;
         let today = state.clock.today();
         let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-        let status = crate::services::status::status_of(
-            &state,
-            committee.unit_id,
-            from,
-            today,
-            StatusView::Anonymised,
+        Some(
+            crate::services::status::status_of(
+                &state,
+                committee.unit_id,
+                from,
+                today,
+                StatusView::Anonymised,
+            )
+            .await?,
         )
-        .await?;
-        Some(serde_json::to_value(status).map_err(|e| ApiError::Internal(e.to_string()))?)
     } else {
         None
     };

@@ -18,6 +18,7 @@ use crate::fields::parse_opt;
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, negotiate, versioned};
 use crate::policy::{Access, StatusView};
 use crate::state::AppState;
+use crate::views::status::StatusOut;
 
 /// A side's notes and view.
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,8 +54,7 @@ pub struct ReviewOut {
     /// The day it was held.
     pub held_on: NaiveDate,
     /// The status figures as they were, anonymised as the representative saw them.
-    #[schema(value_type = Object)]
-    pub snapshot: serde_json::Value,
+    pub snapshot: StatusOut,
     /// The employer's notes and view.
     pub employer: PositionOut,
     /// The representative's notes and view.
@@ -86,7 +86,7 @@ fn review_out(r: &StoredReview, you: Side) -> ReviewOut {
         id: r.id,
         unit_id: r.unit_id.uuid(),
         held_on: r.held_on,
-        snapshot: r.snapshot.clone(),
+        snapshot: r.snapshot.clone().into(),
         employer: position(&r.state.employer),
         representative: position(&r.state.representative),
         escalation: r.state.escalation.as_ref().map(|e| EscalationOut {
@@ -188,8 +188,6 @@ pub async fn create(
     let snapshot =
         crate::services::status::status_of(&state, unit, from, held_on, StatusView::Anonymised)
             .await?;
-    let snapshot =
-        serde_json::to_value(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
     let by = access.me().map(|e| e.id);
     let review = state
         .store
@@ -301,9 +299,9 @@ pub async fn get(
                     .map_err(internal)?;
             }
         }
-        if let Some(figures) = review.snapshot.get("figures").and_then(|f| f.as_object()) {
-            for (name, value) in figures {
-                let v = value.as_u64().map(|v| v.to_string()).unwrap_or_default();
+        {
+            for (name, value) in &review.snapshot.figures {
+                let v = value.map(|v| v.to_string()).unwrap_or_default();
                 w.write_record(["figure", name.as_str(), v.as_str()])
                     .map_err(internal)?;
             }

@@ -15,9 +15,10 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::http::{ApiResult, ListResponse, negotiate};
 use crate::policy::{Access, StatusView};
-use crate::services::status::{StatusOut, status_of};
+use crate::services::status::status_of;
 use crate::state::AppState;
 use crate::views::person::Person;
+use crate::views::status::StatusOut;
 
 /// Which unit and period.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -128,7 +129,7 @@ pub async fn status(
     let (from, to) = period(&state, &query)?;
     let media = negotiate(&req, &["application/json", "text/csv"])?;
     let _turn = state.heavy.enter().await?;
-    let out = status_of(&state, unit, from, to, view).await?;
+    let out = StatusOut::from(status_of(&state, unit, from, to, view).await?);
     if media == "text/csv" {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

@@ -5,3 +5,4 @@ pub mod committee;
 pub mod person;
 pub mod plan;
 pub mod plan_enums;
+pub mod status;

@@ -1,0 +1,89 @@
+//! Status figures on the wire: a [`Snapshot`] as `/status`, a review and a committee
+//! discussion show it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use devplan_domain::status::Snapshot;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One row of a breakdown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubUnitRow {
+    /// The sub-unit (or the unit itself, for those placed directly in it).
+    pub unit_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// True for the row of those placed directly in the unit asked about.
+    pub direct: bool,
+    /// The figures; null where suppressed.
+    pub figures: BTreeMap<String, Option<u64>>,
+}
+
+/// One professional group's row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupRow {
+    /// The group; null for employees without one.
+    pub professional_group: Option<String>,
+    /// The figures; null where suppressed.
+    pub figures: BTreeMap<String, Option<u64>>,
+}
+
+/// Status figures of a unit.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "from": "2026-01-01", "to": "2026-12-31", "anonymised": true, "anonymity_threshold": 5, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": null}, "by_sub_unit": [], "by_professional_group": []}))]
+pub struct StatusOut {
+    /// The unit.
+    pub unit_id: Uuid,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// True when figures on fewer than `anonymity_threshold` people are suppressed (null).
+    pub anonymised: bool,
+    /// The threshold applied, when anonymised.
+    pub anonymity_threshold: Option<u32>,
+    /// The unit's figures, sub-units included. Names: `employees`, `with_agreed_plan`,
+    /// `plans_in_draft`, `annual_held_in_time`, `annual_held_late`, `annual_due`,
+    /// `annual_overdue`, `special_due`, `special_held`, `special_overdue`,
+    /// `interviews_offered`, `interviews_held`, `interviews_declined`, `interviews_missing`,
+    /// `activities_by_kind.<kind>`, `goals_by_verdict.<verdict>`, `goals_applied_in_daily_work`.
+    pub figures: BTreeMap<String, Option<u64>>,
+    /// Per direct sub-unit, and a row for those placed directly in the unit.
+    pub by_sub_unit: Vec<SubUnitRow>,
+    /// Per professional group.
+    pub by_professional_group: Vec<GroupRow>,
+}
+
+impl From<Snapshot> for StatusOut {
+    fn from(s: Snapshot) -> Self {
+        StatusOut {
+            unit_id: s.unit_id.uuid(),
+            from: s.from,
+            to: s.to,
+            anonymised: s.anonymised,
+            anonymity_threshold: s.anonymity_threshold,
+            figures: s.figures,
+            by_sub_unit: s
+                .by_sub_unit
+                .into_iter()
+                .map(|r| SubUnitRow {
+                    unit_id: r.unit_id.uuid(),
+                    name: r.name,
+                    direct: r.direct,
+                    figures: r.figures,
+                })
+                .collect(),
+            by_professional_group: s
+                .by_professional_group
+                .into_iter()
+                .map(|r| GroupRow {
+                    professional_group: r.professional_group,
+                    figures: r.figures,
+                })
+                .collect(),
+        }
+    }
+}
