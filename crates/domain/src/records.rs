@@ -268,3 +268,201 @@ pub struct NewAgreementPeriod {
     /// First and last day.
     pub dates: PeriodDates,
 }
+
+/// A set of ids as a record keeps it: sorted, each once, so that two equal sets compare equal.
+fn as_set<T: Ord>(mut ids: Vec<T>) -> Vec<T> {
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+impl EmployeeChanges {
+    /// The employee with these changes applied; fields not named stay as they are.
+    pub fn apply_to(self, current: &Employee) -> Employee {
+        let mut next = current.clone();
+        if let Some(v) = self.external_id {
+            next.external_id = v;
+        }
+        if let Some(v) = self.name {
+            next.name = v;
+        }
+        if let Some(v) = self.email {
+            next.email = v;
+        }
+        if let Some(v) = self.professional_group {
+            next.professional_group = v;
+        }
+        if let Some(v) = self.unit_id {
+            next.unit_id = v;
+        }
+        if let Some(v) = self.active {
+            next.active = v;
+        }
+        if let Some(v) = self.manages {
+            next.manages = as_set(v);
+        }
+        if let Some(v) = self.represents {
+            next.represents = as_set(v);
+        }
+        next
+    }
+}
+
+impl CommitteeChanges {
+    /// The committee with these changes applied; fields not named stay as they are.
+    pub fn apply_to(self, current: &Committee) -> Committee {
+        let mut next = current.clone();
+        if let Some(v) = self.external_id {
+            next.external_id = v;
+        }
+        if let Some(v) = self.name {
+            next.name = v;
+        }
+        if let Some(v) = self.level {
+            next.level = v;
+        }
+        if let Some(v) = self.unit_id {
+            next.unit_id = v;
+        }
+        if let Some(v) = self.parent_id {
+            next.parent_id = v;
+        }
+        if let Some(v) = self.members {
+            next.members = as_set(v);
+        }
+        next
+    }
+}
+
+impl UnitChanges {
+    /// The unit with these changes applied; fields not named stay as they are.
+    pub fn apply_to(self, current: &OrgUnit) -> OrgUnit {
+        let mut next = current.clone();
+        if let Some(v) = self.external_id {
+            next.external_id = v;
+        }
+        if let Some(v) = self.name {
+            next.name = v;
+        }
+        if let Some(v) = self.parent_id {
+            next.parent_id = v;
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::<Utc>::UNIX_EPOCH
+    }
+
+    fn employee() -> Employee {
+        Employee {
+            id: EmployeeId::generate(),
+            external_id: ExternalId::parse("external_id", "E-1").ok(),
+            name: Name::parse("name", "Bo Ansat").unwrap(),
+            email: Email::parse("email", "bo@k.dk").ok(),
+            professional_group: None,
+            unit_id: UnitId::generate(),
+            active: true,
+            manages: Vec::new(),
+            represents: Vec::new(),
+            meta: Meta::first(at()),
+        }
+    }
+
+    #[test]
+    fn an_employee_change_sets_what_it_names_clears_what_it_clears_and_keeps_the_rest() {
+        let current = employee();
+        let (a, b) = (UnitId::generate(), UnitId::generate());
+        let next = EmployeeChanges {
+            external_id: None,
+            name: Some(Name::parse("name", "Bo Nyt Navn").unwrap()),
+            email: Some(None),
+            professional_group: Some(ProfessionalGroup::parse("g", "pædagog").ok()),
+            unit_id: Some(a),
+            active: Some(false),
+            manages: Some(vec![b, a, b]),
+            represents: None,
+        }
+        .apply_to(&current);
+        assert_eq!(next.external_id, current.external_id);
+        assert_eq!(next.name.as_str(), "Bo Nyt Navn");
+        assert_eq!(next.email, None);
+        assert_eq!(
+            next.professional_group.as_ref().map(|g| g.as_str()),
+            Some("pædagog")
+        );
+        assert_eq!((next.unit_id, next.active), (a, false));
+        assert_eq!(next.manages, as_set(vec![a, b]));
+        assert_eq!(next.represents, current.represents);
+        assert_eq!((next.id, next.meta), (current.id, current.meta));
+        let nothing = EmployeeChanges {
+            external_id: None,
+            name: None,
+            email: None,
+            professional_group: None,
+            unit_id: None,
+            active: None,
+            manages: None,
+            represents: None,
+        };
+        assert_eq!(nothing.apply_to(&current), current);
+    }
+
+    #[test]
+    fn a_committee_change_keeps_its_members_a_set() {
+        let current = Committee {
+            id: CommitteeId::generate(),
+            external_id: None,
+            name: Name::parse("name", "Lokal-MED").unwrap(),
+            level: CommitteeLevel::Local,
+            unit_id: UnitId::generate(),
+            parent_id: Some(CommitteeId::generate()),
+            members: Vec::new(),
+            meta: Meta::first(at()),
+        };
+        let (x, y) = (EmployeeId::generate(), EmployeeId::generate());
+        let next = CommitteeChanges {
+            external_id: Some(ExternalId::parse("external_id", "MED-1").ok()),
+            name: None,
+            level: Some(CommitteeLevel::Sector),
+            unit_id: None,
+            parent_id: Some(None),
+            members: Some(vec![y, x, y]),
+        }
+        .apply_to(&current);
+        assert_eq!(
+            next.external_id.map(|e| e.into_string()),
+            Some("MED-1".into())
+        );
+        assert_eq!((next.level, next.parent_id), (CommitteeLevel::Sector, None));
+        assert_eq!(next.members, as_set(vec![x, y]));
+        assert_eq!(
+            (next.name, next.unit_id),
+            (current.name.clone(), current.unit_id)
+        );
+    }
+
+    #[test]
+    fn a_unit_change_moves_renames_or_clears_its_hr_id() {
+        let current = OrgUnit {
+            id: UnitId::generate(),
+            external_id: ExternalId::parse("external_id", "U-1").ok(),
+            name: Name::parse("name", "Område A").unwrap(),
+            parent_id: Some(UnitId::generate()),
+            meta: Meta::first(at()),
+        };
+        let next = UnitChanges {
+            external_id: Some(None),
+            name: None,
+            parent_id: Some(None),
+        }
+        .apply_to(&current);
+        assert_eq!((next.external_id, next.parent_id), (None, None));
+        assert_eq!(next.name, current.name);
+    }
+}

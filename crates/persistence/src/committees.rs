@@ -261,27 +261,7 @@ impl Store {
         lock_row::<committee::Entity>(&txn, id.uuid()).await?;
         let current = fetch_committee(&txn, id).await?;
         check_version(current.meta.version, expected_version)?;
-        let mut next = current.clone();
-        if let Some(v) = changes.external_id {
-            next.external_id = v;
-        }
-        if let Some(v) = changes.name {
-            next.name = v;
-        }
-        if let Some(v) = changes.level {
-            next.level = v;
-        }
-        if let Some(v) = changes.unit_id {
-            next.unit_id = v;
-        }
-        if let Some(v) = changes.parent_id {
-            next.parent_id = v;
-        }
-        if let Some(mut v) = changes.members {
-            v.sort();
-            v.dedup();
-            next.members = v;
-        }
+        let next = changes.apply_to(&current);
         if next == current {
             return Ok(current);
         }

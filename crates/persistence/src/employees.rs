@@ -268,35 +268,7 @@ impl Store {
         lock_row::<employee::Entity>(&txn, id.uuid()).await?;
         let current = fetch_employee(&txn, id).await?;
         check_version(current.meta.version, expected_version)?;
-        let mut next = current.clone();
-        if let Some(v) = changes.external_id {
-            next.external_id = v;
-        }
-        if let Some(v) = changes.name {
-            next.name = v;
-        }
-        if let Some(v) = changes.email {
-            next.email = v;
-        }
-        if let Some(v) = changes.professional_group {
-            next.professional_group = v;
-        }
-        if let Some(v) = changes.unit_id {
-            next.unit_id = v;
-        }
-        if let Some(v) = changes.active {
-            next.active = v;
-        }
-        if let Some(mut v) = changes.manages {
-            v.sort();
-            v.dedup();
-            next.manages = v;
-        }
-        if let Some(mut v) = changes.represents {
-            v.sort();
-            v.dedup();
-            next.represents = v;
-        }
+        let next = changes.apply_to(&current);
         if next == current {
             return Ok(current);
         }

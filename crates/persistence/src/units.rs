@@ -175,20 +175,22 @@ impl Store {
         lock_row::<org_unit::Entity>(&txn, id.uuid()).await?;
         let current = fetch_unit(&txn, id).await?;
         check_version(current.meta.version, expected_version)?;
-        let moved = changes
-            .parent_id
-            .is_some_and(|parent| parent != current.parent_id);
+        let next = changes.apply_to(&current);
+        let moved = next.parent_id != current.parent_id;
         let mut tree = load_tree(&txn).await?;
-        if let Some(parent) = changes.parent_id {
-            tree.set_parent(id, parent)
+        if moved {
+            tree.set_parent(id, next.parent_id)
                 .map_err(|v| StoreError::Invalid(v.into()))?;
         }
-        let external_id = changes.external_id.unwrap_or(current.external_id.clone());
-        let name = changes.name.unwrap_or(current.name.clone());
-        let parent_id = changes.parent_id.unwrap_or(current.parent_id);
-        if external_id == current.external_id && name == current.name && !moved {
+        if next == current {
             return Ok(current);
         }
+        let OrgUnit {
+            external_id,
+            name,
+            parent_id,
+            ..
+        } = next;
         let updated = org_unit::Entity::update_many()
             .col_expr(
                 org_unit::Column::ExternalId,
