@@ -93,6 +93,36 @@ async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_ver
     let plan = sign(&app, &plan, &mgr).await;
     assert_eq!(plan["status"], "agreed");
     let hash = plan["content"]["content_hash"].clone();
+    // A SHA-256, in hex.
+    assert!(
+        hash.as_str()
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{hash}"
+    );
+    // How an activity is going is follow-up data, not what was signed: the hash stays put.
+    let activity = plan["content"]["activities"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let progressed = app
+        .expect(
+            app.patch(
+                &format!("/api/v1/plans/{id}/activities/{activity}"),
+                &emp,
+                &json!({"status": "in_progress"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (
+            progressed["content"]["content_hash"].clone(),
+            progressed["version"].as_u64()
+        ),
+        (hash.clone(), Some(1))
+    );
+    let plan = progressed;
     let parties: BTreeSet<&str> = plan["signatures"]
         .as_array()
         .unwrap()
@@ -200,6 +230,16 @@ async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_ver
             .iter()
             .all(|v| v["state"] == "agreed")
     );
+    // Each version is bound to its own content: version 2's hash is not version 1's.
+    let hashes: Vec<&Value> = versions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &v["content"]["content_hash"])
+        .collect();
+    assert_eq!(hashes[0], &hash);
+    assert_ne!(hashes[1], &hash);
+    assert_eq!(hashes[1], &plan["content"]["content_hash"]);
 }
 
 #[tokio::test]

@@ -1106,6 +1106,36 @@ mod tests {
     }
 
     #[test]
+    fn the_content_hash_is_the_sha256_of_what_was_agreed_and_ignores_follow_up_data() {
+        use sha2::{Digest, Sha256};
+        let (mut plan, _) = individual();
+        add_goal(&mut plan).unwrap();
+        let g = plan.content.goals[0].id;
+        plan.edit(
+            |c| {
+                c.activities.push(activity(vec![g]));
+                Ok(())
+            },
+            now(),
+        )
+        .unwrap();
+        let c = plan.content.clone();
+        let hash = c.content_hash();
+        let expected: String = Sha256::digest(serde_json::to_vec(&c.agreed_part()).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hash, expected);
+        let mut progressed = c.clone();
+        progressed.activities[0].status = ActivityStatus::Completed;
+        progressed.goals[0].evaluation.applied_in_daily_work = Some(true);
+        assert_eq!(progressed.content_hash(), hash);
+        let mut changed = c.clone();
+        changed.goals[0].horizon = Horizon::LongTerm;
+        assert_ne!(changed.content_hash(), hash);
+    }
+
+    #[test]
     fn content_survives_storage_as_json() {
         let (mut plan, _) = individual();
         add_goal(&mut plan).unwrap();
