@@ -258,6 +258,8 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         case(M::PATCH, "/api/v1/plans/{id}", format!("/api/v1/plans/{}", plan.id), Some(json!({"leadership_education": false})), [200, 200, 404, 404, 404]),
         case(M::POST, "/api/v1/plans/{id}/goals", format!("/api/v1/plans/{}/goals", plan.id), Some(json!({"description": "Nyt mål", "competence_kind": "social", "horizon": "short_term"})), [201, 201, 404, 404, 404]),
         case(M::PATCH, "/api/v1/plans/{id}/goals/{goal_id}", format!("/api/v1/plans/{}/goals/{}", plan.id, plan.served_goal), Some(json!({"due_date": "2026-06-30"})), [200, 200, 404, 404, 404]),
+        // The first caller removes the item, so the 404s after it say nothing about reach:
+        // who may remove is pinned by `only_the_parties_remove_a_goal_an_activity_or_an_open_point`.
         case(M::DELETE, "/api/v1/plans/{id}/goals/{goal_id}", format!("/api/v1/plans/{}/goals/{}", plan.id, plan.free_goal), None, [200, 404, 404, 404, 404]),
         case(M::POST, "/api/v1/plans/{id}/activities", format!("/api/v1/plans/{}/activities", plan.id), Some(json!({"kind": "mentoring", "title": "Mentor", "responsible": "employee"})), [201, 201, 404, 404, 404]),
         case(M::PATCH, "/api/v1/plans/{id}/activities/{activity_id}", format!("/api/v1/plans/{}/activities/{}", plan.id, plan.activity), Some(json!({"status": "in_progress"})), [200, 200, 404, 404, 404]),
@@ -540,4 +542,166 @@ async fn a_new_manager_of_a_unit_reaches_it_at_once() {
         StatusCode::OK,
     )
     .await;
+}
+
+#[tokio::test]
+async fn out_of_reach_is_exactly_as_absent_for_a_manager_of_another_unit() {
+    use Method as M;
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = app.plan_fixture(&org).await;
+    let other = token("MGR-B", &["employee", "manager"]);
+    let absent = uuid::Uuid::now_v7().to_string();
+    let year = json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "continued"});
+    // Each request with an object of area A, and the same request with an id nobody holds.
+    let requests: Vec<(Method, String, Option<Value>)> = vec![
+        (M::GET, "/api/v1/absences/{}".into(), None),
+        (
+            M::PATCH,
+            "/api/v1/absences/{}".into(),
+            Some(json!({"ends_on": "2025-07-31"})),
+        ),
+        (M::GET, "/api/v1/development-interviews/{}".into(), None),
+        (
+            M::PATCH,
+            "/api/v1/development-interviews/{}".into(),
+            Some(json!({"held_on": null})),
+        ),
+        (M::GET, "/api/v1/status-reviews/{}".into(), None),
+        (
+            M::PUT,
+            "/api/v1/status-reviews/{}/position".into(),
+            Some(json!({"agrees": true})),
+        ),
+        (M::GET, "/api/v1/plans/{}".into(), None),
+        (
+            M::POST,
+            "/api/v1/plans/{}/close".into(),
+            Some(json!({"reason": "Fratrådt"})),
+        ),
+        (M::POST, "/api/v1/plans/{}/follow-ups".into(), Some(year)),
+        (M::GET, "/api/v1/plans/{}/follow-ups".into(), None),
+        (
+            M::GET,
+            "/api/v1/status/people?unit_id={}&figure=employees".into(),
+            None,
+        ),
+    ];
+    let object = |path: &str| {
+        let id = if path.contains("absences") {
+            &plan.absence
+        } else if path.contains("interviews") {
+            &plan.interview
+        } else if path.contains("reviews") {
+            &plan.review
+        } else if path.contains("status/people") {
+            &org.a
+        } else {
+            &plan.id
+        };
+        path.replace("{}", id)
+    };
+    let mut failures = Vec::new();
+    for (method, template, body) in requests {
+        let reached = app
+            .send(
+                method.clone(),
+                &object(&template),
+                Some(&other),
+                body.as_ref(),
+            )
+            .await;
+        let (status, reached) = (reached.status(), reached.text().await.unwrap_or_default());
+        let missing = app
+            .send(
+                method.clone(),
+                &template.replace("{}", &absent),
+                Some(&other),
+                body.as_ref(),
+            )
+            .await;
+        let missing = missing.text().await.unwrap_or_default();
+        if status != StatusCode::NOT_FOUND || reached != missing {
+            failures.push(format!(
+                "{method} {template}: {status} {reached} — absent: {missing}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn only_the_parties_remove_a_goal_an_activity_or_an_open_point() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = app.plan_fixture(&org).await;
+    let manager = Who::Manager.token();
+    let path = format!("/api/v1/plans/{}", plan.id);
+    let items = [
+        (
+            "goals",
+            json!({"description": "Fjernes", "competence_kind": "social", "horizon": "short_term"}),
+        ),
+        (
+            "activities",
+            json!({"kind": "mentoring", "title": "Fjernes", "responsible": "employee"}),
+        ),
+        ("open-points", json!({"text": "Fjernes"})),
+    ];
+    let expected = [200, 200, 404, 404, 404];
+    let mut failures = Vec::new();
+    for (part, body) in items {
+        let key = part.replace('-', "_");
+        for (who, expect) in Who::ALL.into_iter().zip(expected) {
+            // A fresh item for each caller, so a 404 cannot come from an earlier removal.
+            let added = app
+                .plan_post(
+                    &plan.id,
+                    &format!("/{part}"),
+                    &manager,
+                    &body,
+                    StatusCode::CREATED,
+                )
+                .await;
+            let item = added["content"][&key]
+                .as_array()
+                .and_then(|a| a.last())
+                .and_then(|i| i["id"].as_str())
+                .unwrap()
+                .to_owned();
+            let removed = app
+                .send(
+                    Method::DELETE,
+                    &format!("{path}/{part}/{item}"),
+                    Some(&who.token()),
+                    None,
+                )
+                .await
+                .status()
+                .as_u16();
+            let after = app
+                .expect(app.get(&path, &manager).await, StatusCode::OK)
+                .await;
+            let still_there = after["content"][&key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["id"] == item.as_str());
+            if removed != expect || still_there != (expect != 200) {
+                failures.push(format!(
+                    "{part} as {who:?}: {removed} (expected {expect}), still there: {still_there}"
+                ));
+            }
+            if still_there {
+                app.send(
+                    Method::DELETE,
+                    &format!("{path}/{part}/{item}"),
+                    Some(&manager),
+                    None,
+                )
+                .await;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
