@@ -637,3 +637,78 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
     let named = app.expect(app.get(&format!("/api/v1/status/people?unit_id={}&figure=special_overdue&from=2025-01-01&to=2025-12-31", w.units["K"]), &hr()).await, StatusCode::OK).await;
     assert_eq!(named["items"][0]["name"], "Bee Ansat 1");
 }
+
+#[tokio::test]
+async fn one_small_cell_makes_another_hidden_in_each_breakdown_so_subtraction_finds_nothing() {
+    let app = spawn_app().await;
+    let units = json!({"rows": [
+        {"external_id": "K", "name": "Kommunen"},
+        {"external_id": "U", "name": "Område", "parent_external_id": "K"},
+        {"external_id": "S1", "name": "Lille", "parent_external_id": "U"},
+        {"external_id": "S2", "name": "Mellem", "parent_external_id": "U"},
+        {"external_id": "S3", "name": "Stor", "parent_external_id": "U"},
+    ]});
+    app.expect(
+        app.post("/api/v1/sync/org-units", &hr(), &units).await,
+        StatusCode::OK,
+    )
+    .await;
+    // Only one cell of each breakdown is under the threshold of 5: three people in "Lille"
+    // and in the group "smed"; every other cell holds five or more.
+    let mut rows = Vec::new();
+    for (unit, group, n) in [
+        ("U", "pædagog", 5),
+        ("S1", "smed", 3),
+        ("S2", "pædagog", 6),
+        ("S3", "pædagog", 8),
+    ] {
+        for i in 0..n {
+            rows.push(json!({"external_id": format!("{unit}-{i}"), "name": format!("Person {unit} {i}"), "unit_external_id": unit, "professional_group": group}));
+        }
+    }
+    rows[0]["represents_unit_external_ids"] = json!(["U"]);
+    rows[0]["external_id"] = json!("REP");
+    app.expect(
+        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let area = app
+        .expect(
+            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["external_id"] == "U")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let s = status(&app, &token("REP", &["local_representative"]), &area).await;
+    assert_eq!(s["figures"]["employees"], 22);
+    assert!(row(&s, "Lille")["employees"].is_null(), "{s}");
+    let hidden = |breakdown: &str| {
+        s[breakdown]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["figures"]["employees"].is_null())
+            .count()
+    };
+    // Primary suppression hides one cell of each; the complementary one hides a second, so
+    // the total minus the shown cells leaves two unknowns, never one.
+    assert!(hidden("by_sub_unit") >= 2, "{s}");
+    let groups = &s["by_professional_group"];
+    let smed = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["professional_group"] == "smed")
+        .unwrap();
+    assert!(smed["figures"]["employees"].is_null(), "{groups}");
+    assert!(hidden("by_professional_group") >= 2, "{groups}");
+}
