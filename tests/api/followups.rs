@@ -17,25 +17,9 @@ fn employee() -> String {
 /// MGR-A and EMP-A1 agree a plan on `day`; returns the plan.
 async fn agreed_plan_on(app: &TestApp, org: &Org, day: &str) -> Value {
     app.today_is(day);
-    let plan = app.expect(app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2025-01-01", "ends_on": "2025-12-31"})).await, StatusCode::CREATED).await;
-    let id = plan["id"].as_str().unwrap().to_owned();
-    let plan = app
-        .plan_post(
-            &id,
-            "/signatures",
-            &employee(),
-            &json!({"revision": plan["revision"]}),
-            StatusCode::CREATED,
-        )
-        .await;
-    app.plan_post(
-        &id,
-        "/signatures",
-        &manager(),
-        &json!({"revision": plan["revision"]}),
-        StatusCode::CREATED,
-    )
-    .await
+    let body = json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2025-01-01", "ends_on": "2025-12-31"});
+    app.agree_plan(&manager(), &body, &[employee(), manager()])
+        .await
 }
 
 async fn work_list(app: &TestApp, who: &str, query: &str) -> Vec<(String, String, String, String)> {
@@ -310,23 +294,11 @@ async fn the_work_list_holds_exactly_the_managers_units_and_an_employee_sees_the
     agreed_plan_on(&app, &org, "2025-01-10").await;
     // A plan in area B, agreed the same day.
     let mgr_b = token("MGR-B", &["employee", "manager"]);
-    let plan = app.expect(app.post("/api/v1/plans", &mgr_b, &json!({"employee_id": org.emp_b, "title": "Plan B", "starts_on": "2025-01-01", "ends_on": "2025-12-31"})).await, StatusCode::CREATED).await;
-    let id = plan["id"].as_str().unwrap().to_owned();
-    let plan = app
-        .plan_post(
-            &id,
-            "/signatures",
-            &token("EMP-B", &["employee"]),
-            &json!({"revision": plan["revision"]}),
-            StatusCode::CREATED,
-        )
-        .await;
-    app.plan_post(
-        &id,
-        "/signatures",
+    let body = json!({"employee_id": org.emp_b, "title": "Plan B", "starts_on": "2025-01-01", "ends_on": "2025-12-31"});
+    app.agree_plan(
         &mgr_b,
-        &json!({"revision": plan["revision"]}),
-        StatusCode::CREATED,
+        &body,
+        &[token("EMP-B", &["employee"]), mgr_b.clone()],
     )
     .await;
 
@@ -771,27 +743,8 @@ async fn calendar_of(app: &TestApp, who: &str) -> String {
 
 /// Drafts a plan for `body` as MGR-A and has every token in `signers` sign it; returns its id.
 async fn agree(app: &TestApp, body: Value, signers: &[String]) -> String {
-    let plan = app
-        .expect(
-            app.post("/api/v1/plans", &manager(), &body).await,
-            StatusCode::CREATED,
-        )
-        .await;
-    let id = plan["id"].as_str().unwrap().to_owned();
-    let mut revision = plan["revision"].clone();
-    for signer in signers {
-        let signed = app
-            .plan_post(
-                &id,
-                "/signatures",
-                signer,
-                &json!({"revision": revision}),
-                StatusCode::CREATED,
-            )
-            .await;
-        revision = signed["revision"].clone();
-    }
-    id
+    let plan = app.agree_plan(&manager(), &body, signers).await;
+    plan["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

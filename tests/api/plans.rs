@@ -16,14 +16,7 @@ fn employee() -> String {
 }
 
 async fn sign(app: &TestApp, plan: &Value, who: &str) -> Value {
-    app.plan_post(
-        plan["id"].as_str().unwrap(),
-        "/signatures",
-        who,
-        &json!({"revision": plan["revision"]}),
-        StatusCode::CREATED,
-    )
-    .await
+    app.sign_plan(plan, who).await
 }
 
 #[tokio::test]

@@ -97,23 +97,8 @@ async fn world(app: &TestApp) -> World {
                     StatusCode::OK,
                 )
                 .await;
-            let plan = app
-                .plan_post(
-                    &pid,
-                    "/signatures",
-                    &token(who, &["employee"]),
-                    &json!({"revision": plan["revision"]}),
-                    StatusCode::CREATED,
-                )
+            app.sign_all(plan, &[token(who, &["employee"]), m.clone()])
                 .await;
-            app.plan_post(
-                &pid,
-                "/signatures",
-                &m,
-                &json!({"revision": plan["revision"]}),
-                StatusCode::CREATED,
-            )
-            .await;
             titles.push(title);
         }
     }

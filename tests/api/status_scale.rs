@@ -334,23 +334,7 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
             let id = plan["id"].as_str().unwrap().to_owned();
             p.plans.push(id.clone());
             if r.chance(80) {
-                let signed = app
-                    .plan_post(
-                        &id,
-                        "/signatures",
-                        &me,
-                        &json!({"revision": plan["revision"]}),
-                        StatusCode::CREATED,
-                    )
-                    .await;
-                app.plan_post(
-                    &id,
-                    "/signatures",
-                    &manager,
-                    &json!({"revision": signed["revision"]}),
-                    StatusCode::CREATED,
-                )
-                .await;
+                app.sign_all(plan, &[me.clone(), manager.clone()]).await;
                 let mut on = drafted;
                 for _ in 0..r.below(3) {
                     on = on + chrono::Days::new(200 + r.below(300));

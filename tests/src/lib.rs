@@ -453,6 +453,38 @@ impl TestApp {
         .await
     }
 
+    /// Signs `plan`, as last read, as `who`; returns the plan as it is then.
+    pub async fn sign_plan(&self, plan: &Value, who: &str) -> Value {
+        self.plan_post(
+            plan["id"].as_str().expect("a plan"),
+            "/signatures",
+            who,
+            &json!({"revision": plan["revision"]}),
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
+    /// Has each of `signers` sign `plan` in turn, each reading what the one before left.
+    pub async fn sign_all(&self, mut plan: Value, signers: &[String]) -> Value {
+        for who in signers {
+            plan = self.sign_plan(&plan, who).await;
+        }
+        plan
+    }
+
+    /// Drafts a plan from `body` as `manager` and has each of `signers` sign it: the one way
+    /// the tests agree a plan. Returns the plan.
+    pub async fn agree_plan(&self, manager: &str, body: &Value, signers: &[String]) -> Value {
+        let plan = self
+            .expect(
+                self.post("/api/v1/plans", manager, body).await,
+                StatusCode::CREATED,
+            )
+            .await;
+        self.sign_all(plan, signers).await
+    }
+
     /// MGR-A drafts a plan for EMP-A1 with two goals, a course and an open point.
     pub async fn plan_fixture(&self, org: &Org) -> PlanFixture {
         let manager = token("MGR-A", &["employee", "manager"]);
