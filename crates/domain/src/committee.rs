@@ -247,6 +247,10 @@ mod tests {
         assert_eq!(tree.standing(&[local], sector), None);
         assert_eq!(tree.standing(&[local], other), None);
         assert_eq!(tree.standing(&[main], CommitteeId::generate()), None);
+        // Sitting on a committee the tree does not hold reaches nothing.
+        let ghost = CommitteeId::generate();
+        assert!(!tree.contains(ghost));
+        assert_eq!(tree.standing(&[ghost], ghost), None);
     }
 
     #[test]

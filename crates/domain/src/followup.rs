@@ -665,7 +665,29 @@ mod tests {
         };
         assert_eq!(v.into_vec()[0].field, "progress[0].goal_id");
         assert_eq!(plan.status, PlanStatus::Agreed);
+        // Progress on a goal of the plan is taken.
         record.progress.clear();
+        record.outcome = Outcome::Continued;
+        let goal_id = GoalId::generate();
+        plan.content.goals.push(crate::plan::Goal {
+            id: goal_id,
+            description: LongText::parse("description", "Mål").unwrap(),
+            competence_kind: crate::plan::CompetenceKind::Social,
+            horizon: crate::plan::Horizon::ShortTerm,
+            due_date: None,
+            evaluation_method: None,
+            unit_goal_id: None,
+            evaluation: Default::default(),
+        });
+        record.progress.push(GoalProgress {
+            goal_id,
+            verdict: None,
+            note: None,
+        });
+        record
+            .apply_to(&mut plan, Party::Manager, manager, at)
+            .unwrap();
+        record.outcome = Outcome::Closed;
         record
             .apply_to(&mut plan, Party::Manager, manager, at)
             .unwrap();
@@ -759,5 +781,28 @@ mod tests {
             Coverage::IndividualRequested.needs_action() && Coverage::NotOffered.needs_action()
         );
         assert!(!Coverage::Declined.needs_action());
+    }
+
+    #[test]
+    fn the_history_marks_only_annual_follow_ups_as_annual() {
+        let plan = PlanFacts {
+            plan_id: PlanId::generate(),
+            members: vec![],
+            agreed_on: d("2025-01-10"),
+            follow_ups: vec![
+                (FollowUpKind::Special, d("2025-06-01")),
+                (FollowUpKind::Annual, d("2025-12-01")),
+            ],
+        };
+        let (history, next) = follow_up_history(&plan);
+        let annual: Vec<(NaiveDate, bool)> =
+            history.iter().map(|h| (h.held_on, h.annual)).collect();
+        assert_eq!(annual, [(d("2025-06-01"), false), (d("2025-12-01"), true)]);
+        assert_eq!(next, d("2026-12-01"));
+        let dates = AbsenceDates::new(d("2025-03-01"), Some(d("2025-06-30"))).unwrap();
+        assert_eq!(
+            (dates.starts_on(), dates.ends_on()),
+            (d("2025-03-01"), Some(d("2025-06-30")))
+        );
     }
 }

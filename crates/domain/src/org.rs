@@ -284,4 +284,30 @@ mod tests {
         }
         assert_eq!(Role::parse("admin"), None);
     }
+
+    #[test]
+    fn periods_overlap_when_they_share_a_day_and_not_otherwise() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let p = |a: &str, b: &str| PeriodDates::new(day(a), day(b)).unwrap();
+        let ok24 = p("2024-04-01", "2027-03-31");
+        assert_eq!(
+            (ok24.starts_on(), ok24.ends_on()),
+            (day("2024-04-01"), day("2027-03-31"))
+        );
+        assert!(
+            ok24.overlaps(&p("2027-03-31", "2030-03-31")),
+            "the last day is shared"
+        );
+        assert!(p("2027-03-31", "2030-03-31").overlaps(&ok24));
+        assert!(
+            ok24.overlaps(&p("2020-01-01", "2024-04-01")),
+            "the first day is shared"
+        );
+        assert!(!ok24.overlaps(&p("2027-04-01", "2030-03-31")));
+        assert!(!ok24.overlaps(&p("2020-01-01", "2024-03-31")));
+        assert!(
+            ok24.overlaps(&p("2025-01-01", "2025-02-01")),
+            "one inside the other"
+        );
+    }
 }

@@ -397,7 +397,9 @@ mod tests {
             Some("pædagog")
         );
         assert_eq!((next.unit_id, next.active), (a, false));
-        assert_eq!(next.manages, as_set(vec![a, b]));
+        let mut both = vec![a, b];
+        both.sort();
+        assert_eq!(next.manages, both);
         assert_eq!(next.represents, current.represents);
         assert_eq!((next.id, next.meta), (current.id, current.meta));
         let nothing = EmployeeChanges {
@@ -440,7 +442,9 @@ mod tests {
             Some("MED-1".into())
         );
         assert_eq!((next.level, next.parent_id), (CommitteeLevel::Sector, None));
-        assert_eq!(next.members, as_set(vec![x, y]));
+        let mut both = vec![x, y];
+        both.sort();
+        assert_eq!(next.members, both);
         assert_eq!(
             (next.name, next.unit_id),
             (current.name.clone(), current.unit_id)
@@ -464,5 +468,19 @@ mod tests {
         .apply_to(&current);
         assert_eq!((next.external_id, next.parent_id), (None, None));
         assert_eq!(next.name, current.name);
+    }
+
+    #[test]
+    fn an_agreement_period_holds_its_first_and_last_day() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let period = AgreementPeriod {
+            id: AgreementPeriodId::generate(),
+            name: Name::parse("name", "OK24").unwrap(),
+            dates: PeriodDates::new(day("2024-04-01"), day("2027-03-31")).unwrap(),
+            meta: Meta::first(at()),
+        };
+        assert!(period.contains(day("2024-04-01")) && period.contains(day("2027-03-31")));
+        assert!(period.contains(day("2025-06-15")));
+        assert!(!period.contains(day("2024-03-31")) && !period.contains(day("2027-04-01")));
     }
 }

@@ -222,4 +222,22 @@ mod tests {
             .unwrap();
         assert_eq!(r.escalation.unwrap().renewed_on, Some(day("2026-04-01")));
     }
+
+    #[test]
+    fn the_renewed_discussion_may_be_held_the_day_of_the_escalation() {
+        let mut r = ReviewState::default();
+        r.take_position(
+            Side::Representative,
+            Position {
+                notes: None,
+                agrees: Some(false),
+            },
+        );
+        r.escalate(Side::Representative, None, text("Uenighed"), at())
+            .unwrap();
+        assert_eq!(
+            r.record_outcome(at().date_naive(), text("Samme dag")),
+            Ok(())
+        );
+    }
 }

@@ -414,7 +414,7 @@ pub fn anonymise(total: &Figures, rows: &[Figures], k: u64) -> (Shown, Vec<Shown
             .collect();
         // One hidden cell under a shown total is the total minus the others: hide another.
         // Repeat, since the second one may in turn be alone in a smaller group of shown cells.
-        while !total_hidden && hidden.iter().filter(|h| **h).count() == 1 && hidden.len() > 1 {
+        while !total_hidden && hidden.iter().filter(|h| **h).count() == 1 {
             let next = (0..rows.len())
                 .filter(|i| !hidden[*i])
                 .min_by_key(|i| row_cells[*i].get(&name).copied().unwrap_or_default().value);
@@ -516,6 +516,37 @@ mod tests {
                 last_year.special_due.value
             ),
             (0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn cells_of_exactly_k_people_and_their_complements_of_exactly_k_are_shown() {
+        // Five of five with a plan (nobody left over), five of ten, none of five: with k = 5,
+        // nothing rests on fewer than five people, so nothing is hidden.
+        let rows = vec![group(5, 5), group(10, 5), group(5, 0)];
+        let (t, shown) = anonymise(&total(&rows), &rows, 5);
+        assert_eq!(t["employees"], Some(20));
+        assert_eq!(t["with_agreed_plan"], Some(10));
+        for (row, want) in shown.iter().zip([(5, 5), (10, 5), (5, 0)]) {
+            assert_eq!(
+                (row["employees"], row["with_agreed_plan"]),
+                (Some(want.0), Some(want.1))
+            );
+        }
+        // One fewer is hidden: four people, four with a plan, four without.
+        let rows = vec![group(4, 0), group(9, 5), group(9, 4)];
+        let (_, shown) = anonymise(&total(&rows), &rows, 5);
+        assert_eq!(shown[0]["employees"], None);
+        assert_eq!(
+            shown[1]["with_agreed_plan"], None,
+            "4 of 9 are without a plan"
+        );
+        assert_eq!(shown[2]["with_agreed_plan"], None, "4 of 9 have a plan");
+        // Figures as they are, for those who may see them.
+        let plain = plain(&group(3, 2));
+        assert_eq!(
+            (plain["employees"], plain["with_agreed_plan"]),
+            (Some(3), Some(2))
         );
     }
 

@@ -224,4 +224,12 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn an_email_reads_as_it_was_given() {
+        assert_eq!(
+            Email::parse("email", "anna@kommune.dk").unwrap().as_str(),
+            "anna@kommune.dk"
+        );
+    }
 }

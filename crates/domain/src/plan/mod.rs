@@ -503,7 +503,7 @@ impl Plan {
         }
         match outcome {
             Outcome::Continued => Ok(()),
-            Outcome::Adjusted if self.status != PlanStatus::Agreed => Ok(()),
+            // A successor already being drafted is left as it is (see `reopen`).
             Outcome::Adjusted => self.reopen(now),
             Outcome::Closed => self.close(reason, by, now),
         }
@@ -1152,5 +1152,73 @@ mod tests {
         let back: PlanContent = serde_json::from_str(&json).unwrap();
         assert_eq!(back, plan.content);
         assert_eq!(back.content_hash(), plan.content.content_hash());
+    }
+
+    #[test]
+    fn an_activity_is_checked_at_every_bound() {
+        let g = goal("Mål");
+        let ok = |a: &Activity| check_activity(a, std::slice::from_ref(&g)).is_ok();
+        let mut a = activity(vec![g.id]);
+        assert!(ok(&a));
+        a.end_date = a.start_date;
+        assert!(ok(&a), "an activity may end the day it starts");
+        for (hours, fine) in [
+            (0.0, true),
+            (10_000.0, true),
+            (-0.5, false),
+            (10_000.5, false),
+            (f64::NAN, false),
+        ] {
+            a.hours = Some(hours);
+            assert_eq!(ok(&a), fine, "{hours} hours");
+        }
+        a.hours = None;
+        for (cost, fine) in [
+            (0, true),
+            (100_000_000, true),
+            (-1, false),
+            (100_000_001, false),
+        ] {
+            a.cost_dkk = Some(cost);
+            assert_eq!(ok(&a), fine, "{cost} kr");
+        }
+        a.cost_dkk = None;
+        a.goal_ids.push(GoalId::generate());
+        let err = check_activity(&a, std::slice::from_ref(&g)).unwrap_err();
+        assert_eq!(err.into_vec()[0].field, "goal_ids[1]");
+        // The whole content: a same-day activity passes, one that ends first does not.
+        let mut c = content();
+        c.goals.push(g.clone());
+        let mut same_day = activity(vec![g.id]);
+        same_day.end_date = same_day.start_date;
+        c.activities.push(same_day);
+        assert!(c.check().is_ok());
+        c.activities[0].end_date = Some(day("2026-02-01"));
+        assert_eq!(
+            c.check().unwrap_err().into_vec()[0].field,
+            "activities[0].end_date"
+        );
+        assert_eq!(
+            (c.period.starts_on(), c.period.ends_on()),
+            (day("2026-01-01"), day("2026-12-31"))
+        );
+    }
+
+    #[test]
+    fn closing_reopening_and_superseding_each_move_the_revision_by_one() {
+        let reason = || LongText::parse("reason", "Årsag").unwrap();
+        let (mut plan, p) = agreed();
+        let r = plan.revision;
+        plan.reopen(now()).unwrap();
+        assert_eq!(plan.revision, r + 1);
+        plan.close(reason(), p.manager, now()).unwrap();
+        assert_eq!(plan.revision, r + 2);
+        let (mut plan, _) = individual();
+        let r = plan.revision;
+        plan.supersede(now());
+        assert_eq!(
+            (plan.status, plan.revision),
+            (PlanStatus::Superseded, r + 1)
+        );
     }
 }
