@@ -27,6 +27,32 @@ fn employees(n: usize, units: usize) -> Value {
     json!({ "rows": rows })
 }
 
+/// Every employee, as HR lists them (up to 500).
+async fn all_employees(app: &TestApp) -> Vec<Value> {
+    let list = app
+        .expect(
+            app.get("/api/v1/employees?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    list["items"].as_array().unwrap().clone()
+}
+
+/// Five units and a hundred employees, synced by HR.
+async fn five_units_and_a_hundred_employees(app: &TestApp) {
+    app.expect(
+        app.post("/api/v1/sync/org-units", &hr(), &units(5)).await,
+        StatusCode::OK,
+    )
+    .await;
+    app.expect(
+        app.post("/api/v1/sync/employees", &hr(), &employees(100, 5))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn ten_thousand_employees_sync_in_one_request_and_a_repeat_changes_nothing() {
     let app = spawn_app().await;
@@ -116,17 +142,7 @@ async fn ten_thousand_employees_sync_in_one_request_and_a_repeat_changes_nothing
 async fn a_payload_with_one_bad_row_writes_nothing_and_names_the_row() {
     let app = spawn_app().await;
     let hr = hr();
-    app.expect(
-        app.post("/api/v1/sync/org-units", &hr, &units(5)).await,
-        StatusCode::OK,
-    )
-    .await;
-    app.expect(
-        app.post("/api/v1/sync/employees", &hr, &employees(100, 5))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    five_units_and_a_hundred_employees(&app).await;
 
     let mut payload = employees(200, 5);
     payload["rows"][3]["name"] = json!("Omdøbt Medarbejder");
@@ -139,13 +155,7 @@ async fn a_payload_with_one_bad_row_writes_nothing_and_names_the_row() {
     .await;
     assert_eq!(error_fields(&problem), vec!["rows[150].unit_external_id"]);
 
-    let list = app
-        .expect(
-            app.get("/api/v1/employees?limit=500", &hr).await,
-            StatusCode::OK,
-        )
-        .await;
-    let items = list["items"].as_array().unwrap();
+    let items = all_employees(&app).await;
     assert_eq!(items.len(), 100, "no new row was written");
     assert!(
         items
@@ -273,4 +283,43 @@ async fn committees_sync_with_parents_of_a_higher_level_and_known_members() {
         )
         .await;
     assert_eq!(again, json!({"created": 0, "updated": 0, "unchanged": 2}));
+}
+
+#[tokio::test]
+async fn a_sync_that_fails_part_way_through_its_writes_leaves_nothing_behind() {
+    let app = spawn_app().await;
+    let hr = hr();
+    five_units_and_a_hundred_employees(&app).await;
+    // The database refuses one row, the last of 1,500: every check before the writes passes,
+    // and earlier rows are already written when it fails.
+    if app.on_postgres() {
+        app.sql(
+            "CREATE FUNCTION refuse_row() RETURNS trigger AS $$ BEGIN \
+             IF NEW.name = 'Afvist af databasen' THEN RAISE EXCEPTION 'injected failure'; \
+             END IF; RETURN NEW; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_row BEFORE INSERT ON employees \
+             FOR EACH ROW EXECUTE FUNCTION refuse_row();",
+        )
+        .await;
+    } else {
+        app.sql(
+            "CREATE TRIGGER refuse_row BEFORE INSERT ON employees \
+             WHEN NEW.name = 'Afvist af databasen' \
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+        )
+        .await;
+    }
+    let mut payload = employees(1_500, 5);
+    payload["rows"][3]["name"] = json!("Omdøbt Medarbejder");
+    payload["rows"][1_499]["name"] = json!("Afvist af databasen");
+    let failed = app.post("/api/v1/sync/employees", &hr, &payload).await;
+    assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let items = all_employees(&app).await;
+    assert_eq!(items.len(), 100, "no new row stayed");
+    assert!(
+        items
+            .iter()
+            .all(|e| e["name"] != "Omdøbt Medarbejder" && e["version"] == 1),
+        "no change stayed"
+    );
 }

@@ -124,6 +124,9 @@ pub struct TestApp {
     pub clock: SetClock,
     /// How many SQL statements the app has sent so far.
     pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The app's database, for tests that must reach under the API (a failure injected by a
+    /// trigger, say).
+    pub database_url: String,
     _db: TestDb,
 }
 
@@ -176,6 +179,7 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
         client: reqwest::Client::new(),
         clock,
         statements,
+        database_url: url,
         _db: db,
     }
 }
@@ -282,6 +286,17 @@ impl TestApp {
             req = req.json(b);
         }
         req.send().await.expect("request")
+    }
+
+    /// Runs SQL on the app's database directly.
+    pub async fn sql(&self, statement: &str) {
+        let db = Database::connect(&self.database_url)
+            .await
+            .expect("connect to the app's database");
+        db.execute_unprepared(statement)
+            .await
+            .expect("the SQL runs");
+        db.close().await.expect("close");
     }
 
     /// Whether the app runs on PostgreSQL (where concurrent requests really overlap).

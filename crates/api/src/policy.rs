@@ -432,18 +432,7 @@ impl Access {
     /// their units, an employee themself. Representatives and committees never see names.
     pub async fn employee_scope(&self) -> Result<EmployeeScope, ApiError> {
         self.require_any(&[Role::Hr, Role::Manager, Role::Employee])?;
-        if self.has(Role::Hr) {
-            return Ok(EmployeeScope::All);
-        }
-        let units = match self.reach_as(Role::Manager).await? {
-            Reach::All => return Ok(EmployeeScope::All),
-            Reach::Units(units) => units.into_iter().collect(),
-        };
-        let ids = match (&self.caller.employee, self.has(Role::Employee)) {
-            (Some(me), true) => vec![me.id],
-            _ => Vec::new(),
-        };
-        Ok(EmployeeScope::Within { units, ids })
+        self.people_scope(true).await
     }
 
     /// One employee, if in the caller's scope.
@@ -634,11 +623,10 @@ impl Access {
         Ok(EmployeeScope::Within { units, ids })
     }
 
-    /// Whose follow-up work list and interviews the caller may read: HR everyone's, a manager
-    /// those of their units, an employee their own.
+    /// Whose follow-up work list and interviews the caller may read: the people whose records
+    /// they may read (HR everyone's, a manager those of their units, an employee their own).
     pub async fn follow_up_scope(&self) -> Result<EmployeeScope, ApiError> {
-        self.require_any(&[Role::Hr, Role::Manager, Role::Employee])?;
-        self.people_scope(true).await
+        self.employee_scope().await
     }
 
     /// Whether every one of `people` is in `scope` (one statement for all of them).

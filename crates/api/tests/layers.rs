@@ -51,6 +51,21 @@ fn no_route_module_uses_another_route_module_or_the_app() {
 }
 
 #[test]
+fn no_route_decides_reach_itself() {
+    // Out of reach is the policy's answer (or an absent item's, from the store or the domain);
+    // a route never makes a 404 of its own.
+    let mut offenders = Vec::new();
+    for (path, text) in sources(&api_src().join("routes")) {
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("ApiError::NotFound") || line.contains(".map_err(|_|") {
+                offenders.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}
+
+#[test]
 fn services_views_state_and_policy_sit_below_the_routes() {
     let src = api_src();
     let mut files = sources(&src.join("services"));

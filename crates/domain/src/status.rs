@@ -413,8 +413,12 @@ pub fn anonymise(total: &Figures, rows: &[Figures], k: u64) -> (Shown, Vec<Shown
             })
             .collect();
         // One hidden cell under a shown total is the total minus the others: hide another.
-        // Repeat, since the second one may in turn be alone in a smaller group of shown cells.
-        while !total_hidden && hidden.iter().filter(|h| **h).count() == 1 {
+        // Repeat (at most once per row), since the second may in turn be alone in a smaller
+        // group of shown cells.
+        for _ in 0..rows.len() {
+            if total_hidden || hidden.iter().filter(|h| **h).count() != 1 {
+                break;
+            }
             let next = (0..rows.len())
                 .filter(|i| !hidden[*i])
                 .min_by_key(|i| row_cells[*i].get(&name).copied().unwrap_or_default().value);

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::PlanError;
 use crate::text::{LongText, Name};
 use crate::{ActivityId, GoalId, OpenPointId, Violation, Violations};
 
@@ -318,6 +319,78 @@ pub struct PlanContent {
     pub activities: Vec<Activity>,
     /// Points left open.
     pub open_points: Vec<OpenPoint>,
+}
+
+/// The item of `items` with the id `id`, or `NoSuchItem(what)`.
+fn item_mut<'a, T, I: PartialEq>(
+    items: &'a mut [T],
+    id: I,
+    key: impl Fn(&T) -> I,
+    what: &'static str,
+) -> Result<&'a mut T, PlanError> {
+    items
+        .iter_mut()
+        .find(|x| key(x) == id)
+        .ok_or(PlanError::NoSuchItem(what))
+}
+
+/// The content's own operations on its goals, action plan and open points.
+impl PlanContent {
+    /// A goal of the plan, to change.
+    pub fn goal_mut(&mut self, id: GoalId) -> Result<&mut Goal, PlanError> {
+        item_mut(&mut self.goals, id, |g| g.id, "goal")
+    }
+
+    /// Removes a goal no activity serves.
+    pub fn remove_goal(&mut self, id: GoalId) -> Result<(), PlanError> {
+        self.goal_mut(id)?;
+        if self.activities.iter().any(|a| a.goal_ids.contains(&id)) {
+            return Err(PlanError::GoalInUse);
+        }
+        self.goals.retain(|g| g.id != id);
+        Ok(())
+    }
+
+    /// Adds an activity, checked against the plan's goals.
+    pub fn add_activity(&mut self, activity: Activity) -> Result<(), PlanError> {
+        check_activity(&activity, &self.goals)?;
+        self.activities.push(activity);
+        Ok(())
+    }
+
+    /// Changes an activity with `change`, then checks it against the plan's goals.
+    pub fn change_activity(
+        &mut self,
+        id: ActivityId,
+        change: impl FnOnce(&mut Activity) -> Result<(), PlanError>,
+    ) -> Result<(), PlanError> {
+        let current = item_mut(&mut self.activities, id, |a| a.id, "activity")?;
+        // Changed on a copy, so a refused change leaves the activity as it was.
+        let mut next = current.clone();
+        change(&mut next)?;
+        check_activity(&next, &self.goals)?;
+        *item_mut(&mut self.activities, id, |a| a.id, "activity")? = next;
+        Ok(())
+    }
+
+    /// Removes an activity.
+    pub fn remove_activity(&mut self, id: ActivityId) -> Result<(), PlanError> {
+        item_mut(&mut self.activities, id, |a| a.id, "activity")?;
+        self.activities.retain(|a| a.id != id);
+        Ok(())
+    }
+
+    /// An open point, to change.
+    pub fn open_point_mut(&mut self, id: OpenPointId) -> Result<&mut OpenPoint, PlanError> {
+        item_mut(&mut self.open_points, id, |o| o.id, "open point")
+    }
+
+    /// Removes an open point.
+    pub fn remove_open_point(&mut self, id: OpenPointId) -> Result<(), PlanError> {
+        self.open_point_mut(id)?;
+        self.open_points.retain(|o| o.id != id);
+        Ok(())
+    }
 }
 
 impl PlanContent {

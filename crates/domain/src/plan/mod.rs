@@ -1221,4 +1221,49 @@ mod tests {
             (PlanStatus::Superseded, r + 1)
         );
     }
+
+    #[test]
+    fn a_goal_an_activity_serves_stays_and_unknown_items_are_named() {
+        let mut c = content();
+        let g = goal("Mål");
+        c.goals.push(g.clone());
+        c.add_activity(activity(vec![g.id])).unwrap();
+        let a = c.activities[0].id;
+        assert_eq!(c.remove_goal(g.id), Err(PlanError::GoalInUse));
+        assert_eq!(
+            c.remove_goal(GoalId::generate()),
+            Err(PlanError::NoSuchItem("goal"))
+        );
+        assert!(matches!(
+            c.add_activity(activity(vec![GoalId::generate()])),
+            Err(PlanError::Invalid(_))
+        ));
+        // A change that would point the activity at a goal of no plan is refused.
+        let refused = c.change_activity(a, |x| {
+            x.goal_ids = vec![GoalId::generate()];
+            Ok(())
+        });
+        assert!(matches!(refused, Err(PlanError::Invalid(_))));
+        c.change_activity(a, |x| {
+            x.title = Name::parse("title", "Nyt navn").unwrap();
+            Ok(())
+        })
+        .unwrap();
+        c.remove_activity(a).unwrap();
+        assert_eq!(c.remove_activity(a), Err(PlanError::NoSuchItem("activity")));
+        c.remove_goal(g.id).unwrap();
+        assert!(c.goals.is_empty() && c.activities.is_empty());
+        c.open_points.push(OpenPoint {
+            id: crate::OpenPointId::generate(),
+            text: LongText::parse("text", "Afklares").unwrap(),
+        });
+        let p = c.open_points[0].id;
+        c.open_point_mut(p).unwrap().text = LongText::parse("text", "Afklaret").unwrap();
+        assert_eq!(c.open_points[0].text.as_str(), "Afklaret");
+        c.remove_open_point(p).unwrap();
+        assert_eq!(
+            c.remove_open_point(p),
+            Err(PlanError::NoSuchItem("open point"))
+        );
+    }
 }

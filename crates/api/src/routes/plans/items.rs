@@ -69,19 +69,7 @@ pub async fn update_goal(
         if_match,
         StatusCode::OK,
         link,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    body.0.apply(find(
-                        &mut c.goals,
-                        GoalId::from_uuid(goal),
-                        |g| g.id,
-                        "goal",
-                    )?)
-                },
-                now,
-            )
-        },
+        |p, _, _, now| p.edit(|c| body.0.apply(c.goal_mut(GoalId::from_uuid(goal))?), now),
     )
     .await
 }
@@ -110,19 +98,7 @@ pub async fn delete_goal(
         id,
         if_match,
         StatusCode::OK,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    find(&mut c.goals, goal, |g| g.id, "goal")?;
-                    if c.activities.iter().any(|a| a.goal_ids.contains(&goal)) {
-                        return Err(PlanError::GoalInUse);
-                    }
-                    c.goals.retain(|g| g.id != goal);
-                    Ok(())
-                },
-                now,
-            )
-        },
+        |p, _, _, now| p.edit(|c| c.remove_goal(goal), now),
     )
     .await
 }
@@ -152,16 +128,7 @@ pub async fn add_activity(
         *id,
         if_match,
         StatusCode::CREATED,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    check_activity(&activity, &c.goals)?;
-                    c.activities.push(activity);
-                    Ok(())
-                },
-                now,
-            )
-        },
+        |p, _, _, now| p.edit(|c| c.add_activity(activity), now),
     )
     .await
 }
@@ -193,18 +160,7 @@ pub async fn update_activity(
         StatusCode::OK,
         |p, _, _, now| {
             p.edit(
-                |c| {
-                    let goals = c.goals.clone();
-                    let a = find(
-                        &mut c.activities,
-                        ActivityId::from_uuid(activity),
-                        |a| a.id,
-                        "activity",
-                    )?;
-                    body.0.apply(a)?;
-                    check_activity(a, &goals)?;
-                    Ok(())
-                },
+                |c| c.change_activity(ActivityId::from_uuid(activity), |a| body.0.apply(a)),
                 now,
             )
         },
@@ -236,16 +192,7 @@ pub async fn delete_activity(
         id,
         if_match,
         StatusCode::OK,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    find(&mut c.activities, activity, |a| a.id, "activity")?;
-                    c.activities.retain(|a| a.id != activity);
-                    Ok(())
-                },
-                now,
-            )
-        },
+        |p, _, _, now| p.edit(|c| c.remove_activity(activity), now),
     )
     .await
 }
@@ -320,13 +267,7 @@ pub async fn update_open_point(
         |p, _, _, now| {
             p.edit(
                 |c| {
-                    find(
-                        &mut c.open_points,
-                        OpenPointId::from_uuid(point),
-                        |o| o.id,
-                        "open point",
-                    )?
-                    .text = text;
+                    c.open_point_mut(OpenPointId::from_uuid(point))?.text = text;
                     Ok(())
                 },
                 now,
@@ -360,16 +301,7 @@ pub async fn delete_open_point(
         id,
         if_match,
         StatusCode::OK,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    find(&mut c.open_points, point, |o| o.id, "open point")?;
-                    c.open_points.retain(|o| o.id != point);
-                    Ok(())
-                },
-                now,
-            )
-        },
+        |p, _, _, now| p.edit(|c| c.remove_open_point(point), now),
     )
     .await
 }

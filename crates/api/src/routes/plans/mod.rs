@@ -10,8 +10,7 @@ use devplan_domain::catalogue::{UnitGoal, check_link};
 use devplan_domain::plan::{
     Activity, ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, ContentDiff, Evaluation,
     FieldChange, Goal, Horizon, ItemChange, ItemDiff, OpenPoint, Party, Plan, PlanContent,
-    PlanError, PlanKind, PlanPeriod, PlanStatus, Responsible, SignedRead, Verdict, check_activity,
-    diff,
+    PlanError, PlanKind, PlanPeriod, PlanStatus, Responsible, SignedRead, Verdict, diff,
 };
 use devplan_domain::text::{LongText, Name};
 use devplan_domain::{
@@ -113,18 +112,6 @@ pub(super) async fn link_to(store: &Store, unit_goal: Option<Uuid>) -> ApiResult
     };
     let reaches = store.subtree_of(goal.unit_id).await?;
     Ok(Some(Link { goal, reaches }))
-}
-
-pub(super) fn find<'a, T, I: PartialEq>(
-    items: &'a mut [T],
-    id: I,
-    key: impl Fn(&T) -> I,
-    what: &'static str,
-) -> Result<&'a mut T, PlanError> {
-    items
-        .iter_mut()
-        .find(|x| key(x) == id)
-        .ok_or(PlanError::NoSuchItem(what))
 }
 
 /// The plans the caller takes part in.
@@ -443,7 +430,7 @@ pub async fn get_version(
         .into_iter()
         .find(|v| v.version == number)
         .map(|v| HttpResponse::Ok().json(v))
-        .ok_or(ApiError::NotFound)
+        .ok_or(PlanError::NoSuchItem("version").into())
 }
 
 /// Compares two versions.
@@ -483,7 +470,7 @@ pub async fn diff_versions(
         }
     };
     let (Some(old), Some(new)) = (content_of(query.from), content_of(query.to)) else {
-        return Err(ApiError::NotFound);
+        return Err(PlanError::NoSuchItem("version").into());
     };
     Ok(HttpResponse::Ok().json(diff_out(query.from, query.to, diff(&old, &new))))
 }
