@@ -24,6 +24,7 @@ BUSINESS_RULE_CODES = frozenset(
         "duplicate",
         "duplicate_row",
         "ends_before_start",
+        "idempotency_key_reused",
         "in_the_future",
         "no_committee_above",
         "no_disagreement",

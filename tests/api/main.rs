@@ -5,6 +5,7 @@ mod bad_input;
 mod catalogue;
 mod committee_records;
 mod followups;
+mod idempotency;
 mod openapi;
 mod organisation;
 mod plans;

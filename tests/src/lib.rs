@@ -48,7 +48,12 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 enum TestDb {
     Sqlite(PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another instance's database: the instance that made it removes it.
+    Shared,
 }
 
 impl Drop for TestDb {
@@ -61,6 +66,7 @@ impl Drop for TestDb {
                     let _ = std::fs::remove_file(p);
                 }
             }
+            TestDb::Shared => {}
             TestDb::Postgres { admin_url, name } => {
                 let (url, name) = (admin_url.clone(), name.clone());
                 // Drop runs outside any async context we may block; a small runtime of its own
@@ -139,10 +145,30 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(keys: Keys) -> TestApp {
     let (url, db) = fresh_database().await;
     let clock = SetClock::new(chrono::Utc::now());
+    start(url, db, clock, keys, true).await
+}
+
+impl TestApp {
+    /// A second instance of the service on this one's database, as behind a load balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        start(
+            self.database_url.clone(),
+            TestDb::Shared,
+            self.clock.clone(),
+            Keys::Secret,
+            false,
+        )
+        .await
+    }
+}
+
+async fn start(url: String, db: TestDb, clock: SetClock, keys: Keys, migrate: bool) -> TestApp {
     let mut store = Store::connect(&url, std::sync::Arc::new(clock.clone()))
         .await
         .expect("connect");
-    store.migrate().await.expect("migrate");
+    if migrate {
+        store.migrate().await.expect("migrate");
+    }
     let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     store.count_statements(statements.clone());
     let (secret, public) = match keys {
@@ -164,6 +190,7 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
         service_subjects: HashSet::from([HR.to_owned()]),
         clock: std::sync::Arc::new(clock.clone()),
         heavy: std::sync::Arc::new(devplan_api::gate::Gate::new(2, 64)),
+        idempotency_ttl: chrono::Duration::hours(24),
         identities: Default::default(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -48,7 +48,13 @@ fn cors(origins: &[String]) -> Cors {
             "idempotency-key",
             "x-request-id",
         ])
-        .expose_headers(["etag", "x-request-id", "www-authenticate"])
+        .expose_headers([
+            "etag",
+            "x-request-id",
+            "www-authenticate",
+            "retry-after",
+            "idempotent-replayed",
+        ])
         .max_age(3600)
 }
 
@@ -77,7 +83,8 @@ pub fn serve(
         let (app, _) = App::new()
             .into_utoipa_app()
             .map(|app| {
-                app.wrap(from_fn(http::check_parameters))
+                app.wrap(from_fn(crate::idempotency::idempotent))
+                    .wrap(from_fn(http::check_parameters))
                     .wrap(cors(&options.cors_origins))
                     .wrap(from_fn(http::cors_problem))
                     .wrap(from_fn(http::request_id))

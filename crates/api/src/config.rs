@@ -153,4 +153,12 @@ pub struct Settings {
     /// Largest request body, in bytes (bulk syncs of tens of thousands of rows fit in the default).
     #[arg(long, env = "DEVPLAN_BODY_LIMIT", default_value_t = 16 * 1024 * 1024, global = true)]
     pub body_limit: usize,
+    /// How long an `Idempotency-Key` and its first response are kept, in hours.
+    #[arg(
+        long,
+        env = "DEVPLAN_IDEMPOTENCY_TTL_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub idempotency_ttl_hours: u32,
 }

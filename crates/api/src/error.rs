@@ -240,7 +240,7 @@ impl ResponseError for ApiError {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let ApiError::Conflict {
-            code: "concurrent_write" | "duplicate",
+            code: "concurrent_write" | "duplicate" | "idempotency_key_in_progress",
             ..
         } = self
         {

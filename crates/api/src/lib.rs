@@ -10,6 +10,7 @@ pub mod error;
 pub mod fields;
 pub mod gate;
 pub mod http;
+pub mod idempotency;
 pub mod openapi;
 pub mod policy;
 pub mod printable;

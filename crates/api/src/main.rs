@@ -81,6 +81,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     settings.heavy_concurrency,
                     settings.heavy_queue,
                 )),
+                idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
                 identities: Default::default(),
             };
             run_server(&settings, state).await
@@ -117,6 +118,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     settings.heavy_concurrency,
                     settings.heavy_queue,
                 )),
+                idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
                 identities: Default::default(),
             };
             run_server(&settings, state).await

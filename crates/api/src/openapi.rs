@@ -191,7 +191,8 @@ error_set!(
 error_set!(
     /// What a bulk sync can fail with.
     SyncErrors: "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden,
-    "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => Unprocessable
+    "409" => Conflict, "413" => PayloadTooLarge, "415" => UnsupportedMediaType,
+    "422" => Unprocessable
 );
 
 /// The bounds of the parameters every list and period shares, as the server enforces them.
@@ -213,7 +214,7 @@ fn bound_parameter(param: &mut serde_json::Map<String, serde_json::Value>) {
             "maximum": crate::contract::YEARS.end()
         }),
         "window_days" => {
-            json!({"minimum": 0, "maximum": crate::routes::followups::MAX_WINDOW_DAYS})
+            json!({"minimum": 0, "maximum": crate::services::work_list::MAX_WINDOW_DAYS})
         }
         // Cursors are the 16 bytes of an id in URL-safe base64; the last character carries
         // only 2 bits, so only A, Q, g and w can end one.
@@ -283,6 +284,41 @@ fn one_of_required(doc: &mut utoipa::openapi::OpenApi, name: &str, fields: &[&st
     *schema = AllOfBuilder::new().item(object).item(one_of).into();
 }
 
+/// Every `POST` takes an optional `Idempotency-Key` (see `crate::idempotency`).
+fn idempotency_key_on_posts(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(post) = item.get_mut("post").and_then(|p| p.as_object_mut()) else {
+            continue;
+        };
+        // A key can be malformed, reused for another request, or still in use.
+        if let Some(responses) = post.get_mut("responses").and_then(|r| r.as_object_mut()) {
+            for (code, name) in [
+                ("400", "BadRequest"),
+                ("409", "Conflict"),
+                ("422", "Unprocessable"),
+            ] {
+                responses
+                    .entry(code)
+                    .or_insert_with(|| json!({"$ref": format!("#/components/responses/{name}")}));
+            }
+        }
+        let params = post.entry("parameters").or_insert_with(|| json!([]));
+        if let Some(list) = params.as_array_mut() {
+            list.push(json!({
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": false,
+                "description": "Sent again with the same key, the request gets its first response (status, headers, body) and does nothing twice; the same key with another request is 422 `idempotency_key_reused`, and while the first is still being served, 409 `idempotency_key_in_progress` with `Retry-After`. Keys are the caller's own and kept for 24 hours (`DEVPLAN_IDEMPOTENCY_TTL_HOURS`).",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+            }));
+        }
+    }
+}
+
 /// Gives every `date` in the document (bodies, parameters, responses) the bounds the server
 /// enforces (`YYYY-MM-DD` exactly, years 1900–2200), and the shared parameters theirs.
 pub fn with_bounds(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
@@ -305,6 +341,7 @@ pub fn with_bounds(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
     let Ok(mut value) = serde_json::to_value(&doc) else {
         return doc;
     };
+    idempotency_key_on_posts(&mut value);
     walk(&mut value);
     refer_list_items(&mut value);
     // Built once at start-up from our own types: a failure here is a bug in this function,

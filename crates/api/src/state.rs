@@ -23,6 +23,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Admission to expensive requests.
     pub heavy: Arc<Gate>,
+    /// How long an idempotency key and its first response are kept.
+    pub idempotency_ttl: chrono::Duration,
     /// Recently resolved callers.
     pub identities: Arc<Identities>,
 }

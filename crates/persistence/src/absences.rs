@@ -143,7 +143,7 @@ impl Store {
             .filter(absence::Column::Version.eq(current.meta.version))
             .exec(&txn)
             .await?;
-        ensure_updated(&updated, current.meta.version)?;
+        ensure_updated(&updated)?;
         crate::projection::refresh_status(&txn, &[current.employee_id.uuid()]).await?;
         let stored = absence::Entity::find_by_id(id.uuid())
             .one(&txn)
@@ -252,7 +252,7 @@ impl Store {
                         .filter(absence::Column::Version.eq(a.meta.version))
                         .exec(&txn)
                         .await?;
-                    ensure_updated(&updated, a.meta.version)?;
+                    ensure_updated(&updated)?;
                 }
             }
         }

@@ -206,7 +206,7 @@ async fn write_entry(
         .exec(txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
-    ensure_updated(&updated, expected_version)
+    ensure_updated(&updated)
 }
 
 fn to_unit_goal(m: unit_goal::Model) -> Result<UnitGoal, StoreError> {
@@ -481,7 +481,7 @@ impl Store {
             .filter(unit_goal::Column::Version.eq(expected_version))
             .exec(&txn)
             .await?;
-        ensure_updated(&updated, expected_version)?;
+        ensure_updated(&updated)?;
         let stored = unit_goal::Entity::find_by_id(goal.id.uuid())
             .one(&txn)
             .await?

@@ -319,6 +319,6 @@ pub(crate) async fn write_committee(
         .exec(txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
-    ensure_updated(&updated, expected_version)?;
+    ensure_updated(&updated)?;
     Ok(())
 }

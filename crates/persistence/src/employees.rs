@@ -338,6 +338,6 @@ pub(crate) async fn write_employee(
         .exec(txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
-    ensure_updated(&updated, expected_version)?;
+    ensure_updated(&updated)?;
     Ok(())
 }

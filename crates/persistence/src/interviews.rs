@@ -232,7 +232,7 @@ impl Store {
             .filter(development_interview::Column::Version.eq(expected_version))
             .exec(&txn)
             .await?;
-        ensure_updated(&updated, expected_version)?;
+        ensure_updated(&updated)?;
         if current.participants != next.participants {
             write_participants(&txn, next.id.uuid(), &next.participants).await?;
         }
@@ -488,7 +488,7 @@ impl Store {
                         .filter(development_interview::Column::Version.eq(current.meta.version))
                         .exec(&txn)
                         .await?;
-                    ensure_updated(&updated, current.meta.version)?;
+                    ensure_updated(&updated)?;
                     if current.participants != next.participants {
                         write_participants(&txn, current.id.uuid(), &next.participants).await?;
                     }

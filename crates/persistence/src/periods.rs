@@ -139,7 +139,7 @@ impl Store {
             .filter(agreement_period::Column::Version.eq(current.meta.version))
             .exec(&txn)
             .await?;
-        ensure_updated(&updated, current.meta.version)?;
+        ensure_updated(&updated)?;
         let period = agreement_period::Entity::find_by_id(id.uuid())
             .one(&txn)
             .await?

@@ -219,7 +219,7 @@ async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<
         .filter(plan::Column::Revision.eq(read_revision))
         .exec(txn)
         .await?;
-    ensure_updated(&updated, read_revision)?;
+    ensure_updated(&updated)?;
     if before.status != plan.status {
         plan_member::Entity::update_many()
             .col_expr(

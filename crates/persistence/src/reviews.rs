@@ -144,7 +144,7 @@ impl Store {
             .filter(status_review::Column::Version.eq(review.meta.version))
             .exec(&txn)
             .await?;
-        ensure_updated(&updated, review.meta.version)?;
+        ensure_updated(&updated)?;
         let stored = status_review::Entity::find_by_id(id)
             .one(&txn)
             .await?

@@ -81,7 +81,7 @@ impl Store {
             .filter(settings::Column::Version.eq(meta.version))
             .exec(&txn)
             .await?;
-        ensure_updated(&updated, meta.version)?;
+        ensure_updated(&updated)?;
         if (current.long_absence_weeks, current.special_follow_up_days)
             != (next.long_absence_weeks, next.special_follow_up_days)
         {

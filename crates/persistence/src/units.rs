@@ -211,7 +211,7 @@ impl Store {
             .exec(&txn)
             .await
             .map_err(|e| StoreError::from_write(e, "external_id"))?;
-        ensure_updated(&updated, current.meta.version)?;
+        ensure_updated(&updated)?;
         if moved {
             rebuild_closure(&txn, &tree).await?;
         }

@@ -30,7 +30,7 @@ pub(crate) fn check_version(current: i64, expected: Option<i64>) -> Result<(), S
 
 /// Refuses an `UPDATE … WHERE version = expected` that touched no row. Writers lock the row
 /// before reading it ([`lock_row`]), so this is a writer that did not: the client may retry.
-pub(crate) fn ensure_updated(result: &UpdateResult, _expected: i64) -> Result<(), StoreError> {
+pub(crate) fn ensure_updated(result: &UpdateResult) -> Result<(), StoreError> {
     if result.rows_affected == 0 {
         Err(StoreError::Conflict {
             code: "concurrent_write",

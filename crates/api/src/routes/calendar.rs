@@ -75,7 +75,8 @@ pub async fn rotate(state: web::Data<AppState>, access: Access) -> ApiResult<Htt
 pub async fn feed(state: web::Data<AppState>, token: web::Path<String>) -> ApiResult<HttpResponse> {
     let token = token.trim_end_matches(".ics");
     let scope = Access::feed_scope(&state.store, &hash(token)).await?;
-    let items = work_items(&state, &scope, 366).await?;
+    // A calendar looks as far ahead as the work list may.
+    let items = work_items(&state, &scope, crate::services::work_list::MAX_WINDOW_DAYS).await?;
     let mut calendar = Calendar::new();
     calendar.name("devplan: opfølgninger");
     for (item, name, _) in items {

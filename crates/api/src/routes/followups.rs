@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
 use crate::policy::Access;
-use crate::services::work_list::work_items;
+use crate::services::work_list::{MAX_WINDOW_DAYS, work_items};
 use crate::state::AppState;
 use crate::views::person::Person;
 
@@ -335,9 +335,6 @@ pub struct WorkItemOut {
     pub plan_id: Option<Uuid>,
 }
 
-/// The longest look-ahead of the work list, in days.
-pub const MAX_WINDOW_DAYS: u32 = 366;
-
 /// Filters of the work list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -375,7 +372,9 @@ pub async fn work(
     access: Access,
     query: web::Query<WorkQuery>,
 ) -> ApiResult<HttpResponse> {
-    let window = query.window_days.unwrap_or(30);
+    let window = query
+        .window_days
+        .unwrap_or(devplan_domain::status::DUE_WINDOW_DAYS);
     if window > MAX_WINDOW_DAYS {
         return Err(ApiError::bad_request(
             "invalid_window",

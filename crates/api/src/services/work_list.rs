@@ -8,6 +8,9 @@ use devplan_persistence::EmployeeScope;
 use crate::http::ApiResult;
 use crate::state::AppState;
 
+/// The longest look-ahead of the work list, in days.
+pub const MAX_WINDOW_DAYS: u32 = 366;
+
 /// The work list of the employees in `scope`, as domain items with names and units.
 pub(crate) async fn work_items(
     state: &AppState,

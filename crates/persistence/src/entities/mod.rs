@@ -12,6 +12,7 @@ pub mod committee_member;
 pub mod development_interview;
 pub mod employee;
 pub mod follow_up;
+pub mod idempotency_key;
 pub mod interview_participant;
 pub mod org_unit;
 pub mod plan;
