@@ -279,8 +279,10 @@ pub struct ActivityIn {
     #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub responsible_name: Option<String>,
     /// Hours, 0–10000.
+    #[schema(minimum = 0.0, maximum = 10000.0)]
     pub hours: Option<f64>,
-    /// Cost in whole kroner.
+    /// Cost in whole kroner, 0–100,000,000.
+    #[schema(minimum = 0, maximum = 100000000)]
     pub cost_dkk: Option<i64>,
     /// The catalogue offer it uses.
     pub catalogue_entry_id: Option<Uuid>,
@@ -367,13 +369,13 @@ pub struct ActivityPatch {
     /// The responsible person's name, with `responsible: other`.
     #[schema(value_type = Option<crate::text_schema::NameText>)]
     pub responsible_name: Option<String>,
-    /// Hours, or null.
+    /// Hours, 0–10000, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 0.0, maximum = 10000.0)]
     pub hours: Option<Option<f64>>,
-    /// Cost, or null.
+    /// Cost in whole kroner, 0–100,000,000, or null.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100000000)]
     pub cost_dkk: Option<Option<i64>>,
     /// Catalogue offer, or null.
     #[serde(default, deserialize_with = "patch_field")]
