@@ -6,6 +6,7 @@ mod catalogue;
 mod committee_records;
 mod followups;
 mod idempotency;
+mod metrics;
 mod openapi;
 mod organisation;
 mod plans;

@@ -79,7 +79,12 @@ pub fn serve(
     );
     let doc = web::Data::new(doc);
     let limit = web::Data::new(BodyLimit(options.body_limit));
+    let metrics = web::Data::new(
+        crate::metrics::Metrics::new()
+            .map_err(|e| std::io::Error::other(format!("the metrics: {e}")))?,
+    );
     let server = HttpServer::new(move || {
+        let counted = metrics.requests.clone();
         let (app, _) = App::new()
             .into_utoipa_app()
             .map(|app| {
@@ -88,6 +93,7 @@ pub fn serve(
                     .wrap(cors(&options.cors_origins))
                     .wrap(from_fn(http::cors_problem))
                     .wrap(from_fn(http::request_id))
+                    .wrap(counted)
                     .wrap(Logger::new(
                         "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
                     ))
@@ -99,6 +105,8 @@ pub fn serve(
             .app_data(http::path_config())
             .service(routes::health::healthz)
             .service(routes::health::readyz)
+            .app_data(metrics.clone())
+            .route(crate::metrics::PATH, web::get().to(crate::metrics::scrape))
             // Before the /api/v1 scope, which would otherwise answer 404 for it.
             .app_data(doc.clone())
             .route(OPENAPI_URL, web::get().to(openapi_json))

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod gate;
 pub mod http;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod policy;
 pub mod printable;

@@ -209,6 +209,21 @@ impl Store {
         });
     }
 
+    /// The connections of the pool: open, and idle among them.
+    pub fn pool_connections(&self) -> (u32, usize) {
+        match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DatabaseBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        }
+    }
+
     /// `sqlite` or `postgres`, for logs and readiness.
     pub fn backend_name(&self) -> &'static str {
         match self.db.get_database_backend() {
