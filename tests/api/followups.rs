@@ -517,20 +517,7 @@ async fn the_calendar_feed_holds_the_managers_due_items_and_a_rotated_secret_ret
         )
         .await;
     let url = feed["url"].as_str().unwrap().to_owned();
-    let response = app
-        .client
-        .get(format!("{}{url}", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/calendar")
-    );
-    let text = response.text().await.unwrap();
+    let text = fetch_open(&app, &url, "text/calendar").await;
     let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
     let calendar = parser.next().expect("a calendar").expect("it parses");
     let events: Vec<(String, String)> = calendar

@@ -17,20 +17,7 @@ async fn metrics_parse_as_prometheus_text_and_count_requests_by_route_template()
         let r = app.get(&format!("/api/v1/plans/{absent}"), &employee).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
     }
-    let response = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain")
-    );
-    let text = response.text().await.unwrap();
+    let text = fetch_open(&app, "/metrics", "text/plain").await;
     let lines = text.lines().map(|l| Ok(l.to_owned()));
     let scrape = prometheus_parse::Scrape::parse(lines).expect("Prometheus text");
     let count = |endpoint: &str, status: &str| -> f64 {

@@ -722,6 +722,26 @@ impl Who {
     }
 }
 
+/// GETs `path` without a token (a feed's secret URL, `/metrics`), expecting 200 with a
+/// content type starting `media_type`; returns the body.
+pub async fn fetch_open(app: &TestApp, path: &str, media_type: &str) -> String {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(kind.starts_with(media_type), "{kind}");
+    response.text().await.expect("body")
+}
+
 /// Asserts a problem+json response with `status` and `code`, returning its body.
 pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
     let got = response.status();
