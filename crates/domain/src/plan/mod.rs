@@ -1105,9 +1105,8 @@ mod tests {
         assert_eq!(diff(&old, &old), ContentDiff::default());
     }
 
-    #[test]
-    fn the_content_hash_is_the_sha256_of_what_was_agreed_and_ignores_follow_up_data() {
-        use sha2::{Digest, Sha256};
+    /// A draft with a goal and an activity serving it.
+    fn with_goal_and_activity() -> Plan {
         let (mut plan, _) = individual();
         add_goal(&mut plan).unwrap();
         let g = plan.content.goals[0].id;
@@ -1119,7 +1118,13 @@ mod tests {
             now(),
         )
         .unwrap();
-        let c = plan.content.clone();
+        plan
+    }
+
+    #[test]
+    fn the_content_hash_is_the_sha256_of_what_was_agreed_and_ignores_follow_up_data() {
+        use sha2::{Digest, Sha256};
+        let c = with_goal_and_activity().content;
         let hash = c.content_hash();
         let expected: String = Sha256::digest(serde_json::to_vec(&c.agreed_part()).unwrap())
             .iter()
@@ -1137,17 +1142,7 @@ mod tests {
 
     #[test]
     fn content_survives_storage_as_json() {
-        let (mut plan, _) = individual();
-        add_goal(&mut plan).unwrap();
-        let g = plan.content.goals[0].id;
-        plan.edit(
-            |c| {
-                c.activities.push(activity(vec![g]));
-                Ok(())
-            },
-            now(),
-        )
-        .unwrap();
+        let plan = with_goal_and_activity();
         let json = serde_json::to_string(&plan.content).unwrap();
         let back: PlanContent = serde_json::from_str(&json).unwrap();
         assert_eq!(back, plan.content);
