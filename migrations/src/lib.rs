@@ -14,6 +14,7 @@ mod m20261125_000009_plan_agreement;
 mod m20261130_000010_special_held_on;
 mod m20261130_000011_feedback_once_a_year;
 mod m20261130_000012_idempotency_keys;
+mod m20261130_000013_events;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_special_held_on::Migration),
             Box::new(m20261130_000011_feedback_once_a_year::Migration),
             Box::new(m20261130_000012_idempotency_keys::Migration),
+            Box::new(m20261130_000013_events::Migration),
         ]
     }
 }

@@ -95,6 +95,13 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/api/v1/events",
+            "/api/v1/events".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        case(
+            M::GET,
             "/api/v1/employees",
             "/api/v1/employees".into(),
             None,

@@ -4,6 +4,7 @@ mod access;
 mod bad_input;
 mod catalogue;
 mod committee_records;
+mod events;
 mod followups;
 mod idempotency;
 mod metrics;

@@ -191,6 +191,7 @@ async fn start(url: String, db: TestDb, clock: SetClock, keys: Keys, migrate: bo
         clock: std::sync::Arc::new(clock.clone()),
         heavy: std::sync::Arc::new(devplan_api::gate::Gate::new(2, 64)),
         idempotency_ttl: chrono::Duration::hours(24),
+        event_retention: chrono::Duration::days(90),
         identities: Default::default(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

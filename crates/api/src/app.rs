@@ -72,6 +72,7 @@ pub fn serve(
     listener: TcpListener,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
+    crate::housekeeping::start(state.clone());
     let doc = api_doc();
     let contract = web::Data::new(
         crate::contract::Contract::new(&doc)

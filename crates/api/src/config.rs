@@ -161,4 +161,13 @@ pub struct Settings {
         global = true
     )]
     pub idempotency_ttl_hours: u32,
+    /// How long the change feed keeps an event, in days; a cursor older than that answers 410.
+    #[arg(
+        long,
+        env = "DEVPLAN_EVENT_RETENTION_DAYS",
+        default_value_t = 90,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+        global = true
+    )]
+    pub event_retention_days: u32,
 }

@@ -76,6 +76,14 @@ pub enum ApiError {
         /// The media types it answers with.
         offered: Vec<&'static str>,
     },
+    /// What the request points at existed once and was removed for good (a pruned cursor).
+    #[error("{detail}")]
+    Gone {
+        /// Stable machine code.
+        code: &'static str,
+        /// For humans: what to do instead.
+        detail: String,
+    },
     /// The database is not reachable.
     #[error("the database is not reachable")]
     Unavailable,
@@ -141,6 +149,7 @@ impl ApiError {
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::BadRequest { code, .. }
             | ApiError::Conflict { code, .. }
+            | ApiError::Gone { code, .. }
             | ApiError::InvalidParameters { code, .. } => code,
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Validation(_) => "validation_failed",
@@ -211,6 +220,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Gone { .. } => StatusCode::GONE,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -223,15 +223,22 @@ fn encode_cursor(after: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(after.as_bytes())
 }
 
-/// The page asked for by `limit` and `cursor`, refusing out-of-range limits and foreign cursors.
-pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(
+/// The page size asked for by `limit` (`default` when absent), refused outside 1–[`MAX_LIMIT`].
+pub fn page_size(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::bad_request(
             "invalid_limit",
             format!("limit must be between 1 and {MAX_LIMIT}"),
-        ));
+        ))
     }
+}
+
+/// The page asked for by `limit` and `cursor`, refusing out-of-range limits and foreign cursors.
+pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    let limit = page_size(limit, DEFAULT_LIMIT)?;
     let after = cursor
         .map(|c| {
             URL_SAFE_NO_PAD
@@ -266,7 +273,8 @@ pub async fn request_id(
         .map(str::to_owned)
         .unwrap_or_else(|| Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let mut res = next.call(req).await?;
+    // The changes this request makes are recorded with its id.
+    let mut res = devplan_persistence::context::serving(id.clone(), next.call(req)).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, value);
     }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod fields;
 pub mod gate;
+pub mod housekeeping;
 pub mod http;
 pub mod idempotency;
 pub mod metrics;

@@ -82,6 +82,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     settings.heavy_queue,
                 )),
                 idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
+                event_retention: chrono::Duration::days(settings.event_retention_days.into()),
                 identities: Default::default(),
             };
             run_server(&settings, state).await
@@ -119,6 +120,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     settings.heavy_queue,
                 )),
                 idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
+                event_retention: chrono::Duration::days(settings.event_retention_days.into()),
                 identities: Default::default(),
             };
             run_server(&settings, state).await

@@ -55,6 +55,14 @@ pub struct Unprocessable(pub Problem);
 )]
 pub struct Conflict(pub Problem);
 
+/// The cursor points before the oldest event kept.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({"type": "urn:devplan:problem:cursor_expired", "title": "Gone", "status": 410, "detail": "events after this cursor were pruned (they are kept for 90 days); read the current state again, then follow the feed from `after=1200`", "code": "cursor_expired"})
+)]
+pub struct Gone(pub Problem);
+
 /// `If-Match` names a version that is no longer current.
 #[derive(ToResponse)]
 #[response(
@@ -137,7 +145,7 @@ impl Modify for BearerScheme {
     components(schemas(Problem, crate::error::FieldError), responses(
         Unauthorized, Forbidden, NotFound, BadRequest, Unprocessable, Conflict,
         PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, NotAcceptable, Unavailable,
-        Busy
+        Busy, Gone
     )),
     modifiers(&BearerScheme),
     tags(
@@ -149,7 +157,8 @@ impl Modify for BearerScheme {
         (name = "status", description = "Status figures for stock-taking, anonymised for representatives and committees"),
         (name = "committees", description = "The MED committees' discussions and yearly feedback"),
         (name = "catalogue", description = "Development offers: courses, education, other initiatives"),
-        (name = "sync", description = "Bulk upserts from the HR system, keyed by external_id")
+        (name = "sync", description = "Bulk upserts from the HR system, keyed by external_id"),
+        (name = "events", description = "The change feed: every change in commit order, for integrations that follow devplan")
     )
 )]
 pub struct BaseDoc;

@@ -19,7 +19,7 @@ use devplan_domain::plan::{Party, Plan};
 use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::review::Side;
 use devplan_domain::{AbsenceId, CommitteeId, EmployeeId, InterviewId, PlanId, UnitGoalId, UnitId};
-use devplan_persistence::{EmployeeScope, PlanScope, Store, StoreError, StoredReview};
+use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoreError, StoredReview};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -155,6 +155,8 @@ impl Caller {
         roles: BTreeSet<Role>,
         reached: Reached,
     ) -> Self {
+        // Every change this request makes is recorded as made by this caller.
+        devplan_persistence::context::set_actor(&subject, employee.as_ref().map(|e| e.id.uuid()));
         // An integration client acts as HR only, whatever else its token asks for.
         let roles = match employee {
             Some(_) => roles,
@@ -403,6 +405,39 @@ impl Access {
             }
         }
         Ok(reach)
+    }
+
+    /// The events the caller may follow: HR every event with its data; others the events of
+    /// themselves, of the people and plans they manage, and of the records (reviews,
+    /// committees, unit goals) of the units they manage, represent or sit on a committee for,
+    /// without data or actor.
+    pub async fn event_scope(&self) -> Result<EventScope, ApiError> {
+        if self.has(Role::Hr) {
+            return Ok(EventScope::All);
+        }
+        let units = |r: Reach| match r {
+            Reach::All => Vec::new(),
+            Reach::Units(u) => u.into_iter().collect::<Vec<_>>(),
+        };
+        let people_units = units(self.reach_as(Role::Manager).await?);
+        let mut record_units = people_units.clone();
+        for role in [Role::LocalRepresentative, Role::Committee] {
+            record_units.extend(units(self.reach_as(role).await?));
+        }
+        record_units.sort();
+        record_units.dedup();
+        Ok(EventScope::Reach {
+            // A representative or committee member acting as such gets no person's events,
+            // their own included.
+            me: self
+                .caller
+                .employee
+                .as_ref()
+                .filter(|_| self.has(Role::Employee) || self.has(Role::Manager))
+                .map(|e| e.id),
+            people_units,
+            record_units,
+        })
     }
 
     /// One unit, if the caller reaches it.

@@ -25,6 +25,8 @@ pub struct AppState {
     pub heavy: Arc<Gate>,
     /// How long an idempotency key and its first response are kept.
     pub idempotency_ttl: chrono::Duration,
+    /// How long the change feed keeps an event.
+    pub event_retention: chrono::Duration,
     /// Recently resolved callers.
     pub identities: Arc<Identities>,
 }

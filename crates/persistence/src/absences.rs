@@ -37,6 +37,26 @@ pub(crate) fn to_absence(m: absence::Model) -> Result<Absence, StoreError> {
     })
 }
 
+/// An absence's event for the change feed.
+fn absence_change(event_type: &'static str, a: &Absence) -> crate::events::Change {
+    crate::events::Change::new(
+        event_type,
+        a.id.uuid(),
+        serde_json::json!({
+            "id": a.id.uuid(),
+            "external_id": a.external_id.as_ref().map(|x| x.as_str()),
+            "employee_id": a.employee_id.uuid(),
+            "kind": a.kind.as_str(),
+            "starts_on": a.dates.starts_on(),
+            "ends_on": a.dates.ends_on(),
+            "version": a.meta.version,
+            "updated_at": a.meta.updated_at,
+        }),
+    )
+    .version(a.meta.version)
+    .about(a.employee_id.uuid())
+}
+
 impl Store {
     /// Absences of the employees in `scope`, optionally of one employee, in id order.
     pub async fn list_absences(
@@ -107,6 +127,12 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)
             .and_then(to_absence)?;
+        crate::events::record(
+            &txn,
+            meta.updated_at,
+            vec![absence_change("absence.created", &stored)],
+        )
+        .await?;
         txn.commit().await?;
         Ok(stored)
     }
@@ -150,6 +176,12 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)
             .and_then(to_absence)?;
+        crate::events::record(
+            &txn,
+            stored.meta.updated_at,
+            vec![absence_change("absence.updated", &stored)],
+        )
+        .await?;
         txn.commit().await?;
         Ok(stored)
     }
@@ -215,14 +247,27 @@ impl Store {
         let mut report = SyncReport::default();
         let mut inserts = Vec::new();
         let mut touched: Vec<Uuid> = Vec::new();
+        let mut changes = Vec::new();
         for (ext, emp, kind, dates) in &rows {
             let employee = people[emp.as_str()];
             match existing.get(ext.as_str()) {
                 None => {
                     report.created += 1;
                     touched.push(employee);
+                    let id = AbsenceId::generate();
+                    changes.push(absence_change(
+                        "absence.created",
+                        &Absence {
+                            id,
+                            external_id: Some(ext.clone()),
+                            employee_id: EmployeeId::from_uuid(employee),
+                            kind: *kind,
+                            dates: *dates,
+                            meta: Meta::first(now),
+                        },
+                    ));
                     inserts.push(absence::ActiveModel {
-                        id: Set(AbsenceId::generate().uuid()),
+                        id: Set(id.uuid()),
                         external_id: Set(Some(ext.as_str().to_owned())),
                         employee_id: Set(employee),
                         kind: Set(kind.as_str().to_owned()),
@@ -253,6 +298,20 @@ impl Store {
                         .exec(&txn)
                         .await?;
                     ensure_updated(&updated)?;
+                    changes.push(absence_change(
+                        "absence.updated",
+                        &Absence {
+                            employee_id: EmployeeId::from_uuid(employee),
+                            kind: *kind,
+                            dates: *dates,
+                            meta: Meta {
+                                version: a.meta.version + 1,
+                                updated_at: now,
+                                ..a.meta
+                            },
+                            ..a.clone()
+                        },
+                    ));
                 }
             }
         }
@@ -262,6 +321,8 @@ impl Store {
                 .await?;
         }
         crate::projection::refresh_status(&txn, &touched).await?;
+        changes.push(crate::events::Change::sync("absences", &report));
+        crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.analyze_after_growth(report.created, &["absences", "status_specials"])
             .await?;

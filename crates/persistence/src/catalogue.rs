@@ -225,6 +225,60 @@ fn to_unit_goal(m: unit_goal::Model) -> Result<UnitGoal, StoreError> {
     })
 }
 
+async fn fetch_unit_goal(
+    conn: &impl ConnectionTrait,
+    id: UnitGoalId,
+) -> Result<UnitGoal, StoreError> {
+    unit_goal::Entity::find_by_id(id.uuid())
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+        .and_then(to_unit_goal)
+}
+
+/// A catalogue entry's event.
+fn catalogue_change(e: &CatalogueEntry) -> crate::events::Change {
+    let c = &e.content;
+    crate::events::Change::new(
+        "catalogue.changed",
+        e.id.uuid(),
+        serde_json::json!({
+            "id": e.id.uuid(),
+            "external_id": c.external_id.as_ref().map(|x| x.as_str()),
+            "kind": c.kind.as_str(),
+            "title": c.title.as_str(),
+            "description": c.description.as_ref().map(|x| x.as_str()),
+            "provider": c.provider.as_ref().map(|x| x.as_str()),
+            "duration": c.duration.as_ref().map(|x| x.as_str()),
+            "professional_groups": c.professional_groups.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+            "leadership_education": c.leadership_education,
+            "version": e.meta.version,
+            "updated_at": e.meta.updated_at,
+        }),
+    )
+    .version(e.meta.version)
+}
+
+/// A unit goal's event: a record of its unit.
+fn unit_goal_change(event_type: &'static str, g: &UnitGoal) -> crate::events::Change {
+    crate::events::Change::new(
+        event_type,
+        g.id.uuid(),
+        serde_json::json!({
+            "id": g.id.uuid(),
+            "unit_id": g.unit_id.uuid(),
+            "title": g.title.as_str(),
+            "description": g.description.as_ref().map(|x| x.as_str()),
+            "archived": g.archived,
+            "published_by": g.published_by.uuid(),
+            "version": g.meta.version,
+            "updated_at": g.meta.updated_at,
+        }),
+    )
+    .version(g.meta.version)
+    .in_unit(g.unit_id.uuid())
+}
+
 impl Store {
     /// Catalogue entries matching `filter`, in id order.
     pub async fn list_catalogue(
@@ -296,6 +350,7 @@ impl Store {
             .map_err(|e| StoreError::from_write(e, "external_id"))?;
         replace_groups(&txn, &[(id.uuid(), &content)]).await?;
         let entry = fetch_entry(&txn, id).await?;
+        crate::events::record(&txn, entry.meta.updated_at, vec![catalogue_change(&entry)]).await?;
         txn.commit().await?;
         Ok(entry)
     }
@@ -317,6 +372,7 @@ impl Store {
         write_entry(&txn, id.uuid(), &content, expected_version, self.now()).await?;
         replace_groups(&txn, &[(id.uuid(), &content)]).await?;
         let entry = fetch_entry(&txn, id).await?;
+        crate::events::record(&txn, entry.meta.updated_at, vec![catalogue_change(&entry)]).await?;
         txn.commit().await?;
         Ok(entry)
     }
@@ -372,6 +428,7 @@ impl Store {
         let mut report = SyncReport::default();
         let mut inserts = Vec::new();
         let mut group_changes: Vec<(Uuid, &OfferContent)> = Vec::new();
+        let mut changes = Vec::new();
         for row in &rows {
             let key = row
                 .external_id
@@ -384,12 +441,26 @@ impl Store {
                     let id = CatalogueEntryId::generate().uuid();
                     inserts.push(entry_model(id, row, Meta::first(now)));
                     group_changes.push((id, row));
+                    changes.push(catalogue_change(&CatalogueEntry {
+                        id: CatalogueEntryId::from_uuid(id),
+                        content: row.clone(),
+                        meta: Meta::first(now),
+                    }));
                 }
                 Some(current) if current.content == *row => report.unchanged += 1,
                 Some(current) => {
                     report.updated += 1;
                     write_entry(&txn, current.id.uuid(), row, current.meta.version, now).await?;
                     group_changes.push((current.id.uuid(), row));
+                    changes.push(catalogue_change(&CatalogueEntry {
+                        id: current.id,
+                        content: row.clone(),
+                        meta: Meta {
+                            version: current.meta.version + 1,
+                            updated_at: now,
+                            ..current.meta
+                        },
+                    }));
                 }
             }
         }
@@ -399,6 +470,8 @@ impl Store {
                 .await?;
         }
         replace_groups(&txn, &group_changes).await?;
+        changes.push(crate::events::Change::sync("catalogue", &report));
+        crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         Ok(report)
     }
@@ -425,11 +498,7 @@ impl Store {
 
     /// One unit development goal.
     pub async fn get_unit_goal(&self, id: UnitGoalId) -> Result<UnitGoal, StoreError> {
-        unit_goal::Entity::find_by_id(id.uuid())
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)
-            .and_then(to_unit_goal)
+        fetch_unit_goal(&self.db, id).await
     }
 
     /// Publishes a development goal of a unit.
@@ -442,6 +511,7 @@ impl Store {
     ) -> Result<UnitGoal, StoreError> {
         let id = UnitGoalId::generate();
         let meta = Meta::first(self.now());
+        let txn = self.db.begin().await?;
         unit_goal::Entity::insert(unit_goal::ActiveModel {
             id: Set(id.uuid()),
             unit_id: Set(unit.uuid()),
@@ -453,9 +523,17 @@ impl Store {
             created_at: Set(meta.created_at),
             updated_at: Set(meta.updated_at),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
-        self.get_unit_goal(id).await
+        let stored = fetch_unit_goal(&txn, id).await?;
+        crate::events::record(
+            &txn,
+            meta.created_at,
+            vec![unit_goal_change("unit_goal.created", &stored)],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(stored)
     }
 
     /// Replaces a unit goal's text and archived flag, refusing a stale `expected_version`.
@@ -482,11 +560,13 @@ impl Store {
             .exec(&txn)
             .await?;
         ensure_updated(&updated)?;
-        let stored = unit_goal::Entity::find_by_id(goal.id.uuid())
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)
-            .and_then(to_unit_goal)?;
+        let stored = fetch_unit_goal(&txn, goal.id).await?;
+        crate::events::record(
+            &txn,
+            stored.meta.updated_at,
+            vec![unit_goal_change("unit_goal.updated", &stored)],
+        )
+        .await?;
         txn.commit().await?;
         Ok(stored)
     }

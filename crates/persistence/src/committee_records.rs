@@ -6,7 +6,8 @@ use devplan_domain::committee::{CommitteeTree, Discussion, Feedback, Topic};
 use devplan_domain::org::CommitteeLevel;
 use devplan_domain::text::LongText;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -40,6 +41,27 @@ fn to_feedback(m: committee_feedback::Model) -> Result<Feedback, StoreError> {
         year: m.year,
         text: LongText::parse("text", &m.text).map_err(StoreError::corrupt)?,
     })
+}
+
+/// A committee record's event, a record of the committee's unit.
+async fn record_committee_event(
+    txn: &DatabaseTransaction,
+    now: chrono::DateTime<chrono::Utc>,
+    id: Uuid,
+    committee_id: CommitteeId,
+    data: serde_json::Value,
+) -> Result<(), StoreError> {
+    let unit: Uuid = committee::Entity::find_by_id(committee_id.uuid())
+        .select_only()
+        .column(committee::Column::UnitId)
+        .into_tuple()
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let change = crate::events::Change::new("committee_record.created", id, data)
+        .version(1)
+        .in_unit(unit);
+    crate::events::record(txn, now, vec![change]).await
 }
 
 impl Store {
@@ -79,6 +101,8 @@ impl Store {
 
     /// Records a discussion.
     pub async fn add_discussion(&self, d: Discussion) -> Result<Discussion, StoreError> {
+        let txn = self.db.begin().await?;
+        let now = self.now();
         committee_discussion::Entity::insert(committee_discussion::ActiveModel {
             id: Set(d.id),
             committee_id: Set(d.committee_id.uuid()),
@@ -92,10 +116,22 @@ impl Store {
                 .map(serde_json::to_string)
                 .transpose()
                 .map_err(StoreError::corrupt)?),
-            created_at: Set(self.now()),
+            created_at: Set(now),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
+        let data = serde_json::json!({
+            "id": d.id,
+            "record": "discussion",
+            "committee_id": d.committee_id.uuid(),
+            "topic": d.topic.as_str(),
+            "held_on": d.held_on,
+            "summary": d.summary.as_str(),
+            "decisions": d.decisions.as_ref().map(|x| x.as_str()),
+            "snapshot": d.snapshot.as_ref().map(serde_json::to_value).transpose().map_err(StoreError::corrupt)?,
+        });
+        record_committee_event(&txn, now, d.id, d.committee_id, data).await?;
+        txn.commit().await?;
         Ok(d)
     }
 
@@ -117,15 +153,17 @@ impl Store {
 
     /// Records a year's feedback to the committee above.
     pub async fn add_feedback(&self, f: Feedback) -> Result<Feedback, StoreError> {
+        let txn = self.db.begin().await?;
+        let now = self.now();
         committee_feedback::Entity::insert(committee_feedback::ActiveModel {
             id: Set(f.id),
             committee_id: Set(f.committee_id.uuid()),
             to_committee_id: Set(f.to_committee_id.uuid()),
             year: Set(f.year),
             text: Set(f.text.as_str().to_owned()),
-            created_at: Set(self.now()),
+            created_at: Set(now),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await
         .map_err(|e| match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict {
@@ -137,6 +175,16 @@ impl Store {
             },
             _ => e.into(),
         })?;
+        let data = serde_json::json!({
+            "id": f.id,
+            "record": "feedback",
+            "committee_id": f.committee_id.uuid(),
+            "to_committee_id": f.to_committee_id.uuid(),
+            "year": f.year,
+            "text": f.text.as_str(),
+        });
+        record_committee_event(&txn, now, f.id, f.committee_id, data).await?;
+        txn.commit().await?;
         Ok(f)
     }
 

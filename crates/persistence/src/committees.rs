@@ -245,6 +245,12 @@ impl Store {
         )
         .await?;
         let committee = fetch_committee(&txn, id).await?;
+        crate::events::record(
+            &txn,
+            now,
+            vec![crate::events::Change::committee(true, &committee)],
+        )
+        .await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(committee)
@@ -284,6 +290,12 @@ impl Store {
             .await?;
         }
         let committee = fetch_committee(&txn, id).await?;
+        crate::events::record(
+            &txn,
+            self.now(),
+            vec![crate::events::Change::committee(false, &committee)],
+        )
+        .await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(committee)

@@ -15,6 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{employee, unit_assignment};
+use crate::events::Change;
 use crate::units::{CHUNK, check_units_exist, list_refs};
 use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
@@ -252,6 +253,7 @@ impl Store {
         )
         .await?;
         let employee = fetch_employee(&txn, id).await?;
+        crate::events::record(&txn, now, vec![Change::employee(true, &employee)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(employee)
@@ -298,6 +300,7 @@ impl Store {
             .await?;
         }
         let employee = fetch_employee(&txn, id).await?;
+        crate::events::record(&txn, self.now(), vec![Change::employee(false, &employee)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(employee)

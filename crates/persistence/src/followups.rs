@@ -24,6 +24,20 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError>
     serde_json::to_string(value).map_err(StoreError::corrupt)
 }
 
+/// A follow-up as the change feed carries it: when and with what outcome, never its notes,
+/// participants or progress (plan content, which HR never reads).
+fn follow_up_data(f: &StoredFollowUp) -> Result<serde_json::Value, StoreError> {
+    Ok(serde_json::json!({
+        "id": f.id.uuid(),
+        "plan_id": f.plan_id.uuid(),
+        "kind": f.record.kind.as_str(),
+        "held_on": f.record.held_on,
+        "outcome": serde_json::to_value(f.record.outcome).map_err(StoreError::corrupt)?,
+        "recorded_by": f.recorded_by.uuid(),
+        "recorded_at": f.recorded_at,
+    }))
+}
+
 fn to_follow_up(m: follow_up::Model) -> Result<StoredFollowUp, StoreError> {
     Ok(StoredFollowUp {
         id: FollowUpId::from_uuid(m.id),
@@ -54,11 +68,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(Plan, Party, StoredFollowUp), StoreError> {
         let txn = self.db.begin().await?;
-        let (plan, (party, by), ()) =
-            crate::plans::change_plan_as_in(&txn, plan_id, None, gate, |p, (party, by)| {
-                record.apply_to(p, *party, *by, now)
-            })
-            .await?;
+        let mut changes = Vec::new();
+        let (plan, (party, by), ()) = crate::plans::change_plan_as_in(
+            &txn,
+            plan_id,
+            None,
+            gate,
+            |p, (party, by)| record.apply_to(p, *party, *by, now),
+            &mut changes,
+        )
+        .await?;
         let id = FollowUpId::generate();
         follow_up::Entity::insert(follow_up::ActiveModel {
             id: Set(id.uuid()),
@@ -76,7 +95,6 @@ impl Store {
         .await?;
         let members: Vec<Uuid> = plan.members.iter().map(|m| m.uuid()).collect();
         crate::projection::refresh_status(&txn, &members).await?;
-        txn.commit().await?;
         let stored = StoredFollowUp {
             id,
             plan_id,
@@ -84,6 +102,13 @@ impl Store {
             recorded_by: by,
             recorded_at: now,
         };
+        changes.push(
+            crate::events::Change::new("follow_up.recorded", id.uuid(), follow_up_data(&stored)?)
+                .version(1)
+                .of_plan(plan_id.uuid()),
+        );
+        crate::events::record(&txn, now, changes).await?;
+        txn.commit().await?;
         Ok((plan, party, stored))
     }
 

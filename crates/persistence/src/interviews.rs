@@ -134,6 +134,35 @@ async fn write_participants(
     Ok(())
 }
 
+/// An interview's event for the change feed. Its reach follows its first participant.
+fn interview_change(event_type: &'static str, i: &InterviewFields) -> crate::events::Change {
+    let change = crate::events::Change::new(
+        event_type,
+        i.id.uuid(),
+        serde_json::json!({
+            "id": i.id.uuid(),
+            "external_id": i.external_id.as_ref().map(|x| x.as_str()),
+            "year": i.year,
+            "format": i.format.as_str(),
+            "offered_on": i.offered_on,
+            "held_on": i.held_on,
+            "plan_id": i.plan_id.map(PlanId::uuid),
+            "participants": i.participants.iter().map(|p| serde_json::json!({
+                "employee_id": p.employee.uuid(),
+                "status": p.status.as_str(),
+                "wants_individual": p.wants_individual,
+            })).collect::<Vec<_>>(),
+            "version": i.meta.version,
+            "updated_at": i.meta.updated_at,
+        }),
+    )
+    .version(i.meta.version);
+    match i.participants.first() {
+        Some(p) => change.about(p.employee.uuid()),
+        None => change,
+    }
+}
+
 /// An interview's columns.
 fn interview_model(i: &InterviewFields) -> development_interview::ActiveModel {
     development_interview::ActiveModel {
@@ -173,6 +202,12 @@ impl Store {
             .collect();
         crate::projection::refresh_status(&txn, &people).await?;
         let stored = fetch_interview(&txn, interview.id).await?;
+        crate::events::record(
+            &txn,
+            stored.meta.updated_at,
+            vec![interview_change("interview.created", &stored)],
+        )
+        .await?;
         txn.commit().await?;
         Ok(stored)
     }
@@ -244,6 +279,12 @@ impl Store {
             .collect();
         crate::projection::refresh_status(&txn, &people).await?;
         let stored = fetch_interview(&txn, next.id).await?;
+        crate::events::record(
+            &txn,
+            stored.meta.updated_at,
+            vec![interview_change("interview.updated", &stored)],
+        )
+        .await?;
         txn.commit().await?;
         Ok(stored)
     }
@@ -431,6 +472,8 @@ impl Store {
         let mut touched: Vec<Uuid> = Vec::new();
         let mut new_interviews = Vec::new();
         let mut new_parts = Vec::new();
+        let mut changes = Vec::new();
+        let now = self.now();
         for (key, mut next) in resolved {
             next.participants.sort_by_key(|p| p.employee);
             match existing.get(&key) {
@@ -446,6 +489,7 @@ impl Store {
                         }
                     }));
                     new_interviews.push(interview_model(&next));
+                    changes.push(interview_change("interview.created", &next));
                 }
                 Some(current) => {
                     next.id = current.id;
@@ -480,10 +524,7 @@ impl Store {
                             development_interview::Column::Version,
                             Expr::value(current.meta.version + 1),
                         )
-                        .col_expr(
-                            development_interview::Column::UpdatedAt,
-                            Expr::value(self.now()),
-                        )
+                        .col_expr(development_interview::Column::UpdatedAt, Expr::value(now))
                         .filter(development_interview::Column::Id.eq(current.id.uuid()))
                         .filter(development_interview::Column::Version.eq(current.meta.version))
                         .exec(&txn)
@@ -492,6 +533,9 @@ impl Store {
                     if current.participants != next.participants {
                         write_participants(&txn, current.id.uuid(), &next.participants).await?;
                     }
+                    next.meta.version = current.meta.version + 1;
+                    next.meta.updated_at = now;
+                    changes.push(interview_change("interview.updated", &next));
                 }
             }
         }
@@ -508,6 +552,8 @@ impl Store {
                 .await?;
         }
         crate::projection::refresh_status(&txn, &touched).await?;
+        changes.push(crate::events::Change::sync("interviews", &report));
+        crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.analyze_after_growth(
             report.created,

@@ -48,6 +48,23 @@ async fn check_no_overlap(
     }
 }
 
+/// An agreement period's event.
+fn period_change(event_type: &'static str, p: &AgreementPeriod) -> crate::events::Change {
+    crate::events::Change::new(
+        event_type,
+        p.id.uuid(),
+        serde_json::json!({
+            "id": p.id.uuid(),
+            "name": p.name.as_str(),
+            "starts_on": p.dates.starts_on(),
+            "ends_on": p.dates.ends_on(),
+            "version": p.meta.version,
+            "updated_at": p.meta.updated_at,
+        }),
+    )
+    .version(p.meta.version)
+}
+
 impl Store {
     /// All periods, earliest first (a municipality has a handful).
     pub async fn list_periods(&self) -> Result<Vec<AgreementPeriod>, StoreError> {
@@ -94,6 +111,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)
             .and_then(to_period)?;
+        crate::events::record(&txn, now, vec![period_change("period.created", &period)]).await?;
         txn.commit().await?;
         Ok(period)
     }
@@ -145,6 +163,12 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)
             .and_then(to_period)?;
+        crate::events::record(
+            &txn,
+            period.meta.updated_at,
+            vec![period_change("period.updated", &period)],
+        )
+        .await?;
         txn.commit().await?;
         Ok(period)
     }

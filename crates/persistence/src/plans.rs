@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::entities::{
     employee, plan, plan_activity_fact, plan_goal_fact, plan_member, plan_version,
 };
+use crate::events::Change;
 use crate::version::ensure_updated;
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -190,8 +191,13 @@ fn is_current_individual(plan: &Plan) -> bool {
 }
 
 /// Writes the changed aggregate if its stored revision is still the one `before` was read
-/// at, freezing a newly agreed version and keeping the projections current.
-async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<(), StoreError> {
+/// at, freezing a newly agreed version and keeping the projections current; returns the
+/// change for the feed, to be recorded last in the transaction.
+async fn write(
+    txn: &DatabaseTransaction,
+    before: &Plan,
+    plan: &Plan,
+) -> Result<Change, StoreError> {
     let read_revision = before.revision;
     let updated = plan::Entity::update_many()
         .col_expr(plan::Column::Status, Expr::value(plan.status.as_str()))
@@ -259,7 +265,7 @@ async fn write(txn: &DatabaseTransaction, before: &Plan, plan: &Plan) -> Result<
     } else if before.content != plan.content {
         crate::projection::refresh_contents(txn, &members).await?;
     }
-    Ok(())
+    Ok(Change::plan(Some(before), plan))
 }
 
 /// Applies `change` to the plan within the caller's transaction.
@@ -268,13 +274,14 @@ pub(crate) async fn change_plan_in<T>(
     id: PlanId,
     expected_revision: Option<i64>,
     change: impl FnOnce(&mut Plan) -> Result<T, devplan_domain::plan::PlanError>,
+    changes: &mut Vec<Change>,
 ) -> Result<(Plan, T), StoreError> {
     let before = fetch_with(txn, id, true).await?;
     crate::version::check_version(before.revision, expected_revision)?;
     let mut plan = before.clone();
     let outcome = change(&mut plan)?;
     if plan.revision != before.revision {
-        write(txn, &before, &plan).await?;
+        changes.push(write(txn, &before, &plan).await?);
     }
     Ok((plan, outcome))
 }
@@ -289,6 +296,7 @@ pub(crate) async fn change_plan_as_in<P, T>(
     expected_revision: Option<i64>,
     gate: impl FnOnce(&Plan, &[UnitId]) -> Option<P>,
     change: impl FnOnce(&mut Plan, &P) -> Result<T, devplan_domain::plan::PlanError>,
+    changes: &mut Vec<Change>,
 ) -> Result<(Plan, P, T), StoreError> {
     let before = fetch_with(txn, id, true).await?;
     let units = crate::reach::units_of_in(txn, &before.members).await?;
@@ -297,7 +305,7 @@ pub(crate) async fn change_plan_as_in<P, T>(
     let mut plan = before.clone();
     let outcome = change(&mut plan, &party)?;
     if plan.revision != before.revision {
-        write(txn, &before, &plan).await?;
+        changes.push(write(txn, &before, &plan).await?);
     }
     Ok((plan, party, outcome))
 }
@@ -358,6 +366,7 @@ impl Store {
         if !v.is_empty() {
             return Err(StoreError::Invalid(v));
         }
+        let mut changes = Vec::new();
         if new.kind == PlanKind::Individual {
             let current = plan::Entity::find()
                 .filter(plan::Column::Kind.eq("individual"))
@@ -379,9 +388,11 @@ impl Store {
             for old in to_plans(&txn, current).await? {
                 let mut superseded = old.clone();
                 superseded.supersede(new.created_at);
-                write(&txn, &old, &superseded)
-                    .await
-                    .map_err(|e| concurrent_plan(e, true))?;
+                changes.push(
+                    write(&txn, &old, &superseded)
+                        .await
+                        .map_err(|e| concurrent_plan(e, true))?,
+                );
             }
         }
         plan::Entity::insert(plan::ActiveModel {
@@ -413,6 +424,8 @@ impl Store {
         let members: Vec<Uuid> = new.members.iter().map(|m| m.uuid()).collect();
         crate::projection::refresh_status(&txn, &members).await?;
         let plan = fetch(&txn, new.id).await?;
+        changes.push(Change::plan(None, &plan));
+        crate::events::record(&txn, self.now(), changes).await?;
         txn.commit().await?;
         Ok(plan)
     }
@@ -432,7 +445,9 @@ impl Store {
         change: impl FnOnce(&mut Plan) -> Result<T, devplan_domain::plan::PlanError>,
     ) -> Result<(Plan, T), StoreError> {
         let txn = self.db.begin().await?;
-        let out = change_plan_in(&txn, id, expected_revision, change).await?;
+        let mut changes = Vec::new();
+        let out = change_plan_in(&txn, id, expected_revision, change, &mut changes).await?;
+        crate::events::record(&txn, self.now(), changes).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -446,7 +461,10 @@ impl Store {
         change: impl FnOnce(&mut Plan, &P) -> Result<T, devplan_domain::plan::PlanError>,
     ) -> Result<(Plan, P, T), StoreError> {
         let txn = self.db.begin().await?;
-        let out = change_plan_as_in(&txn, id, expected_revision, gate, change).await?;
+        let mut changes = Vec::new();
+        let out =
+            change_plan_as_in(&txn, id, expected_revision, gate, change, &mut changes).await?;
+        crate::events::record(&txn, self.now(), changes).await?;
         txn.commit().await?;
         Ok(out)
     }

@@ -8,8 +8,8 @@ use devplan_domain::status::Snapshot;
 use devplan_domain::{EmployeeId, UnitId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -36,6 +36,14 @@ pub struct StoredReview {
     pub meta: Meta,
 }
 
+async fn fetch_review(conn: &impl ConnectionTrait, id: Uuid) -> Result<StoredReview, StoreError> {
+    status_review::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+        .and_then(to_review)
+}
+
 fn to_review(m: status_review::Model) -> Result<StoredReview, StoreError> {
     Ok(StoredReview {
         id: m.id,
@@ -52,6 +60,29 @@ fn to_review(m: status_review::Model) -> Result<StoredReview, StoreError> {
     })
 }
 
+/// A review's event: a record of its unit, anonymised as stored.
+fn review_change(
+    event_type: &'static str,
+    r: &StoredReview,
+) -> Result<crate::events::Change, StoreError> {
+    Ok(crate::events::Change::new(
+        event_type,
+        r.id,
+        serde_json::json!({
+            "id": r.id,
+            "unit_id": r.unit_id.uuid(),
+            "held_on": r.held_on,
+            "snapshot": serde_json::to_value(&r.snapshot).map_err(StoreError::corrupt)?,
+            "state": serde_json::to_value(&r.state).map_err(StoreError::corrupt)?,
+            "created_by": r.created_by.map(EmployeeId::uuid),
+            "version": r.meta.version,
+            "updated_at": r.meta.updated_at,
+        }),
+    )
+    .version(r.meta.version)
+    .in_unit(r.unit_id.uuid()))
+}
+
 impl Store {
     /// Records a review with its snapshot.
     pub async fn create_review(
@@ -63,6 +94,7 @@ impl Store {
     ) -> Result<StoredReview, StoreError> {
         let id = Uuid::now_v7();
         let meta = Meta::first(self.now());
+        let txn = self.db.begin().await?;
         status_review::Entity::insert(status_review::ActiveModel {
             id: Set(id),
             unit_id: Set(unit.uuid()),
@@ -74,9 +106,17 @@ impl Store {
             created_at: Set(meta.created_at),
             updated_at: Set(meta.updated_at),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
-        self.get_review(id).await
+        let stored = fetch_review(&txn, id).await?;
+        crate::events::record(
+            &txn,
+            meta.created_at,
+            vec![review_change("review.created", &stored)?],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(stored)
     }
 
     /// One review.
@@ -117,11 +157,7 @@ impl Store {
     ) -> Result<StoredReview, StoreError> {
         let txn = self.db.begin().await?;
         lock_row::<status_review::Entity>(&txn, id).await?;
-        let mut review = status_review::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)
-            .and_then(to_review)?;
+        let mut review = fetch_review(&txn, id).await?;
         check_version(review.meta.version, expected)?;
         change(&mut review.state).map_err(|e| match e {
             ReviewError::Invalid(v) => StoreError::Invalid(v.into()),
@@ -145,11 +181,13 @@ impl Store {
             .exec(&txn)
             .await?;
         ensure_updated(&updated)?;
-        let stored = status_review::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)
-            .and_then(to_review)?;
+        let stored = fetch_review(&txn, id).await?;
+        crate::events::record(
+            &txn,
+            stored.meta.updated_at,
+            vec![review_change("review.updated", &stored)?],
+        )
+        .await?;
         txn.commit().await?;
         Ok(stored)
     }

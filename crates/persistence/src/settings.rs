@@ -15,6 +15,9 @@ use crate::{Store, StoreError};
 /// The single row's key.
 const ROW: i32 = 1;
 
+/// The settings' id in the change feed: there is one settings record.
+const SETTINGS_ID: uuid::Uuid = uuid::Uuid::nil();
+
 pub(crate) async fn fetch(conn: &impl ConnectionTrait) -> Result<(Settings, Meta), StoreError> {
     let m = settings::Entity::find_by_id(ROW)
         .one(conn)
@@ -96,6 +99,18 @@ impl Store {
             crate::projection::refresh_status(&txn, &away).await?;
         }
         let result = fetch(&txn).await?;
+        let (s, meta) = &result;
+        let data = serde_json::json!({
+            "anonymity_threshold": s.anonymity_threshold,
+            "long_absence_weeks": s.long_absence_weeks,
+            "special_follow_up_days": s.special_follow_up_days,
+            "main_committee_frequency": s.main_committee_frequency.as_str(),
+            "version": meta.version,
+            "updated_at": meta.updated_at,
+        });
+        let change =
+            crate::events::Change::new("settings.updated", SETTINGS_ID, data).version(meta.version);
+        crate::events::record(&txn, meta.updated_at, vec![change]).await?;
         txn.commit().await?;
         Ok(result)
     }

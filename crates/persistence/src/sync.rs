@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use devplan_domain::org::{CommitteeLevel, Role};
 use devplan_domain::records::{
-    Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, Meta, UnitSyncRow,
+    Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, Meta, OrgUnit, UnitSyncRow,
 };
 use devplan_domain::text::ExternalId;
 use devplan_domain::{CommitteeId, EmployeeId, UnitId, Violation, Violations};
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::committees::{replace_members, to_committees, write_committee};
 use crate::employees::{replace_assignments, to_employees, write_employee};
 use crate::entities::{committee, employee, org_unit};
+use crate::events::Change;
 use crate::units::{CHUNK, load_tree, rebuild_closure};
 use crate::{Store, StoreError};
 
@@ -176,11 +177,24 @@ impl Store {
         let mut report = SyncReport::default();
         let mut new_rows = Vec::new();
         let mut moved = false;
+        let mut changes = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let parent = parents[i].map(UnitId::uuid);
+            let unit = |version: i64, created_at| OrgUnit {
+                id: row_ids[i],
+                external_id: Some(row.external_id.clone()),
+                name: row.name.clone(),
+                parent_id: parents[i],
+                meta: Meta {
+                    version,
+                    created_at,
+                    updated_at: now,
+                },
+            };
             match existing.get(row.external_id.as_str()) {
                 None => {
                     report.created += 1;
+                    changes.push(Change::unit("unit.created", &unit(1, now)));
                     new_rows.push((
                         depth.get(&row_ids[i]).copied().unwrap_or(0),
                         org_unit::ActiveModel {
@@ -199,6 +213,10 @@ impl Store {
                 }
                 Some(m) => {
                     report.updated += 1;
+                    changes.push(Change::unit(
+                        "unit.updated",
+                        &unit(m.version + 1, m.created_at),
+                    ));
                     moved |= m.parent_id != parent;
                     org_unit::Entity::update_many()
                         .col_expr(org_unit::Column::Name, Expr::value(row.name.as_str()))
@@ -222,6 +240,8 @@ impl Store {
         if moved || report.created > 0 {
             rebuild_closure(&txn, &tree).await?;
         }
+        changes.push(Change::sync("units", &report));
+        crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.organisation_changed();
         self.analyze_after_growth(report.created, &["org_units", "unit_closure"])
@@ -303,6 +323,7 @@ impl Store {
         let mut inserts = Vec::new();
         let mut manager_changes = Vec::new();
         let mut representative_changes = Vec::new();
+        let mut changes = Vec::new();
         for next in &wanted {
             let key = next
                 .external_id
@@ -329,11 +350,16 @@ impl Store {
                     });
                     manager_changes.push(next);
                     representative_changes.push(next);
+                    changes.push(Change::employee(true, next));
                 }
                 Some(current) if current == next => report.unchanged += 1,
                 Some(current) => {
                     report.updated += 1;
                     write_employee(&txn, next, current.meta.version, now).await?;
+                    let mut stored = next.clone();
+                    stored.meta.version = current.meta.version + 1;
+                    stored.meta.updated_at = now;
+                    changes.push(Change::employee(false, &stored));
                     if current.manages != next.manages {
                         manager_changes.push(next);
                     }
@@ -367,6 +393,8 @@ impl Store {
                 .flat_map(|e| e.represents.iter().map(|u| (e.id.uuid(), *u))),
         )
         .await?;
+        changes.push(Change::sync("employees", &report));
+        crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.organisation_changed();
         self.analyze_after_growth(report.created, &["employees", "unit_assignments"])
@@ -501,6 +529,7 @@ impl Store {
         });
         let mut report = SyncReport::default();
         let mut member_changes = Vec::new();
+        let mut changes = Vec::new();
         for next in &wanted {
             let key = next
                 .external_id
@@ -524,11 +553,16 @@ impl Store {
                     .exec_without_returning(&txn)
                     .await?;
                     member_changes.push(next);
+                    changes.push(Change::committee(true, next));
                 }
                 Some(current) if current == next => report.unchanged += 1,
                 Some(current) => {
                     report.updated += 1;
                     write_committee(&txn, next, current.meta.version, now).await?;
+                    let mut stored = next.clone();
+                    stored.meta.version = current.meta.version + 1;
+                    stored.meta.updated_at = now;
+                    changes.push(Change::committee(false, &stored));
                     if current.members != next.members {
                         member_changes.push(next);
                     }
@@ -544,6 +578,8 @@ impl Store {
                 .flat_map(|c| c.members.iter().map(|m| (c.id.uuid(), *m))),
         )
         .await?;
+        changes.push(Change::sync("committees", &report));
+        crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(report)

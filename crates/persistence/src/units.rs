@@ -14,6 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{employee, org_unit, unit_closure};
+use crate::events::Change;
 use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -159,6 +160,7 @@ impl Store {
             .map_err(|e| StoreError::from_write(e, "external_id"))?;
         rebuild_closure(&txn, &tree).await?;
         let unit = fetch_unit(&txn, id).await?;
+        crate::events::record(&txn, now, vec![Change::unit("unit.created", &unit)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(unit)
@@ -216,6 +218,7 @@ impl Store {
             rebuild_closure(&txn, &tree).await?;
         }
         let unit = fetch_unit(&txn, id).await?;
+        crate::events::record(&txn, self.now(), vec![Change::unit("unit.updated", &unit)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(unit)

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod committee_records;
 pub mod committees;
 pub mod employees;
+pub mod events;
 pub mod followups;
 pub mod health;
 pub mod interviews;
@@ -43,6 +44,7 @@ macro_rules! api_routes {
 
 api_routes![
     me::me,
+    events::list,
     committee_records::missing,
     units::list,
     units::create,

@@ -11,6 +11,8 @@ pub mod committee_feedback;
 pub mod committee_member;
 pub mod development_interview;
 pub mod employee;
+pub mod event;
+pub mod event_feed;
 pub mod follow_up;
 pub mod idempotency_key;
 pub mod interview_participant;

@@ -1,0 +1,193 @@
+//! `/events`: the change feed. Every change is an event, written in the transaction that made
+//! it and numbered in commit order, so a client that reads on from its last cursor misses
+//! nothing and never sees a change that was rolled back.
+
+use std::collections::BTreeSet;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use devplan_persistence::{EVENT_TYPES, FeedRead, StoredEvent};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::http::{ApiResult, page_size};
+use crate::policy::Access;
+use crate::state::AppState;
+
+/// Events per page unless `limit` says otherwise.
+const DEFAULT_EVENTS: u32 = 100;
+
+/// Which events to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    /// The `cursor` of the last event read (or `next_after` of the last page); none: from
+    /// the oldest event kept.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    pub after: Option<String>,
+    /// Comma-separated event types (`plan.agreed`) or whole resources (`plan.*`); none: all.
+    pub types: Option<String>,
+    /// Page size, 1–500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// Who made a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActorOut {
+    /// The token's subject.
+    pub subject: String,
+    /// The employee, when an employee made it.
+    pub employee_id: Option<Uuid>,
+}
+
+/// One change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    /// Its place in the feed: pass it as `after` to read the events after it.
+    pub cursor: String,
+    /// Its id; the same as `webhook-id` when it is delivered to a webhook.
+    pub id: Uuid,
+    /// `<resource>.<what happened>`, e.g. `plan.signed`.
+    #[serde(rename = "type")]
+    #[schema(rename = "type")]
+    pub event_type: String,
+    /// The kind of object: `plan`, `employee`, `follow_up`, `absence`, …
+    pub resource: String,
+    /// The object's id.
+    pub resource_id: Uuid,
+    /// When the change was made.
+    pub occurred_at: DateTime<Utc>,
+    /// Who made it (HR only; null for the service itself).
+    pub actor: Option<ActorOut>,
+    /// The request that made it (HR only).
+    pub request_id: Option<String>,
+    /// The object's version (a plan's revision) after the change.
+    pub version: Option<i64>,
+    /// The object's state after the change (HR only; others read the object at its URL,
+    /// which shows what their role may see).
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    /// The events, oldest first.
+    pub items: Vec<EventOut>,
+    /// Where to read on: the last event's cursor, or the `after` sent when there was none.
+    pub next_after: Option<String>,
+    /// Whether more events were already there when this page was read.
+    pub has_more: bool,
+}
+
+fn event_out(e: StoredEvent) -> EventOut {
+    EventOut {
+        cursor: e.seq.to_string(),
+        id: e.id,
+        event_type: e.event_type,
+        resource: e.resource,
+        resource_id: e.resource_id,
+        occurred_at: e.occurred_at,
+        actor: e.actor_subject.map(|subject| ActorOut {
+            subject,
+            employee_id: e.actor_employee_id,
+        }),
+        request_id: e.request_id,
+        version: e.version,
+        data: (!e.data.is_null()).then_some(e.data),
+    }
+}
+
+/// The event types asked for, each known.
+fn parse_types(raw: Option<&str>) -> Result<BTreeSet<String>, ApiError> {
+    let mut out = BTreeSet::new();
+    for t in raw
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let known = match t.strip_suffix(".*") {
+            Some(resource) => EVENT_TYPES
+                .iter()
+                .any(|k| k.split('.').next() == Some(resource)),
+            None => EVENT_TYPES.contains(&t),
+        };
+        if !known {
+            return Err(ApiError::bad_request(
+                "unknown_event_type",
+                format!(
+                    "{t} is not an event type; the types are {}",
+                    EVENT_TYPES.join(", ")
+                ),
+            ));
+        }
+        out.insert(t.to_owned());
+    }
+    Ok(out)
+}
+
+/// The feed.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "list_events",
+    summary = "Read the change feed: every change, in commit order, from a cursor",
+    description = "Every create, update, signature, agreement, follow-up, absence, interview, review, committee record and sync is an event, written in the same transaction as the change. Read from the start (no `after`), then keep the last `cursor` and ask for the events `after` it: an event becomes visible only after every earlier one, so nothing is skipped. HR reads every event with the object's state in `data`; a manager the events of their units' people and plans, an employee their own, representatives and committees the records of their units, without data, actor or any person's id. Events are kept for `DEVPLAN_EVENT_RETENTION_DAYS` (default 90); a cursor older than that answers 410.",
+    params(EventQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of events", body = EventPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 410, response = crate::openapi::Gone)
+    )
+)]
+#[get("/events")]
+pub async fn list(
+    state: web::Data<AppState>,
+    access: Access,
+    query: web::Query<EventQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let after = query
+        .after
+        .as_deref()
+        .map(|a| {
+            a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                ApiError::bad_request("invalid_cursor", "after is not a cursor this feed issued")
+            })
+        })
+        .transpose()?;
+    let limit = page_size(query.limit, DEFAULT_EVENTS)?;
+    let types = parse_types(query.types.as_deref())?;
+    let scope = access.event_scope().await?;
+    // One more than asked tells whether more are waiting.
+    let read = state
+        .store
+        .list_events(&scope, after, &types, u64::from(limit) + 1)
+        .await?;
+    let mut events = match read {
+        FeedRead::Events(events) => events,
+        FeedRead::Expired { horizon } => {
+            return Err(ApiError::Gone {
+                code: "cursor_expired",
+                detail: format!(
+                    "events after this cursor were pruned (they are kept for {} days); read the \
+                     current state again, then follow the feed from after={horizon}",
+                    state.event_retention.num_days()
+                ),
+            });
+        }
+    };
+    let has_more = events.len() > limit as usize;
+    events.truncate(limit as usize);
+    let next_after = events.last().map(|e| e.seq.to_string()).or(query.after);
+    Ok(HttpResponse::Ok().json(EventPage {
+        items: events.into_iter().map(event_out).collect(),
+        next_after,
+        has_more,
+    }))
+}
