@@ -15,6 +15,7 @@ mod m20261130_000010_special_held_on;
 mod m20261130_000011_feedback_once_a_year;
 mod m20261130_000012_idempotency_keys;
 mod m20261130_000013_events;
+mod m20261130_000014_webhooks;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_feedback_once_a_year::Migration),
             Box::new(m20261130_000012_idempotency_keys::Migration),
             Box::new(m20261130_000013_events::Migration),
+            Box::new(m20261130_000014_webhooks::Migration),
         ]
     }
 }

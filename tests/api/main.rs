@@ -18,3 +18,4 @@ mod status;
 mod status_scale;
 mod sync;
 mod tokens;
+mod webhooks;

@@ -133,6 +133,13 @@ pub struct TestApp {
     /// The app's database, for tests that must reach under the API (a failure injected by a
     /// trigger, say).
     pub database_url: String,
+    /// The server and its background work, until [`TestApp::stop`].
+    running: std::sync::Mutex<
+        Option<(
+            actix_web::dev::ServerHandle,
+            devplan_api::housekeeping::Background,
+        )>,
+    >,
     _db: TestDb,
 }
 
@@ -149,6 +156,16 @@ pub async fn spawn_app_with(keys: Keys) -> TestApp {
 }
 
 impl TestApp {
+    /// Stops this instance as a shutdown would: the requests in flight, then the background
+    /// work's round in flight. Its database stays.
+    pub async fn stop(&self) {
+        let running = self.running.lock().ok().and_then(|mut r| r.take());
+        if let Some((server, background)) = running {
+            server.stop(true).await;
+            background.stop().await;
+        }
+    }
+
     /// A second instance of the service on this one's database, as behind a load balancer.
     pub async fn second_instance(&self) -> TestApp {
         start(
@@ -200,14 +217,16 @@ async fn start(url: String, db: TestDb, clock: SetClock, keys: Keys, migrate: bo
         cors_origins: vec!["https://intranet.example.dk".into()],
         body_limit: BODY_LIMIT,
     };
-    let server = serve(state, options, listener).expect("serve");
-    tokio::spawn(server);
+    let service = serve(state, options, listener).expect("serve");
+    let handle = service.server.handle();
+    tokio::spawn(service.server);
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         clock,
         statements,
         database_url: url,
+        running: std::sync::Mutex::new(Some((handle, service.background))),
         _db: db,
     }
 }

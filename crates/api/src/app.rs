@@ -65,14 +65,22 @@ async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> actix_web::Ht
     actix_web::HttpResponse::Ok().json(doc.get_ref())
 }
 
-/// Starts serving on `listener`; the returned server runs until stopped.
+/// A started service: the HTTP server (await it; it ends on SIGTERM or SIGINT after the
+/// requests in flight) and the background work (stop it after the server).
+pub struct Service {
+    /// The HTTP server.
+    pub server: Server,
+    /// Webhook deliveries and pruning.
+    pub background: crate::housekeeping::Background,
+}
+
+/// Starts serving on `listener`, and the background work, on the current runtime.
 pub fn serve(
     state: AppState,
     options: HttpOptions,
     listener: TcpListener,
-) -> std::io::Result<Server> {
+) -> std::io::Result<Service> {
     let state = web::Data::new(state);
-    crate::housekeeping::start(state.clone());
     let doc = api_doc();
     let contract = web::Data::new(
         crate::contract::Contract::new(&doc)
@@ -84,6 +92,9 @@ pub fn serve(
         crate::metrics::Metrics::new()
             .map_err(|e| std::io::Error::other(format!("the metrics: {e}")))?,
     );
+    let deliverer = crate::webhooks::Deliverer::new(metrics.webhook_outcomes.clone())
+        .map_err(|e| std::io::Error::other(format!("the webhook client: {e}")))?;
+    let background = crate::housekeeping::start(state.clone(), deliverer);
     let server = HttpServer::new(move || {
         let counted = metrics.requests.clone();
         let (app, _) = App::new()
@@ -130,5 +141,5 @@ pub fn serve(
     })
     .listen(listener)?
     .run();
-    Ok(server)
+    Ok(Service { server, background })
 }

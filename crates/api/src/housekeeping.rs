@@ -1,26 +1,70 @@
-//! Work the service does on its own, on every instance: pruning the change feed past its
-//! retention. Each step is safe to run on several instances at once.
+//! Work the service does on its own, on every instance: delivering webhooks (often) and
+//! pruning the change feed past its retention (hourly). Each step is safe to run on several
+//! instances at once. It stops when told, after the round in progress, so a shutdown
+//! finishes the deliveries it started.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::web;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::state::AppState;
+use crate::webhooks::Deliverer;
 
-/// How often the housekeeping runs.
-const EVERY: Duration = Duration::from_secs(3600);
+/// How often the feed is pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// The pause between delivery rounds when the last one found nothing to do.
+const IDLE: Duration = Duration::from_millis(500);
 
-/// Starts the housekeeping loop on the current runtime; it ends with the runtime.
-pub fn start(state: web::Data<AppState>) {
-    tokio::spawn(async move {
+/// The running background work.
+pub struct Background {
+    stop: watch::Sender<bool>,
+    join: JoinHandle<()>,
+}
+
+impl Background {
+    /// Stops after the round in progress and waits for it.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(e) = self.join.await {
+            log::error!("the background work ended abnormally: {e}");
+        }
+    }
+}
+
+/// Starts the background work on the current runtime.
+pub fn start(state: web::Data<AppState>, deliverer: Deliverer) -> Background {
+    let (stop, mut stopped) = watch::channel(false);
+    let join = tokio::spawn(async move {
+        let mut pruned: Option<Instant> = None;
         loop {
-            let before = state.clock.now() - state.event_retention;
-            match state.store.prune_events(before).await {
-                Ok(0) => {}
-                Ok(n) => log::info!("pruned {n} events older than {before}"),
-                Err(e) => log::warn!("pruning the change feed failed: {e}"),
+            if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                let before = state.clock.now() - state.event_retention;
+                match state.store.prune_events(before).await {
+                    Ok(0) => {}
+                    Ok(n) => log::info!("pruned {n} events older than {before}"),
+                    Err(e) => log::warn!("pruning the change feed failed: {e}"),
+                }
+                pruned = Some(Instant::now());
             }
-            tokio::time::sleep(EVERY).await;
+            let pause = match deliverer.round(&state.store).await {
+                Ok(0) => IDLE,
+                // More may be waiting.
+                Ok(_) => Duration::ZERO,
+                Err(e) => {
+                    log::warn!("delivering webhooks failed: {e}");
+                    IDLE
+                }
+            };
+            tokio::select! {
+                _ = stopped.changed() => break,
+                () = tokio::time::sleep(pause) => {}
+            }
+            if *stopped.borrow() {
+                break;
+            }
         }
     });
+    Background { stop, join }
 }

@@ -21,3 +21,4 @@ pub mod services;
 pub mod state;
 pub mod text_schema;
 pub mod views;
+pub mod webhooks;

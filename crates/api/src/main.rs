@@ -62,7 +62,11 @@ async fn run_server(settings: &Settings, state: AppState) -> Result<(), Failure>
         cors_origins: settings.cors_origins.clone(),
         body_limit: settings.body_limit,
     };
-    serve(state, options, listener)?.await?;
+    let service = serve(state, options, listener)?;
+    service.server.await?;
+    // The server has finished its requests in flight; let the deliveries in flight finish.
+    service.background.stop().await;
+    log::info!("devplan stopped");
     Ok(())
 }
 

@@ -1,10 +1,11 @@
 //! `/metrics` in the Prometheus text format: requests by route template, method and status
-//! with a latency histogram (actix-web-prom), and the database pool's connections in use and
-//! idle, read at each scrape. It names routes, never people or ids.
+//! with a latency histogram (actix-web-prom), the database pool's connections in use and
+//! idle, webhook deliveries by outcome and the age of the oldest one waiting. It names
+//! routes, never people or ids.
 
 use actix_web::{HttpResponse, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
-use prometheus::{Encoder, IntGaugeVec, Opts, TextEncoder};
+use prometheus::{Encoder, IntCounterVec, IntGauge, IntGaugeVec, Opts, TextEncoder};
 
 use crate::state::AppState;
 
@@ -17,6 +18,9 @@ pub struct Metrics {
     /// Counts and times every request.
     pub requests: PrometheusMetrics,
     connections: IntGaugeVec,
+    /// Webhook delivery attempts by outcome (`delivered`, `failed_attempt`, `given_up`).
+    pub webhook_outcomes: IntCounterVec,
+    oldest_undelivered: IntGauge,
 }
 
 impl Metrics {
@@ -35,13 +39,31 @@ impl Metrics {
             &["state"],
         )
         .map_err(|e| e.to_string())?;
-        requests
-            .registry
-            .register(Box::new(connections.clone()))
-            .map_err(|e| e.to_string())?;
+        let webhook_outcomes = IntCounterVec::new(
+            Opts::new(
+                "devplan_webhook_deliveries_total",
+                "Webhook delivery attempts by this instance, by outcome (delivered, failed_attempt, given_up)",
+            ),
+            &["outcome"],
+        )
+        .map_err(|e| e.to_string())?;
+        let oldest_undelivered = IntGauge::new(
+            "devplan_webhook_oldest_undelivered_seconds",
+            "Age of the oldest webhook delivery not yet made (0 when none waits)",
+        )
+        .map_err(|e| e.to_string())?;
+        for c in [
+            Box::new(connections.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(webhook_outcomes.clone()),
+            Box::new(oldest_undelivered.clone()),
+        ] {
+            requests.registry.register(c).map_err(|e| e.to_string())?;
+        }
         Ok(Self {
             requests,
             connections,
+            webhook_outcomes,
+            oldest_undelivered,
         })
     }
 }
@@ -55,6 +77,12 @@ pub async fn scrape(metrics: web::Data<Metrics>, state: web::Data<AppState>) -> 
         .with_label_values(&["in_use"])
         .set(i64::from(open) - idle);
     metrics.connections.with_label_values(&["idle"]).set(idle);
+    match state.store.oldest_undelivered().await {
+        Ok(oldest) => metrics
+            .oldest_undelivered
+            .set(oldest.map_or(0, |at| (state.clock.now() - at).num_seconds().max(0))),
+        Err(e) => log::warn!("metrics: the oldest undelivered webhook: {e}"),
+    }
     let mut text = Vec::new();
     let encoder = TextEncoder::new();
     if let Err(e) = encoder.encode(&metrics.requests.registry.gather(), &mut text) {

@@ -15,6 +15,7 @@ pub mod settings;
 pub mod status;
 pub mod text;
 pub mod violation;
+pub mod webhook;
 
 pub use ids::*;
 pub use violation::{Violation, Violations};

@@ -57,6 +57,17 @@ pub const EVENT_TYPES: &[&str] = &[
     "sync.completed",
 ];
 
+/// Whether `t` names events: one of [`EVENT_TYPES`], or `<resource>.*` for a resource that
+/// has events.
+pub fn is_event_selector(t: &str) -> bool {
+    match t.strip_suffix(".*") {
+        Some(resource) => EVENT_TYPES
+            .iter()
+            .any(|k| k.split('.').next() == Some(resource)),
+        None => EVENT_TYPES.contains(&t),
+    }
+}
+
 /// Resources whose events say nothing about one person: readable, without data, by everyone
 /// who reaches their unit.
 const RECORD_RESOURCES: &[&str] = &[
@@ -358,6 +369,27 @@ pub enum FeedRead<T> {
     },
 }
 
+/// An event as read: `full` with its data, actor and request (HR), else without.
+pub(crate) fn to_stored(r: event::Model, full: bool) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
+        seq: r.seq,
+        id: r.id,
+        event_type: r.event_type,
+        resource: r.resource,
+        resource_id: r.resource_id,
+        occurred_at: r.occurred_at,
+        actor_subject: r.actor_subject.filter(|_| full),
+        actor_employee_id: r.actor_employee_id.filter(|_| full),
+        request_id: r.request_id.filter(|_| full),
+        version: r.version,
+        data: if full {
+            serde_json::from_str(&r.data).map_err(StoreError::corrupt)?
+        } else {
+            Value::Null
+        },
+    })
+}
+
 impl Store {
     /// Events after `after` (none: from the oldest kept) of the given types (empty: all),
     /// within `scope`, oldest first, at most `limit`.
@@ -422,28 +454,11 @@ impl Store {
                 .to_owned();
             q = q.filter(any.add(event::Column::PlanId.in_subquery(plans_of)));
         }
-        let rows = q.all(&self.db).await?;
         let full = matches!(scope, EventScope::All);
-        rows.into_iter()
-            .map(|r| {
-                Ok(StoredEvent {
-                    seq: r.seq,
-                    id: r.id,
-                    event_type: r.event_type,
-                    resource: r.resource,
-                    resource_id: r.resource_id,
-                    occurred_at: r.occurred_at,
-                    actor_subject: r.actor_subject.filter(|_| full),
-                    actor_employee_id: r.actor_employee_id.filter(|_| full),
-                    request_id: r.request_id.filter(|_| full),
-                    version: r.version,
-                    data: if full {
-                        serde_json::from_str(&r.data).map_err(StoreError::corrupt)?
-                    } else {
-                        Value::Null
-                    },
-                })
-            })
+        q.all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| to_stored(r, full))
             .collect::<Result<Vec<_>, StoreError>>()
             .map(FeedRead::Events)
     }

@@ -27,11 +27,12 @@ mod store;
 mod sync;
 mod units;
 mod version;
+mod webhooks;
 
 pub use catalogue::CatalogueFilter;
 pub use employees::EmployeeScope;
 pub use error::StoreError;
-pub use events::{EVENT_TYPES, EventScope, FeedRead, StoredEvent};
+pub use events::{EVENT_TYPES, EventScope, FeedRead, StoredEvent, is_event_selector};
 pub use idempotency::{Claim, KeptResponse};
 pub use page::{Page, PageRequest};
 pub use plans::{PlanFilter, PlanScope};
@@ -40,3 +41,7 @@ pub use status::{StatusCell, StatusPeriod, is_people_figure, people_figure_names
 pub use store::{Store, StoreOptions, TlsMode};
 pub use sync::SyncReport;
 pub use units::UnitHeadcount;
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, EndpointSettings, StoredAttempt, StoredDelivery,
+    WebhookEndpoint,
+};

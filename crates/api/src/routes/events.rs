@@ -5,16 +5,15 @@
 use std::collections::BTreeSet;
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, Utc};
-use devplan_persistence::{EVENT_TYPES, FeedRead, StoredEvent};
+use devplan_persistence::{EVENT_TYPES, FeedRead, is_event_selector};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::http::{ApiResult, page_size};
 use crate::policy::Access;
 use crate::state::AppState;
+use crate::views::event::{EventOut, event_out};
 
 /// Events per page unless `limit` says otherwise.
 const DEFAULT_EVENTS: u32 = 100;
@@ -34,44 +33,6 @@ pub struct EventQuery {
     pub limit: Option<u32>,
 }
 
-/// Who made a change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ActorOut {
-    /// The token's subject.
-    pub subject: String,
-    /// The employee, when an employee made it.
-    pub employee_id: Option<Uuid>,
-}
-
-/// One change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventOut {
-    /// Its place in the feed: pass it as `after` to read the events after it.
-    pub cursor: String,
-    /// Its id; the same as `webhook-id` when it is delivered to a webhook.
-    pub id: Uuid,
-    /// `<resource>.<what happened>`, e.g. `plan.signed`.
-    #[serde(rename = "type")]
-    #[schema(rename = "type")]
-    pub event_type: String,
-    /// The kind of object: `plan`, `employee`, `follow_up`, `absence`, …
-    pub resource: String,
-    /// The object's id.
-    pub resource_id: Uuid,
-    /// When the change was made.
-    pub occurred_at: DateTime<Utc>,
-    /// Who made it (HR only; null for the service itself).
-    pub actor: Option<ActorOut>,
-    /// The request that made it (HR only).
-    pub request_id: Option<String>,
-    /// The object's version (a plan's revision) after the change.
-    pub version: Option<i64>,
-    /// The object's state after the change (HR only; others read the object at its URL,
-    /// which shows what their role may see).
-    #[schema(value_type = Option<Object>)]
-    pub data: Option<serde_json::Value>,
-}
-
 /// A page of the feed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventPage {
@@ -83,24 +44,6 @@ pub struct EventPage {
     pub has_more: bool,
 }
 
-fn event_out(e: StoredEvent) -> EventOut {
-    EventOut {
-        cursor: e.seq.to_string(),
-        id: e.id,
-        event_type: e.event_type,
-        resource: e.resource,
-        resource_id: e.resource_id,
-        occurred_at: e.occurred_at,
-        actor: e.actor_subject.map(|subject| ActorOut {
-            subject,
-            employee_id: e.actor_employee_id,
-        }),
-        request_id: e.request_id,
-        version: e.version,
-        data: (!e.data.is_null()).then_some(e.data),
-    }
-}
-
 /// The event types asked for, each known.
 fn parse_types(raw: Option<&str>) -> Result<BTreeSet<String>, ApiError> {
     let mut out = BTreeSet::new();
@@ -110,13 +53,7 @@ fn parse_types(raw: Option<&str>) -> Result<BTreeSet<String>, ApiError> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let known = match t.strip_suffix(".*") {
-            Some(resource) => EVENT_TYPES
-                .iter()
-                .any(|k| k.split('.').next() == Some(resource)),
-            None => EVENT_TYPES.contains(&t),
-        };
-        if !known {
+        if !is_event_selector(t) {
             return Err(ApiError::bad_request(
                 "unknown_event_type",
                 format!(

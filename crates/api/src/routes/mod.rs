@@ -19,6 +19,7 @@ pub mod status;
 pub mod sync;
 pub mod unit_goals;
 pub mod units;
+pub mod webhook_endpoints;
 
 /// Declares the `/api/v1` routes once, for both the app and the list of published schemas.
 macro_rules! api_routes {
@@ -45,6 +46,12 @@ macro_rules! api_routes {
 api_routes![
     me::me,
     events::list,
+    webhook_endpoints::create,
+    webhook_endpoints::list,
+    webhook_endpoints::get,
+    webhook_endpoints::update,
+    webhook_endpoints::rotate,
+    webhook_endpoints::deliveries,
     committee_records::missing,
     units::list,
     units::create,

@@ -2,6 +2,7 @@
 //! the routes: routes use views, never each other's types.
 
 pub mod committee;
+pub mod event;
 pub mod person;
 pub mod plan;
 pub mod plan_enums;

@@ -32,3 +32,6 @@ pub mod status_special;
 pub mod unit_assignment;
 pub mod unit_closure;
 pub mod unit_goal;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

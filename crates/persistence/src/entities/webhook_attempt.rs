@@ -1,0 +1,23 @@
+//! Rows of `webhook_attempts`.
+
+use sea_orm::entity::prelude::*;
+
+/// One attempt to deliver.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "webhook_attempts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub delivery_id: Uuid,
+    pub attempt: i32,
+    pub attempted_at: DateTimeUtc,
+    pub status: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i32,
+}
+
+/// No relations are declared: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
