@@ -209,6 +209,14 @@ impl Store {
         });
     }
 
+    /// The same store, its statements not counted: for background work, which is no request's
+    /// cost.
+    pub fn uncounted(&self) -> Store {
+        let mut store = self.clone();
+        store.db.set_metric_callback(|_| {});
+        store
+    }
+
     /// The connections of the pool: open, and idle among them.
     pub fn pool_connections(&self) -> (u32, usize) {
         match self.db.get_database_backend() {
