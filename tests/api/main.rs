@@ -7,6 +7,7 @@ mod committee_records;
 mod events;
 mod followups;
 mod idempotency;
+mod identity;
 mod metrics;
 mod openapi;
 mod organisation;

@@ -150,9 +150,32 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with the given key material.
 pub async fn spawn_app_with(keys: Keys) -> TestApp {
+    spawn_app_verifying(verifier(keys)).await
+}
+
+/// The app checking tokens with `verifier` (an identity provider's keys, claim rules).
+pub async fn spawn_app_verifying(verifier: Verifier) -> TestApp {
     let (url, db) = fresh_database().await;
     let clock = SetClock::new(chrono::Utc::now());
-    start(url, db, clock, keys, true).await
+    start(url, db, clock, verifier, true).await
+}
+
+/// A verifier for the tests' key material, with the default claim rules.
+pub fn verifier(keys: Keys) -> Verifier {
+    let (secret, public) = match keys {
+        Keys::Secret => (Some(SECRET.as_bytes().to_vec()), None),
+        Keys::Rs256 => (None, Some(fixture("rs256-public.pem"))),
+        Keys::Es256 => (None, Some(fixture("es256-public.pem"))),
+    };
+    Verifier::new(
+        secret.as_deref(),
+        public.as_deref(),
+        None,
+        ISSUER.into(),
+        AUDIENCE.into(),
+        5,
+    )
+    .expect("verifier")
 }
 
 impl TestApp {
@@ -172,14 +195,20 @@ impl TestApp {
             self.database_url.clone(),
             TestDb::Shared,
             self.clock.clone(),
-            Keys::Secret,
+            verifier(Keys::Secret),
             false,
         )
         .await
     }
 }
 
-async fn start(url: String, db: TestDb, clock: SetClock, keys: Keys, migrate: bool) -> TestApp {
+async fn start(
+    url: String,
+    db: TestDb,
+    clock: SetClock,
+    verifier: Verifier,
+    migrate: bool,
+) -> TestApp {
     let mut store = Store::connect(&url, std::sync::Arc::new(clock.clone()))
         .await
         .expect("connect");
@@ -188,19 +217,6 @@ async fn start(url: String, db: TestDb, clock: SetClock, keys: Keys, migrate: bo
     }
     let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     store.count_statements(statements.clone());
-    let (secret, public) = match keys {
-        Keys::Secret => (Some(SECRET.as_bytes().to_vec()), None),
-        Keys::Rs256 => (None, Some(fixture("rs256-public.pem"))),
-        Keys::Es256 => (None, Some(fixture("es256-public.pem"))),
-    };
-    let verifier = Verifier::new(
-        secret.as_deref(),
-        public.as_deref(),
-        ISSUER.into(),
-        AUDIENCE.into(),
-        5,
-    )
-    .expect("verifier");
     let state = AppState {
         store,
         verifier,

@@ -87,6 +87,39 @@ pub struct Settings {
     /// PEM file with the identity provider's public key, for RS256 or ES256 tokens.
     #[arg(long, env = "DEVPLAN_JWT_PUBLIC_KEY", global = true)]
     pub jwt_public_key: Option<PathBuf>,
+    /// An OpenID Connect provider's key set (its `jwks_uri`), for RS256 or ES256 tokens chosen
+    /// by `kid`; fetched again when a token names an unknown key.
+    #[arg(long, env = "DEVPLAN_JWT_JWKS_URL", global = true)]
+    pub jwt_jwks_url: Option<String>,
+    /// The least time between two fetches of the key set on unknown keys, in seconds.
+    #[arg(
+        long,
+        env = "DEVPLAN_JWT_JWKS_MIN_REFRESH_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub jwt_jwks_min_refresh_seconds: u64,
+    /// The claim that names the employee: `sub` (default), or e.g. `employee_external_id`,
+    /// `oid`, `email`, `preferred_username`.
+    #[arg(
+        long,
+        env = "DEVPLAN_IDENTITY_CLAIM",
+        default_value = "sub",
+        global = true
+    )]
+    pub identity_claim: String,
+    /// How that claim's value finds the employee: `id_or_external_id` (default) or `email`.
+    #[arg(
+        long,
+        env = "DEVPLAN_IDENTITY_MATCH",
+        default_value = "id_or_external_id",
+        global = true
+    )]
+    pub identity_match: crate::auth::SubjectMatch,
+    /// `<claim>=<value>` that makes an employee's token HR, e.g. `groups=<Entra group id>`,
+    /// or `roles=hr` to trust the token's roles. Unset: only DEVPLAN_SERVICE_SUBJECTS are HR.
+    #[arg(long, env = "DEVPLAN_HR_CLAIM", global = true)]
+    pub hr_claim: Option<crate::auth::HrGrant>,
     /// Required `iss` claim.
     #[arg(
         long,

@@ -53,7 +53,7 @@ pub async fn idempotent(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     // Keys belong to the caller. Without a valid token the handler answers 401 as usual.
-    let subject = req
+    let token = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -61,8 +61,16 @@ pub async fn idempotent(
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
-        .and_then(|t| state.verifier.verify(t.trim()).ok())
-        .map(|claims| claims.sub);
+        .map(|t| t.trim().to_owned());
+    let subject = match token {
+        Some(t) => state
+            .verifier
+            .verify(&t)
+            .await
+            .ok()
+            .map(|claims| claims.sub),
+        None => None,
+    };
     let Some(subject) = subject else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use devplan_api::app::{AppState, HttpOptions, api_doc, serve};
-use devplan_api::auth::Verifier;
+use devplan_api::auth::{ClaimRules, Jwks, Verifier};
 use devplan_api::clock::SystemClock;
 use devplan_api::config::{Cli, Command, Settings};
 use devplan_api::demo;
@@ -26,13 +26,29 @@ fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifi
         })
         .transpose()?;
     let secret = settings.jwt_secret.as_deref().or(fallback_secret);
+    let jwks = settings
+        .jwt_jwks_url
+        .clone()
+        .map(|url| {
+            Jwks::new(
+                url,
+                std::time::Duration::from_secs(settings.jwt_jwks_min_refresh_seconds),
+            )
+        })
+        .transpose()?;
     Ok(Verifier::new(
         secret.map(str::as_bytes),
         public.as_deref(),
+        jwks,
         settings.jwt_issuer.clone(),
         settings.jwt_audience.clone(),
         settings.jwt_leeway,
-    )?)
+    )?
+    .with_rules(ClaimRules {
+        subject_claim: settings.identity_claim.clone(),
+        subject_match: settings.identity_match,
+        hr: settings.hr_claim.clone(),
+    }))
 }
 
 async fn open_store(settings: &Settings, url: &str) -> Result<Store, Failure> {

@@ -125,7 +125,7 @@ impl Modify for BearerScheme {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "A JWT (HS256, RS256 or ES256) with `sub` (employee id or external id), `roles`, `exp`, `iss` and `aud`.",
+                        "A JWT (HS256, or RS256/ES256 from a fixed key or an identity provider's JWKS, chosen by `kid`) with `sub` (or the configured claim) naming the employee by id, external id or e-mail, `roles`, `exp`, `iss` and `aud` (a string or a list). HR is granted by configuration: integration clients named in DEVPLAN_SERVICE_SUBJECTS, or the claim DEVPLAN_HR_CLAIM.",
                     ))
                     .build(),
             ),

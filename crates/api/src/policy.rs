@@ -22,6 +22,7 @@ use devplan_domain::{AbsenceId, CommitteeId, EmployeeId, InterviewId, PlanId, Un
 use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoreError, StoredReview};
 use uuid::Uuid;
 
+use crate::auth::SubjectMatch;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -123,16 +124,45 @@ impl FromRequest for Caller {
             let claims = state
                 .verifier
                 .verify(token)
+                .await
                 .map_err(ApiError::Unauthorized)?;
-            let roles = claims.known_roles();
+            let rules = &state.verifier.rules;
+            let service = state.service_subjects.contains(&claims.sub);
+            // HR is granted by configuration, never by the token's own say: an integration
+            // client named in DEVPLAN_SERVICE_SUBJECTS that asks for it, or a token with the
+            // configured claim (DEVPLAN_HR_CLAIM).
+            let mut roles = claims.known_roles();
+            let asked_hr = roles.remove(&Role::Hr);
+            if (service && asked_hr) || rules.grants_hr(&claims) {
+                roles.insert(Role::Hr);
+            }
+            let (subject, by_email) = if service {
+                (claims.sub.clone(), false)
+            } else {
+                let subject = rules.subject(&claims).ok_or_else(|| {
+                    ApiError::Unauthorized(format!(
+                        "the token lacks the claim {} that names the employee",
+                        rules.subject_claim
+                    ))
+                })?;
+                (
+                    subject.into_owned(),
+                    rules.subject_match == SubjectMatch::Email,
+                )
+            };
             // Read before the lookup, so a change committed meanwhile invalidates the entry.
             let organisation = state.store.organisation_generation();
-            if let Some((employee, reached)) = state.identities.get(&claims.sub, organisation) {
-                return Ok(Caller::new(claims.sub, employee, roles, reached));
+            if let Some((employee, reached)) = state.identities.get(&subject, organisation) {
+                return Ok(Caller::new(subject, employee, roles, reached));
             }
-            let employee = match state.store.employee_by_subject(&claims.sub).await {
+            let found = if by_email {
+                state.store.employee_by_email(&subject).await
+            } else {
+                state.store.employee_by_subject(&subject).await
+            };
+            let employee = match found {
                 Ok(employee) => Some(employee),
-                Err(StoreError::NotFound) if state.service_subjects.contains(&claims.sub) => None,
+                Err(StoreError::NotFound) if service => None,
                 Err(StoreError::NotFound) => {
                     return Err(ApiError::Unauthorized(
                         "the token's subject is not a known employee".into(),
@@ -142,8 +172,8 @@ impl FromRequest for Caller {
             };
             let reached = state
                 .identities
-                .put(&claims.sub, organisation, employee.clone());
-            Ok(Caller::new(claims.sub, employee, roles, reached))
+                .put(&subject, organisation, employee.clone());
+            Ok(Caller::new(subject, employee, roles, reached))
         })
     }
 }

@@ -204,12 +204,36 @@ impl Store {
             Ok(id) => employee::Column::Id.eq(id),
             Err(_) => employee::Column::ExternalId.eq(subject),
         };
-        let row = employee::Entity::find()
+        self.active_employee(by).await
+    }
+
+    /// The active employee whose work e-mail is `email`, whatever its case; none when two
+    /// share it (then it names no one).
+    pub async fn employee_by_email(&self, email: &str) -> Result<Employee, StoreError> {
+        let lower = email.trim().to_lowercase();
+        let by = sea_orm::sea_query::ExprTrait::eq(
+            Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+                employee::Column::Email,
+            ))),
+            lower,
+        );
+        self.active_employee(by).await
+    }
+
+    async fn active_employee(
+        &self,
+        by: sea_orm::sea_query::SimpleExpr,
+    ) -> Result<Employee, StoreError> {
+        let mut rows = employee::Entity::find()
             .filter(by)
             .filter(employee::Column::Active.eq(true))
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            .limit(2)
+            .all(&self.db)
+            .await?;
+        if rows.len() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let row = rows.pop().ok_or(StoreError::NotFound)?;
         to_employees(&self.db, vec![row])
             .await?
             .pop()
