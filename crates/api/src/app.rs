@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{Logger, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
@@ -106,9 +106,6 @@ pub fn serve(
                     .wrap(from_fn(http::cors_problem))
                     .wrap(from_fn(http::request_id))
                     .wrap(counted)
-                    .wrap(Logger::new(
-                        "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
-                    ))
             })
             .app_data(state.clone())
             .app_data(limit.clone())

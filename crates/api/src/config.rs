@@ -120,6 +120,15 @@ pub struct Settings {
     /// or `roles=hr` to trust the token's roles. Unset: only DEVPLAN_SERVICE_SUBJECTS are HR.
     #[arg(long, env = "DEVPLAN_HR_CLAIM", global = true)]
     pub hr_claim: Option<crate::auth::HrGrant>,
+    /// Log lines as `text` (default) or `json` (one object a line); each names its request.
+    #[arg(
+        long,
+        env = "DEVPLAN_LOG_FORMAT",
+        value_enum,
+        default_value_t = crate::logging::LogFormat::Text,
+        global = true
+    )]
+    pub log_format: crate::logging::LogFormat,
     /// Required `iss` claim.
     #[arg(
         long,

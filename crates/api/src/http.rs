@@ -260,7 +260,7 @@ pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequ
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Gives every request an id (the client's, when sane, else a new UUID), echoes it on the
-/// response and logs it, so one request can be followed across systems.
+/// response and writes the access line, so one request can be followed across systems.
 pub async fn request_id(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -273,8 +273,22 @@ pub async fn request_id(
         .map(str::to_owned)
         .unwrap_or_else(|| Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    // The changes this request makes are recorded with its id.
-    let mut res = devplan_persistence::context::serving(id.clone(), next.call(req)).await?;
+    let started = std::time::Instant::now();
+    let peer = req.connection_info().peer_addr().unwrap_or("-").to_owned();
+    let line = format!("{} {}", req.method(), req.path());
+    // The changes this request makes are recorded with its id, and every line it logs,
+    // the access line included, names it.
+    let mut res = devplan_persistence::context::serving(id.clone(), async move {
+        let res = next.call(req).await;
+        let status = res.as_ref().map_or(500, |r| r.status().as_u16());
+        log::info!(
+            target: "devplan::access",
+            "{peer} \"{line}\" {status} {}ms",
+            started.elapsed().as_millis()
+        );
+        res
+    })
+    .await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, value);
     }

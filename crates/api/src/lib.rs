@@ -12,6 +12,7 @@ pub mod gate;
 pub mod housekeeping;
 pub mod http;
 pub mod idempotency;
+pub mod logging;
 pub mod metrics;
 pub mod openapi;
 pub mod policy;

@@ -163,8 +163,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    devplan_api::logging::init(cli.settings.log_format);
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("devplan: {e}");
