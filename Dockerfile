@@ -16,5 +16,8 @@ USER devplan
 WORKDIR /var/lib/devplan
 ENV DEVPLAN_BIND=0.0.0.0:8080
 EXPOSE 8080
+# Ready when the database answers; `devplan ready` is the binary itself (no curl here).
+HEALTHCHECK --interval=5s --timeout=6s --retries=12 \
+    CMD ["devplan", "ready", "--url", "http://127.0.0.1:8080/readyz"]
 ENTRYPOINT ["devplan"]
 CMD ["serve"]

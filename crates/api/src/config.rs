@@ -33,6 +33,17 @@ pub enum Command {
     /// Rebuild the reporting rows of every plan and the status projection from the stored
     /// records, e.g. after data was loaded or restored around the service.
     Reproject,
+    /// Ask a running instance whether it is ready (`GET /readyz`); exit 0 when it is. For
+    /// container health checks, which have no curl in the image.
+    Ready(ReadyArgs),
+}
+
+/// Arguments of `devplan ready`.
+#[derive(Debug, Args)]
+pub struct ReadyArgs {
+    /// The instance's readiness URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080/readyz")]
+    pub url: String,
 }
 
 /// Arguments of `devplan token`.
@@ -120,6 +131,17 @@ pub struct Settings {
     /// or `roles=hr` to trust the token's roles. Unset: only DEVPLAN_SERVICE_SUBJECTS are HR.
     #[arg(long, env = "DEVPLAN_HR_CLAIM", global = true)]
     pub hr_claim: Option<crate::auth::HrGrant>,
+    /// Whether `serve` brings the schema up to date when it starts (default). Set it to
+    /// false when upgrades run `devplan migrate` as a job first: then `serve` refuses to
+    /// start on a schema that is not up to date, naming the migrations missing.
+    #[arg(
+        long,
+        env = "DEVPLAN_MIGRATE_ON_START",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub migrate_on_start: bool,
     /// Log lines as `text` (default) or `json` (one object a line); each names its request.
     #[arg(
         long,

@@ -51,7 +51,17 @@ fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifi
     }))
 }
 
+/// Opens the database and brings its schema up to date.
 async fn open_store(settings: &Settings, url: &str) -> Result<Store, Failure> {
+    open_store_migrating(settings, url, true).await
+}
+
+/// Opens the database; migrates it when `migrate`, else refuses a schema not up to date.
+async fn open_store_migrating(
+    settings: &Settings,
+    url: &str,
+    migrate: bool,
+) -> Result<Store, Failure> {
     let options = StoreOptions {
         pool_size: settings.db_pool_size,
         tls: settings.db_tls,
@@ -59,6 +69,19 @@ async fn open_store(settings: &Settings, url: &str) -> Result<Store, Failure> {
     let store = Store::connect_with(url, options, std::sync::Arc::new(SystemClock))
         .await
         .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
+    if !migrate {
+        let pending = store.pending_migrations().await?;
+        if !pending.is_empty() {
+            return Err(format!(
+                "the database schema is not up to date ({} missing: {}); run `devplan migrate` \
+                 first, or set DEVPLAN_MIGRATE_ON_START=true",
+                pending.len(),
+                pending.join(", ")
+            )
+            .into());
+        }
+        return Ok(store);
+    }
     store
         .migrate()
         .await
@@ -91,7 +114,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve => {
             let verifier = verifier(&settings, None)?;
-            let store = open_store(&settings, &settings.database_url).await?;
+            let store =
+                open_store_migrating(&settings, &settings.database_url, settings.migrate_on_start)
+                    .await?;
             let state = AppState {
                 store,
                 verifier,
@@ -153,6 +178,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 "rebuilt the reporting rows of {plans} plans and the status of {people} employees"
             );
             Ok(())
+        }
+        Command::Ready(args) => {
+            let response = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(5))
+                .build()?
+                .get(&args.url)
+                .send()
+                .await
+                .map_err(|e| format!("{}: {e}", args.url))?;
+            if response.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("{}: {}", args.url, response.status()).into())
+            }
         }
         Command::Openapi => {
             println!("{}", api_doc().to_pretty_json()?);
