@@ -61,4 +61,13 @@ async fn metrics_parse_as_prometheus_text_and_count_requests_by_route_template()
             "{state}: {text}"
         );
     }
+    for gauge in [
+        "devplan_db_acquire_timeouts_total",
+        "devplan_webhook_oldest_undelivered_seconds",
+    ] {
+        assert!(
+            scrape.samples.iter().any(|s| s.metric == gauge),
+            "{gauge}: {text}"
+        );
+    }
 }

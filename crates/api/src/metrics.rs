@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
-use prometheus::{Encoder, IntCounterVec, IntGauge, IntGaugeVec, Opts, TextEncoder};
+use prometheus::{Encoder, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, TextEncoder};
 
 use crate::state::AppState;
 
@@ -21,6 +21,7 @@ pub struct Metrics {
     /// Webhook delivery attempts by outcome (`delivered`, `failed_attempt`, `given_up`).
     pub webhook_outcomes: IntCounterVec,
     oldest_undelivered: IntGauge,
+    acquire_timeouts: IntCounter,
 }
 
 impl Metrics {
@@ -52,8 +53,14 @@ impl Metrics {
             "Age of the oldest webhook delivery not yet made (0 when none waits)",
         )
         .map_err(|e| e.to_string())?;
+        let acquire_timeouts = IntCounter::new(
+            "devplan_db_acquire_timeouts_total",
+            "Requests that waited for a database connection until they gave up (503 busy): the pool's queue overflowing",
+        )
+        .map_err(|e| e.to_string())?;
         for c in [
-            Box::new(connections.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(acquire_timeouts.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(connections.clone()),
             Box::new(webhook_outcomes.clone()),
             Box::new(oldest_undelivered.clone()),
         ] {
@@ -64,6 +71,7 @@ impl Metrics {
             connections,
             webhook_outcomes,
             oldest_undelivered,
+            acquire_timeouts,
         })
     }
 }
@@ -77,6 +85,10 @@ pub async fn scrape(metrics: web::Data<Metrics>, state: web::Data<AppState>) -> 
         .with_label_values(&["in_use"])
         .set(i64::from(open) - idle);
     metrics.connections.with_label_values(&["idle"]).set(idle);
+    let timeouts = devplan_persistence::acquire_timeouts();
+    metrics
+        .acquire_timeouts
+        .inc_by(timeouts.saturating_sub(metrics.acquire_timeouts.get()));
     match state.store.oldest_undelivered().await {
         Ok(oldest) => metrics
             .oldest_undelivered

@@ -53,11 +53,23 @@ impl From<DbErr> for StoreError {
             };
         }
         match err {
-            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => StoreError::Busy,
+            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => {
+                ACQUIRE_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                StoreError::Busy
+            }
             other if transient(&other) => StoreError::Busy,
             other => StoreError::Database(other),
         }
     }
+}
+
+/// How many times, in this process, a request waited for a database connection until it
+/// gave up: the pool's queue overflowing (sqlx does not tell how many wait).
+static ACQUIRE_TIMEOUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The waits for a connection that timed out in this process so far.
+pub fn acquire_timeouts() -> u64 {
+    ACQUIRE_TIMEOUTS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A deadlock or serialisation failure: PostgreSQL rolled the transaction back, and the same

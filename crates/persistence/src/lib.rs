@@ -31,7 +31,7 @@ mod webhooks;
 
 pub use catalogue::CatalogueFilter;
 pub use employees::EmployeeScope;
-pub use error::StoreError;
+pub use error::{StoreError, acquire_timeouts};
 pub use events::{EVENT_TYPES, EventScope, FeedRead, StoredEvent, is_event_selector};
 pub use idempotency::{Claim, KeptResponse};
 pub use page::{Page, PageRequest};
