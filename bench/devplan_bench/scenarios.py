@@ -4,6 +4,7 @@ expensive status requests, a 64-request status burst with /healthz polled alongs
 from __future__ import annotations
 
 import json
+import random
 import statistics
 import threading
 import time
@@ -107,6 +108,18 @@ class Bench:
     def req_status50(self) -> list[wrk.Req]:
         return [wrk.Req("GET", self.status_path(u), self.tok(u.manager_ext)) for u in self.cat.fifty]
 
+    def feed_cursors(self, n: int = 2_000) -> list[int]:
+        """Cursors spread over the whole change feed, in a fixed order."""
+        top = int(self.db.scalar("SELECT coalesce(max(seq), 0) FROM events") or 0)
+        rnd = random.Random(9)
+        return [rnd.randrange(0, max(top, 1)) for _ in range(n)]
+
+    def req_feed_hr(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", f"/api/v1/events?after={c}&limit=500", self.hr) for c in self.feed_cursors()]
+
+    def req_feed_mgr(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", "/api/v1/events?limit=100", self.tok(m)) for m in self.cat.dept_managers]
+
     def plan_tuples(self, plans: list[Plan]) -> list[tuple[str, str, str, str]]:
         return [(f"/api/v1/plans/{p.id}", f"/api/v1/plans/{p.id}/goals/{p.goal}", self.tok(p.emp_ext, EMP),
                  self.tok(p.mgr_ext)) for p in plans]
@@ -126,6 +139,8 @@ class Bench:
             Probe("status_area", "GET", self.status_path(c.area), self.hr, warm=False),
             Probe("status_muni", "GET", self.status_path(c.big_muni), self.hr, warm=False),
             Probe("status_all", "GET", self.status_path(c.root), self.hr, warm=False),
+            Probe("feed_hr", "GET", f"/api/v1/events?after={self.feed_cursors(1)[0]}&limit=500", self.hr),
+            Probe("feed_mgr", "GET", "/api/v1/events?limit=100", self.tok(c.dept_managers[0])),
         ]
         if self.probe_plans:
             p = self.probe_plans[0]
@@ -348,6 +363,14 @@ class Bench:
         sizes = sorted(u.count for u in c.fifty)
         self.run_wrk("status50", f"status of a ~50-person unit as its manager ({len(c.fifty)} units of "
                      f"{sizes[0]}–{sizes[-1]} people)", w / "status50.lua")
+
+        events = int(self.db.scalar("SELECT count(*) FROM events") or 0)
+        wrk.write_rotate(w / "feed_hr.lua", self.req_feed_hr(), self.host)
+        self.run_wrk("feed_hr", f"change feed as HR: 500 events with their data after a random cursor "
+                     f"(`GET /api/v1/events?after=…&limit=500`, {events:,} events)", w / "feed_hr.lua")
+        wrk.write_rotate(w / "feed_mgr.lua", self.req_feed_mgr(), self.host)
+        self.run_wrk("feed_mgr", f"change feed as a department manager from the start, filtered by reach "
+                     f"(`GET /api/v1/events?limit=100`, {len(c.dept_managers)} managers)", w / "feed_mgr.lua")
 
         self.alone("status_area", f"status of an area ({c.area.count:,} people) as HR, alone",
                    self.status_path(c.area), self.hr)

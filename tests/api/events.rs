@@ -452,20 +452,23 @@ async fn the_feed_filters_by_type_and_refuses_what_it_cannot_read() {
     let problem = assert_problem(
         app.get("/api/v1/events?types=plan.eaten", &hr).await,
         StatusCode::BAD_REQUEST,
-        "unknown_event_type",
+        "invalid_query",
     )
     .await;
+    assert_eq!(problem["errors"][0]["field"], "types");
+    assert_eq!(problem["errors"][0]["code"], "unknown_event_type");
+    let message = problem["errors"][0]["message"].as_str().unwrap_or("");
     assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap_or("")
-            .contains("plan.eaten")
+        message.contains("plan.eaten") && message.len() < 300,
+        "{message}"
     );
     for bad in [
         "after=abc",
         "after=-1",
         "limit=0",
         "limit=501",
+        "types=",
+        "types=plan.*,",
         "colour=red",
     ] {
         let response = app.get(&format!("/api/v1/events?{bad}"), &hr).await;

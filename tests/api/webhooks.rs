@@ -326,14 +326,44 @@ async fn endpoints_are_hr_only_and_refuse_bad_settings_naming_each() {
         app.post(
             "/api/v1/webhook-endpoints",
             &hr(),
-            &json!({"url": "http://hr.example.dk/hooks", "event_types": ["plan.*", "plan.eaten"]}),
+            &json!({"url": "https://user@hr.example.dk/hooks", "event_types": ["plan.*", "plan.eaten"]}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
     .await;
-    assert_eq!(error_fields(&problem), ["url", "event_types[1]"]);
+    let codes: BTreeMap<&str, &str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().expect("field"),
+                e["code"].as_str().expect("code"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        BTreeMap::from([
+            ("event_types[1]", "unknown_event_type"),
+            ("url", "invalid_url")
+        ])
+    );
+    // Plain http:// leaves this machine unencrypted: refused by the rule, named.
+    let problem = assert_problem(
+        app.post(
+            "/api/v1/webhook-endpoints",
+            &hr(),
+            &json!({"url": "http://hr.example.dk/hooks"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "insecure_url");
 
     let created = app
         .expect(

@@ -225,6 +225,7 @@ async fn start(
         heavy: std::sync::Arc::new(devplan_api::gate::Gate::new(2, 64)),
         idempotency_ttl: chrono::Duration::hours(24),
         event_retention: chrono::Duration::days(90),
+        webhook_hosts: Vec::new(),
         identities: Default::default(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

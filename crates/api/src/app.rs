@@ -92,8 +92,11 @@ pub fn serve(
         crate::metrics::Metrics::new()
             .map_err(|e| std::io::Error::other(format!("the metrics: {e}")))?,
     );
-    let deliverer = crate::webhooks::Deliverer::new(metrics.webhook_outcomes.clone())
-        .map_err(|e| std::io::Error::other(format!("the webhook client: {e}")))?;
+    let deliverer = crate::webhooks::Deliverer::new(
+        metrics.webhook_outcomes.clone(),
+        state.webhook_hosts.clone(),
+    )
+    .map_err(|e| std::io::Error::other(format!("the webhook client: {e}")))?;
     let background = crate::housekeeping::start(state.clone(), deliverer);
     let server = HttpServer::new(move || {
         let counted = metrics.requests.clone();

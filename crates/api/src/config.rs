@@ -234,4 +234,13 @@ pub struct Settings {
         global = true
     )]
     pub event_retention_days: u32,
+    /// The hosts webhook endpoints may point at, comma-separated (`hr.example.dk`, or
+    /// `.example.dk` for every host under it); unset: any `https://` host.
+    #[arg(
+        long,
+        env = "DEVPLAN_WEBHOOK_HOSTS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub webhook_hosts: Vec<String>,
 }

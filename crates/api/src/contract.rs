@@ -424,6 +424,27 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
                 YEARS.end()
             ),
         ),
+        ValidationErrorKind::Pattern { pattern }
+            if *pattern == crate::openapi::event_types_pattern()
+                || *pattern == crate::openapi::event_type_pattern() =>
+        {
+            one(
+                "unknown_event_type",
+                format!(
+                    "{} names no event type; use types such as `plan.agreed` or a resource's \
+                     `plan.*`, comma-separated (the types are the values of `type` in the schema EventOut)",
+                    error.instance()
+                ),
+            )
+        }
+        ValidationErrorKind::Pattern { pattern }
+            if pattern == crate::openapi::WEBHOOK_URL_PATTERN =>
+        {
+            one(
+                "invalid_url",
+                "an absolute https:// URL with a host and no user name or password".to_owned(),
+            )
+        }
         ValidationErrorKind::Pattern { pattern } => {
             match crate::text_schema::explain(pattern, error.instance().as_str()) {
                 Some((code, message)) => one(code, message.to_owned()),

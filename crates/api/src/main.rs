@@ -128,6 +128,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 )),
                 idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
                 event_retention: chrono::Duration::days(settings.event_retention_days.into()),
+                webhook_hosts: settings.webhook_hosts.clone(),
                 identities: Default::default(),
             };
             run_server(&settings, state).await
@@ -166,6 +167,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 )),
                 idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
                 event_retention: chrono::Duration::days(settings.event_retention_days.into()),
+                webhook_hosts: settings.webhook_hosts.clone(),
                 identities: Default::default(),
             };
             run_server(&settings, state).await

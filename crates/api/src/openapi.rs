@@ -228,11 +228,74 @@ fn bound_parameter(param: &mut serde_json::Map<String, serde_json::Value>) {
         // Cursors are the 16 bytes of an id in URL-safe base64; the last character carries
         // only 2 bits, so only A, Q, g and w can end one.
         "cursor" => json!({"pattern": "^[A-Za-z0-9_-]{21}[AQgw]$"}),
+        // The change feed's `types`: event types or whole resources, comma-separated.
+        "types" => json!({"pattern": event_types_pattern()}),
         "version" | "from" | "to" if integer => json!({"minimum": 1}),
         _ => return,
     };
     if let serde_json::Value::Object(bounds) = bounds {
         schema.extend(bounds);
+    }
+}
+
+/// One event type or a resource's `<resource>.*`, as a regular expression without anchors.
+pub fn event_selector() -> String {
+    let mut resources: Vec<&str> = devplan_persistence::EVENT_TYPES
+        .iter()
+        .filter_map(|t| t.split('.').next())
+        .collect();
+    resources.dedup();
+    let alternatives: Vec<String> = devplan_persistence::EVENT_TYPES
+        .iter()
+        .map(|t| t.replace('.', "\\."))
+        .chain(resources.iter().map(|r| format!("{r}\\.\\*")))
+        .collect();
+    format!("(?:{})", alternatives.join("|"))
+}
+
+/// The change feed's `types`: one or more selectors, comma-separated.
+pub fn event_types_pattern() -> String {
+    let one = event_selector();
+    format!("^{one}(?:,{one})*$")
+}
+
+/// One selector alone: an item of a webhook endpoint's `event_types`.
+pub fn event_type_pattern() -> String {
+    format!("^{}$", event_selector())
+}
+
+/// A webhook endpoint's URL, as `devplan_domain::webhook::EndpointUrl::parse` reads it.
+pub const WEBHOOK_URL_PATTERN: &str = concat!(
+    r"^https?://(?:\[[0-9A-Fa-f:.]+\]|[^@/?#:\[\]\x00-\x20\x7f-\x9f]+)",
+    r"(?::[0-9]+)?(?:[/?#][^\x00-\x20\x7f-\x9f]*)?$"
+);
+
+/// The webhook endpoints' URL and event types, as the server checks them: an absolute
+/// `http(s)://` URL with a host and no user name, and known event types.
+fn webhook_settings(doc: &mut serde_json::Value) {
+    // Every event's `type` is one of the known ones: generated clients get the list.
+    if let Some(serde_json::Value::Object(t)) =
+        doc.pointer_mut("/components/schemas/EventOut/properties/type")
+    {
+        t.insert("enum".into(), devplan_persistence::EVENT_TYPES.into());
+    }
+    for name in ["EndpointCreate", "EndpointPatch"] {
+        let Some(props) = doc
+            .pointer_mut(&format!("/components/schemas/{name}/properties"))
+            .and_then(|p| p.as_object_mut())
+        else {
+            continue;
+        };
+        if let Some(serde_json::Value::Object(url)) = props.get_mut("url") {
+            url.insert("pattern".into(), WEBHOOK_URL_PATTERN.into());
+        }
+        if let Some(items) = props
+            .get_mut("event_types")
+            .and_then(|t| t.get_mut("items"))
+            .and_then(|i| i.as_object_mut())
+        {
+            items.insert("pattern".into(), event_type_pattern().into());
+        }
     }
 }
 
@@ -351,6 +414,7 @@ pub fn with_bounds(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
         return doc;
     };
     idempotency_key_on_posts(&mut value);
+    webhook_settings(&mut value);
     walk(&mut value);
     refer_list_items(&mut value);
     // Built once at start-up from our own types: a failure here is a bug in this function,

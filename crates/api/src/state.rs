@@ -27,6 +27,8 @@ pub struct AppState {
     pub idempotency_ttl: chrono::Duration,
     /// How long the change feed keeps an event.
     pub event_retention: chrono::Duration,
+    /// The hosts webhooks may be delivered to; empty: any `https://` host.
+    pub webhook_hosts: Vec<String>,
     /// Recently resolved callers.
     pub identities: Arc<Identities>,
 }

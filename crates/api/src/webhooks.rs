@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use devplan_domain::webhook::DeliveryState;
+use devplan_domain::webhook::{DeliveryState, EndpointUrl};
 use devplan_persistence::{AttemptOutcome, ClaimedDelivery, Store};
 use futures_util::future::join_all;
 use prometheus::IntCounterVec;
@@ -43,18 +43,24 @@ struct Payload {
 pub struct Deliverer {
     client: reqwest::Client,
     outcomes: IntCounterVec,
+    hosts: Vec<String>,
 }
 
 impl Deliverer {
-    /// A deliverer counting its outcomes in `outcomes` (labels: `outcome`).
-    pub fn new(outcomes: IntCounterVec) -> Result<Self, String> {
+    /// A deliverer counting its outcomes in `outcomes` (labels: `outcome`), sending only to
+    /// `hosts` (empty: any).
+    pub fn new(outcomes: IntCounterVec, hosts: Vec<String>) -> Result<Self, String> {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("devplan-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(Self { client, outcomes })
+        Ok(Self {
+            client,
+            outcomes,
+            hosts,
+        })
     }
 
     /// One round: queue new events for every endpoint, then send what is due. Returns how
@@ -100,6 +106,11 @@ impl Deliverer {
             error: Some(error),
             duration_ms: elapsed_ms(started),
         };
+        // The allowed hosts may have narrowed since the endpoint was registered.
+        match EndpointUrl::parse("url", &d.url) {
+            Ok(url) if url.allowed_by(&self.hosts) => {}
+            _ => return failed("the endpoint's host is not in DEVPLAN_WEBHOOK_HOSTS".into()),
+        }
         let payload = Payload {
             event_type: d.event.event_type.clone(),
             timestamp: d.event.occurred_at,

@@ -8,61 +8,115 @@ use crate::violation::Violation;
 /// Where deliveries go: `https://…`, or `http://` to this machine only (a receiver beside the
 /// service), so personal data never crosses a network unencrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EndpointUrl(String);
+pub struct EndpointUrl {
+    url: String,
+    host: String,
+}
 
 impl EndpointUrl {
     /// The longest URL accepted.
     pub const MAX_LEN: usize = 2048;
 
-    /// Checks `raw`, sent as `field`.
+    /// Checks `raw`, sent as `field`: `http(s)://`, a host (a name, or an IPv6 address in
+    /// brackets) without user name, an optional port, then nothing or a path, query or
+    /// fragment; no spaces or control characters anywhere. The document's pattern for it
+    /// says the same (`crates/api/src/openapi.rs`).
     pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
-        let raw = raw.trim();
-        if raw.len() > Self::MAX_LEN {
+        if raw.chars().count() > Self::MAX_LEN {
             return Err(Violation::new(
                 field,
                 "too_long",
                 format!("at most {} characters", Self::MAX_LEN),
             ));
         }
-        let (scheme, rest) = raw.split_once("://").unwrap_or(("", raw));
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let invalid = || {
+            Violation::new(
+                field,
+                "invalid_url",
+                "an absolute https:// URL with a host and no user name or password",
+            )
+        };
+        let blank = |c: char| c.is_ascii_whitespace() || c <= ' ' || c.is_control();
+        let (scheme, rest) = if let Some(rest) = raw.strip_prefix("https://") {
+            ("https", rest)
+        } else if let Some(rest) = raw.strip_prefix("http://") {
+            ("http", rest)
+        } else {
+            return Err(invalid());
+        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        if tail.chars().any(blank) {
+            return Err(invalid());
+        }
         let (host, port) = match authority.strip_prefix('[') {
-            Some(v6) => match v6.split_once(']') {
-                Some((_, port)) => (&authority[..authority.len() - port.len()], port),
-                None => ("", ""),
-            },
-            None => authority
-                .find(':')
-                .map_or((authority, ""), |i| authority.split_at(i)),
+            Some(v6) => {
+                let close = v6.find(']').ok_or_else(invalid)?;
+                let inner = &v6[..close];
+                if inner.is_empty()
+                    || !inner
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+                {
+                    return Err(invalid());
+                }
+                authority.split_at(close + 2)
+            }
+            None => {
+                let colon = authority.find(':').unwrap_or(authority.len());
+                let host = &authority[..colon];
+                if host.is_empty() || host.chars().any(|c| blank(c) || "@[]".contains(c)) {
+                    return Err(invalid());
+                }
+                authority.split_at(colon)
+            }
         };
         let port_ok = port.is_empty()
             || port
                 .strip_prefix(':')
                 .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
-        let valid_host = !host.is_empty()
-            && port_ok
-            && !authority.contains('@')
-            && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !port_ok {
+            return Err(invalid());
+        }
         let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
-        match scheme {
-            "https" if valid_host => Ok(Self(raw.to_owned())),
-            "http" if valid_host && loopback => Ok(Self(raw.to_owned())),
-            "http" if valid_host => Err(Violation::new(
+        if scheme == "http" && !loopback {
+            return Err(Violation::new(
                 field,
                 "insecure_url",
                 "use https:// (http:// is accepted only for a receiver on this machine)",
-            )),
-            _ => Err(Violation::new(
-                field,
-                "invalid_url",
-                "an absolute https:// URL with a host and no user name or password",
-            )),
+            ));
+        }
+        Ok(Self::new(raw, host))
+    }
+
+    fn new(url: &str, host: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            host: host.to_ascii_lowercase(),
         }
     }
 
     /// The URL.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.url
+    }
+
+    /// Its host, lower case (an IPv6 address in brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Whether deliveries may go to it: any host when `allowed` is empty, else only the
+    /// hosts listed (an entry `.example.dk` allows every host under example.dk).
+    pub fn allowed_by(&self, allowed: &[String]) -> bool {
+        allowed.is_empty()
+            || allowed.iter().any(|a| {
+                let a = a.to_ascii_lowercase();
+                match a.strip_prefix('.') {
+                    Some(domain) => self.host.ends_with(&format!(".{domain}")),
+                    None => self.host == a,
+                }
+            })
     }
 }
 
@@ -134,7 +188,7 @@ mod tests {
             "http://[::1]:8080/",
         ] {
             assert_eq!(
-                EndpointUrl::parse("url", ok).map(|u| u.0),
+                EndpointUrl::parse("url", ok).map(|u| u.url),
                 Ok(ok.to_owned())
             );
         }
@@ -158,6 +212,20 @@ mod tests {
             EndpointUrl::parse("url", &long).map_err(|v| v.code),
             Err("too_long")
         );
+    }
+
+    #[test]
+    fn only_the_allowed_hosts_get_deliveries_when_hosts_are_listed() {
+        let url = |u: &str| EndpointUrl::parse("url", u).expect("valid");
+        let list = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(url("https://HR.Example.dk:8443/x").host(), "hr.example.dk");
+        assert_eq!(url("http://[::1]:8080/").host(), "[::1]");
+        assert!(url("https://hr.example.dk/").allowed_by(&[]));
+        assert!(url("https://hr.example.dk/").allowed_by(&list(&["hr.example.dk"])));
+        assert!(url("https://hr.example.dk/").allowed_by(&list(&[".example.dk"])));
+        assert!(!url("https://example.dk.evil.io/").allowed_by(&list(&[".example.dk"])));
+        assert!(!url("https://evil.io/").allowed_by(&list(&["hr.example.dk", "127.0.0.1"])));
+        assert!(url("http://127.0.0.1:9/").allowed_by(&list(&["127.0.0.1"])));
     }
 
     #[test]

@@ -108,13 +108,27 @@ pub struct EndpointPatch {
 }
 
 fn settings(
+    allowed_hosts: &[String],
     url: &str,
     description: Option<String>,
     event_types: Vec<String>,
     enabled: bool,
 ) -> Result<EndpointSettings, Violations> {
     let mut v = Violations::new();
-    let url = v.check(EndpointUrl::parse("url", url));
+    let url = match v.check(EndpointUrl::parse("url", url)) {
+        Some(u) if !u.allowed_by(allowed_hosts) => {
+            v.push(Violation::new(
+                "url",
+                "host_not_allowed",
+                format!(
+                    "{} is not among the hosts webhooks may go to (DEVPLAN_WEBHOOK_HOSTS)",
+                    u.host()
+                ),
+            ));
+            None
+        }
+        other => other,
+    };
     if description
         .as_ref()
         .is_some_and(|d| d.chars().count() > 200)
@@ -187,6 +201,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
     let settings = settings(
+        &state.webhook_hosts,
         &b.url,
         b.description,
         b.event_types,
@@ -230,6 +245,7 @@ pub async fn list(state: web::Data<AppState>, _hr: Hr) -> ApiResult<HttpResponse
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The endpoint", body = EndpointOut, headers(("ETag" = String, description = "The endpoint's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
@@ -273,6 +289,7 @@ pub async fn update(
     let current = state.store.get_webhook_endpoint(*id).await?;
     let p = body.0;
     let settings = settings(
+        &state.webhook_hosts,
         p.url.as_deref().unwrap_or(&current.url),
         p.description.unwrap_or(current.description),
         p.event_types.unwrap_or(current.event_types),
@@ -295,6 +312,7 @@ pub async fn update(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The endpoint and its new secret, shown this once", body = EndpointWithSecret),
+        (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
