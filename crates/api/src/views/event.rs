@@ -41,7 +41,7 @@ pub struct EventOut {
     /// The object's state after the change (HR only; others read the object at its URL,
     /// which shows what their role may see).
     #[schema(value_type = Option<Object>)]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Box<serde_json::value::RawValue>>,
 }
 
 /// An event as it is published.
@@ -59,6 +59,6 @@ pub fn event_out(e: StoredEvent) -> EventOut {
         }),
         request_id: e.request_id,
         version: e.version,
-        data: (!e.data.is_null()).then_some(e.data),
+        data: e.data,
     }
 }
