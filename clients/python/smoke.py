@@ -201,7 +201,8 @@ def run() -> list[str]:
     employee = client("DEVPLAN_TOKEN_EMPLOYEE")
     manager = client("DEVPLAN_TOKEN_MANAGER")
     representative = client("DEVPLAN_TOKEN_REPRESENTATIVE")
-    today = datetime.datetime.now(datetime.UTC).date()  # the service's clock is UTC
+    # The service's today is Danish, never before the UTC date: this is never in the future.
+    today = datetime.datetime.now(datetime.UTC).date()
 
     # 1. The six syncs, in order; on a fresh database every row is created. Then again:
     #    sending the same payload changes nothing.

@@ -773,7 +773,12 @@ async fn a_partly_signed_group_plan_prints_each_member_and_whether_they_signed()
     let id = plan["id"].as_str().unwrap().to_owned();
     let plan = sign(&app, &plan, &token("EMP-A1", &["employee"])).await;
     let page = printed_at(&app, &format!("/api/v1/plans/{id}"), &employee()).await;
-    assert!(signature_line(&page, "Bo Ansat").contains(" UTC"), "{page}");
+    // Signed, with the Danish time of signing (CET or CEST by the season).
+    let signed = signature_line(&page, "Bo Ansat");
+    assert!(
+        signed.contains(" CET") || signed.contains(" CEST"),
+        "{page}"
+    );
     for unsigned in ["Mads Medlem", "Rita Repræsentant"] {
         assert!(
             signature_line(&page, unsigned).contains("ikke underskrevet"),
@@ -816,4 +821,34 @@ async fn a_partly_signed_group_plan_prints_each_member_and_whether_they_signed()
         .await
         .unwrap();
     assert_eq!(none.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_plan_signed_at_half_past_midnight_in_copenhagen_is_dated_that_day_on_the_form() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    // 00:30 on 1 March in Copenhagen (UTC+1) is 23:30 on 28 February in UTC.
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-02-28T23:30:00Z")
+            .unwrap()
+            .to_utc(),
+    );
+    let body = json!({"employee_id": org.emp_a1, "title": "Udviklingsplan", "starts_on": "2026-03-01", "ends_on": "2027-02-28"});
+    let plan = app
+        .agree_plan(&manager(), &body, &[employee(), manager()])
+        .await;
+    assert_eq!(plan["status"], "agreed");
+    let html = printable(&app, plan["id"].as_str().unwrap(), None).await;
+    assert!(html.contains("2026-03-01 00:30 CET"), "{html}");
+    assert!(!html.contains("2026-02-28 23:30"), "printed in UTC");
+    // And it is agreed on 1 March: the first annual follow-up falls due on 1 March 2027.
+    app.today_is("2027-02-20");
+    let list = app
+        .expect(
+            app.get("/api/v1/follow-ups?window_days=30", &manager())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(list["items"][0]["due_on"], "2027-03-01", "{list}");
 }

@@ -621,6 +621,44 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
     );
     let named = app.expect(app.get(&format!("/api/v1/status/people?unit_id={}&figure=special_overdue&from=2025-01-01&to=2025-12-31", w.units["K"]), &hr()).await, StatusCode::OK).await;
     assert_eq!(named["items"][0]["name"], "Bee Ansat 1");
+
+    // Still open in 2026: overdue in this year's status too, as the work list says.
+    let this_year = app
+        .expect(
+            app.get(&format!("/api/v1/status?unit_id={}", w.units["K"]), &hr())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(this_year["figures"]["special_overdue"], 1, "{this_year}");
+    assert_eq!(row(&this_year, "Område B")["special_overdue"], 1);
+    let listed = app
+        .expect(
+            app.get(
+                "/api/v1/follow-ups?kind=special&state=overdue",
+                &token("MGR-B", &["employee", "manager"]),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let listed = listed["items"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["due_on"].as_str().unwrap().get(..4), Some("2025"));
+    let named = app
+        .expect(
+            app.get(
+                &format!(
+                    "/api/v1/status/people?unit_id={}&figure=special_overdue",
+                    w.units["K"]
+                ),
+                &hr(),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(named["items"][0]["name"], "Bee Ansat 1");
 }
 
 #[tokio::test]

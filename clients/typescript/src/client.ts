@@ -59,7 +59,7 @@ export interface FlowResult {
   status: Schemas["StatusOut"];
 }
 
-/** Today as YYYY-MM-DD (UTC), the day the follow-up is recorded as held. */
+/** Today as YYYY-MM-DD (UTC), the day the follow-up is recorded as held: never after the service's Danish today. */
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }

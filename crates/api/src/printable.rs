@@ -234,7 +234,8 @@ pub fn render(form: &Form<'_>, names: &Names, l: Lang) -> String {
     let members: Vec<&str> = form.members.iter().map(|m| names.of(*m)).collect();
     let goal_no = |id| c.goals.iter().position(|g| g.id == id).map(|i| i + 1);
     let signed = |s: &Signature| {
-        html! { (DATE.get(l)) " " (s.signed_at.format("%Y-%m-%d %H:%M")) " UTC" }
+        // Danish time, as the parties read it: 00:30 on 1 March is 1 March.
+        html! { (DATE.get(l)) " " (devplan_domain::clock::local(s.signed_at).format("%Y-%m-%d %H:%M %Z")) }
     };
     let employee_side = html! {
         div class="signature" {

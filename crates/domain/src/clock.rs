@@ -2,14 +2,65 @@
 //! clock, so every rule and every stored timestamp follows the clock a test sets.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// Where devplan's users live: every date they see, every "today" and every printed time is
+/// Danish, while instants are stored in UTC.
+pub const ZONE: Tz = chrono_tz::Europe::Copenhagen;
+
+/// The instant in Danish time.
+pub fn local(at: DateTime<Utc>) -> DateTime<Tz> {
+    at.with_timezone(&ZONE)
+}
+
+/// The Danish date of an instant: a signature at 00:30 on 1 March in Copenhagen is dated
+/// 1 March, though it is still 28 February in UTC.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    local(at).date_naive()
+}
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Now.
     fn now(&self) -> DateTime<Utc>;
 
-    /// Today's date (UTC).
+    /// Today's date in Denmark.
     fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+        local_date(self.now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .expect("an instant")
+            .to_utc()
+    }
+
+    #[test]
+    fn the_danish_date_turns_at_danish_midnight_in_winter_and_summer() {
+        // 00:30 on 1 March in Copenhagen (UTC+1) is 23:30 on 28 February in UTC.
+        assert_eq!(
+            local_date(utc("2026-02-28T23:30:00Z")),
+            NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date")
+        );
+        assert_eq!(
+            local_date(utc("2026-02-28T22:59:59Z")),
+            NaiveDate::from_ymd_opt(2026, 2, 28).expect("a date")
+        );
+        // Summer time (UTC+2): 23:00 UTC on 30 June is 1 July.
+        assert_eq!(
+            local_date(utc("2026-06-30T22:00:00Z")),
+            NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date")
+        );
+        assert_eq!(
+            local(utc("2026-06-30T22:00:00Z"))
+                .format("%H:%M %Z")
+                .to_string(),
+            "00:00 CEST"
+        );
     }
 }

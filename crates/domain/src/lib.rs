@@ -68,7 +68,7 @@ mod wire_names {
     }
 
     #[test]
-    fn today_is_the_date_of_now() {
+    fn today_is_the_danish_date_of_now() {
         use crate::clock::Clock;
         use chrono::{DateTime, NaiveDate, Utc};
         #[derive(Debug)]
@@ -80,9 +80,10 @@ mod wire_names {
                     .with_timezone(&Utc)
             }
         }
+        // 23:30 UTC is 00:30 the next day in Copenhagen (UTC+1 in March).
         assert_eq!(
             Fixed.today(),
-            NaiveDate::from_ymd_opt(2026, 3, 1).expect("a day")
+            NaiveDate::from_ymd_opt(2026, 3, 2).expect("a day")
         );
     }
 

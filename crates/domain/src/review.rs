@@ -134,7 +134,7 @@ impl ReviewState {
         outcome: LongText,
     ) -> Result<(), ReviewError> {
         let escalation = self.escalation.as_mut().ok_or(ReviewError::NotEscalated)?;
-        if renewed_on < escalation.at.date_naive() {
+        if renewed_on < crate::clock::local_date(escalation.at) {
             return Err(ReviewError::Invalid(Violation::new(
                 "renewed_on",
                 "before_escalation",

@@ -262,7 +262,8 @@ pub fn person_status(
 
 /// The figure a special follow-up counts in for the period `from..=to` as of `today`: held in
 /// the period it was held in (whenever it fell due); not yet held, due or overdue in the period
-/// it falls due in; nothing otherwise.
+/// it falls due in, and overdue also in today's period while it is still open, whatever year
+/// it fell due (so the status agrees with the work list); nothing otherwise.
 pub fn special_cell(
     f: &mut Figures,
     due_on: NaiveDate,
@@ -273,9 +274,11 @@ pub fn special_cell(
     let within = |d: NaiveDate| from <= d && d <= to;
     match held_on {
         Some(held) => within(held).then_some(&mut f.special_held),
-        None if !within(due_on) => None,
-        None if due_on < today => Some(&mut f.special_overdue),
-        None => Some(&mut f.special_due),
+        None if due_on < today && (within(due_on) || (within(today) && due_on < from)) => {
+            Some(&mut f.special_overdue)
+        }
+        None if within(due_on) && due_on >= today => Some(&mut f.special_due),
+        None => None,
     }
 }
 
@@ -524,6 +527,42 @@ mod tests {
     }
 
     #[test]
+    fn a_special_follow_up_still_open_counts_overdue_in_todays_period_whatever_year_it_fell_due() {
+        let cell = |due: &str, held: Option<&str>, year: i32, today: &str| {
+            let mut f = Figures::default();
+            let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a day");
+            let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a day");
+            let which = special_cell(&mut f, d(due), held.map(d), (from, to), d(today))
+                .map(|c| c as *const Figure);
+            match which {
+                None => "none",
+                Some(p) if std::ptr::eq(p, &f.special_overdue) => "overdue",
+                Some(p) if std::ptr::eq(p, &f.special_due) => "due",
+                Some(p) if std::ptr::eq(p, &f.special_held) => "held",
+                Some(_) => "other",
+            }
+        };
+        // Fell due in August 2025, still not held on 1 February 2026.
+        assert_eq!(cell("2025-08-01", None, 2025, "2026-02-01"), "overdue");
+        assert_eq!(cell("2025-08-01", None, 2026, "2026-02-01"), "overdue");
+        assert_eq!(cell("2025-08-01", None, 2024, "2026-02-01"), "none");
+        // A later year than today's is not today's period.
+        assert_eq!(cell("2025-08-01", None, 2027, "2026-02-01"), "none");
+        // Not yet due: due in the year it falls due in, nowhere else.
+        assert_eq!(cell("2026-03-01", None, 2026, "2026-02-01"), "due");
+        assert_eq!(cell("2027-03-01", None, 2026, "2026-02-01"), "none");
+        // Held in 2026: held there, and no longer open anywhere.
+        assert_eq!(
+            cell("2025-08-01", Some("2026-03-01"), 2026, "2026-04-01"),
+            "held"
+        );
+        assert_eq!(
+            cell("2025-08-01", Some("2026-03-01"), 2025, "2026-04-01"),
+            "none"
+        );
+    }
+
+    #[test]
     fn cells_of_exactly_k_people_and_their_complements_of_exactly_k_are_shown() {
         // Five of five with a plan (nobody left over), five of ten, none of five: with k = 5,
         // nothing rests on fewer than five people, so nothing is hidden.
@@ -700,9 +739,12 @@ mod tests {
                     })
                     .map(|(_, on)| *on)
                     .min();
+                let open_today = from <= today && today <= to;
                 let cell = match held_on {
                     Some(h) if from <= h && h <= to => &mut f.special_held,
                     Some(_) => continue,
+                    // Still open: overdue in today's period too, whenever it fell due.
+                    None if due < from && due < today && open_today => &mut f.special_overdue,
                     None if due < from || due > to => continue,
                     None if due < today => &mut f.special_overdue,
                     None => &mut f.special_due,

@@ -191,7 +191,7 @@ impl Store {
                         .filter(|(p, e)| *p == plan_id && ids.contains(e))
                         .map(|(_, e)| EmployeeId::from_uuid(*e))
                         .collect(),
-                    agreed_on: agreed_at.date_naive(),
+                    agreed_on: devplan_domain::clock::local_date(agreed_at),
                     follow_ups: held
                         .iter()
                         .filter(|(p, _, _)| *p == plan_id)

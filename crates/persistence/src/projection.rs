@@ -25,7 +25,8 @@ use crate::{Store, StoreError};
 
 /// The name and rules version of the status projection: raise the version when the rules
 /// that write it change, and the service rebuilds it on its next start.
-const STATUS: (&str, i32) = ("status", 4);
+// 5: the day a plan was agreed is its Danish date, not its UTC one.
+const STATUS: (&str, i32) = ("status", 5);
 
 /// How many employees one statement of a refresh or rebuild covers.
 const BATCH: usize = 1_000;
@@ -205,7 +206,11 @@ async fn load_facts(
             .into_tuple()
             .all(conn)
             .await?;
-        agreed_on.extend(agreed.into_iter().map(|(p, at)| (p, at.date_naive())));
+        agreed_on.extend(
+            agreed
+                .into_iter()
+                .map(|(p, at)| (p, devplan_domain::clock::local_date(at))),
+        );
         let rows: Vec<(Uuid, String, NaiveDate)> = follow_up::Entity::find()
             .select_only()
             .column(follow_up::Column::PlanId)

@@ -70,12 +70,14 @@ held AS NOT MATERIALIZED (
 special AS NOT MATERIALIZED (
     SELECT x.employee_id,
         SUM(CASE WHEN x.held_on >= :from AND x.held_on <= :to THEN 1 ELSE 0 END) AS held,
-        SUM(CASE WHEN x.held_on IS NULL AND x.due_on >= :from AND x.due_on <= :to
-            AND x.due_on < :today THEN 1 ELSE 0 END) AS overdue,
+        SUM(CASE WHEN x.held_on IS NULL AND x.due_on < :today AND x.due_on <= :to
+            AND (x.due_on >= :from OR (:today >= :from AND :today <= :to))
+            THEN 1 ELSE 0 END) AS overdue,
         SUM(CASE WHEN x.held_on IS NULL AND x.due_on >= :from AND x.due_on <= :to
             AND x.due_on >= :today THEN 1 ELSE 0 END) AS due
     FROM status_specials x JOIN people p ON p.id = x.employee_id
     WHERE (x.due_on >= :from AND x.due_on <= :to) OR (x.held_on >= :from AND x.held_on <= :to)
+        OR (x.held_on IS NULL AND x.due_on < :today AND :today >= :from AND :today <= :to)
     GROUP BY x.employee_id
 )"
     )
