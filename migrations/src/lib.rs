@@ -16,6 +16,7 @@ mod m20261130_000011_feedback_once_a_year;
 mod m20261130_000012_idempotency_keys;
 mod m20261130_000013_events;
 mod m20261130_000014_webhooks;
+mod m20261130_000015_audit_log;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_idempotency_keys::Migration),
             Box::new(m20261130_000013_events::Migration),
             Box::new(m20261130_000014_webhooks::Migration),
+            Box::new(m20261130_000015_audit_log::Migration),
         ]
     }
 }

@@ -137,6 +137,13 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/api/v1/audit",
+            "/api/v1/audit".into(),
+            None,
+            [200, 200, 403, 403, 200],
+        ),
+        case(
+            M::GET,
             "/api/v1/events",
             "/api/v1/events".into(),
             None,

@@ -1,6 +1,7 @@
 //! Black-box tests of devplan over HTTP against the real app.
 
 mod access;
+mod audit;
 mod bad_input;
 mod catalogue;
 mod committee_records;

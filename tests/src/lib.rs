@@ -226,6 +226,7 @@ async fn start(
         idempotency_ttl: chrono::Duration::hours(24),
         event_retention: chrono::Duration::days(90),
         webhook_hosts: Vec::new(),
+        audit_retention_days: 1826,
         identities: Default::default(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -361,6 +362,20 @@ impl TestApp {
             .await
             .expect("the SQL runs");
         db.close().await.expect("close");
+    }
+
+    /// Runs `statement` under the API, returning the database's refusal if it refuses.
+    pub async fn try_sql(&self, statement: &str) -> Result<(), String> {
+        let db = Database::connect(&self.database_url)
+            .await
+            .expect("connect to the app's database");
+        let result = db
+            .execute_unprepared(statement)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        db.close().await.expect("close");
+        result
     }
 
     /// Whether the app runs on PostgreSQL (where concurrent requests really overlap).

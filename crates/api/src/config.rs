@@ -234,6 +234,16 @@ pub struct Settings {
         global = true
     )]
     pub event_retention_days: u32,
+    /// How long audit log entries are kept, in days (default 5 years); the database refuses
+    /// to delete younger ones.
+    #[arg(
+        long,
+        env = "DEVPLAN_AUDIT_RETENTION_DAYS",
+        default_value_t = 1826,
+        value_parser = clap::value_parser!(u32).range(1..=36500),
+        global = true
+    )]
+    pub audit_retention_days: u32,
     /// The hosts webhook endpoints may point at, comma-separated (`hr.example.dk`, or
     /// `.example.dk` for every host under it); unset: any `https://` host.
     #[arg(

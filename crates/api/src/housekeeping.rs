@@ -1,5 +1,5 @@
 //! Work the service does on its own, on every instance: delivering webhooks (often) and
-//! pruning the change feed past its retention (hourly). Each step is safe to run on several
+//! pruning the change feed and the audit log past their retentions (hourly). Each step is safe to run on several
 //! instances at once. It stops when told, after the round in progress, so a shutdown
 //! finishes the deliveries it started.
 
@@ -47,6 +47,17 @@ pub fn start(state: web::Data<AppState>, deliverer: Deliverer) -> Background {
                     Ok(0) => {}
                     Ok(n) => log::info!("pruned {n} events older than {before}"),
                     Err(e) => log::warn!("pruning the change feed failed: {e}"),
+                }
+                // The retention the database's trigger checks deletions against, then the
+                // deletion of what is older.
+                let days = state.audit_retention_days;
+                match store.set_audit_retention(days).await {
+                    Ok(()) => match store.prune_audit(days).await {
+                        Ok(0) => {}
+                        Ok(n) => log::info!("pruned {n} audit entries older than {days} days"),
+                        Err(e) => log::warn!("pruning the audit log failed: {e}"),
+                    },
+                    Err(e) => log::warn!("setting the audit retention failed: {e}"),
                 }
                 pruned = Some(Instant::now());
             }

@@ -129,6 +129,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
                 event_retention: chrono::Duration::days(settings.event_retention_days.into()),
                 webhook_hosts: settings.webhook_hosts.clone(),
+                audit_retention_days: settings.audit_retention_days,
                 identities: Default::default(),
             };
             run_server(&settings, state).await
@@ -168,6 +169,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
                 event_retention: chrono::Duration::days(settings.event_retention_days.into()),
                 webhook_hosts: settings.webhook_hosts.clone(),
+                audit_retention_days: settings.audit_retention_days,
                 identities: Default::default(),
             };
             run_server(&settings, state).await

@@ -185,13 +185,18 @@ impl Caller {
         roles: BTreeSet<Role>,
         reached: Reached,
     ) -> Self {
-        // Every change this request makes is recorded as made by this caller.
-        devplan_persistence::context::set_actor(&subject, employee.as_ref().map(|e| e.id.uuid()));
         // An integration client acts as HR only, whatever else its token asks for.
-        let roles = match employee {
+        let roles: BTreeSet<Role> = match employee {
             Some(_) => roles,
             None => roles.into_iter().filter(|r| *r == Role::Hr).collect(),
         };
+        // Every change and every audited read of this request is recorded as this caller's.
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        devplan_persistence::context::set_actor(
+            &subject,
+            employee.as_ref().map(|e| e.id.uuid()),
+            &names,
+        );
         Self {
             subject,
             employee,
@@ -591,6 +596,8 @@ impl Access {
         let plan = self.store.get_plan(id).await?;
         let units = self.store.units_of(&plan.members).await?;
         let party = gate.party(&plan, &units).ok_or(ApiError::NotFound)?;
+        // Recorded before the content is sent: a read that cannot be recorded is not served.
+        crate::services::audit::plans_read(&self.store, std::slice::from_ref(&plan)).await?;
         Ok((plan, party))
     }
 
@@ -746,6 +753,8 @@ impl Access {
         let scope = self.absence_scope().await?;
         let absence = self.store.get_absence(id).await?;
         if self.all_in(&scope, &[absence.employee_id]).await? {
+            crate::services::audit::absences_read(&self.store, std::slice::from_ref(&absence))
+                .await?;
             Ok(absence)
         } else {
             Err(ApiError::NotFound)
@@ -765,6 +774,8 @@ impl Access {
         let interview = self.store.get_interview(id).await?;
         let people: Vec<EmployeeId> = interview.participants.iter().map(|p| p.employee).collect();
         if self.any_in(&scope, &people).await? {
+            crate::services::audit::interviews_read(&self.store, std::slice::from_ref(&interview))
+                .await?;
             Ok(interview)
         } else {
             Err(ApiError::NotFound)

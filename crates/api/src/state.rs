@@ -27,6 +27,8 @@ pub struct AppState {
     pub idempotency_ttl: chrono::Duration,
     /// How long the change feed keeps an event.
     pub event_retention: chrono::Duration,
+    /// How long audit log entries are kept, in days.
+    pub audit_retention_days: u32,
     /// The hosts webhooks may be delivered to; empty: any `https://` host.
     pub webhook_hosts: Vec<String>,
     /// Recently resolved callers.

@@ -15,6 +15,8 @@ pub struct Acting {
     pub subject: Option<String>,
     /// The caller's employee record, when the caller is an employee.
     pub employee: Option<Uuid>,
+    /// The roles the caller acts in, comma-separated.
+    pub roles: Option<String>,
 }
 
 tokio::task_local! {
@@ -31,12 +33,14 @@ pub async fn serving<F: Future>(request_id: String, f: F) -> F::Output {
     ACTING.scope(Arc::new(Mutex::new(acting)), f).await
 }
 
-/// Names the caller of the request being served; outside a request it does nothing.
-pub fn set_actor(subject: &str, employee: Option<Uuid>) {
+/// Names the caller of the request being served and the roles they act in; outside a
+/// request it does nothing.
+pub fn set_actor(subject: &str, employee: Option<Uuid>, roles: &[&str]) {
     let _ = ACTING.try_with(|a| {
         if let Ok(mut a) = a.lock() {
             a.subject = Some(subject.to_owned());
             a.employee = employee;
+            a.roles = Some(roles.join(","));
         }
     });
 }

@@ -278,6 +278,19 @@ pub(crate) async fn record(
         ))
         .await?;
     }
+    crate::audit::record_writes(
+        txn,
+        now,
+        changes.iter().map(|c| {
+            (
+                c.event_type,
+                resource_of(c.event_type),
+                c.resource_id,
+                c.employee_id,
+            )
+        }),
+    )
+    .await?;
     let acting = context::current();
     let mut rows = Vec::with_capacity(changes.len());
     for c in changes {

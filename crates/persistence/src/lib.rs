@@ -3,6 +3,7 @@
 //! can later be written in that same transaction.
 
 mod absences;
+mod audit;
 mod calendar;
 mod catalogue;
 mod committee_records;
@@ -29,6 +30,7 @@ mod units;
 mod version;
 mod webhooks;
 
+pub use audit::{AuditEntry, AuditFilter};
 pub use catalogue::CatalogueFilter;
 pub use employees::EmployeeScope;
 pub use error::{StoreError, acquire_timeouts};

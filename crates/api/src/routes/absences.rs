@@ -193,6 +193,7 @@ pub async fn list(
         .store
         .list_absences(&scope, query.employee_id.map(EmployeeId::from_uuid), page)
         .await?;
+    crate::services::audit::absences_read(&state.store, &absences.items).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(absences, AbsenceOut::from)))
 }
 

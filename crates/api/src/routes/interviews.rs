@@ -235,6 +235,7 @@ pub async fn list(
             page,
         )
         .await?;
+    crate::services::audit::interviews_read(&state.store, &items.items).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(items, InterviewOut::from)))
 }
 

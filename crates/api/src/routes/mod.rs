@@ -1,6 +1,7 @@
 //! The handlers, one module per resource. Handlers are thin: parse, authorise, call, map.
 
 pub mod absences;
+pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod committee_records;
@@ -46,6 +47,7 @@ macro_rules! api_routes {
 api_routes![
     me::me,
     events::list,
+    audit::list,
     webhook_endpoints::create,
     webhook_endpoints::list,
     webhook_endpoints::get,

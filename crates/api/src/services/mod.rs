@@ -1,6 +1,7 @@
 //! Logic several routes share, below the routes and above the store: routes call services,
 //! never each other.
 
+pub mod audit;
 pub mod status;
 pub mod sync;
 pub mod work_list;

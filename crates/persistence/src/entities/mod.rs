@@ -2,6 +2,7 @@
 
 pub mod absence;
 pub mod agreement_period;
+pub mod audit_entry;
 pub mod calendar_feed;
 pub mod catalogue_entry;
 pub mod catalogue_group;

@@ -142,6 +142,7 @@ pub async fn list(
         status: query.status,
     };
     let plans = state.store.list_plans(&scope, &filter, page).await?;
+    crate::services::audit::plans_read(&state.store, &plans.items).await?;
     let me = access.me().map(|e| e.id);
     Ok(HttpResponse::Ok().json(ListResponse::from_page(plans, |p| {
         let you = if me.is_some_and(|m| p.members.contains(&m)) {
