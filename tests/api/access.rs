@@ -144,6 +144,13 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/api/v1/employees/{id}/export",
+            format!("/api/v1/employees/{}/export", org.emp_a1),
+            None,
+            [200, 404, 404, 404, 200],
+        ),
+        case(
+            M::GET,
             "/api/v1/events",
             "/api/v1/events".into(),
             None,

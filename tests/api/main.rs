@@ -6,6 +6,7 @@ mod bad_input;
 mod catalogue;
 mod committee_records;
 mod events;
+mod export;
 mod followups;
 mod idempotency;
 mod identity;

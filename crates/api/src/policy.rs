@@ -505,6 +505,16 @@ impl Access {
         self.people_scope(true).await
     }
 
+    /// The person whose data the caller may export: HR anyone, an employee themself; 404
+    /// otherwise, as for an absent id.
+    pub async fn export_subject(&self, id: EmployeeId) -> Result<Employee, ApiError> {
+        let own = self.has(Role::Employee) && self.me().is_some_and(|e| e.id == id);
+        if !own && !self.has(Role::Hr) {
+            return Err(ApiError::NotFound);
+        }
+        Ok(self.store.get_employee(id).await?)
+    }
+
     /// One employee, if in the caller's scope.
     pub async fn employee(&self, id: EmployeeId) -> Result<Employee, ApiError> {
         let scope = self.employee_scope().await?;

@@ -4,11 +4,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
-use devplan_domain::records::{Employee, EmployeeChanges, NewEmployee};
+use devplan_domain::records::{EmployeeChanges, NewEmployee};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
 use devplan_domain::{UnitId, Violations};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -18,55 +17,7 @@ use crate::http::{
 };
 use crate::policy::{Access, Hr};
 use crate::state::AppState;
-
-/// An employee.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e70", "external_id": "E-1042", "name": "Mette Hansen", "email": "mette.hansen@kommune.dk", "professional_group": "pædagog", "unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "active": true, "manages": [], "represents": [], "version": 1, "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"}))]
-pub struct EmployeeOut {
-    /// Their id.
-    pub id: Uuid,
-    /// The HR system's id.
-    pub external_id: Option<String>,
-    /// Full name.
-    pub name: String,
-    /// Work e-mail.
-    pub email: Option<String>,
-    /// Professional group (faggruppe).
-    pub professional_group: Option<String>,
-    /// The unit they work in.
-    pub unit_id: Uuid,
-    /// False once employment has ended.
-    pub active: bool,
-    /// Units they manage (their sub-units are reached too).
-    pub manages: Vec<Uuid>,
-    /// Units they are local representative for.
-    pub represents: Vec<Uuid>,
-    /// Version, also sent as `ETag`.
-    pub version: i64,
-    /// When created.
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<Employee> for EmployeeOut {
-    fn from(e: Employee) -> Self {
-        EmployeeOut {
-            id: e.id.uuid(),
-            external_id: e.external_id.map(ExternalId::into_string),
-            name: e.name.into_string(),
-            email: e.email.map(|m| m.as_str().to_owned()),
-            professional_group: e.professional_group.map(ProfessionalGroup::into_string),
-            unit_id: e.unit_id.uuid(),
-            active: e.active,
-            manages: e.manages.into_iter().map(UnitId::uuid).collect(),
-            represents: e.represents.into_iter().map(UnitId::uuid).collect(),
-            version: e.meta.version,
-            created_at: e.meta.created_at,
-            updated_at: e.meta.updated_at,
-        }
-    }
-}
+use crate::views::employee::EmployeeOut;
 
 /// An employee to create.
 #[derive(Debug, Deserialize, ToSchema)]

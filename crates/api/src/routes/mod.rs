@@ -8,6 +8,7 @@ pub mod committee_records;
 pub mod committees;
 pub mod employees;
 pub mod events;
+pub mod export;
 pub mod followups;
 pub mod health;
 pub mod interviews;
@@ -63,6 +64,7 @@ api_routes![
     employees::create,
     employees::get,
     employees::update,
+    export::export,
     committees::list,
     committees::create,
     committees::get,

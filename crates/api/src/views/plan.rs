@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::plan::{
-    ActivityKind, ActivityStatus, CompetenceKind, Horizon, Party, Plan, PlanContent, PlanKind,
-    PlanStatus, Responsible, Signature, Verdict,
+    ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, Horizon, Party, Plan, PlanContent,
+    PlanKind, PlanStatus, Responsible, Signature, Verdict,
 };
 use devplan_domain::text::LongText;
 use serde::Serialize;
@@ -295,4 +295,43 @@ pub fn plan_out(p: &Plan, you: Party) -> PlanOut {
 
 pub(crate) fn respond(status: StatusCode, plan: &Plan, you: Party) -> HttpResponse {
     versioned(status, plan.revision, &plan_out(plan, you))
+}
+
+/// A version of a plan: agreed and frozen, or the draft being written.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionOut {
+    /// Its number.
+    pub version: u32,
+    /// `agreed`, or `draft` for the version being written.
+    pub state: String,
+    /// The content.
+    pub content: ContentOut,
+    /// Its signatures.
+    pub signatures: Vec<SignatureOut>,
+    /// When it was agreed; null for the draft.
+    pub agreed_at: Option<DateTime<Utc>>,
+}
+
+/// Every version of a plan: the agreed ones, then the draft being written, if any.
+pub fn versions(plan: &Plan, agreed: Vec<AgreedVersion>) -> Vec<VersionOut> {
+    let mut out: Vec<VersionOut> = agreed
+        .into_iter()
+        .map(|v| VersionOut {
+            version: v.version,
+            state: "agreed".into(),
+            content: content_out(&v.content),
+            signatures: signatures_out(&v.signatures),
+            agreed_at: Some(v.agreed_at),
+        })
+        .collect();
+    if !out.iter().any(|v| v.version == plan.version) {
+        out.push(VersionOut {
+            version: plan.version,
+            state: "draft".into(),
+            content: content_out(&plan.content),
+            signatures: signatures_out(&plan.signatures),
+            agreed_at: None,
+        });
+    }
+    out
 }

@@ -542,21 +542,6 @@ pub struct DiffQuery {
     pub to: u32,
 }
 
-/// A version of a plan: agreed and frozen, or the draft being written.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VersionOut {
-    /// Its number.
-    pub version: u32,
-    /// `agreed`, or `draft` for the version being written.
-    pub state: String,
-    /// The content.
-    pub content: ContentOut,
-    /// Its signatures.
-    pub signatures: Vec<SignatureOut>,
-    /// When it was agreed; null for the draft.
-    pub agreed_at: Option<DateTime<Utc>>,
-}
-
 /// One field that differs, with its value in each version (null where the item did not
 /// exist).
 #[derive(Debug, Serialize, ToSchema)]
@@ -650,28 +635,4 @@ pub(super) fn diff_out(from: u32, to: u32, d: ContentDiff) -> DiffOut {
         activities: items_out(d.activities, ActivityId::uuid),
         open_points: items_out(d.open_points, OpenPointId::uuid),
     }
-}
-
-/// Every version of a plan: the agreed ones, then the draft being written, if any.
-pub(super) fn versions(plan: &Plan, agreed: Vec<AgreedVersion>) -> Vec<VersionOut> {
-    let mut out: Vec<VersionOut> = agreed
-        .into_iter()
-        .map(|v| VersionOut {
-            version: v.version,
-            state: "agreed".into(),
-            content: content_out(&v.content),
-            signatures: signatures_out(&v.signatures),
-            agreed_at: Some(v.agreed_at),
-        })
-        .collect();
-    if !out.iter().any(|v| v.version == plan.version) {
-        out.push(VersionOut {
-            version: plan.version,
-            state: "draft".into(),
-            content: content_out(&plan.content),
-            signatures: signatures_out(&plan.signatures),
-            agreed_at: None,
-        });
-    }
-    out
 }

@@ -8,9 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::catalogue::{UnitGoal, check_link};
 use devplan_domain::plan::{
-    Activity, ActivityKind, ActivityStatus, AgreedVersion, CompetenceKind, ContentDiff, Evaluation,
-    FieldChange, Goal, Horizon, ItemChange, ItemDiff, OpenPoint, Party, Plan, PlanContent,
-    PlanError, PlanKind, PlanPeriod, PlanStatus, Responsible, SignedRead, Verdict, diff,
+    Activity, ActivityKind, ActivityStatus, CompetenceKind, ContentDiff, Evaluation, FieldChange,
+    Goal, Horizon, ItemChange, ItemDiff, OpenPoint, Party, Plan, PlanContent, PlanError, PlanKind,
+    PlanPeriod, PlanStatus, Responsible, SignedRead, Verdict, diff,
 };
 use devplan_domain::text::{LongText, Name};
 use devplan_domain::{

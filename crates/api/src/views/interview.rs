@@ -1,0 +1,124 @@
+//! A development interview as the API shows it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::PlanId;
+use devplan_domain::followup::Interview;
+use devplan_domain::interview::{InterviewFormat, ParticipantStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Alone or with a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = InterviewFormat)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// One employee with the manager.
+    Individual,
+    /// A group or team at once (GRUS/TUS).
+    Group,
+}
+
+/// Offered, held or declined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ParticipantStatus)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Offered, not yet held.
+    Offered,
+    /// Held.
+    Held,
+    /// Declined.
+    Declined,
+}
+
+impl From<Status> for ParticipantStatus {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Offered => ParticipantStatus::Offered,
+            Status::Held => ParticipantStatus::Held,
+            Status::Declined => ParticipantStatus::Declined,
+        }
+    }
+}
+
+impl From<ParticipantStatus> for Status {
+    fn from(s: ParticipantStatus) -> Self {
+        match s {
+            ParticipantStatus::Offered => Status::Offered,
+            ParticipantStatus::Held => Status::Held,
+            ParticipantStatus::Declined => Status::Declined,
+        }
+    }
+}
+
+/// One employee's part in an interview.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantIo {
+    /// The employee.
+    pub employee_id: Uuid,
+    /// Offered, held or declined for them.
+    pub status: Status,
+    /// They asked for an individual interview: they stay on the coverage list until they have had one.
+    #[serde(default)]
+    pub wants_individual: bool,
+}
+
+/// A development interview.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InterviewOut {
+    /// Its id.
+    pub id: Uuid,
+    /// The year it belongs to.
+    pub year: i32,
+    /// Individual or group.
+    pub format: Format,
+    /// When it was offered.
+    pub offered_on: Option<NaiveDate>,
+    /// When it was held.
+    pub held_on: Option<NaiveDate>,
+    /// The plan made or discussed there.
+    pub plan_id: Option<Uuid>,
+    /// Who it was for.
+    pub participants: Vec<ParticipantIo>,
+    /// Version, also sent as `ETag`.
+    pub version: i64,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+fn format_out(f: InterviewFormat) -> Format {
+    match f {
+        InterviewFormat::Individual => Format::Individual,
+        InterviewFormat::Group => Format::Group,
+    }
+}
+
+impl From<Interview> for InterviewOut {
+    fn from(i: Interview) -> Self {
+        let i = i.into_fields();
+        InterviewOut {
+            id: i.id.uuid(),
+            year: i.year,
+            format: format_out(i.format),
+            offered_on: i.offered_on,
+            held_on: i.held_on,
+            plan_id: i.plan_id.map(PlanId::uuid),
+            participants: i
+                .participants
+                .into_iter()
+                .map(|p| ParticipantIo {
+                    employee_id: p.employee.uuid(),
+                    status: p.status.into(),
+                    wants_individual: p.wants_individual,
+                })
+                .collect(),
+            version: i.meta.version,
+            created_at: i.meta.created_at,
+            updated_at: i.meta.updated_at,
+        }
+    }
+}
