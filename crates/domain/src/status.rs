@@ -274,9 +274,8 @@ pub fn special_cell(
     let within = |d: NaiveDate| from <= d && d <= to;
     match held_on {
         Some(held) => within(held).then_some(&mut f.special_held),
-        None if due_on < today && (within(due_on) || (within(today) && due_on < from)) => {
-            Some(&mut f.special_overdue)
-        }
+        // Past due and open: overdue where it fell due, and in today's period.
+        None if due_on < today && (within(due_on) || within(today)) => Some(&mut f.special_overdue),
         None if within(due_on) && due_on >= today => Some(&mut f.special_due),
         None => None,
     }

@@ -36,7 +36,8 @@ impl EndpointUrl {
                 "an absolute https:// URL with a host and no user name or password",
             )
         };
-        let blank = |c: char| c.is_ascii_whitespace() || c <= ' ' || c.is_control();
+        // Spaces and control characters: every ASCII one is at most ' '.
+        let blank = |c: char| c <= ' ' || c.is_control();
         let (scheme, rest) = if let Some(rest) = raw.strip_prefix("https://") {
             ("https", rest)
         } else if let Some(rest) = raw.strip_prefix("http://") {
@@ -207,6 +208,30 @@ mod tests {
                 "{bad}"
             );
         }
+        for (edge, code) in [
+            ("https://[]/", "invalid_url"),
+            ("https://:443/", "invalid_url"),
+            ("https://hr.example.dk/a\u{7f}", "invalid_url"),
+            ("https://hr.example.dk:/", "invalid_url"),
+            ("https://hr.example.dk:44a/", "invalid_url"),
+            ("https://hr example.dk/", "invalid_url"),
+            ("https://hr]x.dk/", "invalid_url"),
+        ] {
+            assert_eq!(
+                EndpointUrl::parse("url", edge).map_err(|v| v.code),
+                Err(code),
+                "{edge:?}"
+            );
+        }
+        let mapped = EndpointUrl::parse("url", "https://[::ffff:10.0.0.1]:8443/h").expect("valid");
+        assert_eq!(mapped.host(), "[::ffff:10.0.0.1]");
+        assert_eq!(mapped.as_str(), "https://[::ffff:10.0.0.1]:8443/h");
+        let exactly = format!("https://h.dk/{}", "a".repeat(2048 - "https://h.dk/".len()));
+        assert_eq!(exactly.chars().count(), 2048);
+        assert!(
+            EndpointUrl::parse("url", &exactly).is_ok(),
+            "2,048 characters are allowed"
+        );
         let long = format!("https://hr.example.dk/{}", "a".repeat(2048));
         assert_eq!(
             EndpointUrl::parse("url", &long).map_err(|v| v.code),
