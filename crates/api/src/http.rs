@@ -236,6 +236,17 @@ pub fn page_size(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
     }
 }
 
+/// A numbered log's `after` cursor (the change feed, the audit log): a number at least 0.
+pub fn seq_cursor(after: Option<&str>) -> Result<Option<i64>, ApiError> {
+    after
+        .map(|a| {
+            a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                ApiError::bad_request("invalid_cursor", "after is not a cursor this API issued")
+            })
+        })
+        .transpose()
+}
+
 /// The page asked for by `limit` and `cursor`, refusing out-of-range limits and foreign cursors.
 pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
     let limit = page_size(limit, DEFAULT_LIMIT)?;

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::http::{ApiResult, negotiate, page_size};
+use crate::http::{ApiResult, negotiate, page_size, seq_cursor};
 use crate::policy::Access;
 use crate::state::AppState;
 use crate::views::audit::AuditOut;
@@ -153,15 +153,7 @@ pub async fn list(
             ..AuditFilter::default()
         }
     };
-    let after = q
-        .after
-        .as_deref()
-        .map(|a| {
-            a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "after is not a cursor this log issued")
-            })
-        })
-        .transpose()?;
+    let after = seq_cursor(q.after.as_deref())?;
     let limit = page_size(q.limit, 100)?;
     let mut entries = state
         .store

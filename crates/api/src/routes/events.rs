@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
-use crate::http::{ApiResult, page_size};
+use crate::http::{ApiResult, page_size, seq_cursor};
 use crate::policy::Access;
 use crate::state::AppState;
 use crate::views::event::{EventOut, event_out};
@@ -87,15 +87,7 @@ pub async fn list(
     query: web::Query<EventQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
-    let after = query
-        .after
-        .as_deref()
-        .map(|a| {
-            a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "after is not a cursor this feed issued")
-            })
-        })
-        .transpose()?;
+    let after = seq_cursor(query.after.as_deref())?;
     let limit = page_size(query.limit, DEFAULT_EVENTS)?;
     let types = parse_types(query.types.as_deref())?;
     let scope = access.event_scope().await?;
