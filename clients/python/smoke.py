@@ -330,7 +330,12 @@ def run() -> list[str]:
     figures = status.figures.additional_properties
     check(bool(figures), "status has no figures")
     hidden = sorted(k for k, v in figures.items() if v is None)
-    summary.append(f"status (representative): anonymised, {len(figures)} figures, {len(hidden)} hidden, "
+    # Pooled: a unit has every figure or, too small for its own, none (withheld).
+    check(bool(hidden) == status.withheld, f"withheld={status.withheld} but {len(hidden)} figures null")
+    check(status.withheld == (status.reported_with is not None),
+          f"withheld={status.withheld}, reported_with={status.reported_with}")
+    summary.append(f"status (representative): pooled, {len(figures)} figures, "
+                   f"withheld={status.withheld} (reported with {status.reported_with}), "
                    f"employees={figures.get('employees')}")
     return summary
 

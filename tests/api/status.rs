@@ -281,57 +281,197 @@ async fn every_figure_is_right_for_a_unit_its_parent_and_the_municipality() {
     .await;
 }
 
+/// The (unit, group) atoms of [`world`]'s area A, with their head-counts, and which unit is
+/// below which.
+const AREA_A: [(&str, &str, u64); 4] = [
+    ("A", "leder", 1),
+    ("A1", "pædagog", 4),
+    ("A2", "pædagog", 4),
+    ("A2", "lærer", 2),
+];
+
+/// The atoms of AREA_A placed directly in `unit` (an external id), or under it.
+fn atoms(unit: &str, under: bool) -> Vec<usize> {
+    AREA_A
+        .iter()
+        .enumerate()
+        .filter(|(_, (u, _, _))| *u == unit || (under && unit == "A"))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 #[tokio::test]
-async fn a_unit_of_four_is_hidden_from_representatives_and_committees_and_cannot_be_derived() {
+async fn a_unit_of_four_is_pooled_for_representatives_and_committees_and_nothing_they_read_derives_it()
+ {
     let app = spawn_app().await;
     let w = world(&app).await;
+    let ext = |id: &str| {
+        *w.units
+            .iter()
+            .find(|(_, v)| v.as_str() == id)
+            .map(|(k, _)| k)
+            .unwrap()
+    };
+    let manager = token("MGR-A", &["employee", "manager"]);
+    let review = app
+        .expect(
+            app.post(
+                "/api/v1/status-reviews",
+                &manager,
+                &json!({"unit_id": w.units["A"], "held_on": "2026-03-01"}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
     for who in [
         token("REP", &["local_representative"]),
         token("MEM", &["committee"]),
     ] {
+        // Everything the reader can get, as the atoms each number sums over.
+        let mut read: Vec<Vec<usize>> = Vec::new();
         let s = status(&app, &who, &w.units["A"]).await;
         assert_eq!(
             (s["anonymised"].as_bool(), s["anonymity_threshold"].as_u64()),
             (Some(true), Some(5))
         );
+        assert_eq!(s["withheld"], false);
         assert_eq!(s["figures"]["employees"], 11);
-        let small = row(&s, "Lille institution");
-        assert!(
-            small["employees"].is_null() && small["with_agreed_plan"].is_null(),
-            "{small}"
+        // The small unit is counted in the area's own row, with the one placed there.
+        let own = &s["by_sub_unit"][0];
+        assert_eq!(
+            (own["name"].as_str(), own["direct"].as_bool()),
+            (Some("Område A"), Some(true))
         );
-        // No figure has exactly one hidden row under a shown total: no subtraction reveals it.
+        assert_eq!(
+            own["pooled_units"],
+            json!([{"unit_id": w.units["A1"], "name": "Lille institution"}])
+        );
+        assert_eq!(
+            (
+                own["figures"]["employees"].as_u64(),
+                own["figures"]["with_agreed_plan"].as_u64()
+            ),
+            (Some(5), Some(2))
+        );
+        assert_eq!(
+            (
+                row(&s, "Stor institution")["employees"].as_u64(),
+                row(&s, "Stor institution")["with_agreed_plan"].as_u64()
+            ),
+            (Some(6), Some(4))
+        );
+        assert!(
+            s["by_sub_unit"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["name"] != "Lille institution"),
+            "{s}"
+        );
+        // Every group has fewer than 5 in its unit's row: all are counted as other groups.
+        assert_eq!(
+            s["by_professional_group"],
+            json!([{"professional_group": null, "other_groups": true, "figures": s["figures"]}])
+        );
+        // Nothing is blank: every row adds up to the total.
         for (name, total) in s["figures"].as_object().unwrap() {
-            let hidden = s["by_sub_unit"]
+            let sum: u64 = s["by_sub_unit"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|r| r["figures"][name].is_null())
-                .count();
-            assert!(
-                total.is_null() || hidden != 1,
-                "{name}: one hidden row under a shown total"
-            );
-            let hidden = s["by_professional_group"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|r| r["figures"][name].is_null())
-                .count();
-            assert!(
-                total.is_null() || hidden != 1,
-                "{name}: one hidden group under a shown total"
-            );
+                .map(|r| r["figures"][name].as_u64().expect("shown"))
+                .sum();
+            assert_eq!(Some(sum), total.as_u64(), "{name}");
         }
-        let direct = row(&s, "Område A")["employees"].clone();
-        let large = row(&s, "Stor institution")["employees"].clone();
-        assert!(
-            direct.is_null() || large.is_null(),
-            "11 minus the others would give the small unit"
-        );
-        // The small unit asked about on its own is hidden too.
+        read.push(atoms("A", true));
+        for r in s["by_sub_unit"].as_array().unwrap() {
+            let unit = ext(r["unit_id"].as_str().unwrap());
+            let mut set = atoms(unit, !r["direct"].as_bool().unwrap());
+            for p in r["pooled_units"].as_array().unwrap() {
+                set.extend(atoms(ext(p["unit_id"].as_str().unwrap()), true));
+            }
+            read.push(set);
+        }
+        read.push(atoms("A", true));
+        // The small unit asked about on its own has no figures, and says where it is counted.
         let a1 = status(&app, &who, &w.units["A1"]).await;
-        assert!(a1["figures"]["employees"].is_null());
+        assert_eq!(
+            (a1["withheld"].as_bool(), a1["reported_with"].as_str()),
+            (Some(true), Some(w.units["A"].as_str()))
+        );
+        assert!(
+            a1["figures"]
+                .as_object()
+                .unwrap()
+                .values()
+                .all(Value::is_null)
+        );
+        assert_eq!(a1["by_sub_unit"], json!([]));
+        let a2 = status(&app, &who, &w.units["A2"]).await;
+        assert_eq!(a2["figures"]["employees"], 6);
+        read.push(atoms("A2", true));
+        // Head-counts are cut the same way: the small unit has none, and the area's direct
+        // count would be its own row minus the small unit.
+        let units = app
+            .expect(
+                app.get("/api/v1/org-units?limit=500", &who).await,
+                StatusCode::OK,
+            )
+            .await;
+        for u in units["items"].as_array().unwrap() {
+            let unit = ext(u["id"].as_str().unwrap());
+            let h = &u["headcount"];
+            match unit {
+                "A" => assert_eq!(*h, json!({"direct": null, "total": 11})),
+                "A1" => assert_eq!(*h, json!({"direct": null, "total": null})),
+                "A2" => assert_eq!(*h, json!({"direct": 6, "total": 6})),
+                other => panic!("{other} is out of reach"),
+            }
+            if h["direct"].as_u64().is_some() {
+                read.push(atoms(unit, false));
+            }
+            if h["total"].as_u64().is_some() {
+                read.push(atoms(unit, true));
+            }
+        }
+        let one = app
+            .expect(
+                app.get(&format!("/api/v1/org-units/{}", w.units["A1"]), &who)
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+        assert_eq!(one["headcount"], json!({"direct": null, "total": null}));
+        // The review's snapshot is the same table as it was.
+        let snapshot = &app
+            .expect(
+                app.get(
+                    &format!("/api/v1/status-reviews/{}", review["id"].as_str().unwrap()),
+                    &token("REP", &["local_representative"]),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await["snapshot"];
+        assert_eq!(
+            snapshot["by_sub_unit"][0]["pooled_units"],
+            own["pooled_units"]
+        );
+        assert_eq!(snapshot["by_sub_unit"][0]["figures"]["employees"], 5);
+        let people: Vec<u64> = AREA_A.iter().map(|(_, _, n)| *n).collect();
+        assert_eq!(
+            devplan_domain::pooling::attacker::disclosed(&read, &people, 5),
+            Ok(None),
+            "{read:?}"
+        );
+        // The same attacker, given the small unit's head-count as it was once shown, finds
+        // the one placed directly in the area (the own row minus the small unit).
+        read.push(atoms("A1", true));
+        assert_eq!(
+            devplan_domain::pooling::attacker::disclosed(&read, &people, 5),
+            Ok(Some(atoms("A", false)))
+        );
         // Another area is out of reach; named lists are not for them.
         assert_eq!(
             app.get(&format!("/api/v1/status?unit_id={}", w.units["B"]), &who)
@@ -352,40 +492,56 @@ async fn a_unit_of_four_is_hidden_from_representatives_and_committees_and_cannot
             StatusCode::FORBIDDEN
         );
     }
-    // The unit's manager sees the small unit's figures.
-    let s = status(&app, &token("MGR-A", &["manager"]), &w.units["A"]).await;
+    // The unit's manager sees the small unit's figures and head-count.
+    let s = status(&app, &manager, &w.units["A"]).await;
     assert_eq!(row(&s, "Lille institution")["employees"], 4);
+    assert_eq!(s["by_sub_unit"][0]["pooled_units"], json!([]));
+    let one = app
+        .expect(
+            app.get(&format!("/api/v1/org-units/{}", w.units["A1"]), &manager)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(one["headcount"], json!({"direct": 4, "total": 4}));
 }
 
 #[tokio::test]
-async fn status_is_exported_as_csv_with_suppressed_cells_empty() {
+async fn status_is_exported_as_csv_with_pooled_rows_named_and_withheld_values_empty() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let response = app
-        .client
-        .get(format!(
-            "{}/api/v1/status?unit_id={}",
-            app.base, w.units["A"]
-        ))
-        .bearer_auth(token("REP", &["local_representative"]))
-        .header("accept", "text/csv")
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    let text = response.text().await.unwrap();
+    let csv = |unit: &str| {
+        let url = format!("{}/api/v1/status?unit_id={unit}", app.base);
+        let client = app.client.clone();
+        async move {
+            let response = client
+                .get(url)
+                .bearer_auth(token("REP", &["local_representative"]))
+                .header("accept", "text/csv")
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/csv")
+            );
+            response.text().await.unwrap()
+        }
+    };
+    let text = csv(&w.units["A"]).await;
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("scope,name,figure,value"));
+    assert!(text.contains("unit,Område A,employees,11\n"), "{text}");
     assert!(
-        text.contains("sub_unit,Lille institution,employees,\n"),
+        text.contains("directly_in_unit,Område A (with Lille institution),employees,5\n"),
         "{text}"
     );
-    assert!(text.contains("unit,Område A,employees,11\n"), "{text}");
+    assert!(text.contains("other_groups,,employees,11\n"), "{text}");
+    assert!(!text.contains(",\n"), "no value is empty: {text}");
+    let small = csv(&w.units["A1"]).await;
+    assert!(small.contains("unit,,employees,\n"), "{small}");
     // Neither JSON nor CSV: 406, naming what the resource answers as.
     let html = app
         .client
@@ -662,7 +818,8 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
 }
 
 #[tokio::test]
-async fn one_small_cell_makes_another_hidden_in_each_breakdown_so_subtraction_finds_nothing() {
+async fn small_units_and_groups_are_pooled_so_both_breakdowns_add_up_and_combine_to_nothing_small()
+{
     let app = spawn_app().await;
     let units = json!({"rows": [
         {"external_id": "K", "name": "Kommunen"},
@@ -676,15 +833,16 @@ async fn one_small_cell_makes_another_hidden_in_each_breakdown_so_subtraction_fi
         StatusCode::OK,
     )
     .await;
-    // Only one cell of each breakdown is under the threshold of 5: three people in "Lille"
-    // and in the group "smed"; every other cell holds five or more.
-    let mut rows = Vec::new();
-    for (unit, group, n) in [
+    // Under the threshold of 5: the three in "Lille", who are also the only three of the
+    // group "smed". Kept apart, the two breakdowns would each show the three as blanks.
+    let atoms = [
         ("U", "pædagog", 5),
         ("S1", "smed", 3),
         ("S2", "pædagog", 6),
         ("S3", "pædagog", 8),
-    ] {
+    ];
+    let mut rows = Vec::new();
+    for (unit, group, n) in atoms {
         for i in 0..n {
             rows.push(json!({"external_id": format!("{unit}-{i}"), "name": format!("Person {unit} {i}"), "unit_external_id": unit, "professional_group": group}));
         }
@@ -712,26 +870,80 @@ async fn one_small_cell_makes_another_hidden_in_each_breakdown_so_subtraction_fi
         .unwrap()
         .to_owned();
     let s = status(&app, &token("REP", &["local_representative"]), &area).await;
-    assert_eq!(s["figures"]["employees"], 22);
-    assert!(row(&s, "Lille")["employees"].is_null(), "{s}");
-    let hidden = |breakdown: &str| {
+    let employees = |breakdown: &str| -> Vec<(Value, u64)> {
         s[breakdown]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|r| r["figures"]["employees"].is_null())
-            .count()
+            .map(|r| {
+                let label = if breakdown == "by_sub_unit" {
+                    r["name"].clone()
+                } else {
+                    json!([r["professional_group"], r["other_groups"]])
+                };
+                (label, r["figures"]["employees"].as_u64().expect("shown"))
+            })
+            .collect()
     };
-    // Primary suppression hides one cell of each; the complementary one hides a second, so
-    // the total minus the shown cells leaves two unknowns, never one.
-    assert!(hidden("by_sub_unit") >= 2, "{s}");
-    let groups = &s["by_professional_group"];
-    let smed = groups
+    assert_eq!(s["figures"]["employees"], 22);
+    // Lille is counted with the five placed in the area; the five pædagoger there join the
+    // three smede as other groups, since three alone would be too few.
+    assert_eq!(
+        employees("by_sub_unit"),
+        vec![
+            (json!("Område"), 8),
+            (json!("Mellem"), 6),
+            (json!("Stor"), 8)
+        ]
+    );
+    assert_eq!(s["by_sub_unit"][0]["pooled_units"][0]["name"], "Lille");
+    assert_eq!(
+        employees("by_professional_group"),
+        vec![(json!(["pædagog", false]), 14), (json!([null, true]), 8)]
+    );
+    let units = app
+        .expect(
+            app.get(
+                "/api/v1/org-units?limit=500",
+                &token("REP", &["local_representative"]),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    let headcounts: BTreeMap<String, Value> = units["items"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["professional_group"] == "smed")
-        .unwrap();
-    assert!(smed["figures"]["employees"].is_null(), "{groups}");
-    assert!(hidden("by_professional_group") >= 2, "{groups}");
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap().to_owned(),
+                u["headcount"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        headcounts,
+        BTreeMap::from([
+            ("Område".to_owned(), json!({"direct": null, "total": 22})),
+            ("Lille".to_owned(), json!({"direct": null, "total": null})),
+            ("Mellem".to_owned(), json!({"direct": 6, "total": 6})),
+            ("Stor".to_owned(), json!({"direct": 8, "total": 8})),
+        ])
+    );
+    // As sets of the atoms above: the total, the three unit rows, the two group rows, and
+    // the head-counts of the area (total) and of Mellem and Stor.
+    let read = vec![
+        vec![0, 1, 2, 3],
+        vec![0, 1],
+        vec![2],
+        vec![3],
+        vec![2, 3],
+        vec![0, 1],
+    ];
+    let people: Vec<u64> = atoms.iter().map(|(_, _, n)| *n).collect();
+    assert_eq!(
+        devplan_domain::pooling::attacker::disclosed(&read, &people, 5),
+        Ok(None)
+    );
 }

@@ -9,7 +9,7 @@ use devplan_domain::followup::{
     PlanFacts,
 };
 use devplan_domain::settings::Settings;
-use devplan_domain::status::{CurrentPlan, Figures, person_status, plain};
+use devplan_domain::status::{CurrentPlan, Figures, person_status, shown};
 use devplan_domain::{AbsenceId, EmployeeId, PlanId};
 use devplan_tests::*;
 use reqwest::StatusCode;
@@ -79,6 +79,7 @@ async fn small_and_large(app: &TestApp) -> BTreeMap<String, String> {
         let unit = ["S", "S1", "S2"][i % 3];
         rows.push(json!({"external_id": format!("s{i}"), "name": format!("Lille {i}"), "unit_external_id": unit, "professional_group": groups[i % 4]}));
     }
+    rows[0]["represents_unit_external_ids"] = json!(["S", "L"]);
     for i in 0..5_000 {
         let unit = match i % 11 {
             10 => "L".to_owned(),
@@ -134,6 +135,38 @@ async fn the_status_of_5000_people_costs_as_many_statements_as_the_status_of_50(
         assert_eq!(costs[0], costs[1], "{path}: statements for 50 and 5,000");
         assert!(costs[0] > 0, "the counter counts");
     }
+    // Pooled for a representative, from the head-counts of the whole organisation: still the
+    // same number of statements for 50 and 5,000, and for one unit or a page of 60.
+    let rep = token("s0", &["local_representative"]);
+    app.expect(app.get("/api/v1/me", &rep).await, StatusCode::OK)
+        .await;
+    let mut costs = Vec::new();
+    for path in [
+        format!("/api/v1/status?unit_id={}", units["S"]),
+        format!("/api/v1/status?unit_id={}", units["L"]),
+    ] {
+        let (n, response) = app.statements_of_get(&path, &rep).await;
+        let body = app.expect(response, StatusCode::OK).await;
+        assert_eq!(body["anonymised"], true);
+        costs.push(n);
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "pooled status: statements for 50 and 5,000"
+    );
+    let mut costs = Vec::new();
+    for path in [
+        format!("/api/v1/org-units/{}", units["S1"]),
+        "/api/v1/org-units?limit=500".to_owned(),
+    ] {
+        let (n, response) = app.statements_of_get(&path, &rep).await;
+        app.expect(response, StatusCode::OK).await;
+        costs.push(n);
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "pooled head-counts: one unit and a page"
+    );
     let s = app
         .expect(
             app.get(&format!("/api/v1/status?unit_id={}", units["L"]), &hr())
@@ -240,7 +273,7 @@ fn sum<'a>(cells: impl Iterator<Item = &'a Figures>) -> BTreeMap<String, Option<
     for f in cells {
         total.add(f);
     }
-    plain(&total)
+    shown(&total)
         .into_iter()
         .filter(|(name, _)| !name.contains('.') && name != "goals_applied_in_daily_work")
         .collect()

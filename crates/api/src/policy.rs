@@ -822,6 +822,15 @@ impl Access {
         })
     }
 
+    /// The units whose head-counts the caller reads as they are (HR: all; a manager: the units
+    /// they manage); everyone else reads them pooled, as the status figures are.
+    pub async fn plain_headcounts(&self) -> Result<Reach, ApiError> {
+        if self.has(Role::Hr) {
+            return Ok(Reach::All);
+        }
+        self.reach_as(Role::Manager).await
+    }
+
     /// How the caller may see the status of `unit`: named for HR and its managers, anonymised
     /// for its representatives and committee members; 404 for a unit out of reach and 403 for
     /// a token with none of these roles.

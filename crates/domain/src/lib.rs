@@ -9,10 +9,13 @@ pub mod ids;
 pub mod interview;
 pub mod org;
 pub mod plan;
+pub mod pooling;
 pub mod records;
 pub mod review;
 pub mod settings;
 pub mod status;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod violation;
 pub mod webhook;

@@ -34,7 +34,8 @@ impl MainCommitteeFrequency {
 /// The settings in force; only obtainable valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
-    /// Figures resting on fewer people than this are suppressed for representatives and committees.
+    /// No figure representatives and committees read rests on fewer people than this: smaller
+    /// units and groups are pooled.
     pub anonymity_threshold: u32,
     /// An absence at least this many weeks long makes a special follow-up due.
     pub long_absence_weeks: u32,

@@ -1,6 +1,6 @@
-//! Status figures of the work with development plans, and their anonymisation: figures
-//! resting on fewer than k people are suppressed for representatives and committees, and
-//! so is one more figure wherever the suppressed one could be worked out by subtraction.
+//! Status figures of the work with development plans: what one person adds to them, how
+//! they sum, and the snapshot a review or a committee discussion keeps of them. Which groups
+//! of people representatives and committees may see figures of is [`crate::pooling`]'s.
 
 use std::collections::BTreeMap;
 
@@ -328,7 +328,7 @@ impl PersonStatus {
     }
 }
 
-/// Figures as shown: a value, or none where suppressed.
+/// Figures as shown: a value, or none where withheld.
 pub type Shown = BTreeMap<String, Option<u64>>;
 
 /// Status figures of a unit as they were shown, kept as history with a review or a committee
@@ -342,10 +342,16 @@ pub struct Snapshot {
     pub from: NaiveDate,
     /// Last day of the period.
     pub to: NaiveDate,
-    /// Whether figures on fewer people than the threshold were suppressed.
+    /// Whether small units and groups were pooled, for readers outside management.
     pub anonymised: bool,
     /// The threshold applied, when anonymised.
     pub anonymity_threshold: Option<u32>,
+    /// When the unit has no figures of its own: the unit whose own row counts its people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_with: Option<UnitId>,
+    /// Whether the unit's figures are withheld (its people are counted with another unit's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withheld: bool,
     /// The unit's figures, sub-units included.
     pub figures: Shown,
     /// Per direct sub-unit, and a row for those placed directly in the unit.
@@ -363,82 +369,36 @@ pub struct SnapshotUnitRow {
     pub name: String,
     /// The row of those placed directly in the unit.
     pub direct: bool,
+    /// The sub-units pooled into the unit's own row, with their names then.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pooled_units: Vec<PooledUnit>,
     /// Its figures.
     pub figures: Shown,
+}
+
+/// A sub-unit counted in its parent's own row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PooledUnit {
+    /// The sub-unit.
+    pub unit_id: UnitId,
+    /// Its name then.
+    pub name: String,
 }
 
 /// One professional group's row of a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotGroupRow {
-    /// The group; none for employees without one.
+    /// The group; none for employees without one, and for the row of other groups.
     pub professional_group: Option<String>,
+    /// Whether this is the row of other groups: those not in a block of their own group.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub other_groups: bool,
     /// Its figures.
     pub figures: Shown,
 }
 
-/// Whether a cell of a group of `employees` people must be hidden on its own account.
-fn too_few(name: &str, f: Figure, employees: u64, k: u64) -> bool {
-    if employees < k {
-        return true;
-    }
-    let small = f.people > 0 && f.people < k;
-    let complement = PEOPLE_FIGURES.contains(&name) && {
-        let rest = employees.saturating_sub(f.people);
-        rest > 0 && rest < k
-    };
-    small || complement
-}
-
-/// Suppresses, for a total and its breakdown rows, every figure resting on fewer than `k`
-/// people, and then, wherever exactly one row of a figure is hidden under a shown total, the
-/// smallest other row too, so the hidden one cannot be worked out as total minus the rest.
-pub fn anonymise(total: &Figures, rows: &[Figures], k: u64) -> (Shown, Vec<Shown>) {
-    let total_cells = total.cells();
-    let row_cells: Vec<BTreeMap<String, Figure>> = rows.iter().map(Figures::cells).collect();
-    let mut shown_total = Shown::new();
-    let mut shown_rows: Vec<Shown> = vec![Shown::new(); rows.len()];
-    let names: Vec<String> = total_cells.keys().cloned().collect();
-    for name in names {
-        let t = total_cells[&name];
-        let total_hidden = too_few(&name, t, total.employees.people, k);
-        shown_total.insert(name.clone(), (!total_hidden).then_some(t.value));
-        let mut hidden: Vec<bool> = rows
-            .iter()
-            .zip(&row_cells)
-            .map(|(r, cells)| {
-                too_few(
-                    &name,
-                    cells.get(&name).copied().unwrap_or_default(),
-                    r.employees.people,
-                    k,
-                )
-            })
-            .collect();
-        // One hidden cell under a shown total is the total minus the others: hide another.
-        // Repeat (at most once per row), since the second may in turn be alone in a smaller
-        // group of shown cells.
-        for _ in 0..rows.len() {
-            if total_hidden || hidden.iter().filter(|h| **h).count() != 1 {
-                break;
-            }
-            let next = (0..rows.len())
-                .filter(|i| !hidden[*i])
-                .min_by_key(|i| row_cells[*i].get(&name).copied().unwrap_or_default().value);
-            match next {
-                Some(i) => hidden[i] = true,
-                None => break,
-            }
-        }
-        for (i, cells) in row_cells.iter().enumerate() {
-            let v = cells.get(&name).copied().unwrap_or_default().value;
-            shown_rows[i].insert(name.clone(), (!hidden[i]).then_some(v));
-        }
-    }
-    (shown_total, shown_rows)
-}
-
-/// The figures as they are, for those who may see them unsuppressed.
-pub fn plain(f: &Figures) -> Shown {
+/// The figures as shown.
+pub fn shown(f: &Figures) -> Shown {
     f.cells()
         .into_iter()
         .map(|(k, v)| (k, Some(v.value)))
@@ -450,22 +410,6 @@ mod tests {
     use super::*;
     use crate::followup::{AbsenceDates, FollowUpKind};
     use crate::{EmployeeId, PlanId};
-
-    fn group(employees: u64, with_plan: u64) -> Figures {
-        Figures {
-            employees: Figure::people(employees),
-            with_agreed_plan: Figure::people(with_plan),
-            ..Figures::default()
-        }
-    }
-
-    fn total(rows: &[Figures]) -> Figures {
-        let mut t = Figures::default();
-        for r in rows {
-            t.add(r);
-        }
-        t
-    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
@@ -561,105 +505,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn cells_of_exactly_k_people_and_their_complements_of_exactly_k_are_shown() {
-        // Five of five with a plan (nobody left over), five of ten, none of five: with k = 5,
-        // nothing rests on fewer than five people, so nothing is hidden.
-        let rows = vec![group(5, 5), group(10, 5), group(5, 0)];
-        let (t, shown) = anonymise(&total(&rows), &rows, 5);
-        assert_eq!(t["employees"], Some(20));
-        assert_eq!(t["with_agreed_plan"], Some(10));
-        for (row, want) in shown.iter().zip([(5, 5), (10, 5), (5, 0)]) {
-            assert_eq!(
-                (row["employees"], row["with_agreed_plan"]),
-                (Some(want.0), Some(want.1))
-            );
-        }
-        // One fewer is hidden: four people, four with a plan, four without.
-        let rows = vec![group(4, 0), group(9, 5), group(9, 4)];
-        let (_, shown) = anonymise(&total(&rows), &rows, 5);
-        assert_eq!(shown[0]["employees"], None);
-        assert_eq!(
-            shown[1]["with_agreed_plan"], None,
-            "4 of 9 are without a plan"
-        );
-        assert_eq!(shown[2]["with_agreed_plan"], None, "4 of 9 have a plan");
-        // Figures as they are, for those who may see them.
-        let plain = plain(&group(3, 2));
-        assert_eq!(
-            (plain["employees"], plain["with_agreed_plan"]),
-            (Some(3), Some(2))
-        );
-    }
-
-    #[test]
-    fn a_group_under_k_is_hidden_and_cannot_be_derived_from_the_total_and_its_siblings() {
-        let rows = vec![group(4, 3), group(10, 7), group(12, 6)];
-        let (t, shown) = anonymise(&total(&rows), &rows, 5);
-        assert_eq!(t["employees"], Some(26));
-        assert_eq!(shown[0]["employees"], None);
-        assert_eq!(shown[0]["with_agreed_plan"], None);
-        // The smallest sibling is hidden too, so 26 - 12 leaves two unknowns.
-        assert_eq!(shown[1]["employees"], None);
-        assert_eq!(shown[2]["employees"], Some(12));
-        for name in ["employees", "with_agreed_plan"] {
-            let hidden = shown.iter().filter(|r| r[name].is_none()).count();
-            assert!(
-                t[name].is_none() || hidden != 1,
-                "{name}: one hidden cell under a shown total"
-            );
-        }
-    }
-
-    #[test]
-    fn small_counts_and_small_complements_are_hidden() {
-        let rows = vec![group(20, 3), group(20, 18), group(20, 10)];
-        let (_, shown) = anonymise(&total(&rows), &rows, 5);
-        assert_eq!(shown[0]["with_agreed_plan"], None, "3 people");
-        assert_eq!(shown[1]["with_agreed_plan"], None, "2 people without");
-        assert_eq!(shown[2]["with_agreed_plan"], Some(10));
-        assert_eq!(shown[2]["employees"], Some(20));
-    }
-
-    #[test]
-    fn zero_is_shown_when_the_group_is_large_enough() {
-        let rows = vec![group(10, 0), group(10, 5)];
-        let (_, shown) = anonymise(&total(&rows), &rows, 5);
-        assert_eq!(shown[0]["with_agreed_plan"], Some(0));
-    }
-
-    #[test]
-    fn a_total_under_k_hides_everything_of_the_total() {
-        let rows = vec![group(2, 1), group(2, 2)];
-        let (t, _) = anonymise(&total(&rows), &rows, 5);
-        assert!(t.values().all(Option::is_none));
-    }
-
-    #[test]
-    fn activity_figures_are_hidden_by_the_people_behind_them() {
-        let mut a = group(10, 10);
-        a.activities_by_kind.insert(
-            "course".into(),
-            Figure {
-                value: 9,
-                people: 3,
-            },
-        );
-        let mut b = group(10, 10);
-        b.activities_by_kind.insert(
-            "course".into(),
-            Figure {
-                value: 12,
-                people: 8,
-            },
-        );
-        let rows = vec![a, b];
-        let (t, shown) = anonymise(&total(&rows), &rows, 5);
-        assert_eq!(t["activities_by_kind.course"], Some(21));
-        assert_eq!(shown[0]["activities_by_kind.course"], None);
-        assert_eq!(shown[1]["activities_by_kind.course"], None, "complementary");
-    }
-
     mod person_status {
         use super::super::*;
         use crate::followup::{
@@ -667,22 +512,7 @@ mod tests {
         };
         use crate::{EmployeeId, PlanId};
 
-        /// A small deterministic generator, so a failure names a seed that reproduces it.
-        struct Lcg(u64);
-
-        impl Lcg {
-            fn next(&mut self, n: u64) -> u64 {
-                self.0 = self
-                    .0
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (self.0 >> 33) % n
-            }
-
-            fn day(&mut self) -> NaiveDate {
-                NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(self.next(3 * 365))
-            }
-        }
+        use crate::testing::Lcg;
 
         /// The figures as the status endpoint computed them per person before the
         /// projection: the reference the projection must agree with.

@@ -39,7 +39,7 @@ pub use idempotency::{Claim, KeptResponse};
 pub use page::{Page, PageRequest};
 pub use plans::{PlanFilter, PlanScope};
 pub use reviews::StoredReview;
-pub use status::{StatusCell, StatusPeriod, is_people_figure, people_figure_names};
+pub use status::{CellsBy, StatusCell, StatusPeriod, is_people_figure, people_figure_names};
 pub use store::{Store, StoreOptions, TlsMode};
 pub use sync::SyncReport;
 pub use units::UnitHeadcount;

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use devplan_domain::followup::Coverage;
+use devplan_domain::pooling::{Atom, Population};
 use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures};
 use devplan_domain::{EmployeeId, UnitId};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
@@ -41,24 +42,45 @@ pub struct StatusCell {
     pub figures: Figures,
 }
 
-/// Active employees of the subtree of `:unit`, each with the cell they count in: the direct
-/// sub-unit (`:c0`, `:c1`, … of `children`) above their unit, or null for those placed in
-/// `:unit` itself. The sub-units are bound as values rather than derived from the closure's
-/// depths, so the database estimates the join well and picks hash joins for large units.
-fn people_sql(children: usize) -> String {
-    let buckets = if children == 0 {
-        "1 = 0".to_owned()
-    } else {
-        let names: Vec<String> = (0..children).map(|i| format!(":c{i}")).collect();
-        format!("b.ancestor_id IN ({})", names.join(", "))
+/// How a status's cells are cut: per direct sub-unit of the unit asked about, or per unit.
+#[derive(Debug, Clone, Copy)]
+pub enum CellsBy<'a> {
+    /// Per direct sub-unit (these), and the unit itself for those placed directly in it.
+    SubUnit(&'a [UnitId]),
+    /// Per unit of the subtree, each counting those placed directly in it.
+    Unit,
+}
+
+/// Active employees of the subtree of `:unit`, each with the cell they count in: for
+/// [`CellsBy::SubUnit`], the direct sub-unit (`:c0`, `:c1`, … of `children`) above their unit,
+/// or null for those placed in `:unit` itself; for [`CellsBy::Unit`], their own unit. The
+/// sub-units are bound as values rather than derived from the closure's depths, so the
+/// database estimates the join well and picks hash joins for large units.
+fn people_sql(by: CellsBy<'_>) -> String {
+    let (bucket, join) = match by {
+        CellsBy::SubUnit([]) => (
+            "b.ancestor_id",
+            "LEFT JOIN unit_closure b ON b.descendant_id = e.unit_id AND 1 = 0".to_owned(),
+        ),
+        CellsBy::SubUnit(children) => {
+            let names: Vec<String> = (0..children.len()).map(|i| format!(":c{i}")).collect();
+            (
+                "b.ancestor_id",
+                format!(
+                    "LEFT JOIN unit_closure b ON b.descendant_id = e.unit_id AND b.ancestor_id IN ({})",
+                    names.join(", ")
+                ),
+            )
+        }
+        CellsBy::Unit => ("e.unit_id", String::new()),
     };
     format!(
         "\
 people AS NOT MATERIALIZED (
-    SELECT e.id, e.name, e.unit_id, e.professional_group, b.ancestor_id AS bucket
+    SELECT e.id, e.name, e.unit_id, e.professional_group, {bucket} AS bucket
     FROM unit_closure c1
     JOIN employees e ON e.unit_id = c1.descendant_id
-    LEFT JOIN unit_closure b ON b.descendant_id = e.unit_id AND {buckets}
+    {join}
     WHERE c1.ancestor_id = :unit AND e.active
 ),
 held AS NOT MATERIALIZED (
@@ -192,7 +214,11 @@ pub(crate) fn bind(backend: DatabaseBackend, sql: &str, params: &[(String, Value
     Statement::from_sql_and_values(backend, out, values)
 }
 
-fn params(unit: UnitId, children: &[UnitId], p: StatusPeriod) -> Vec<(String, Value)> {
+fn params(unit: UnitId, by: CellsBy<'_>, p: StatusPeriod) -> Vec<(String, Value)> {
+    let children = match by {
+        CellsBy::SubUnit(children) => children,
+        CellsBy::Unit => &[],
+    };
     let window_end = p
         .today
         .checked_add_days(Days::new(DUE_WINDOW_DAYS.into()))
@@ -219,12 +245,12 @@ fn count(raw: Option<i64>) -> u64 {
 }
 
 impl Store {
-    /// The figures of every cell of `unit`'s subtree for the period, `children` being its
-    /// direct sub-units: two statements, whatever the number of people.
+    /// The figures of every cell of `unit`'s subtree for the period, cut as `by` says: two
+    /// statements, whatever the number of people.
     pub async fn status_cells(
         &self,
         unit: UnitId,
-        children: &[UnitId],
+        by: CellsBy<'_>,
         period: StatusPeriod,
     ) -> Result<Vec<StatusCell>, StoreError> {
         let backend = self.db.get_database_backend();
@@ -238,13 +264,13 @@ impl Store {
                 )
             })
             .collect();
-        let people = people_sql(children.len());
+        let people = people_sql(by);
         let sql = format!(
             "WITH {people}\nSELECT p.bucket, p.professional_group, {}\n{PERSON_JOINS}\n\
              GROUP BY p.bucket, p.professional_group",
             columns.join(",\n    ")
         );
-        let params = params(unit, children, period);
+        let params = params(unit, by, period);
         let counts = format!(
             "WITH {people}
 SELECT p.bucket, p.professional_group, s.key, CAST(SUM(s.n) AS BIGINT), COUNT(*)
@@ -303,6 +329,75 @@ GROUP BY p.bucket, p.professional_group, s.key"
             .collect())
     }
 
+    /// The top unit above each of `units` (a top unit is its own): one statement.
+    pub async fn tops_of(&self, units: &[UnitId]) -> Result<BTreeMap<UnitId, UnitId>, StoreError> {
+        if units.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let names: Vec<String> = (0..units.len()).map(|i| format!(":u{i}")).collect();
+        let sql = format!(
+            "SELECT c.descendant_id, c.ancestor_id FROM unit_closure c \
+             JOIN org_units t ON t.id = c.ancestor_id AND t.parent_id IS NULL \
+             WHERE c.descendant_id IN ({})",
+            names.join(", ")
+        );
+        let params: Vec<(String, Value)> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (format!("u{i}"), u.uuid().into()))
+            .collect();
+        let rows = self
+            .db
+            .query_all_raw(bind(self.db.get_database_backend(), &sql, &params))
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                let (unit, top): (Uuid, Uuid) = row.try_get_many_by_index()?;
+                Ok((UnitId::from_uuid(unit), UnitId::from_uuid(top)))
+            })
+            .collect()
+    }
+
+    /// The units of `top`'s subtree, how they nest, and the active employees placed directly
+    /// in each by professional group, which is all the pooling of status figures reads: two
+    /// statements.
+    pub async fn population(&self, top: UnitId) -> Result<Population, StoreError> {
+        let backend = self.db.get_database_backend();
+        let params = [("top".to_owned(), Value::from(top.uuid()))];
+        let units = "SELECT u.id, u.parent_id FROM unit_closure c \
+                     JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = :top";
+        let people = "SELECT e.unit_id, e.professional_group, COUNT(*) FROM unit_closure c \
+                      JOIN employees e ON e.unit_id = c.descendant_id \
+                      WHERE c.ancestor_id = :top AND e.active \
+                      GROUP BY e.unit_id, e.professional_group";
+        let (units, people) = futures_util::future::try_join(
+            self.db.query_all_raw(bind(backend, units, &params)),
+            self.db.query_all_raw(bind(backend, people, &params)),
+        )
+        .await?;
+        let units = units
+            .into_iter()
+            .map(|row| {
+                let (id, parent): (Uuid, Option<Uuid>) = row.try_get_many_by_index()?;
+                Ok((UnitId::from_uuid(id), parent.map(UnitId::from_uuid)))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let people = people
+            .into_iter()
+            .map(|row| {
+                let (unit, group, n): (Uuid, Option<String>, i64) = row.try_get_many_by_index()?;
+                Ok((
+                    Atom {
+                        unit: UnitId::from_uuid(unit),
+                        group,
+                    },
+                    count(Some(n)),
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Population::new(units, people))
+    }
+
     /// The active employees of `unit`'s subtree who count in the people figure `figure`
     /// (see [`is_people_figure`]), by name; one statement.
     pub async fn status_people(
@@ -317,14 +412,14 @@ GROUP BY p.bucket, p.professional_group, s.key"
         let sql = format!(
             "WITH {}\nSELECT p.id, p.name, p.unit_id\n{PERSON_JOINS}\n\
              WHERE {when}\nORDER BY p.name, p.id",
-            people_sql(0)
+            people_sql(CellsBy::Unit)
         );
         let rows = self
             .db
             .query_all_raw(bind(
                 self.db.get_database_backend(),
                 &sql,
-                &params(unit, &[], period),
+                &params(unit, CellsBy::Unit, period),
             ))
             .await?;
         rows.into_iter()

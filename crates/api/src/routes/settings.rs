@@ -26,7 +26,8 @@ pub enum Frequency {
 /// The settings in force.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SettingsOut {
-    /// Figures on fewer people than this are suppressed for representatives and committees.
+    /// No figure representatives and committees read rests on fewer people than this: smaller
+    /// units and groups are pooled.
     pub anonymity_threshold: u32,
     /// An absence at least this many weeks long makes a special follow-up due.
     pub long_absence_weeks: u32,

@@ -1,6 +1,7 @@
 //! `/status`: figures on the work with development plans for a unit and its sub-units, for
 //! the stock-taking of employer, representatives and MED committees (seed 000 §3). Those
-//! outside management see aggregates only, suppressed below the anonymity threshold.
+//! outside management see aggregates only, pooled so that none rests on fewer people than
+//! the anonymity threshold.
 
 use std::collections::BTreeMap;
 
@@ -51,7 +52,8 @@ fn period(state: &AppState, q: &StatusQuery) -> ApiResult<(NaiveDate, NaiveDate)
     Ok((from, to))
 }
 
-/// The figures as CSV: one line per scope and figure; suppressed values are empty.
+/// The figures as CSV: one line per scope and figure; withheld values are empty, and the
+/// own row's name lists the sub-units pooled into it.
 fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| ApiError::Internal(e.to_string());
@@ -75,19 +77,29 @@ fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
         .map_or("", |r| r.name.as_str());
     write("unit", unit_name, &s.figures)?;
     for r in &s.by_sub_unit {
+        let name = if r.pooled_units.is_empty() {
+            r.name.clone()
+        } else {
+            let pooled: Vec<&str> = r.pooled_units.iter().map(|p| p.name.as_str()).collect();
+            format!("{} (with {})", r.name, pooled.join(", "))
+        };
         write(
             if r.direct {
                 "directly_in_unit"
             } else {
                 "sub_unit"
             },
-            &r.name,
+            &name,
             &r.figures,
         )?;
     }
     for r in &s.by_professional_group {
         write(
-            "professional_group",
+            if r.other_groups {
+                "other_groups"
+            } else {
+                "professional_group"
+            },
             r.professional_group.as_deref().unwrap_or(""),
             &r.figures,
         )?;
@@ -103,7 +115,7 @@ fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
     tag = "status",
     operation_id = "get_status",
     summary = "Status figures of a unit and period, with a breakdown per sub-unit and professional group",
-    description = "HR and the unit's managers see the figures as they are. Representatives and committee members see them anonymised: every figure on fewer people than the anonymity threshold is null, and so is one more wherever a hidden one could be worked out by subtraction. With `Accept: text/csv`, the same as CSV.",
+    description = "HR and the unit's managers see the figures as they are. Representatives and committee members see them pooled: sub-units of fewer people than the anonymity threshold are counted in the unit's own row (`pooled_units`), and so are professional groups in a row of other groups (`other_groups`), so that every row has at least that many people, both breakdowns add up to the total, and no combination of figures the caller can read, here or in `/org-units` head-counts or snapshots, is about fewer people. A unit too small for figures of its own is `withheld` and names the unit it is `reported_with`. With `Accept: text/csv`, the same as CSV.",
     params(StatusQuery),
     security(("bearer" = [])),
     responses(

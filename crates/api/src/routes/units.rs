@@ -4,6 +4,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use devplan_domain::pooling::Pooling;
 use devplan_domain::records::{NewUnit, OrgUnit, UnitChanges};
 use devplan_domain::text::{ExternalId, Name};
 use devplan_domain::{UnitId, Violations};
@@ -19,13 +22,17 @@ use crate::http::{
 use crate::policy::{Access, Hr};
 use crate::state::AppState;
 
-/// How many people work in a unit; counts, never names.
+/// How many people work in a unit; counts, never names. HR and the unit's managers read them
+/// as they are; everyone else reads them as the pooled status figures are cut, so a count
+/// about fewer people than the anonymity threshold is null.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Headcount {
-    /// Active employees placed directly in the unit.
-    pub direct: u64,
-    /// Active employees in the unit and all its sub-units.
-    pub total: u64,
+    /// Active employees placed directly in the unit; null where the unit's own row pools
+    /// small sub-units, or the unit has no figures of its own.
+    pub direct: Option<u64>,
+    /// Active employees in the unit and all its sub-units; null where the unit has no figures
+    /// of its own.
+    pub total: Option<u64>,
 }
 
 /// An organisational unit.
@@ -51,16 +58,13 @@ pub struct UnitOut {
 }
 
 impl UnitOut {
-    fn new(u: OrgUnit, h: UnitHeadcount) -> Self {
+    fn new(u: OrgUnit, h: Headcount) -> Self {
         UnitOut {
             id: u.id.uuid(),
             external_id: u.external_id.map(ExternalId::into_string),
             name: u.name.into_string(),
             parent_id: u.parent_id.map(UnitId::uuid),
-            headcount: Headcount {
-                direct: h.direct,
-                total: h.total,
-            },
+            headcount: h,
             version: u.meta.version,
             created_at: u.meta.created_at,
             updated_at: u.meta.updated_at,
@@ -149,21 +153,76 @@ pub struct UnitQuery {
     pub cursor: Option<String>,
 }
 
-async fn with_headcounts(state: &AppState, units: Vec<OrgUnit>) -> ApiResult<Vec<UnitOut>> {
-    let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
-    let counts = state.store.headcounts(&ids).await?;
+async fn with_headcounts(
+    state: &AppState,
+    access: &Access,
+    units: Vec<OrgUnit>,
+) -> ApiResult<Vec<UnitOut>> {
+    let plain_reach = access.plain_headcounts().await?;
+    let (plain, pooled): (Vec<UnitId>, Vec<UnitId>) = units
+        .iter()
+        .map(|u| u.id)
+        .partition(|u| plain_reach.contains(*u));
+    let counts = state.store.headcounts(&plain).await?;
+    let mut shown: BTreeMap<UnitId, Headcount> = plain
+        .iter()
+        .map(|u| {
+            let h: UnitHeadcount = counts.get(u).copied().unwrap_or_default();
+            let h = Headcount {
+                direct: Some(h.direct),
+                total: Some(h.total),
+            };
+            (*u, h)
+        })
+        .collect();
+    let tops = state.store.tops_of(&pooled).await?;
+    let settings = if pooled.is_empty() {
+        None
+    } else {
+        Some(state.store.settings().await?.0)
+    };
+    let k = settings.map_or(1, |s| u64::from(s.anonymity_threshold));
+    let mut by_top: BTreeMap<UnitId, Vec<UnitId>> = BTreeMap::new();
+    for u in &pooled {
+        by_top
+            .entry(tops.get(u).copied().unwrap_or(*u))
+            .or_default()
+            .push(*u);
+    }
+    for (top, units) in by_top {
+        let population = state.store.population(top).await?;
+        let pooling = Pooling::new(&population, k);
+        for u in units {
+            let h = pooling.headcount(&population, u);
+            shown.insert(
+                u,
+                Headcount {
+                    direct: h.direct,
+                    total: h.total,
+                },
+            );
+        }
+    }
     Ok(units
         .into_iter()
         .map(|u| {
-            let h = counts.get(&u.id).copied().unwrap_or_default();
+            let h = shown.remove(&u.id).unwrap_or(Headcount {
+                direct: None,
+                total: None,
+            });
             UnitOut::new(u, h)
         })
         .collect())
 }
 
-async fn one(state: &AppState, status: StatusCode, unit: OrgUnit) -> ApiResult<HttpResponse> {
+async fn one(
+    state: &AppState,
+    access: &Access,
+    status: StatusCode,
+    unit: OrgUnit,
+) -> ApiResult<HttpResponse> {
     let version = unit.meta.version;
-    let out = with_headcounts(state, vec![unit]).await?;
+    let out = with_headcounts(state, access, vec![unit]).await?;
     Ok(versioned(status, version, &out[0]))
 }
 
@@ -197,7 +256,7 @@ pub async fn list(
             page,
         )
         .await?;
-    let items = with_headcounts(&state, units.items).await?;
+    let items = with_headcounts(&state, &access, units.items).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(items, units.next_after)))
 }
 
@@ -222,7 +281,7 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let unit = access.unit(UnitId::from_uuid(*id)).await?;
-    one(&state, StatusCode::OK, unit).await
+    one(&state, &access, StatusCode::OK, unit).await
 }
 
 /// Creates a unit.
@@ -240,12 +299,12 @@ pub async fn get(
 #[post("/org-units")]
 pub async fn create(
     state: web::Data<AppState>,
-    _hr: Hr,
+    hr: Hr,
     body: ValidJson<UnitCreate>,
 ) -> ApiResult<HttpResponse> {
     let new = body.0.parse()?;
     let unit = state.store.create_unit(new).await?;
-    one(&state, StatusCode::CREATED, unit).await
+    one(&state, &hr.0, StatusCode::CREATED, unit).await
 }
 
 /// Changes a unit.
@@ -268,7 +327,7 @@ pub async fn create(
 #[patch("/org-units/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    _hr: Hr,
+    hr: Hr,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<UnitPatch>,
@@ -278,5 +337,5 @@ pub async fn update(
         .store
         .update_unit(UnitId::from_uuid(*id), if_match.0, changes)
         .await?;
-    one(&state, StatusCode::OK, unit).await
+    one(&state, &hr.0, StatusCode::OK, unit).await
 }

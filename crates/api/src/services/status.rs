@@ -1,25 +1,74 @@
 //! Status figures of a unit, shared by `/status`, the stock-taking reviews and the committee
-//! discussions that keep them: the store's cells rolled up per sub-unit and group, and
-//! anonymised for those outside management, as a domain [`Snapshot`].
+//! discussions that keep them: the store's cells summed over the rows of the unit's table,
+//! plain for management and pooled for everyone else (see [`devplan_domain::pooling`]), as a
+//! domain [`Snapshot`].
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use devplan_domain::UnitId;
+use devplan_domain::pooling::{Atom, Pooling, Population, Table, plain_table};
 use devplan_domain::status::{
-    Figures, Shown, Snapshot, SnapshotGroupRow, SnapshotUnitRow, anonymise, plain,
+    Figures, PooledUnit, Shown, Snapshot, SnapshotGroupRow, SnapshotUnitRow, shown,
 };
-use devplan_persistence::{PageRequest, StatusCell, StatusPeriod};
+use devplan_persistence::{CellsBy, PageRequest, StatusCell, StatusPeriod};
 
 use crate::http::ApiResult;
 use crate::policy::StatusView;
 use crate::state::AppState;
 
-/// Sums the cells selected by `pick`.
-fn roll_up(cells: &[StatusCell], pick: impl Fn(&StatusCell) -> bool) -> Figures {
+/// The figures of the cells `atoms`.
+fn sum(cells: &BTreeMap<Atom, Figures>, atoms: &[Atom]) -> Figures {
     let mut f = Figures::default();
-    for c in cells.iter().filter(|c| pick(c)) {
-        f.add(&c.figures);
+    for a in atoms {
+        if let Some(c) = cells.get(a) {
+            f.add(c);
+        }
     }
     f
+}
+
+fn by_atom(cells: Vec<StatusCell>) -> BTreeMap<Atom, Figures> {
+    cells
+        .into_iter()
+        .map(|c| {
+            (
+                Atom {
+                    unit: c.bucket,
+                    group: c.professional_group,
+                },
+                c.figures,
+            )
+        })
+        .collect()
+}
+
+/// The organisation around `unit` as pooling reads it, with the head-counts of `unit`'s
+/// subtree taken from `cells`, so the rows' figures and the blocks they are cut by rest on the
+/// same reading even while employees change.
+fn population_with(
+    around: &Population,
+    unit: UnitId,
+    cells: &BTreeMap<Atom, Figures>,
+) -> Population {
+    let below: BTreeSet<UnitId> = around.subtree(unit).into_iter().collect();
+    let mut units = Vec::new();
+    let mut people: Vec<(Atom, u64)> = Vec::new();
+    let mut stack: Vec<(UnitId, Option<UnitId>)> = around.roots().map(|r| (r, None)).collect();
+    while let Some((u, parent)) = stack.pop() {
+        units.push((u, parent));
+        if !below.contains(&u) {
+            people.extend(around.direct_atoms(u));
+        }
+        stack.extend(around.children(u).iter().map(|c| (*c, Some(u))));
+    }
+    people.extend(
+        cells
+            .iter()
+            .filter(|(a, _)| below.contains(&a.unit))
+            .map(|(a, f)| (a.clone(), f.employees.value)),
+    );
+    Population::new(units, people)
 }
 
 /// The figures of a unit, its direct sub-units and its professional groups.
@@ -48,78 +97,117 @@ pub(crate) async fn status_of(
         )
         .await?
         .items;
-    let child_ids: Vec<UnitId> = children.iter().map(|c| c.id).collect();
-    let cells = state.store.status_cells(unit, &child_ids, period).await?;
-    let mut rows: Vec<(UnitId, String, bool, Figures)> = vec![(
-        unit,
-        the_unit.name.as_str().to_owned(),
-        true,
-        roll_up(&cells, |c| c.bucket == unit),
-    )];
-    for child in children {
-        rows.push((
-            child.id,
-            child.name.into_string(),
-            false,
-            roll_up(&cells, |c| c.bucket == child.id),
-        ));
-    }
-    let mut groups: Vec<Option<String>> = cells
+    let mut names: BTreeMap<UnitId, String> = children
         .iter()
-        .filter(|c| c.figures.employees.value > 0)
-        .map(|c| c.professional_group.clone())
+        .map(|c| (c.id, c.name.as_str().to_owned()))
         .collect();
-    groups.sort();
-    groups.dedup();
-    let group_rows: Vec<(Option<String>, Figures)> = groups
-        .into_iter()
-        .map(|g| {
-            let f = roll_up(&cells, |c| c.professional_group == g);
-            (g, f)
-        })
-        .collect();
-    let total = roll_up(&cells, |_| true);
+    names.insert(unit, the_unit.name.as_str().to_owned());
     let (settings, _) = state.store.settings().await?;
-    let k = u64::from(settings.anonymity_threshold);
-    let (figures, unit_shown, group_shown): (Shown, Vec<Shown>, Vec<Shown>) = match view {
-        StatusView::Named => (
-            plain(&total),
-            rows.iter().map(|r| plain(&r.3)).collect(),
-            group_rows.iter().map(|r| plain(&r.1)).collect(),
-        ),
+    let (table, cells) = match view {
+        StatusView::Named => {
+            let child_ids: Vec<UnitId> = children.iter().map(|c| c.id).collect();
+            let cells = by_atom(
+                state
+                    .store
+                    .status_cells(unit, CellsBy::SubUnit(&child_ids), period)
+                    .await?,
+            );
+            // Each sub-unit as a leaf holding its subtree's people: the table needs no finer.
+            let population = Population::new(
+                std::iter::once((unit, None)).chain(child_ids.iter().map(|c| (*c, Some(unit)))),
+                cells.iter().map(|(a, f)| (a.clone(), f.employees.value)),
+            );
+            (plain_table(&population, unit), cells)
+        }
         StatusView::Anonymised => {
-            let unit_figures: Vec<Figures> = rows.iter().map(|r| r.3.clone()).collect();
-            let (t, by_unit) = anonymise(&total, &unit_figures, k);
-            let group_figures: Vec<Figures> = group_rows.iter().map(|r| r.1.clone()).collect();
-            let (_, by_group) = anonymise(&total, &group_figures, k);
-            (t, by_unit, by_group)
+            let top = state
+                .store
+                .tops_of(&[unit])
+                .await?
+                .get(&unit)
+                .copied()
+                .unwrap_or(unit);
+            let (around, cells) = futures_util::future::try_join(
+                state.store.population(top),
+                state.store.status_cells(unit, CellsBy::Unit, period),
+            )
+            .await?;
+            let cells = by_atom(cells);
+            let population = population_with(&around, unit, &cells);
+            let pooling = Pooling::new(&population, u64::from(settings.anonymity_threshold));
+            (pooling.table(&population, unit), cells)
         }
     };
-    Ok(Snapshot {
+    let anonymised = view == StatusView::Anonymised;
+    let mut snapshot = Snapshot {
         unit_id: unit,
         from,
         to,
-        anonymised: view == StatusView::Anonymised,
-        anonymity_threshold: (view == StatusView::Anonymised)
-            .then_some(settings.anonymity_threshold),
-        figures,
-        by_sub_unit: rows
-            .into_iter()
-            .zip(unit_shown)
-            .map(|((unit_id, name, direct, _), figures)| SnapshotUnitRow {
-                unit_id,
-                name,
-                direct,
-                figures,
-            })
-            .collect(),
-        by_professional_group: group_rows
-            .into_iter()
-            .zip(group_shown)
-            .map(|((professional_group, _), figures)| SnapshotGroupRow {
-                professional_group,
-                figures,
-            })
-            .collect(),
-    })
+        anonymised,
+        anonymity_threshold: anonymised.then_some(settings.anonymity_threshold),
+        reported_with: None,
+        withheld: false,
+        figures: Shown::new(),
+        by_sub_unit: Vec::new(),
+        by_professional_group: Vec::new(),
+    };
+    match table {
+        Table::Withheld { reported_with } => {
+            snapshot.withheld = true;
+            snapshot.reported_with = reported_with;
+            snapshot.figures = shown(&Figures::default())
+                .into_keys()
+                .map(|k| (k, None))
+                .collect();
+        }
+        Table::Shown {
+            total,
+            by_unit,
+            by_group,
+        } => {
+            snapshot.figures = shown(&sum(&cells, &total));
+            snapshot.by_sub_unit = by_unit
+                .into_iter()
+                .map(|r| SnapshotUnitRow {
+                    unit_id: r.unit,
+                    name: names.get(&r.unit).cloned().unwrap_or_default(),
+                    direct: r.direct,
+                    pooled_units: r
+                        .pooled_units
+                        .iter()
+                        .map(|u| PooledUnit {
+                            unit_id: *u,
+                            name: names.get(u).cloned().unwrap_or_default(),
+                        })
+                        .collect(),
+                    figures: shown(&sum(&cells, &r.atoms)),
+                })
+                .collect();
+            snapshot.by_professional_group = by_group
+                .into_iter()
+                .map(|r| SnapshotGroupRow {
+                    professional_group: r.group,
+                    other_groups: r.other_groups,
+                    figures: shown(&sum(&cells, &r.atoms)),
+                })
+                .collect();
+            // Every row names every figure of the total, as zero where it has none.
+            let rows = snapshot
+                .by_sub_unit
+                .iter_mut()
+                .map(|r| &mut r.figures)
+                .chain(
+                    snapshot
+                        .by_professional_group
+                        .iter_mut()
+                        .map(|r| &mut r.figures),
+                );
+            for row in rows {
+                for name in snapshot.figures.keys() {
+                    row.entry(name.clone()).or_insert(Some(0));
+                }
+            }
+        }
+    }
+    Ok(snapshot)
 }

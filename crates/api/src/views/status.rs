@@ -16,24 +16,40 @@ pub struct SubUnitRow {
     pub unit_id: Uuid,
     /// Its name.
     pub name: String,
-    /// True for the row of those placed directly in the unit asked about.
+    /// True for the unit's own row: those placed directly in the unit asked about, and, for
+    /// representatives and committees, the small sub-units pooled with them.
     pub direct: bool,
-    /// The figures; null where suppressed.
+    /// The sub-units counted in this row rather than on their own (own row only; empty for
+    /// HR and managers).
+    pub pooled_units: Vec<PooledUnitOut>,
+    /// The figures.
     pub figures: BTreeMap<String, Option<u64>>,
+}
+
+/// A sub-unit counted in its parent's own row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PooledUnitOut {
+    /// The sub-unit.
+    pub unit_id: Uuid,
+    /// Its name.
+    pub name: String,
 }
 
 /// One professional group's row.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GroupRow {
-    /// The group; null for employees without one.
+    /// The group; null for employees without one, and for the row of other groups.
     pub professional_group: Option<String>,
-    /// The figures; null where suppressed.
+    /// True for the row of other groups (representatives and committees): those whose group
+    /// has fewer than the threshold in their unit's row.
+    pub other_groups: bool,
+    /// The figures.
     pub figures: BTreeMap<String, Option<u64>>,
 }
 
 /// Status figures of a unit.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "from": "2026-01-01", "to": "2026-12-31", "anonymised": true, "anonymity_threshold": 5, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": null}, "by_sub_unit": [], "by_professional_group": []}))]
+#[schema(example = json!({"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "from": "2026-01-01", "to": "2026-12-31", "anonymised": true, "anonymity_threshold": 5, "withheld": false, "reported_with": null, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}, "by_sub_unit": [{"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "name": "Børnehuset Solsikken", "direct": true, "pooled_units": [{"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e71", "name": "Dagplejen"}], "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}}], "by_professional_group": [{"professional_group": null, "other_groups": true, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}}]}))]
 pub struct StatusOut {
     /// The unit.
     pub unit_id: Uuid,
@@ -41,10 +57,17 @@ pub struct StatusOut {
     pub from: NaiveDate,
     /// Last day of the period.
     pub to: NaiveDate,
-    /// True when figures on fewer than `anonymity_threshold` people are suppressed (null).
+    /// True when small units and groups are pooled, so that no figure, alone or combined with
+    /// any other the caller can read, is about fewer than `anonymity_threshold` people.
     pub anonymised: bool,
     /// The threshold applied, when anonymised.
     pub anonymity_threshold: Option<u32>,
+    /// True when the unit has no figures of its own (every figure null, no rows): it is too
+    /// small, and its people are counted in the own row of `reported_with`.
+    pub withheld: bool,
+    /// When withheld: the unit whose own row counts its people (null when the whole
+    /// organisation is smaller than the threshold).
+    pub reported_with: Option<Uuid>,
     /// The unit's figures, sub-units included. Names: `employees`, `with_agreed_plan`,
     /// `plans_in_draft`, `annual_held_in_time`, `annual_held_late`, `annual_due`,
     /// `annual_overdue`, `special_due`, `special_held`, `special_overdue`,
@@ -65,6 +88,8 @@ impl From<Snapshot> for StatusOut {
             to: s.to,
             anonymised: s.anonymised,
             anonymity_threshold: s.anonymity_threshold,
+            withheld: s.withheld,
+            reported_with: s.reported_with.map(|u| u.uuid()),
             figures: s.figures,
             by_sub_unit: s
                 .by_sub_unit
@@ -73,6 +98,14 @@ impl From<Snapshot> for StatusOut {
                     unit_id: r.unit_id.uuid(),
                     name: r.name,
                     direct: r.direct,
+                    pooled_units: r
+                        .pooled_units
+                        .into_iter()
+                        .map(|p| PooledUnitOut {
+                            unit_id: p.unit_id.uuid(),
+                            name: p.name,
+                        })
+                        .collect(),
                     figures: r.figures,
                 })
                 .collect(),
@@ -81,6 +114,7 @@ impl From<Snapshot> for StatusOut {
                 .into_iter()
                 .map(|r| GroupRow {
                     professional_group: r.professional_group,
+                    other_groups: r.other_groups,
                     figures: r.figures,
                 })
                 .collect(),
