@@ -17,6 +17,7 @@ mod m20261130_000012_idempotency_keys;
 mod m20261130_000013_events;
 mod m20261130_000014_webhooks;
 mod m20261130_000015_audit_log;
+mod m20261130_000016_erasure;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_events::Migration),
             Box::new(m20261130_000014_webhooks::Migration),
             Box::new(m20261130_000015_audit_log::Migration),
+            Box::new(m20261130_000016_erasure::Migration),
         ]
     }
 }

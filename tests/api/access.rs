@@ -191,6 +191,14 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
             Some(json!({"professional_group": "lærer"})),
             [403, 403, 403, 403, 200],
         ),
+        // HR's erasure of someone still employed is refused on its merits, not its access.
+        case(
+            M::POST,
+            "/api/v1/employees/{id}/erasure",
+            format!("/api/v1/employees/{}/erasure", org.emp_b),
+            None,
+            [403, 403, 403, 403, 409],
+        ),
         case(
             M::GET,
             "/api/v1/committees",

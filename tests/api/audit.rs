@@ -130,6 +130,14 @@ async fn the_audit_log_refuses_to_be_changed_or_emptied() {
         .try_sql("UPDATE audit_log SET actor_subject = 'someone else'")
         .await;
     assert!(refused.is_err(), "UPDATE went through");
+    // Clearing a subject is the erasure's, and only for an actor who is erased.
+    let refused = app
+        .try_sql("UPDATE audit_log SET actor_subject = NULL")
+        .await;
+    assert!(
+        refused.is_err(),
+        "a subject was cleared of someone not erased"
+    );
     if app.on_postgres() {
         for statement in ["DELETE FROM audit_log", "TRUNCATE audit_log"] {
             let refused = app.try_sql(statement).await;

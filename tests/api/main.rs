@@ -5,6 +5,7 @@ mod audit;
 mod bad_input;
 mod catalogue;
 mod committee_records;
+mod erasure;
 mod events;
 mod export;
 mod followups;

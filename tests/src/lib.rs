@@ -227,6 +227,7 @@ async fn start(
         event_retention: chrono::Duration::days(90),
         webhook_hosts: Vec::new(),
         audit_retention_days: 1826,
+        retention_after_leaving: chrono::Duration::days(1826),
         identities: Default::default(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -376,6 +377,88 @@ impl TestApp {
             .map_err(|e| e.to_string());
         db.close().await.expect("close");
         result
+    }
+
+    /// A store of its own on the app's database, on the app's clock: for what the service
+    /// does outside requests (seeding the demo, the retention round).
+    pub async fn store(&self) -> Store {
+        Store::connect(&self.database_url, std::sync::Arc::new(self.clock.clone()))
+            .await
+            .expect("connect")
+    }
+
+    /// Every value of every table of the app's database as text, one line per row: what a
+    /// grep of a database dump sees.
+    pub async fn dump(&self) -> String {
+        use sea_orm::Statement;
+        let db = Database::connect(&self.database_url)
+            .await
+            .expect("connect to the app's database");
+        let backend = db.get_database_backend();
+        let (tables, columns) = if self.on_postgres() {
+            (
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+                "SELECT column_name::text FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND table_name = '{t}'",
+            )
+        } else {
+            (
+                "SELECT name FROM sqlite_master WHERE type = 'table'",
+                "SELECT name FROM pragma_table_info('{t}')",
+            )
+        };
+        let strings = |rows: Vec<sea_orm::QueryResult>| -> Vec<String> {
+            rows.iter()
+                .map(|r| r.try_get_by_index::<String>(0).expect("a name"))
+                .collect()
+        };
+        let mut out = String::new();
+        let names = strings(
+            db.query_all_raw(Statement::from_string(backend, tables))
+                .await
+                .expect("tables"),
+        );
+        for table in names {
+            let cols = strings(
+                db.query_all_raw(Statement::from_string(
+                    backend,
+                    columns.replace("{t}", &table),
+                ))
+                .await
+                .expect("columns"),
+            );
+            // SQLite keeps ids as blobs: `quote` writes any value as text.
+            let select: Vec<String> = cols
+                .iter()
+                .map(|c| {
+                    if self.on_postgres() {
+                        format!("CAST(\"{c}\" AS TEXT)")
+                    } else {
+                        format!("quote(\"{c}\")")
+                    }
+                })
+                .collect();
+            let rows = db
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!("SELECT {} FROM \"{table}\"", select.join(", ")),
+                ))
+                .await
+                .expect("rows");
+            for row in rows {
+                let values: Vec<String> = (0..cols.len())
+                    .map(|i| {
+                        row.try_get_by_index::<Option<String>>(i)
+                            .expect("text")
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                out.push_str(&format!("{table}|{}\n", values.join("|")));
+            }
+        }
+        db.close().await.expect("close");
+        out
     }
 
     /// Whether the app runs on PostgreSQL (where concurrent requests really overlap).

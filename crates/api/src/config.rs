@@ -33,6 +33,9 @@ pub enum Command {
     /// Rebuild the reporting rows of every plan and the status projection from the stored
     /// records, e.g. after data was loaded or restored around the service.
     Reproject,
+    /// Erase everyone who left longer ago than `DEVPLAN_RETENTION_AFTER_LEAVING_DAYS`, once,
+    /// e.g. from cron (the service also does it hourly).
+    Retention,
     /// Ask a running instance whether it is ready (`GET /readyz`); exit 0 when it is. For
     /// container health checks, which have no curl in the image.
     Ready(ReadyArgs),
@@ -244,6 +247,16 @@ pub struct Settings {
         global = true
     )]
     pub audit_retention_days: u32,
+    /// How long after leaving an employee is erased, in days (default 5 years): their name,
+    /// e-mail, external id and plans' personal content.
+    #[arg(
+        long,
+        env = "DEVPLAN_RETENTION_AFTER_LEAVING_DAYS",
+        default_value_t = 1826,
+        value_parser = clap::value_parser!(u32).range(1..=36500),
+        global = true
+    )]
+    pub retention_after_leaving_days: u32,
     /// The hosts webhook endpoints may point at, comma-separated (`hr.example.dk`, or
     /// `.example.dk` for every host under it); unset: any `https://` host.
     #[arg(

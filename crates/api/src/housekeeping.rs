@@ -1,5 +1,6 @@
-//! Work the service does on its own, on every instance: delivering webhooks (often) and
-//! pruning the change feed and the audit log past their retentions (hourly). Each step is safe to run on several
+//! Work the service does on its own, on every instance: delivering webhooks (often),
+//! pruning the change feed and the audit log past their retentions and erasing those who left
+//! past theirs (hourly). Each step is safe to run on several
 //! instances at once. It stops when told, after the round in progress, so a shutdown
 //! finishes the deliveries it started.
 
@@ -58,6 +59,12 @@ pub fn start(state: web::Data<AppState>, deliverer: Deliverer) -> Background {
                         Err(e) => log::warn!("pruning the audit log failed: {e}"),
                     },
                     Err(e) => log::warn!("setting the audit retention failed: {e}"),
+                }
+                let left_before = state.clock.now() - state.retention_after_leaving;
+                match crate::services::retention::erase_due(&store, left_before).await {
+                    Ok(0) => {}
+                    Ok(n) => log::info!("erased {n} employees who left before {left_before}"),
+                    Err(e) => log::warn!("erasing those who left failed: {e}"),
                 }
                 pruned = Some(Instant::now());
             }

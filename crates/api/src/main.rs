@@ -130,6 +130,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 event_retention: chrono::Duration::days(settings.event_retention_days.into()),
                 webhook_hosts: settings.webhook_hosts.clone(),
                 audit_retention_days: settings.audit_retention_days,
+                retention_after_leaving: chrono::Duration::days(
+                    settings.retention_after_leaving_days.into(),
+                ),
                 identities: Default::default(),
             };
             run_server(&settings, state).await
@@ -170,6 +173,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 event_retention: chrono::Duration::days(settings.event_retention_days.into()),
                 webhook_hosts: settings.webhook_hosts.clone(),
                 audit_retention_days: settings.audit_retention_days,
+                retention_after_leaving: chrono::Duration::days(
+                    settings.retention_after_leaving_days.into(),
+                ),
                 identities: Default::default(),
             };
             run_server(&settings, state).await
@@ -181,6 +187,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!(
                 "rebuilt the reporting rows of {plans} plans and the status of {people} employees"
             );
+            Ok(())
+        }
+        Command::Retention => {
+            let store = open_store(&settings, &settings.database_url).await?;
+            let before = devplan_api::clock::Clock::now(&SystemClock)
+                - chrono::Duration::days(settings.retention_after_leaving_days.into());
+            let erased = devplan_api::services::retention::erase_due(&store, before).await?;
+            println!("erased {erased} employees who left before {before}");
             Ok(())
         }
         Command::Ready(args) => {

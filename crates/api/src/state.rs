@@ -29,6 +29,8 @@ pub struct AppState {
     pub event_retention: chrono::Duration,
     /// How long audit log entries are kept, in days.
     pub audit_retention_days: u32,
+    /// How long after leaving an employee is erased.
+    pub retention_after_leaving: chrono::Duration,
     /// The hosts webhooks may be delivered to; empty: any `https://` host.
     pub webhook_hosts: Vec<String>,
     /// Recently resolved callers.

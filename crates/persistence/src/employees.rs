@@ -7,7 +7,7 @@ use devplan_domain::org::Role;
 use devplan_domain::records::{Employee, EmployeeChanges, Meta, NewEmployee};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
 use devplan_domain::{EmployeeId, UnitId, Violation};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Condition, Expr, Func, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait,
@@ -146,7 +146,7 @@ pub(crate) async fn to_employees(
         .collect()
 }
 
-async fn fetch_employee(
+pub(crate) async fn fetch_employee(
     conn: &impl ConnectionTrait,
     id: EmployeeId,
 ) -> Result<Employee, StoreError> {
@@ -257,6 +257,8 @@ impl Store {
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
+            left_at: Set((!new.active).then_some(now)),
+            erased_at: Set(None),
         })
         .exec_without_returning(&txn)
         .await
@@ -331,6 +333,16 @@ impl Store {
     }
 }
 
+/// `left_at` as written with a change to `active`: none while active; kept from when they
+/// became inactive, or now if they just did.
+fn left_at(active: bool, now: DateTime<Utc>) -> SimpleExpr {
+    if active {
+        Expr::value(Option::<DateTime<Utc>>::None)
+    } else {
+        Func::coalesce([Expr::col(employee::Column::LeftAt), Expr::value(now)]).into()
+    }
+}
+
 /// Writes an employee's own columns as a new version, if `expected_version` is still stored.
 pub(crate) async fn write_employee(
     txn: &DatabaseTransaction,
@@ -358,6 +370,7 @@ pub(crate) async fn write_employee(
         )
         .col_expr(employee::Column::UnitId, Expr::value(next.unit_id.uuid()))
         .col_expr(employee::Column::Active, Expr::value(next.active))
+        .col_expr(employee::Column::LeftAt, left_at(next.active, now))
         .col_expr(employee::Column::Version, Expr::value(expected_version + 1))
         .col_expr(employee::Column::UpdatedAt, Expr::value(now))
         .filter(employee::Column::Id.eq(next.id.uuid()))

@@ -32,6 +32,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "unit.updated",
     "employee.created",
     "employee.updated",
+    "employee.erased",
     "plan.created",
     "plan.updated",
     "plan.signed",
@@ -156,6 +157,14 @@ impl Change {
             "employee.updated"
         };
         Change::new(t, e.id.uuid(), employee_data(e))
+            .version(e.meta.version)
+            .about(e.id.uuid())
+    }
+
+    /// An employee's erasure: the record as it now stands, without name, e-mail or external
+    /// id. A follower erases its own copy.
+    pub(crate) fn employee_erased(e: &Employee) -> Self {
+        Change::new("employee.erased", e.id.uuid(), employee_data(e))
             .version(e.meta.version)
             .about(e.id.uuid())
     }

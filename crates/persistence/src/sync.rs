@@ -347,6 +347,8 @@ impl Store {
                         version: Set(1),
                         created_at: Set(next.meta.created_at),
                         updated_at: Set(next.meta.updated_at),
+                        left_at: Set((!next.active).then_some(next.meta.updated_at)),
+                        erased_at: Set(None),
                     });
                     manager_changes.push(next);
                     representative_changes.push(next);

@@ -281,3 +281,39 @@ pub async fn update(
         &EmployeeOut::from(employee),
     ))
 }
+
+/// Erases an employee who left.
+#[utoipa::path(
+    tag = "organisation",
+    operation_id = "erase_employee",
+    summary = "Erase an employee who has left (HR), before the retention would",
+    description = "Removes their name (it becomes `Slettet medarbejder`), e-mail and external id from the record and from everything the service keeps (the change feed's events, the audit log's actor, stored responses, follow-up notes and participants, committee texts), removes the personal content of their plans and each agreed version (title, goals, activities, open points), and their roles. The status figures stay as they were: what counts is kept under an id that no longer identifies anyone. The feed gets `employee.erased`, so followers erase their copies. Someone still active is refused (409 `still_employed`): HR marks them as having left first. Erasing again changes nothing. The service does the same by itself `DEVPLAN_RETENTION_AFTER_LEAVING_DAYS` after someone left.",
+    params(("id" = Uuid, Path, description = "The employee's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Erased", body = EmployeeOut, headers(("ETag" = String, description = "The record's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 503, response = crate::openapi::Busy)
+    )
+)]
+#[post("/employees/{id}/erasure")]
+pub async fn erase(
+    state: web::Data<AppState>,
+    _hr: Hr,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let employee = state
+        .store
+        .erase_employee(devplan_domain::EmployeeId::from_uuid(*id))
+        .await?
+        .employee;
+    Ok(versioned(
+        StatusCode::OK,
+        employee.meta.version,
+        &EmployeeOut::from(employee),
+    ))
+}

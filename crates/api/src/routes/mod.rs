@@ -64,6 +64,7 @@ api_routes![
     employees::create,
     employees::get,
     employees::update,
+    employees::erase,
     export::export,
     committees::list,
     committees::create,

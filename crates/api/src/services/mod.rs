@@ -2,6 +2,7 @@
 //! never each other.
 
 pub mod audit;
+pub mod retention;
 pub mod status;
 pub mod sync;
 pub mod work_list;

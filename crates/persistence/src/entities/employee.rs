@@ -17,6 +17,10 @@ pub struct Model {
     pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When they last became inactive; none while active.
+    pub left_at: Option<DateTimeUtc>,
+    /// When their identity and personal content were erased.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 /// No relations are declared: repositories join explicitly.

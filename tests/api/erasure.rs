@@ -1,0 +1,282 @@
+//! Erasure of those who left, on HR's demand and after the retention: nothing identifies them
+//! afterwards, and no figure changes.
+
+use devplan_tests::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Status of `unit` for 2025 and for this year, as HR and as the area's representative see it.
+async fn figures(app: &TestApp, unit: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for who in [hr(), token("E-015", &["local_representative"])] {
+        for period in ["&from=2025-01-01&to=2025-12-31", ""] {
+            let mut s = app
+                .expect(
+                    app.get(&format!("/api/v1/status?unit_id={unit}{period}"), &who)
+                        .await,
+                    StatusCode::OK,
+                )
+                .await;
+            // The names of units and groups are not figures.
+            s.as_object_mut().map(|o| o.remove("by_professional_group"));
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_changes() {
+    let app = spawn_app().await;
+    app.today_is("2026-06-15");
+    devplan_api::demo::seed(&app.store().await)
+        .await
+        .expect("the demo seeds");
+    let me = app.employee_by_external("E-016").await;
+    let (id, name, email) = (
+        me["id"].as_str().unwrap().to_owned(),
+        me["name"].as_str().unwrap().to_owned(),
+        me["email"].as_str().unwrap().to_owned(),
+    );
+    let unit = me["unit_id"].as_str().unwrap().to_owned();
+    let manager = token("E-004", &["employee", "manager"]);
+    let employee = token("E-016", &["employee"]);
+
+    // What the service comes to hold about them: an absence and an interview from HR, a
+    // follow-up whose notes and participants name them, a plan they signed themselves with an
+    // idempotency key, and the manager's reads.
+    let absence = json!({"rows": [{"external_id": "ABS-E-016", "employee_external_id": "E-016", "kind": "long_term_illness", "starts_on": "2025-02-01", "ends_on": "2025-05-01"}]});
+    app.expect(
+        app.post("/api/v1/sync/absences", &hr(), &absence).await,
+        StatusCode::OK,
+    )
+    .await;
+    let interview = json!({"rows": [{"external_id": "MUS-2026-E-016", "year": 2026, "format": "individual", "participants": [{"employee_external_id": "E-016", "status": "held"}]}]});
+    app.expect(
+        app.post("/api/v1/sync/development-interviews", &hr(), &interview)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let plans = app
+        .expect(
+            app.get(&format!("/api/v1/plans?employee_id={id}"), &manager)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    let plan_id = plans["items"][0]["id"].as_str().unwrap().to_owned();
+    app.plan_post(
+        &plan_id,
+        "/follow-ups",
+        &manager,
+        &json!({"kind": "special", "held_on": "2026-06-01", "participants": [name, "Leder"], "notes": format!("Samtale med {name} efter sygdom"), "outcome": "continued"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let draft = app
+        .expect(
+            app.post(
+                "/api/v1/plans",
+                &manager,
+                &json!({"employee_id": id, "title": format!("Plan for {name}"), "starts_on": "2027-01-01", "ends_on": "2027-12-31"}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    app.expect(
+        app.send_with(
+            Method::POST,
+            &format!("/api/v1/plans/{}/signatures", draft["id"].as_str().unwrap()),
+            &employee,
+            Some(&json!({"revision": draft["revision"]})),
+            &[("Idempotency-Key", "sign-e016-1")],
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // The right of access: everything, in one document.
+    let export = app
+        .expect(
+            app.get(&format!("/api/v1/employees/{id}/export"), &employee)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    let count = |v: &Value| v.as_array().map_or(0, Vec::len);
+    assert_eq!(count(&export["plans"]), 2, "{export}");
+    let demo_plan = export["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["plan"]["id"] == plan_id.as_str())
+        .unwrap();
+    assert!(count(&demo_plan["versions"]) >= 1);
+    assert!(count(&demo_plan["plan"]["content"]["goals"]) >= 1);
+    assert_eq!(count(&demo_plan["follow_ups"]), 1);
+    assert_eq!(count(&export["absences"]), 1);
+    assert_eq!(count(&export["interviews"]), 1);
+    let dump = app.dump().await;
+    for identifier in [name.as_str(), email.as_str(), "E-016"] {
+        assert!(dump.contains(identifier), "before: {identifier} is held");
+    }
+
+    // Someone still employed is not erased.
+    let erase = format!("/api/v1/employees/{id}/erasure");
+    assert_problem(
+        app.post(&erase, &hr(), &json!({})).await,
+        StatusCode::CONFLICT,
+        "still_employed",
+    )
+    .await;
+    // Only HR erases.
+    assert_eq!(
+        app.post(&erase, &manager, &json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    app.expect(
+        app.patch(
+            &format!("/api/v1/employees/{id}"),
+            &hr(),
+            &json!({"active": false}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let top = app.employee_by_external("E-004").await["unit_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = (figures(&app, &unit).await, figures(&app, &top).await);
+
+    let erased = app
+        .expect(app.post(&erase, &hr(), &json!({})).await, StatusCode::OK)
+        .await;
+    assert_eq!(
+        (
+            erased["name"].as_str(),
+            erased["email"].as_str(),
+            erased["external_id"].as_str(),
+            erased["active"].as_bool()
+        ),
+        (Some("Slettet medarbejder"), None, None, Some(false))
+    );
+    let dump = app.dump().await;
+    for identifier in [name.as_str(), email.as_str(), "E-016"] {
+        let found: Vec<&str> = dump.lines().filter(|l| l.contains(identifier)).collect();
+        assert!(found.is_empty(), "after: {identifier} in {found:#?}");
+    }
+    assert_eq!(
+        (figures(&app, &unit).await, figures(&app, &top).await),
+        before,
+        "the figures are as they were"
+    );
+    // Their plan keeps its period and status, not its content.
+    let plan = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{plan_id}"), &manager).await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(count(&plan["content"]["goals"]), 0);
+    assert_eq!(
+        (
+            plan["content"]["title"].as_str(),
+            plan["content"]["starts_on"].as_str()
+        ),
+        (Some("[slettet]"), Some("2026-01-01"))
+    );
+    // Followers learn of it, and erasing again changes nothing.
+    let feed = app
+        .expect(
+            app.get("/api/v1/events?types=employee.erased", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(count(&feed["items"]), 1);
+    assert_eq!(feed["items"][0]["data"]["name"], "Slettet medarbejder");
+    let again = app
+        .expect(app.post(&erase, &hr(), &json!({})).await, StatusCode::OK)
+        .await;
+    assert_eq!(again["version"], erased["version"]);
+    // The audit log keeps who read what, with no subject of theirs.
+    let audit = app
+        .expect(
+            app.get(&format!("/api/v1/audit?employee_id={id}"), &hr())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert!(count(&audit["items"]) > 0);
+}
+
+#[tokio::test]
+async fn the_retention_round_erases_those_who_left_longer_ago_and_no_one_else() {
+    let app = spawn_app().await;
+    app.standard_org().await;
+    let left = |ext: &'static str| {
+        let app = &app;
+        async move {
+            let e = app.employee_by_external(ext).await;
+            app.expect(
+                app.patch(
+                    &format!("/api/v1/employees/{}", e["id"].as_str().unwrap()),
+                    &hr(),
+                    &json!({"active": false}),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+        }
+    };
+    app.today_is("2020-03-01");
+    left("EMP-B").await;
+    app.today_is("2025-03-01");
+    left("EMP-A1").await;
+    app.today_is("2026-06-15");
+    let five_years_ago = chrono::Utc::now() - chrono::Duration::days(1826);
+    let erased = if app.on_postgres() {
+        // Two instances' rounds at once erase each person once.
+        let stores = [app.store().await, app.store().await];
+        let (a, b) = futures_util::future::join(
+            devplan_api::services::retention::erase_due(&stores[0], five_years_ago),
+            devplan_api::services::retention::erase_due(&stores[1], five_years_ago),
+        )
+        .await;
+        a.expect("a round") + b.expect("a round")
+    } else {
+        // SQLite serves one instance; a second writer would wait for the file's lock.
+        devplan_api::services::retention::erase_due(&app.store().await, five_years_ago)
+            .await
+            .expect("a round")
+    };
+    assert_eq!(erased, 1);
+    let feed = app
+        .expect(
+            app.get("/api/v1/events?types=employee.erased", &hr()).await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(feed["items"].as_array().map(Vec::len), Some(1));
+    let names: Vec<String> = app
+        .expect(
+            app.get("/api/v1/employees?limit=500", &hr()).await,
+            StatusCode::OK,
+        )
+        .await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"Slettet medarbejder".to_owned()));
+    assert!(
+        names.contains(&"Bo Ansat".to_owned()),
+        "left a year ago: kept"
+    );
+}
