@@ -33,12 +33,16 @@ class Catalog:
     area_managers: list[str]
     dept_managers: list[str]
     leaders: set[str]  # employee ids who manage a unit
+    representatives: dict[str, str]  # unit id -> external id of its local representative
+    area_reps: list[str]  # external ids of the areas' local representatives
 
 
 def load(db: Db) -> Catalog:
     units_raw = db.copy_out("SELECT id, external_id, name, parent_id FROM org_units")
     emps = db.copy_out("SELECT id, external_id, name, unit_id FROM employees WHERE active")
     mgrs = db.copy_out("SELECT unit_id, employee_id FROM unit_assignments WHERE role = 'manager' ORDER BY unit_id, employee_id")
+    reps = db.copy_out("SELECT unit_id, employee_id FROM unit_assignments WHERE role = 'local_representative' "
+                       "ORDER BY unit_id, employee_id")
     parent = {u[0]: (None if u[3] == "\\N" else u[3]) for u in units_raw}
     ext_of = {e[0]: e[1] for e in emps}
     name_of = {e[0]: e[2] for e in emps}
@@ -46,6 +50,10 @@ def load(db: Db) -> Catalog:
     for unit, emp in mgrs:
         if emp in ext_of:
             unit_manager.setdefault(unit, emp)
+    unit_rep: dict[str, str] = {}
+    for unit, emp in reps:
+        if emp in ext_of:
+            unit_rep.setdefault(unit, ext_of[emp])
     depth: dict[str, int] = {}
 
     def d(u: str) -> None:
@@ -103,6 +111,8 @@ def load(db: Db) -> Catalog:
         area_managers=sorted({i.manager_ext for i in with_mgr if i.depth == 2}),
         dept_managers=sorted({i.manager_ext for i in with_mgr if i.depth == 3}),
         leaders=set(unit_manager.values()),
+        representatives=unit_rep,
+        area_reps=sorted({r for u, r in unit_rep.items() if infos[u].depth == 2}),
     )
 
 

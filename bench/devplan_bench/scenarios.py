@@ -22,6 +22,7 @@ from .service import RssSampler, Service
 MGR = ["employee", "manager"]
 EMP = ["employee"]
 HR = ["hr"]
+REP = ["employee", "local_representative"]
 
 
 @dataclass
@@ -105,6 +106,33 @@ class Bench:
     def req_worklist(self) -> list[wrk.Req]:
         return [wrk.Req("GET", "/api/v1/follow-ups?window_days=30", self.tok(m)) for m in self.cat.dept_managers]
 
+    def req_org_units_rep(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", "/api/v1/org-units?limit=500", self.tok(r, REP)) for r in self.cat.area_reps]
+
+    def muni_rep(self) -> str | None:
+        """A local representative whose reach is the whole largest municipality, if any."""
+        c = self.cat
+        return c.representatives.get(c.big_muni.id) or c.representatives.get(c.root.id)
+
+    def check_rep(self, path: str, token: str, pooled_status: bool) -> None:
+        """Set-up check, not timed: the representative gets 200 and, for status, the pooled view."""
+        client = Client("127.0.0.1", self.svc.port, timeout=self.scale.burst_timeout_s)
+        try:
+            r = client.get(path, token)
+        finally:
+            client.close()
+        if r.status != 200 or (pooled_status and (r.json() or {}).get("anonymised") is not True):
+            raise RuntimeError(f"{path} as a local representative: expected 200"
+                               f"{' with anonymised = true' if pooled_status else ''}, got {r.status}: "
+                               f"{r.body[:300]!r}")
+
+    def area_of(self, u: UnitInfo) -> str | None:
+        """The id of the area (depth 2) `u` is in, if any."""
+        x: UnitInfo | None = u
+        while x is not None and x.depth > 2:
+            x = self.cat.units.get(x.parent) if x.parent else None
+        return x.id if x is not None and x.depth == 2 else None
+
     def req_status50(self) -> list[wrk.Req]:
         return [wrk.Req("GET", self.status_path(u), self.tok(u.manager_ext)) for u in self.cat.fifty]
 
@@ -139,9 +167,15 @@ class Bench:
             Probe("status_area", "GET", self.status_path(c.area), self.hr, warm=False),
             Probe("status_muni", "GET", self.status_path(c.big_muni), self.hr, warm=False),
             Probe("status_all", "GET", self.status_path(c.root), self.hr, warm=False),
+            Probe("status_area_rep", "GET", self.status_path(c.area), self.tok(c.representatives[c.area.id], REP),
+                  warm=False),
             Probe("feed_hr", "GET", f"/api/v1/events?after={self.feed_cursors(1)[0]}&limit=500", self.hr),
             Probe("feed_mgr", "GET", "/api/v1/events?limit=100", self.tok(c.dept_managers[0])),
+            Probe("org_units_rep", "GET", "/api/v1/org-units?limit=500", self.tok(c.area_reps[0], REP)),
         ]
+        if self.muni_rep():
+            out.append(Probe("status_muni_rep", "GET", self.status_path(c.big_muni), self.tok(self.muni_rep(), REP),
+                             warm=False))
         if self.probe_plans:
             p = self.probe_plans[0]
             out.append(Probe("goal_patch", "PATCH", f"/api/v1/plans/{p.id}/goals/{p.goal}", self.tok(p.emp_ext, EMP),
@@ -378,6 +412,30 @@ class Bench:
                    self.status_path(c.big_muni), self.hr)
         self.alone("status_all", f"status of all {c.root.count:,} employees (the single top unit) as HR, alone",
                    self.status_path(c.root), self.hr)
+
+        # Pooled paths: representatives read status and head-counts cut into blocks of >= k people.
+        path, token = self.status_path(c.area), self.tok(c.representatives[c.area.id], REP)
+        self.check_rep(path, token, pooled_status=True)
+        self.alone("status_area_rep", f"status of an area ({c.area.count:,} people) as its local representative "
+                   f"(pooled), alone", path, token)
+        if self.muni_rep():
+            path, token = self.status_path(c.big_muni), self.tok(self.muni_rep(), REP)
+            self.check_rep(path, token, pooled_status=True)
+            self.alone("status_muni_rep", f"status of the largest municipality ({c.big_muni.count:,} people) as a "
+                       f"representative (pooled), alone", path, token)
+        else:
+            print("  status_muni_rep: skipped, no local representative reaches a whole municipality")
+        self.check_rep("/api/v1/org-units?limit=500", self.tok(c.area_reps[0], REP), pooled_status=False)
+        per_area: dict[str, int] = {}
+        for u in c.units.values():
+            a = self.area_of(u)
+            if a is not None and a in c.representatives:
+                per_area[a] = per_area.get(a, 0) + 1
+        area_units = sorted(per_area.values()) or [0]
+        wrk.write_rotate(w / "org_units_rep.lua", self.req_org_units_rep(), self.host)
+        self.run_wrk("org_units_rep", f"org-units list `GET /api/v1/org-units?limit=500` as a local representative "
+                     f"(pooled head-counts; {len(c.area_reps)} area representatives, median "
+                     f"{statistics.median(area_units):,.0f} units in reach)", w / "org_units_rep.lua")
         self.burst("status_burst", f"burst: 64 concurrent status requests for the {c.big_muni.count:,}-person "
                    f"municipality, `/healthz` polled meanwhile", self.status_path(c.big_muni), self.hr)
 
