@@ -137,6 +137,11 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
         app.post(&erase, &manager, &json!({})).await.status(),
         StatusCode::FORBIDDEN
     );
+    let top = app.employee_by_external("E-004").await["unit_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let employed = (figures(&app, &unit).await, figures(&app, &top).await);
     app.expect(
         app.patch(
             &format!("/api/v1/employees/{id}"),
@@ -147,11 +152,18 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
         StatusCode::OK,
     )
     .await;
-    let top = app.employee_by_external("E-004").await["unit_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let before = (figures(&app, &unit).await, figures(&app, &top).await);
+    // 2025 is closed: leaving does not change it (HR's and the representative's views at
+    // indices 0 and 2); this year's figures no longer count them.
+    for i in [0, 2] {
+        assert_eq!(before.0[i], employed.0[i], "2025 as it was");
+    }
+    assert_eq!(
+        before.0[1]["figures"]["employees"].as_u64(),
+        employed.0[1]["figures"]["employees"]
+            .as_u64()
+            .map(|n| n - 1)
+    );
 
     let erased = app
         .expect(app.post(&erase, &hr(), &json!({})).await, StatusCode::OK)
@@ -173,7 +185,7 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
     assert_eq!(
         (figures(&app, &unit).await, figures(&app, &top).await),
         before,
-        "the figures are as they were"
+        "the figures are as they were, 2025's with them in it"
     );
     // Their plan keeps its period and status, not its content.
     let plan = app

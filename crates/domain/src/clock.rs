@@ -19,6 +19,19 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     local(at).date_naive()
 }
 
+/// The instant the Danish day after `date` begins: the end of `date` in Denmark.
+pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let next = date
+        .succ_opt()
+        .unwrap_or(date)
+        .and_time(chrono::NaiveTime::MIN);
+    // Denmark changes its clocks at 02:00 and 03:00, never at midnight: the local midnight
+    // exists once. The fallback only keeps the function total.
+    next.and_local_timezone(ZONE)
+        .earliest()
+        .map_or_else(|| next.and_utc(), |t| t.to_utc())
+}
+
 /// A source of the current time.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Now.
@@ -33,6 +46,13 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_danish_day_ends_at_local_midnight_in_winter_and_summer() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date");
+        assert_eq!(end_of_day(day("2025-12-31")), utc("2025-12-31T23:00:00Z"));
+        assert_eq!(end_of_day(day("2026-06-30")), utc("2026-06-30T22:00:00Z"));
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s)

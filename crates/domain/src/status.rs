@@ -44,7 +44,7 @@ impl Figure {
 /// Every figure of one group of employees.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Figures {
-    /// Active employees.
+    /// Employees the period counts: those active, and those who left after its last day.
     pub employees: Figure,
     /// Employees with a current agreed plan.
     pub with_agreed_plan: Figure,

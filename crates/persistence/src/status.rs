@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
+use devplan_domain::clock::end_of_day;
 use devplan_domain::followup::Coverage;
 use devplan_domain::pooling::{Atom, Population};
 use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures};
@@ -51,7 +52,9 @@ pub enum CellsBy<'a> {
     Unit,
 }
 
-/// Active employees of the subtree of `:unit`, each with the cell they count in: for
+/// The employees of the subtree of `:unit` the period counts (those active, and those who left
+/// after its last day, so a closed period does not shrink as people leave), each with the
+/// cell they count in: for
 /// [`CellsBy::SubUnit`], the direct sub-unit (`:c0`, `:c1`, … of `children`) above their unit,
 /// or null for those placed in `:unit` itself; for [`CellsBy::Unit`], their own unit. The
 /// sub-units are bound as values rather than derived from the closure's depths, so the
@@ -81,7 +84,7 @@ people AS NOT MATERIALIZED (
     FROM unit_closure c1
     JOIN employees e ON e.unit_id = c1.descendant_id
     {join}
-    WHERE c1.ancestor_id = :unit AND e.active
+    WHERE c1.ancestor_id = :unit AND (e.active OR e.left_at >= :period_end)
 ),
 held AS NOT MATERIALIZED (
     SELECT h.employee_id, MAX(CASE WHEN h.in_time THEN 1 ELSE 0 END) AS in_time
@@ -230,6 +233,7 @@ fn params(unit: UnitId, by: CellsBy<'_>, p: StatusPeriod) -> Vec<(String, Value)
         ("today".to_owned(), p.today.into()),
         ("window_end".to_owned(), window_end.into()),
         ("year".to_owned(), p.to.year().into()),
+        ("period_end".to_owned(), end_of_day(p.to).into()),
     ];
     params.extend(
         children
@@ -358,17 +362,28 @@ GROUP BY p.bucket, p.professional_group, s.key"
             .collect()
     }
 
-    /// The units of `top`'s subtree, how they nest, and the active employees placed directly
-    /// in each by professional group, which is all the pooling of status figures reads: two
-    /// statements.
-    pub async fn population(&self, top: UnitId) -> Result<Population, StoreError> {
+    /// The units of `top`'s subtree, how they nest, and the employees placed directly in
+    /// each by professional group, which is all the pooling of status figures reads: those
+    /// active, and with `period_to` those who left after that day too (as a period's figures
+    /// count them). Two statements.
+    pub async fn population(
+        &self,
+        top: UnitId,
+        period_to: Option<NaiveDate>,
+    ) -> Result<Population, StoreError> {
         let backend = self.db.get_database_backend();
-        let params = [("top".to_owned(), Value::from(top.uuid()))];
+        let params = [
+            ("top".to_owned(), Value::from(top.uuid())),
+            (
+                "period_end".to_owned(),
+                Value::from(period_to.map(end_of_day)),
+            ),
+        ];
         let units = "SELECT u.id, u.parent_id FROM unit_closure c \
                      JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = :top";
         let people = "SELECT e.unit_id, e.professional_group, COUNT(*) FROM unit_closure c \
                       JOIN employees e ON e.unit_id = c.descendant_id \
-                      WHERE c.ancestor_id = :top AND e.active \
+                      WHERE c.ancestor_id = :top AND (e.active OR e.left_at >= :period_end) \
                       GROUP BY e.unit_id, e.professional_group";
         let (units, people) = futures_util::future::try_join(
             self.db.query_all_raw(bind(backend, units, &params)),
@@ -398,7 +413,7 @@ GROUP BY p.bucket, p.professional_group, s.key"
         Ok(Population::new(units, people))
     }
 
-    /// The active employees of `unit`'s subtree who count in the people figure `figure`
+    /// The employees of `unit`'s subtree the period counts who count in the people figure `figure`
     /// (see [`is_people_figure`]), by name; one statement.
     pub async fn status_people(
         &self,

@@ -1,12 +1,11 @@
 //! `/org-units`: the organisation tree with head-counts. Everyone reads the units they reach;
 //! only HR changes them.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
-
-use devplan_domain::pooling::Pooling;
 use devplan_domain::records::{NewUnit, OrgUnit, UnitChanges};
 use devplan_domain::text::{ExternalId, Name};
 use devplan_domain::{UnitId, Violations};
@@ -20,6 +19,7 @@ use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
 use crate::policy::{Access, Hr};
+use crate::services::status::pooled_headcounts;
 use crate::state::AppState;
 
 /// How many people work in a unit; counts, never names. HR and the unit's managers read them
@@ -175,33 +175,14 @@ async fn with_headcounts(
             (*u, h)
         })
         .collect();
-    let tops = state.store.tops_of(&pooled).await?;
-    let settings = if pooled.is_empty() {
-        None
-    } else {
-        Some(state.store.settings().await?.0)
-    };
-    let k = settings.map_or(1, |s| u64::from(s.anonymity_threshold));
-    let mut by_top: BTreeMap<UnitId, Vec<UnitId>> = BTreeMap::new();
-    for u in &pooled {
-        by_top
-            .entry(tops.get(u).copied().unwrap_or(*u))
-            .or_default()
-            .push(*u);
-    }
-    for (top, units) in by_top {
-        let population = state.store.population(top).await?;
-        let pooling = Pooling::new(&population, k);
-        for u in units {
-            let h = pooling.headcount(&population, u);
-            shown.insert(
-                u,
-                Headcount {
-                    direct: h.direct,
-                    total: h.total,
-                },
-            );
-        }
+    for (u, h) in pooled_headcounts(state, &pooled).await? {
+        shown.insert(
+            u,
+            Headcount {
+                direct: h.direct,
+                total: h.total,
+            },
+        );
     }
     Ok(units
         .into_iter()

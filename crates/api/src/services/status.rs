@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use devplan_domain::UnitId;
-use devplan_domain::pooling::{Atom, Pooling, Population, Table, plain_table};
+use devplan_domain::pooling::{Atom, Headcount, Pooling, Population, Table, plain_table};
 use devplan_domain::status::{
     Figures, PooledUnit, Shown, Snapshot, SnapshotGroupRow, SnapshotUnitRow, shown,
 };
@@ -71,6 +71,36 @@ fn population_with(
     Population::new(units, people)
 }
 
+/// The head-counts of `units` as they are read pooled, each from the pooling of its top
+/// unit's tree (one load per tree).
+pub(crate) async fn pooled_headcounts(
+    state: &AppState,
+    units: &[UnitId],
+) -> ApiResult<BTreeMap<UnitId, Headcount>> {
+    let mut out = BTreeMap::new();
+    if units.is_empty() {
+        return Ok(out);
+    }
+    let tops = state.store.tops_of(units).await?;
+    let (settings, _) = state.store.settings().await?;
+    let k = u64::from(settings.anonymity_threshold);
+    let mut by_top: BTreeMap<UnitId, Vec<UnitId>> = BTreeMap::new();
+    for u in units {
+        by_top
+            .entry(tops.get(u).copied().unwrap_or(*u))
+            .or_default()
+            .push(*u);
+    }
+    for (top, units) in by_top {
+        let population = state.store.population(top, None).await?;
+        let pooling = Pooling::new(&population, k);
+        for u in units {
+            out.insert(u, pooling.headcount(&population, u));
+        }
+    }
+    Ok(out)
+}
+
 /// The figures of a unit, its direct sub-units and its professional groups.
 pub(crate) async fn status_of(
     state: &AppState,
@@ -128,7 +158,7 @@ pub(crate) async fn status_of(
                 .copied()
                 .unwrap_or(unit);
             let (around, cells) = futures_util::future::try_join(
-                state.store.population(top),
+                state.store.population(top, Some(to)),
                 state.store.status_cells(unit, CellsBy::Unit, period),
             )
             .await?;
