@@ -209,6 +209,25 @@ mod tests {
     }
 
     #[test]
+    fn a_difference_is_found_also_when_other_atoms_stay_unknown() {
+        // {0, 1, 2} and {1, 2}: atom 0 is determined, 1 and 2 are not (2 is free).
+        let sets = [vec![0, 1, 2], vec![1, 2]];
+        assert_eq!(disclosed(&sets, &[2, 9, 9], 5), Ok(Some(vec![0])));
+    }
+
+    #[test]
+    fn an_atom_of_no_one_is_no_disclosure() {
+        assert_eq!(disclosed(&[vec![0]], &[0, 9], 5), Ok(None));
+    }
+
+    #[test]
+    fn fractions_are_kept_in_lowest_terms_with_a_positive_denominator() {
+        assert_eq!(Q::new(2, 4), Ok(Q(1, 2)));
+        assert_eq!(Q::new(3, -6), Ok(Q(-1, 2)));
+        assert_eq!(Q(1, 2).sub(Q(1, 2)), Ok(Q::ZERO));
+    }
+
+    #[test]
     fn two_small_atoms_read_only_together_are_determined_together_when_they_are_few() {
         let sets = [vec![0, 1, 2], vec![2]];
         assert_eq!(disclosed(&sets, &[2, 2, 9], 5), Ok(Some(vec![0, 1])));

@@ -146,7 +146,11 @@ impl Population {
         }
         let mut sizes = BTreeMap::new();
         for u in order.into_iter().rev() {
-            let below: u64 = self.children(u).iter().map(|c| sizes[c]).sum();
+            let below: u64 = self
+                .children(u)
+                .iter()
+                .map(|c| sizes.get(c).copied().unwrap_or(0))
+                .sum();
             sizes.insert(u, self.direct_total(u) + below);
         }
         sizes
@@ -233,7 +237,7 @@ impl Pooling {
         };
         let mut reported = Vec::new();
         for root in &population.roots {
-            if pooling.sizes[root] >= k {
+            if pooling.size(*root) >= k {
                 reported.push(*root);
             } else {
                 for u in population.subtree(*root) {
@@ -246,11 +250,11 @@ impl Pooling {
             let (mut own, small): (Vec<UnitId>, Vec<UnitId>) = population
                 .children(w)
                 .iter()
-                .partition(|c| pooling.sizes[*c] >= k);
-            own.sort_by_key(|c| (pooling.sizes[c], *c));
+                .partition(|c| pooling.size(**c) >= k);
+            own.sort_by_key(|c| (pooling.size(*c), *c));
             let mut absorbed = small;
             let residual: u64 =
-                population.direct_total(w) + absorbed.iter().map(|c| pooling.sizes[c]).sum::<u64>();
+                population.direct_total(w) + absorbed.iter().map(|c| pooling.size(*c)).sum::<u64>();
             if residual > 0 && residual < k && !own.is_empty() {
                 absorbed.push(own.remove(0));
             }
@@ -274,6 +278,11 @@ impl Pooling {
             reported.extend(own);
         }
         pooling
+    }
+
+    /// The head-count of `unit`'s subtree.
+    fn size(&self, unit: UnitId) -> u64 {
+        self.sizes.get(&unit).copied().unwrap_or(0)
     }
 
     /// Whether `unit` has figures of its own.
@@ -390,16 +399,17 @@ fn unit_rows(population: &Population, unit: UnitId, absorbed: &[UnitId]) -> Vec<
 /// The groups of a reported unit's own row that are counted together as other groups: those
 /// with fewer than `k` people, and the smallest other one too when they alone are 1 to k − 1.
 fn other_groups_of(by_group: &BTreeMap<Group, u64>, k: u64) -> BTreeSet<Group> {
+    // The counts are of people present: none is 0.
     let mut other: BTreeSet<Group> = by_group
         .iter()
-        .filter(|(_, n)| **n > 0 && **n < k)
+        .filter(|(_, n)| **n < k)
         .map(|(g, _)| g.clone())
         .collect();
-    let pooled: u64 = other.iter().map(|g| by_group[g]).sum();
+    let pooled: u64 = other.iter().filter_map(|g| by_group.get(g)).sum();
     if pooled > 0 && pooled < k {
         let smallest = by_group
             .iter()
-            .filter(|(g, n)| **n >= k && !other.contains(*g))
+            .filter(|(g, _)| !other.contains(*g))
             .min_by_key(|(g, n)| (**n, (*g).clone()));
         if let Some((g, _)) = smallest {
             other.insert(g.clone());
@@ -728,6 +738,33 @@ mod tests {
         assert!(!pooling.is_reported(unit(2)));
         assert!(pooling.is_reported(unit(3)));
         assert_eq!(pooling.absorbed[&unit(1)], vec![unit(2)]);
+    }
+
+    #[test]
+    fn a_group_of_exactly_k_is_a_block_and_other_groups_of_exactly_k_stay_apart() {
+        let counts = |pairs: &[(&str, u64)]| -> BTreeMap<Group, u64> {
+            pairs.iter().map(|(g, n)| (group(g), *n)).collect()
+        };
+        let names = |set: BTreeSet<Group>| -> Vec<Group> { set.into_iter().collect() };
+        assert_eq!(
+            names(other_groups_of(&counts(&[("a", 5), ("b", 3), ("c", 2)]), 5)),
+            vec![group("b"), group("c")],
+            "a has exactly 5; b and c together are exactly 5"
+        );
+        assert_eq!(
+            names(other_groups_of(&counts(&[("a", 6), ("b", 7), ("c", 2)]), 5)),
+            vec![group("a"), group("c")],
+            "c alone is too few: the smaller of a and b joins it"
+        );
+    }
+
+    #[test]
+    fn the_top_units_are_those_without_a_parent_among_the_units() {
+        // Unit 3's parent is not among them (its tree loaded on its own): it is a top unit.
+        let p = org(&[(1, None), (2, Some(1)), (3, Some(99))], &[(2, "", 1)]);
+        let mut roots: Vec<UnitId> = p.roots().collect();
+        roots.sort();
+        assert_eq!(roots, vec![unit(1), unit(3)]);
     }
 
     #[test]
