@@ -292,3 +292,65 @@ async fn the_retention_round_erases_those_who_left_longer_ago_and_no_one_else() 
         "left a year ago: kept"
     );
 }
+
+#[tokio::test]
+async fn an_erasure_racing_edits_of_the_persons_plan_leaves_none_of_what_was_there() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    let manager = token("MGR-A", &["employee", "manager"]);
+    let path = format!("/api/v1/plans/{}", fixture.id);
+    let before = app
+        .expect(app.get(&path, &manager).await, StatusCode::OK)
+        .await;
+    let secret = "Bo Ansats hemmelige mål";
+    app.plan_post(
+        &fixture.id,
+        "/goals",
+        &manager,
+        &json!({"description": secret, "competence_kind": "personal", "horizon": "short_term"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    app.expect(
+        app.patch(
+            &format!("/api/v1/employees/{}", org.emp_a1),
+            &hr(),
+            &json!({"active": false}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Eight edits of the plan's goals and the erasure, at once.
+    let goals = format!("{path}/goals");
+    let erase = format!("/api/v1/employees/{}/erasure", org.emp_a1);
+    let edits = (0..8).map(|i| {
+        let body = json!({"description": format!("Nyt mål {i}"), "competence_kind": "professional", "horizon": "short_term"});
+        let (app, goals, manager) = (&app, goals.clone(), manager.clone());
+        async move { app.post(&goals, &manager, &body).await.status() }
+    });
+    let (erased, answers) = futures_util::future::join(
+        app.post(&erase, &hr(), &json!({})),
+        futures_util::future::join_all(edits),
+    )
+    .await;
+    let status = erased.status();
+    assert_eq!(status, StatusCode::OK, "{}", erased.text().await.unwrap_or_default());
+    assert!(
+        answers
+            .iter()
+            .all(|s| s.is_success() || s.is_client_error()),
+        "{answers:?}"
+    );
+    // Whatever order they took, nothing the plan held before the erasure is left anywhere.
+    let dump = app.dump().await;
+    for text in [secret, "Mere overblik", "Bo Ansat", "EMP-A1"] {
+        let found: Vec<&str> = dump.lines().filter(|l| l.contains(text)).collect();
+        assert!(found.is_empty(), "{text} in {found:#?}");
+    }
+    let after = app
+        .expect(app.get(&path, &manager).await, StatusCode::OK)
+        .await;
+    assert!(after["revision"].as_i64() > before["revision"].as_i64());
+}

@@ -311,6 +311,17 @@ impl Store {
     /// nothing; someone still employed is refused (`still_employed`).
     pub async fn erase_employee(&self, id: EmployeeId) -> Result<Erasure, StoreError> {
         let txn = self.db.begin().await?;
+        // A plan's write locks the plan and then, through the projection's foreign keys, the
+        // person; so do we, or the two wait for each other.
+        if txn.get_database_backend() == DatabaseBackend::Postgres {
+            rows(
+                &txn,
+                "SELECT p.id FROM plans p JOIN plan_members m ON m.plan_id = p.id \
+                 WHERE m.employee_id = :e AND p.kind = 'individual' ORDER BY p.id FOR UPDATE OF p",
+                &[("e", Value::from(id.uuid()))],
+            )
+            .await?;
+        }
         lock_row::<employee::Entity>(&txn, id.uuid()).await?;
         let row = <employee::Entity as sea_orm::EntityTrait>::find_by_id(id.uuid())
             .one(&txn)
