@@ -336,7 +336,12 @@ async fn an_erasure_racing_edits_of_the_persons_plan_leaves_none_of_what_was_the
     )
     .await;
     let status = erased.status();
-    assert_eq!(status, StatusCode::OK, "{}", erased.text().await.unwrap_or_default());
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        erased.text().await.unwrap_or_default()
+    );
     assert!(
         answers
             .iter()

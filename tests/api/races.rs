@@ -392,3 +392,36 @@ async fn the_same_sync_sent_three_times_at_once_answers_2xx_each_time_with_one_f
         );
     }
 }
+
+#[tokio::test]
+async fn hr_changing_an_employee_while_their_plan_is_edited_neither_waits_for_the_other_forever() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = new_plan(&app, &org, "Udviklingsplan").await;
+    let goals = format!("/api/v1/plans/{}/goals", plan["id"].as_str().unwrap());
+    let person = format!("/api/v1/employees/{}", org.emp_a1);
+    let edits = (0..8).map(|i| {
+        let body = json!({"description": format!("Mål {i}"), "competence_kind": "professional", "horizon": "short_term"});
+        let (app, goals) = (&app, goals.clone());
+        async move { app.post(&goals, &manager(), &body).await.status() }
+    });
+    // A new external id changes a unique key: the strongest lock on the person's row.
+    let changes = (0..4).map(|i| {
+        let body = if i % 2 == 0 {
+            json!({"professional_group": "lærer", "external_id": format!("EMP-A1-{i}")})
+        } else {
+            json!({"professional_group": "pædagog"})
+        };
+        let (app, person) = (&app, person.clone());
+        async move { app.patch(&person, &hr(), &body).await.status() }
+    });
+    let (edits, changes) = futures_util::future::join(
+        futures_util::future::join_all(edits),
+        futures_util::future::join_all(changes),
+    )
+    .await;
+    assert!(
+        edits.iter().chain(&changes).all(|s| s.is_success()),
+        "edits {edits:?}, changes {changes:?}"
+    );
+}
