@@ -142,16 +142,7 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
         .unwrap()
         .to_owned();
     let employed = (figures(&app, &unit).await, figures(&app, &top).await);
-    app.expect(
-        app.patch(
-            &format!("/api/v1/employees/{id}"),
-            &hr(),
-            &json!({"active": false}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    app.leaves(&id).await;
     let before = (figures(&app, &unit).await, figures(&app, &top).await);
     // 2025 is closed: leaving does not change it (HR's and the representative's views at
     // indices 0 and 2); this year's figures no longer count them.
@@ -234,16 +225,7 @@ async fn the_retention_round_erases_those_who_left_longer_ago_and_no_one_else() 
         let app = &app;
         async move {
             let e = app.employee_by_external(ext).await;
-            app.expect(
-                app.patch(
-                    &format!("/api/v1/employees/{}", e["id"].as_str().unwrap()),
-                    &hr(),
-                    &json!({"active": false}),
-                )
-                .await,
-                StatusCode::OK,
-            )
-            .await;
+            app.leaves(e["id"].as_str().unwrap()).await;
         }
     };
     app.today_is("2020-03-01");
@@ -312,16 +294,7 @@ async fn an_erasure_racing_edits_of_the_persons_plan_leaves_none_of_what_was_the
         StatusCode::CREATED,
     )
     .await;
-    app.expect(
-        app.patch(
-            &format!("/api/v1/employees/{}", org.emp_a1),
-            &hr(),
-            &json!({"active": false}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    app.leaves(&org.emp_a1).await;
     // Eight edits of the plan's goals and the erasure, at once.
     let goals = format!("{path}/goals");
     let erase = format!("/api/v1/employees/{}/erasure", org.emp_a1);
@@ -358,4 +331,46 @@ async fn an_erasure_racing_edits_of_the_persons_plan_leaves_none_of_what_was_the
         .expect(app.get(&path, &manager).await, StatusCode::OK)
         .await;
     assert!(after["revision"].as_i64() > before["revision"].as_i64());
+}
+
+#[tokio::test]
+async fn a_closed_plan_keeps_who_closed_it_and_when_but_not_why() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let fixture = app.plan_fixture(&org).await;
+    let manager = token("MGR-A", &["employee", "manager"]);
+    let reason = "Går på langvarig sygeorlov";
+    let closed = app
+        .plan_post(
+            &fixture.id,
+            "/close",
+            &manager,
+            &json!({"reason": reason}),
+            StatusCode::OK,
+        )
+        .await;
+    app.leaves(&org.emp_a1).await;
+    app.expect(
+        app.post(
+            &format!("/api/v1/employees/{}/erasure", org.emp_a1),
+            &hr(),
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let plan = app
+        .expect(
+            app.get(&format!("/api/v1/plans/{}", fixture.id), &manager)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(plan["status"], "closed");
+    assert_eq!(plan["closure"]["reason"], "[slettet]");
+    assert_eq!(plan["closure"]["closed_at"], closed["closure"]["closed_at"]);
+    let dump = app.dump().await;
+    let found: Vec<&str> = dump.lines().filter(|l| l.contains("sygeorlov")).collect();
+    assert!(found.is_empty(), "{found:#?}");
 }

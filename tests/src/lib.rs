@@ -379,6 +379,20 @@ impl TestApp {
         result
     }
 
+    /// HR marks the employee `id` as having left.
+    pub async fn leaves(&self, id: &str) {
+        self.expect(
+            self.patch(
+                &format!("/api/v1/employees/{id}"),
+                &hr(),
+                &json!({"active": false}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+
     /// A store of its own on the app's database, on the app's clock: for what the service
     /// does outside requests (seeding the demo, the retention round).
     pub async fn store(&self) -> Store {

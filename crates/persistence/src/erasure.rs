@@ -64,6 +64,15 @@ fn erased_content(stored: &str) -> Result<String, StoreError> {
     serde_json::to_string(&content).map_err(StoreError::corrupt)
 }
 
+/// A closed plan's closure without its reason, a free text; who closed it and when stay.
+fn erased_closure(stored: &str) -> Result<String, StoreError> {
+    let mut closure: Json = serde_json::from_str(stored).map_err(StoreError::corrupt)?;
+    if let Some(fields) = closure.as_object_mut() {
+        fields.insert("reason".into(), Json::String(ERASED.into()));
+    }
+    serde_json::to_string(&closure).map_err(StoreError::corrupt)
+}
+
 /// `value` with every string that contains one of `identifiers` replaced; whether any was.
 fn scrub(value: &mut Json, identifiers: &[String]) -> bool {
     match value {
@@ -135,7 +144,7 @@ async fn erase_plans(
     txn: &DatabaseTransaction,
     e: &Value,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<Uuid>, StoreError> {
     let plans: Vec<Uuid> = rows(
         txn,
         "SELECT p.id FROM plans p JOIN plan_members m ON m.plan_id = p.id \
@@ -150,17 +159,25 @@ async fn erase_plans(
         let p = Value::from(*plan);
         for found in rows(
             txn,
-            "SELECT content FROM plans WHERE id = :p",
+            "SELECT content, closure FROM plans WHERE id = :p",
             &[("p", p.clone())],
         )
         .await?
         {
-            let content = erased_content(&found.try_get_by_index::<String>(0)?)?;
+            let (content, closure): (String, Option<String>) = found.try_get_many_by_index()?;
             exec(
                 txn,
-                "UPDATE plans SET content = :c, closure = NULL, revision = revision + 1, \
+                "UPDATE plans SET content = :c, closure = :closure, revision = revision + 1, \
                  content_revision = content_revision + 1, updated_at = :now WHERE id = :p",
-                &[("c", content.into()), ("now", now.into()), ("p", p.clone())],
+                &[
+                    ("c", erased_content(&content)?.into()),
+                    (
+                        "closure",
+                        closure.map(|c| erased_closure(&c)).transpose()?.into(),
+                    ),
+                    ("now", now.into()),
+                    ("p", p.clone()),
+                ],
             )
             .await?;
         }
@@ -191,25 +208,45 @@ async fn erase_plans(
         )
         .await?;
     }
-    Ok(())
+    Ok(plans)
 }
 
-/// Every string naming them in the change feed's events about `e`.
+/// Every string naming them in the change feed's events about `e`, and the closure's reason
+/// in the events of their own `plans`.
 async fn scrub_events(
     txn: &DatabaseTransaction,
     e: &Value,
+    plans: &[Uuid],
     identifiers: &[String],
 ) -> Result<(), StoreError> {
-    for found in rows(
+    let mut found = rows(
         txn,
         "SELECT seq, data FROM events WHERE employee_id = :e OR resource_id = :e",
         &[("e", e.clone())],
     )
-    .await?
-    {
-        let (seq, data): (i64, String) = found.try_get_many_by_index()?;
+    .await?;
+    for plan in plans {
+        found.extend(
+            rows(
+                txn,
+                "SELECT seq, data FROM events WHERE plan_id = :p",
+                &[("p", Value::from(*plan))],
+            )
+            .await?,
+        );
+    }
+    for row in found {
+        let (seq, data): (i64, String) = row.try_get_many_by_index()?;
         let mut json: Json = serde_json::from_str(&data).map_err(StoreError::corrupt)?;
-        if scrub(&mut json, identifiers) {
+        let mut changed = scrub(&mut json, identifiers);
+        if let Some(reason) = json.pointer_mut("/closure/reason")
+            && reason.is_string()
+            && reason.as_str() != Some(ERASED)
+        {
+            *reason = Json::String(ERASED.into());
+            changed = true;
+        }
+        if changed {
             let data = serde_json::to_string(&json).map_err(StoreError::corrupt)?;
             exec(
                 txn,
@@ -396,8 +433,8 @@ impl Store {
             exec(&txn, sql, &[("e", e.clone())]).await?;
         }
 
-        erase_plans(&txn, &e, now).await?;
-        scrub_events(&txn, &e, &identifiers).await?;
+        let plans = erase_plans(&txn, &e, now).await?;
+        scrub_events(&txn, &e, &plans, &identifiers).await?;
         forget_elsewhere(&txn, &subjects, &identifiers, &in_text).await?;
 
         let erased = crate::employees::fetch_employee(&txn, id).await?;
@@ -435,6 +472,15 @@ mod tests {
             })
         );
         assert!(!scrub(&mut v, &ids), "nothing left to scrub");
+    }
+
+    #[test]
+    fn an_erased_closure_keeps_who_closed_the_plan_and_when() {
+        let stored = r#"{"reason":"Karen gik på barsel","closed_by":"x","closed_at":"2026-01-01T00:00:00Z"}"#;
+        let erased: Json = serde_json::from_str(&erased_closure(stored).unwrap()).unwrap();
+        assert_eq!(erased["reason"], ERASED);
+        assert_eq!(erased["closed_by"], "x");
+        assert_eq!(erased["closed_at"], "2026-01-01T00:00:00Z");
     }
 
     #[test]
