@@ -425,3 +425,58 @@ async fn hr_changing_an_employee_while_their_plan_is_edited_neither_waits_for_th
         "edits {edits:?}, changes {changes:?}"
     );
 }
+
+#[tokio::test]
+async fn hr_changing_an_employee_while_their_plans_are_signed_neither_waits_for_the_other_forever()
+{
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    // Eight plans of one person, each signed by the employee, then signed by the manager (which
+    // agrees it and refreshes the person's status) while HR changes the person's external id.
+    let mut plans = Vec::new();
+    for i in 0..8 {
+        let plan = new_plan(&app, &org, &format!("Plan {i}")).await;
+        let id = plan["id"].as_str().unwrap().to_owned();
+        let read = json!({"revision": plan["revision"]});
+        let signed = app
+            .expect(
+                sign_as(&app, &id, &token("EMP-A1", &["employee"]), &read).await,
+                StatusCode::CREATED,
+            )
+            .await;
+        plans.push((id, json!({"revision": signed["revision"]})));
+    }
+    let person = format!("/api/v1/employees/{}", org.emp_a1);
+    let signatures = plans.iter().map(|(id, read)| {
+        let app = &app;
+        async move { sign_as(app, id, &manager(), read).await.status() }
+    });
+    let changes = (0..4).map(|i| {
+        let (app, person) = (&app, person.clone());
+        async move {
+            app.patch(
+                &person,
+                &hr(),
+                &json!({"external_id": format!("EMP-A1-{i}")}),
+            )
+            .await
+            .status()
+        }
+    });
+    let (signatures, changes) = futures_util::future::join(
+        futures_util::future::join_all(signatures),
+        futures_util::future::join_all(changes),
+    )
+    .await;
+    assert!(
+        signatures
+            .iter()
+            .all(|s| s.is_success() || *s == StatusCode::CONFLICT)
+            && changes.iter().all(|s| s.is_success()),
+        "signatures {signatures:?}, changes {changes:?}"
+    );
+    assert!(
+        signatures.iter().any(|s| s.is_success()),
+        "some plan was agreed: {signatures:?}"
+    );
+}
