@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use devplan_domain::EmployeeId;
 use devplan_domain::records::Employee;
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, TransactionTrait, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement, TransactionTrait, Value,
+};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
@@ -98,18 +100,23 @@ fn scrub(value: &mut Json, identifiers: &[String]) -> bool {
     }
 }
 
+/// `sql` with its `:name` parameters bound for the transaction's database.
+fn statement(txn: &DatabaseTransaction, sql: &str, params: &[(&str, Value)]) -> Statement {
+    let params: Vec<(String, Value)> = params
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), v.clone()))
+        .collect();
+    bind(txn.get_database_backend(), sql, &params)
+}
+
 /// Runs `sql` with its `:name` parameters.
 async fn exec(
     txn: &DatabaseTransaction,
     sql: &str,
     params: &[(&str, Value)],
 ) -> Result<u64, StoreError> {
-    let params: Vec<(String, Value)> = params
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), v.clone()))
-        .collect();
     Ok(txn
-        .execute_raw(bind(txn.get_database_backend(), sql, &params))
+        .execute_raw(statement(txn, sql, params))
         .await?
         .rows_affected())
 }
@@ -120,13 +127,7 @@ async fn rows(
     sql: &str,
     params: &[(&str, Value)],
 ) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
-    let params: Vec<(String, Value)> = params
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), v.clone()))
-        .collect();
-    Ok(txn
-        .query_all_raw(bind(txn.get_database_backend(), sql, &params))
-        .await?)
+    Ok(txn.query_all_raw(statement(txn, sql, params)).await?)
 }
 
 /// An erasure's result.
@@ -259,18 +260,34 @@ async fn scrub_events(
     Ok(())
 }
 
-/// Replaces `needle` by `by` wherever `column` of `table` holds it.
+/// Replaces each of `needles` by `by` wherever `column` of `table` holds it: one statement,
+/// so one scan of the table whatever the number of needles.
 async fn replace(
     txn: &DatabaseTransaction,
     (table, column): (&str, &str),
-    needle: &str,
+    needles: &[String],
     by: &str,
 ) -> Result<u64, StoreError> {
+    if needles.is_empty() {
+        return Ok(0);
+    }
+    let backend = txn.get_database_backend();
+    let mut value = column.to_owned();
+    let mut found = Vec::new();
+    let mut params: Vec<(String, Value)> = vec![("by".to_owned(), by.into())];
+    for (i, needle) in needles.iter().enumerate() {
+        value = format!("REPLACE({value}, :n{i}, :by)");
+        found.push(contains(backend, column).replace(":needle", &format!(":n{i}")));
+        params.push((format!("n{i}"), needle.clone().into()));
+    }
     let sql = format!(
-        "UPDATE {table} SET {column} = REPLACE({column}, :needle, :by) WHERE {}",
-        contains(txn.get_database_backend(), column)
+        "UPDATE {table} SET {column} = {value} WHERE {}",
+        found.join(" OR ")
     );
-    exec(txn, &sql, &[("needle", needle.into()), ("by", by.into())]).await
+    Ok(txn
+        .execute_raw(bind(backend, &sql, &params))
+        .await?
+        .rows_affected())
 }
 
 /// Stored responses to their requests (by `subjects`) or naming them, and their
@@ -304,16 +321,15 @@ async fn forget_elsewhere(
 
     // Everywhere else they may be named.
     let erased = serde_json::to_string(ERASED).map_err(StoreError::corrupt)?;
-    for identifier in identifiers {
-        let quoted = serde_json::to_string(identifier).map_err(StoreError::corrupt)?;
-        for (table, column) in JSON_COLUMNS {
-            replace(txn, (table, column), &quoted, &erased).await?;
-        }
+    let quoted = identifiers
+        .iter()
+        .map(|i| serde_json::to_string(i).map_err(StoreError::corrupt))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (table, column) in JSON_COLUMNS {
+        replace(txn, (table, column), &quoted, &erased).await?;
     }
-    for identifier in in_text {
-        for (table, column) in TEXT_COLUMNS {
-            replace(txn, (table, column), identifier, ERASED).await?;
-        }
+    for (table, column) in TEXT_COLUMNS {
+        replace(txn, (table, column), in_text, ERASED).await?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! plain for management and pooled for everyone else (see [`devplan_domain::pooling`]), as a
 //! domain [`Snapshot`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use devplan_domain::UnitId;
@@ -41,34 +41,6 @@ fn by_atom(cells: Vec<StatusCell>) -> BTreeMap<Atom, Figures> {
             )
         })
         .collect()
-}
-
-/// The organisation around `unit` as pooling reads it, with the head-counts of `unit`'s
-/// subtree taken from `cells`, so the rows' figures and the blocks they are cut by rest on the
-/// same reading even while employees change.
-fn population_with(
-    around: &Population,
-    unit: UnitId,
-    cells: &BTreeMap<Atom, Figures>,
-) -> Population {
-    let below: BTreeSet<UnitId> = around.subtree(unit).into_iter().collect();
-    let mut units = Vec::new();
-    let mut people: Vec<(Atom, u64)> = Vec::new();
-    let mut stack: Vec<(UnitId, Option<UnitId>)> = around.roots().map(|r| (r, None)).collect();
-    while let Some((u, parent)) = stack.pop() {
-        units.push((u, parent));
-        if !below.contains(&u) {
-            people.extend(around.direct_atoms(u));
-        }
-        stack.extend(around.children(u).iter().map(|c| (*c, Some(u))));
-    }
-    people.extend(
-        cells
-            .iter()
-            .filter(|(a, _)| below.contains(&a.unit))
-            .map(|(a, f)| (a.clone(), f.employees.value)),
-    );
-    Population::new(units, people)
 }
 
 /// The head-counts of `units` as they are read pooled, each from the pooling of its top
@@ -163,7 +135,12 @@ pub(crate) async fn status_of(
             )
             .await?;
             let cells = by_atom(cells);
-            let population = population_with(&around, unit, &cells);
+            // The rows' figures and the blocks they are cut by rest on the same reading, even
+            // while employees change between the two statements.
+            let population = around.with_people_under(
+                unit,
+                cells.iter().map(|(a, f)| (a.clone(), f.employees.value)),
+            );
             let pooling = Pooling::new(&population, u64::from(settings.anonymity_threshold));
             (pooling.table(&population, unit), cells)
         }

@@ -86,6 +86,36 @@ impl Population {
         self.roots.iter().copied()
     }
 
+    /// The same organisation with the head-counts of `unit`'s subtree replaced by `people`
+    /// (the atoms of that subtree as another reading counted them).
+    pub fn with_people_under(
+        &self,
+        unit: UnitId,
+        people: impl IntoIterator<Item = (Atom, u64)>,
+    ) -> Population {
+        let below: BTreeSet<UnitId> = self.subtree(unit).into_iter().collect();
+        let mut direct: BTreeMap<UnitId, BTreeMap<Group, u64>> = self
+            .direct
+            .iter()
+            .filter(|(u, _)| !below.contains(*u))
+            .map(|(u, m)| (*u, m.clone()))
+            .collect();
+        for (atom, n) in people {
+            if n > 0 && below.contains(&atom.unit) {
+                *direct
+                    .entry(atom.unit)
+                    .or_default()
+                    .entry(atom.group)
+                    .or_default() += n;
+            }
+        }
+        Population {
+            roots: self.roots.clone(),
+            children: self.children.clone(),
+            direct,
+        }
+    }
+
     /// The direct sub-units of `unit`.
     pub fn children(&self, unit: UnitId) -> &[UnitId] {
         self.children.get(&unit).map_or(&[], Vec::as_slice)
@@ -446,6 +476,10 @@ mod tests {
         )
     }
 
+    fn atom_of(u: u128, g: &str, n: u64) -> (Atom, u64) {
+        (atom(u, g).0, n)
+    }
+
     /// An organisation of `units` (unit, parent) with `people` ((unit, group), head-count).
     fn org(units: &[(u128, Option<u128>)], people: &[(u128, &str, u64)]) -> Population {
         Population::new(
@@ -756,6 +790,27 @@ mod tests {
             vec![group("a"), group("c")],
             "c alone is too few: the smaller of a and b joins it"
         );
+    }
+
+    #[test]
+    fn another_reading_of_a_subtree_replaces_its_head_counts_and_nothing_else() {
+        let p = area();
+        let q = p.with_people_under(
+            unit(2),
+            [atom_of(2, "pædagog", 6), atom_of(3, "pædagog", 1)],
+        );
+        assert_eq!(q.people(&atom(2, "pædagog").0), 6);
+        assert_eq!(
+            q.people(&atom(2, "sygeplejerske").0),
+            0,
+            "not in the new reading"
+        );
+        assert_eq!(
+            q.people(&atom(3, "pædagog").0),
+            9,
+            "outside the subtree: kept"
+        );
+        assert_eq!(q.children(unit(1)), p.children(unit(1)));
     }
 
     #[test]
