@@ -18,6 +18,7 @@ mod plans;
 mod races;
 mod reviews;
 mod round_trips;
+mod statement_limits;
 mod status;
 mod status_scale;
 mod sync;

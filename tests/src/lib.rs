@@ -160,6 +160,17 @@ pub async fn spawn_app_verifying(verifier: Verifier) -> TestApp {
     start(url, db, clock, verifier, true).await
 }
 
+/// The app with its statements under `limits` (PostgreSQL's `statement_timeout` per class).
+pub async fn spawn_app_limited(limits: devplan_persistence::StatementLimits) -> TestApp {
+    let (url, db) = fresh_database().await;
+    let clock = SetClock::new(chrono::Utc::now());
+    let options = devplan_persistence::StoreOptions {
+        limits: Some(limits),
+        ..Default::default()
+    };
+    start_with(url, db, clock, verifier(Keys::Secret), true, options).await
+}
+
 /// A verifier for the tests' key material, with the default claim rules.
 pub fn verifier(keys: Keys) -> Verifier {
     let (secret, public) = match keys {
@@ -209,7 +220,18 @@ async fn start(
     verifier: Verifier,
     migrate: bool,
 ) -> TestApp {
-    let mut store = Store::connect(&url, std::sync::Arc::new(clock.clone()))
+    start_with(url, db, clock, verifier, migrate, Default::default()).await
+}
+
+async fn start_with(
+    url: String,
+    db: TestDb,
+    clock: SetClock,
+    verifier: Verifier,
+    migrate: bool,
+    options: devplan_persistence::StoreOptions,
+) -> TestApp {
+    let mut store = Store::connect_with(&url, options, std::sync::Arc::new(clock.clone()))
         .await
         .expect("connect");
     if migrate {

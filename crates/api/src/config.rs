@@ -201,6 +201,35 @@ pub struct Settings {
     /// `sslmode`), `disable`, `prefer`, `require`, `verify-ca` or `verify-full`.
     #[arg(long, env = "DEVPLAN_DB_TLS", default_value = "auto", global = true)]
     pub db_tls: devplan_persistence::TlsMode,
+    /// How long one statement of an ordinary request (a record, a list page, the change feed)
+    /// may run in PostgreSQL before it is cancelled and the request answers 503 `timeout`, in
+    /// milliseconds.
+    #[arg(
+        long,
+        env = "DEVPLAN_STATEMENT_LIMIT_MS",
+        default_value_t = 5_000,
+        value_parser = clap::value_parser!(u64).range(100..=3_600_000),
+        global = true
+    )]
+    pub statement_limit_ms: u64,
+    /// The same for heavy reads (status figures, named lists, exports, pooled head-counts).
+    #[arg(
+        long,
+        env = "DEVPLAN_HEAVY_STATEMENT_LIMIT_MS",
+        default_value_t = 30_000,
+        value_parser = clap::value_parser!(u64).range(100..=3_600_000),
+        global = true
+    )]
+    pub heavy_statement_limit_ms: u64,
+    /// The same for bulk writes (HR's syncs, erasure) and the background rounds.
+    #[arg(
+        long,
+        env = "DEVPLAN_BULK_STATEMENT_LIMIT_MS",
+        default_value_t = 120_000,
+        value_parser = clap::value_parser!(u64).range(100..=3_600_000),
+        global = true
+    )]
+    pub bulk_statement_limit_ms: u64,
     /// How many expensive requests (status figures) run at once; more wait their turn.
     #[arg(
         long,

@@ -93,6 +93,15 @@ pub enum ApiError {
         /// Seconds to wait before retrying.
         retry_after: u32,
     },
+    /// The request's database work ran past its time limit and the database cancelled it.
+    #[error(
+        "the request's database work ran past its time limit and was cancelled; retry in \
+         {retry_after} s, or ask for less (a smaller unit, a shorter period, a smaller page)"
+    )]
+    TimedOut {
+        /// Seconds to wait before retrying.
+        retry_after: u32,
+    },
     /// Our fault; the cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -159,6 +168,7 @@ impl ApiError {
             ApiError::NotAcceptable { .. } => "not_acceptable",
             ApiError::Unavailable => "unavailable",
             ApiError::Busy { .. } => "busy",
+            ApiError::TimedOut { .. } => "timeout",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -225,7 +235,9 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Unavailable | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::Busy { .. } | ApiError::TimedOut { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -246,7 +258,7 @@ impl ResponseError for ApiError {
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, allow.join(", ")));
         }
-        if let ApiError::Busy { retry_after } = self {
+        if let ApiError::Busy { retry_after } | ApiError::TimedOut { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let ApiError::Conflict {
@@ -285,6 +297,9 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Plan(e) => e.into(),
             StoreError::Busy => ApiError::Busy { retry_after: 1 },
+            // The same work sent again at once would likely run as long: wait for the load
+            // that slowed it to pass.
+            StoreError::TimedOut => ApiError::TimedOut { retry_after: 30 },
             StoreError::Corrupt(_) | StoreError::Database(_) => ApiError::Internal(e.to_string()),
         }
     }

@@ -38,7 +38,8 @@ impl Background {
 pub fn start(state: web::Data<AppState>, deliverer: Deliverer) -> Background {
     let (stop, mut stopped) = watch::channel(false);
     // Statement counts measure what a request costs; this is no request.
-    let store = state.store.uncounted();
+    // Pruning and erasure touch many rows: the background runs under the bulk limit.
+    let store = state.store.uncounted().bulk();
     let join = tokio::spawn(async move {
         let mut pruned: Option<Instant> = None;
         loop {

@@ -11,7 +11,7 @@ use devplan_api::clock::SystemClock;
 use devplan_api::config::{Cli, Command, Settings};
 use devplan_api::demo;
 use devplan_api::gate::Gate;
-use devplan_persistence::{Store, StoreOptions};
+use devplan_persistence::{StatementLimits, Store, StoreOptions};
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -52,19 +52,39 @@ fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifi
 }
 
 /// Opens the database and brings its schema up to date.
+/// Opens the database for an operator's command, whose statements may run as long as they
+/// need (a rebuild or erasure of a national data set).
 async fn open_store(settings: &Settings, url: &str) -> Result<Store, Failure> {
-    open_store_migrating(settings, url, true).await
+    open_store_with(settings, url, true, None).await
 }
 
-/// Opens the database; migrates it when `migrate`, else refuses a schema not up to date.
+/// Opens the database to serve requests, their statements under the configured limits;
+/// migrates it when `migrate`, else refuses a schema not up to date.
 async fn open_store_migrating(
     settings: &Settings,
     url: &str,
     migrate: bool,
 ) -> Result<Store, Failure> {
+    let ms = std::time::Duration::from_millis;
+    let limits = StatementLimits {
+        ordinary: ms(settings.statement_limit_ms),
+        heavy: ms(settings.heavy_statement_limit_ms),
+        bulk: ms(settings.bulk_statement_limit_ms),
+    };
+    open_store_with(settings, url, migrate, Some(limits)).await
+}
+
+/// Opens the database; migrates it when `migrate`, else refuses a schema not up to date.
+async fn open_store_with(
+    settings: &Settings,
+    url: &str,
+    migrate: bool,
+    limits: Option<StatementLimits>,
+) -> Result<Store, Failure> {
     let options = StoreOptions {
         pool_size: settings.db_pool_size,
         tls: settings.db_tls,
+        limits,
     };
     let store = Store::connect_with(url, options, std::sync::Arc::new(SystemClock))
         .await
@@ -154,7 +174,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .unwrap_or_else(demo::random_secret);
             let verifier = verifier(&settings, Some(&secret))?;
             let url = demo::prepare_file(&args.file)?;
-            let store = open_store(&settings, &url).await?;
+            let store = open_store_migrating(&settings, &url, true).await?;
             let people = demo::seed(&store).await?;
             let mut subjects: HashSet<String> = settings.service_subjects.iter().cloned().collect();
             subjects.insert(demo::HR_SUBJECT.to_owned());

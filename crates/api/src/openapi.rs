@@ -103,7 +103,9 @@ pub struct NotAcceptable(pub Problem);
 )]
 pub struct Unavailable(pub Problem);
 
-/// Too many expensive requests are queued; retry after the seconds in `Retry-After`.
+/// The service cannot do the work now: too many expensive requests are queued or no database
+/// connection came free (`busy`), or the request's database work ran past its time limit and
+/// was cancelled (`timeout`); retry after the seconds in `Retry-After`.
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",
@@ -391,6 +393,33 @@ fn idempotency_key_on_posts(doc: &mut serde_json::Value) {
     }
 }
 
+/// Every operation that reaches the database may find it busy or run past its statement limit
+/// (`crate::error::ApiError::Busy`, `TimedOut`): all but the liveness probe, which answers
+/// without it, and those that already say what their 503 means.
+fn busy_on_database_operations(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if path == "/healthz" {
+            continue;
+        }
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            if let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(|r| r.as_object_mut())
+            {
+                responses
+                    .entry("503")
+                    .or_insert_with(|| serde_json::json!({"$ref": "#/components/responses/Busy"}));
+            }
+        }
+    }
+}
+
 /// Gives every `date` in the document (bodies, parameters, responses) the bounds the server
 /// enforces (`YYYY-MM-DD` exactly, years 1900–2200), and the shared parameters theirs.
 pub fn with_bounds(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
@@ -414,6 +443,7 @@ pub fn with_bounds(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
         return doc;
     };
     idempotency_key_on_posts(&mut value);
+    busy_on_database_operations(&mut value);
     webhook_settings(&mut value);
     walk(&mut value);
     refer_list_items(&mut value);

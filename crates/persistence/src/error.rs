@@ -35,6 +35,9 @@ pub enum StoreError {
     /// No database connection came free in time: the service is overloaded, not broken.
     #[error("no database connection came free in time")]
     Busy,
+    /// A statement ran past its class's limit and the database cancelled it.
+    #[error("a statement ran past its time limit and was cancelled")]
+    TimedOut,
     /// The database failed.
     #[error("database error: {0}")]
     Database(DbErr),
@@ -57,8 +60,14 @@ impl From<DbErr> for StoreError {
                 ACQUIRE_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 StoreError::Busy
             }
-            other if transient(&other) => StoreError::Busy,
-            other => StoreError::Database(other),
+            other => match sqlstate(&other).as_deref() {
+                // A deadlock or serialisation failure: PostgreSQL rolled the transaction
+                // back, and the same request sent again succeeds.
+                Some("40P01" | "40001") => StoreError::Busy,
+                // query_canceled: only the statement limit cancels our statements.
+                Some("57014") => StoreError::TimedOut,
+                _ => StoreError::Database(other),
+            },
         }
     }
 }
@@ -72,19 +81,18 @@ pub fn acquire_timeouts() -> u64 {
     ACQUIRE_TIMEOUTS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// A deadlock or serialisation failure: PostgreSQL rolled the transaction back, and the same
-/// request sent again succeeds.
-fn transient(err: &DbErr) -> bool {
+/// The SQLSTATE of a database's refusal, if that is what `err` is.
+fn sqlstate(err: &DbErr) -> Option<String> {
     let runtime = match err {
         DbErr::Exec(e) | DbErr::Query(e) | DbErr::Conn(e) => e,
-        _ => return false,
+        _ => return None,
     };
     match runtime {
-        sea_orm::RuntimeErr::SqlxError(e) => match e.as_database_error() {
-            Some(db) => matches!(db.code().as_deref(), Some("40P01" | "40001")),
-            None => false,
-        },
-        _ => false,
+        sea_orm::RuntimeErr::SqlxError(e) => e
+            .as_database_error()
+            .and_then(|db| db.code())
+            .map(|code| code.into_owned()),
+        _ => None,
     }
 }
 

@@ -42,7 +42,7 @@ pub use page::{Page, PageRequest};
 pub use plans::{PlanFilter, PlanScope};
 pub use reviews::StoredReview;
 pub use status::{CellsBy, StatusCell, StatusPeriod, is_people_figure, people_figure_names};
-pub use store::{Store, StoreOptions, TlsMode};
+pub use store::{StatementClass, StatementLimits, Store, StoreOptions, TlsMode};
 pub use sync::SyncReport;
 pub use units::UnitHeadcount;
 pub use webhooks::{

@@ -11,10 +11,14 @@ use devplan_domain::clock::Clock;
 
 use crate::StoreError;
 
-/// The storage of one deployment; cheap to clone (a connection pool).
+/// The storage of one deployment; cheap to clone (connection pools).
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// The pool this handle's statements go to: one of `pools`, by the work it serves.
     pub(crate) db: DatabaseConnection,
+    pools: Pools,
+    /// The URL connected to, for work that must run without a statement limit (migrations).
+    url: Arc<str>,
     /// Every timestamp the store writes comes from here.
     clock: Arc<dyn Clock>,
     organisation: Arc<AtomicU64>,
@@ -59,13 +63,49 @@ impl std::str::FromStr for TlsMode {
     }
 }
 
+/// The kinds of work whose statements run under limits of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementClass {
+    /// A read or write of a few records: a plan, a list page, the change feed.
+    Ordinary,
+    /// A read that aggregates a whole unit or person: status figures, named lists, exports.
+    Heavy,
+    /// A write of many records at once: HR's syncs, erasure, the retention round.
+    Bulk,
+}
+
+/// How long one statement may run in PostgreSQL, per class, before the server cancels it:
+/// a request its client abandoned, or a runaway query, frees the database within the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementLimits {
+    /// [`StatementClass::Ordinary`].
+    pub ordinary: Duration,
+    /// [`StatementClass::Heavy`].
+    pub heavy: Duration,
+    /// [`StatementClass::Bulk`].
+    pub bulk: Duration,
+}
+
+impl Default for StatementLimits {
+    fn default() -> Self {
+        Self {
+            ordinary: Duration::from_secs(5),
+            heavy: Duration::from_secs(30),
+            bulk: Duration::from_secs(120),
+        }
+    }
+}
+
 /// How to connect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreOptions {
-    /// Largest number of connections (PostgreSQL; SQLite always uses one).
+    /// Largest number of connections for ordinary work (PostgreSQL; SQLite always uses one).
+    /// Heavy and bulk work have pools of their own, a quarter of this each and at least 2.
     pub pool_size: u32,
     /// TLS to PostgreSQL.
     pub tls: TlsMode,
+    /// Statement limits (PostgreSQL); `None` for operators' commands, which may run long.
+    pub limits: Option<StatementLimits>,
 }
 
 impl Default for StoreOptions {
@@ -73,8 +113,48 @@ impl Default for StoreOptions {
         Self {
             pool_size: 16,
             tls: TlsMode::Auto,
+            limits: Some(StatementLimits::default()),
         }
     }
+}
+
+/// One pool per statement class. PostgreSQL sets a connection's `statement_timeout` when it
+/// connects, so a pool per limit costs no statement per request; SQLite has no such limit and
+/// shares its one connection between the classes.
+#[derive(Debug, Clone)]
+struct Pools {
+    ordinary: DatabaseConnection,
+    heavy: DatabaseConnection,
+    bulk: DatabaseConnection,
+}
+
+impl Pools {
+    fn each(&mut self) -> [&mut DatabaseConnection; 3] {
+        [&mut self.ordinary, &mut self.heavy, &mut self.bulk]
+    }
+}
+
+/// A pool of at most `size` connections to `url`, its statements limited to `limit`.
+async fn pool(
+    url: &str,
+    size: u32,
+    limit: Option<Duration>,
+    lazy: bool,
+) -> Result<DatabaseConnection, StoreError> {
+    let mut connect = ConnectOptions::new(url);
+    connect
+        .max_connections(size)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        // A ping before every statement doubles the round trips; a broken connection
+        // fails its statement and is replaced instead.
+        .test_before_acquire(false)
+        .connect_lazy(lazy)
+        .sqlx_logging(false);
+    if let Some(limit) = limit {
+        connect.statement_timeout(limit);
+    }
+    Ok(Database::connect(connect).await?)
 }
 
 /// The URL with the `sslmode` the TLS mode asks for.
@@ -128,29 +208,58 @@ impl Store {
         options: StoreOptions,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StoreError> {
-        let sqlite = url.starts_with("sqlite");
-        let mut connect = ConnectOptions::new(with_tls(url, options.tls));
-        connect
+        let url = with_tls(url, options.tls);
+        let pools = if url.starts_with("sqlite") {
             // SQLite allows one writer; a single connection queues requests instead of
             // failing a deferred transaction's upgrade with SQLITE_BUSY.
-            .max_connections(if sqlite { 1 } else { options.pool_size.max(1) })
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30))
-            // A ping before every statement doubles the round trips; a broken connection
-            // fails its statement and is replaced instead.
-            .test_before_acquire(false)
-            .sqlx_logging(false);
-        let db = Database::connect(connect).await?;
-        if db.get_database_backend() == DatabaseBackend::Sqlite {
+            let db = pool(&url, 1, None, false).await?;
             // sqlx turns foreign keys on for every connection; WAL is a property of the file,
             // so setting it once keeps other readers (backups, sqlite3) from blocking us.
             db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
-        }
+            Pools {
+                ordinary: db.clone(),
+                heavy: db.clone(),
+                bulk: db,
+            }
+        } else {
+            let size = options.pool_size.max(1);
+            let side = (size / 4).max(2);
+            let limit =
+                |class: fn(&StatementLimits) -> Duration| options.limits.as_ref().map(class);
+            Pools {
+                ordinary: pool(&url, size, limit(|l| l.ordinary), false).await?,
+                heavy: pool(&url, side, limit(|l| l.heavy), true).await?,
+                bulk: pool(&url, side, limit(|l| l.bulk), true).await?,
+            }
+        };
         Ok(Self {
-            db,
+            db: pools.ordinary.clone(),
+            pools,
+            url: url.into(),
             clock,
             organisation: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// The same store, its statements in `class`'s pool and under its limit.
+    pub fn class(&self, class: StatementClass) -> Store {
+        let mut store = self.clone();
+        store.db = match class {
+            StatementClass::Ordinary => self.pools.ordinary.clone(),
+            StatementClass::Heavy => self.pools.heavy.clone(),
+            StatementClass::Bulk => self.pools.bulk.clone(),
+        };
+        store
+    }
+
+    /// The same store for a read that aggregates a unit or a person ([`StatementClass::Heavy`]).
+    pub fn heavy(&self) -> Store {
+        self.class(StatementClass::Heavy)
+    }
+
+    /// The same store for a write of many records ([`StatementClass::Bulk`]).
+    pub fn bulk(&self) -> Store {
+        self.class(StatementClass::Bulk)
     }
 
     /// Now, by the store's clock.
@@ -161,8 +270,22 @@ impl Store {
     /// Brings the schema up to date, and rebuilds projections whose rules are newer than
     /// their rows (on the first start after they are introduced, for the data already there).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        Migrator::up(&self.db, None).await?;
-        if self.ensure_projections().await? {
+        // A migration or a rebuild of a national data set may run for minutes: on a
+        // connection of its own, without the requests' statement limits.
+        let unlimited = match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                let mut store = self.clone();
+                store.db = pool(&self.url, 1, None, false).await?;
+                store
+            }
+            _ => self.clone(),
+        };
+        Migrator::up(&unlimited.db, None).await?;
+        let rebuilt = unlimited.ensure_projections().await?;
+        if self.db.get_database_backend() == DatabaseBackend::Postgres {
+            unlimited.db.close_by_ref().await?;
+        }
+        if rebuilt {
             log::info!("rebuilt the status projection");
         }
         Ok(())
@@ -213,15 +336,22 @@ impl Store {
     /// Counts every statement sent from now on in `counter`: the deterministic measure of a
     /// request's cost that tests assert on.
     pub fn count_statements(&mut self, counter: Arc<AtomicU64>) {
-        self.db.set_metric_callback(move |_| {
+        let count = move |_: &sea_orm::metric::Info<'_>| {
             counter.fetch_add(1, Ordering::Relaxed);
-        });
+        };
+        for db in self.pools.each() {
+            db.set_metric_callback(count.clone());
+        }
+        self.db.set_metric_callback(count);
     }
 
     /// The same store, its statements not counted: for background work, which is no request's
     /// cost.
     pub fn uncounted(&self) -> Store {
         let mut store = self.clone();
+        for db in store.pools.each() {
+            db.set_metric_callback(|_| {});
+        }
         store.db.set_metric_callback(|_| {});
         store
     }

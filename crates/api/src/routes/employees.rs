@@ -308,6 +308,7 @@ pub async fn erase(
 ) -> ApiResult<HttpResponse> {
     let employee = state
         .store
+        .bulk()
         .erase_employee(devplan_domain::EmployeeId::from_uuid(*id))
         .await?
         .employee;

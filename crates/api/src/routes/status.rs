@@ -244,6 +244,7 @@ pub async fn named_people(
     let _turn = state.heavy.enter().await?;
     let items: Vec<Person> = state
         .store
+        .heavy()
         .status_people(unit, period, name)
         .await?
         .into_iter()

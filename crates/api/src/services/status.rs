@@ -53,8 +53,10 @@ pub(crate) async fn pooled_headcounts(
     if units.is_empty() {
         return Ok(out);
     }
-    let tops = state.store.tops_of(units).await?;
-    let (settings, _) = state.store.settings().await?;
+    // A whole tree's people per top unit: under the heavy statement limit.
+    let store = state.store.heavy();
+    let tops = store.tops_of(units).await?;
+    let (settings, _) = store.settings().await?;
     let k = u64::from(settings.anonymity_threshold);
     let mut by_top: BTreeMap<UnitId, Vec<UnitId>> = BTreeMap::new();
     for u in units {
@@ -64,7 +66,7 @@ pub(crate) async fn pooled_headcounts(
             .push(*u);
     }
     for (top, units) in by_top {
-        let population = state.store.population(top, None).await?;
+        let population = store.population(top, None).await?;
         let pooling = Pooling::new(&population, k);
         for u in units {
             out.insert(u, pooling.headcount(&population, u));
@@ -86,9 +88,10 @@ pub(crate) async fn status_of(
         to,
         today: state.clock.today(),
     };
-    let the_unit = state.store.get_unit(unit).await?;
-    let children = state
-        .store
+    // Every person of a unit, however large: under the heavy statement limit.
+    let store = state.store.heavy();
+    let the_unit = store.get_unit(unit).await?;
+    let children = store
         .list_units(
             None,
             Some(unit),
@@ -104,13 +107,12 @@ pub(crate) async fn status_of(
         .map(|c| (c.id, c.name.as_str().to_owned()))
         .collect();
     names.insert(unit, the_unit.name.as_str().to_owned());
-    let (settings, _) = state.store.settings().await?;
+    let (settings, _) = store.settings().await?;
     let (table, cells) = match view {
         StatusView::Named => {
             let child_ids: Vec<UnitId> = children.iter().map(|c| c.id).collect();
             let cells = by_atom(
-                state
-                    .store
+                store
                     .status_cells(unit, CellsBy::SubUnit(&child_ids), period)
                     .await?,
             );
@@ -122,16 +124,15 @@ pub(crate) async fn status_of(
             (plain_table(&population, unit), cells)
         }
         StatusView::Anonymised => {
-            let top = state
-                .store
+            let top = store
                 .tops_of(&[unit])
                 .await?
                 .get(&unit)
                 .copied()
                 .unwrap_or(unit);
             let (around, cells) = futures_util::future::try_join(
-                state.store.population(top, Some(to)),
-                state.store.status_cells(unit, CellsBy::Unit, period),
+                store.population(top, Some(to)),
+                store.status_cells(unit, CellsBy::Unit, period),
             )
             .await?;
             let cells = by_atom(cells);

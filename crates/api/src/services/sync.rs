@@ -82,6 +82,7 @@ where
     Fut: Future<Output = Result<SyncReport, StoreError>>,
 {
     let rows = parse_rows(rows, parse)?;
-    let report = store_rows(state.store.clone(), rows).await?;
+    // Tens of thousands of rows in one transaction: under the bulk statement limit.
+    let report = store_rows(state.store.bulk(), rows).await?;
     Ok(HttpResponse::Ok().json(SyncResult::from(report)))
 }
