@@ -131,7 +131,7 @@ async fn empty_over_long_and_invalid_text_is_a_422_naming_each_field() {
     )
     .await;
     assert_eq!(error_fields(&p), vec!["ends_on"]);
-    let p = assert_problem(app.put_settings(&json!({"anonymity_threshold": 1, "long_absence_weeks": 8, "special_follow_up_days": 30, "main_committee_frequency": "yearly"})).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let p = assert_problem(app.put_settings(&json!({"anonymity_threshold": 2, "long_absence_weeks": 8, "special_follow_up_days": 30, "main_committee_frequency": "yearly"})).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&p), vec!["anonymity_threshold"]);
 }
 

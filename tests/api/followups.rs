@@ -416,7 +416,7 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
                 .collect::<Vec<_>>()
         }
     };
-    let owed = coverage(format!("?unit_id={}", id_of_unit(&app, "A2").await)).await;
+    let owed = coverage(format!("?unit_id={}", app.unit_id("A2").await)).await;
     assert_eq!(
         owed,
         [
@@ -439,7 +439,7 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
     )
     .await;
     assert_eq!(
-        coverage(format!("?unit_id={}", id_of_unit(&app, "A2").await)).await,
+        coverage(format!("?unit_id={}", app.unit_id("A2").await)).await,
         owed
     );
     // Once GRP3 has had an individual interview, only MISS is owed one.
@@ -453,14 +453,14 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
         StatusCode::CREATED,
     )
     .await;
-    let owed = coverage(format!("?unit_id={}", id_of_unit(&app, "A2").await)).await;
+    let owed = coverage(format!("?unit_id={}", app.unit_id("A2").await)).await;
     assert_eq!(
         owed,
         [("Medarbejder MISS".to_owned(), "not_offered".to_owned())]
     );
     let everyone = coverage(format!(
         "?unit_id={}&needs_action=false",
-        id_of_unit(&app, "A2").await
+        app.unit_id("A2").await
     ))
     .await;
     assert_eq!(everyone.len(), 7);
@@ -478,24 +478,6 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
     .await;
     assert_eq!(error_fields(&p), ["participants"]);
     let _ = org;
-}
-
-async fn id_of_unit(app: &TestApp, ext: &str) -> String {
-    let units = app
-        .expect(
-            app.get("/api/v1/org-units?limit=500", &hr()).await,
-            StatusCode::OK,
-        )
-        .await;
-    units["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["external_id"] == ext)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ mod round_trips;
 mod statement_limits;
 mod status;
 mod status_scale;
+mod stock_taking;
 mod sync;
 mod tokens;
 mod webhooks;

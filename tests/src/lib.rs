@@ -376,6 +376,22 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
+    /// The id of the unit with `external_id`.
+    pub async fn unit_id(&self, external_id: &str) -> String {
+        let units = self
+            .expect(
+                self.get("/api/v1/org-units?limit=500", &hr()).await,
+                StatusCode::OK,
+            )
+            .await;
+        units["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|u| u["external_id"] == external_id))
+            .and_then(|u| u["id"].as_str())
+            .unwrap_or_else(|| panic!("no unit {external_id}"))
+            .to_owned()
+    }
+
     /// Runs SQL on the app's database directly.
     pub async fn sql(&self, statement: &str) {
         let db = Database::connect(&self.database_url)

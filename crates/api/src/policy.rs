@@ -822,13 +822,15 @@ impl Access {
         })
     }
 
-    /// The units whose head-counts the caller reads as they are (HR: all; a manager: the units
-    /// they manage); everyone else reads them pooled, as the status figures are.
-    pub async fn plain_headcounts(&self) -> Result<Reach, ApiError> {
-        if self.has(Role::Hr) {
-            return Ok(Reach::All);
-        }
-        self.reach_as(Role::Manager).await
+    /// The units the caller reads exactly as their manager, with all below them (their
+    /// head-counts and figures as they are): what the pooled figures they read must not let
+    /// them subtract from.
+    pub async fn managed_units(&self) -> Result<BTreeSet<UnitId>, ApiError> {
+        Ok(match self.reach_as(Role::Manager).await? {
+            Reach::Units(units) => units,
+            // Only HR reaches every unit, and HR reads every figure as it is.
+            Reach::All => BTreeSet::new(),
+        })
     }
 
     /// How the caller may see the status of `unit`: named for HR and its managers, anonymised

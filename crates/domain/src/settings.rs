@@ -31,6 +31,9 @@ impl MainCommitteeFrequency {
     }
 }
 
+/// The lowest anonymity threshold: below 3 a reader who is in a row of 2 knows the other.
+pub const MIN_ANONYMITY_THRESHOLD: i64 = 3;
+
 /// The settings in force; only obtainable valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
@@ -80,7 +83,12 @@ impl Settings {
             )
         };
         // A threshold below 2 would publish single persons' figures.
-        let k = in_range("anonymity_threshold", anonymity_threshold, 2, 100);
+        let k = in_range(
+            "anonymity_threshold",
+            anonymity_threshold,
+            MIN_ANONYMITY_THRESHOLD,
+            100,
+        );
         let weeks = in_range("long_absence_weeks", long_absence_weeks, 1, 104);
         let days = in_range("special_follow_up_days", special_follow_up_days, 1, 365);
         v.finish(|| {
@@ -113,7 +121,8 @@ mod tests {
 
     #[test]
     fn every_out_of_range_number_is_named() {
-        let err = Settings::new(1, 0, 366, MainCommitteeFrequency::Yearly).unwrap_err();
+        assert!(Settings::new(3, 8, 30, MainCommitteeFrequency::Yearly).is_ok());
+        let err = Settings::new(2, 0, 366, MainCommitteeFrequency::Yearly).unwrap_err();
         let fields: Vec<_> = err.into_vec().into_iter().map(|v| v.field).collect();
         assert_eq!(
             fields,

@@ -328,6 +328,15 @@ impl PersonStatus {
     }
 }
 
+/// The pooling rule of [`crate::pooling`] snapshots are cut by now: 2 passes small remainders
+/// up and never swallows a unit of k people (rule 1 pooled small units into a sibling's or the
+/// parent's row).
+pub const POOLING_RULE: u32 = 2;
+
+fn first_rule() -> u32 {
+    1
+}
+
 /// Figures as shown: a value, or none where withheld.
 pub type Shown = BTreeMap<String, Option<u64>>;
 
@@ -346,12 +355,15 @@ pub struct Snapshot {
     pub anonymised: bool,
     /// The threshold applied, when anonymised.
     pub anonymity_threshold: Option<u32>,
-    /// When the unit has no figures of its own: the unit whose own row counts its people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reported_with: Option<UnitId>,
-    /// Whether the unit's figures are withheld (its people are counted with another unit's).
+    /// Whether the unit has no figures of its own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub withheld: bool,
+    /// Whether some of the unit's people are not in its figures (pooled readers only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub left_out: bool,
+    /// The rule the figures were pooled by ([`POOLING_RULE`]); earlier snapshots read 1.
+    #[serde(default = "first_rule")]
+    pub pooling_rule: u32,
     /// The unit's figures, sub-units included.
     pub figures: Shown,
     /// Per direct sub-unit, and a row for those placed directly in the unit.
@@ -372,6 +384,9 @@ pub struct SnapshotUnitRow {
     /// The sub-units pooled into the unit's own row, with their names then.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pooled_units: Vec<PooledUnit>,
+    /// Whether some of the row's people are not in its figures.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub left_out: bool,
     /// Its figures.
     pub figures: Shown,
 }
@@ -395,6 +410,65 @@ pub struct SnapshotGroupRow {
     pub other_groups: bool,
     /// Its figures.
     pub figures: Shown,
+}
+
+/// Whether the figure `name` (as [`Figures::cells`] names it) describes the plans as they are
+/// today, whatever the period asked about: the same number of the same people in every
+/// period's reading.
+pub fn is_figure_of_today(name: &str) -> bool {
+    matches!(
+        name,
+        "with_agreed_plan"
+            | "plans_in_draft"
+            | "annual_due"
+            | "annual_overdue"
+            | "goals_applied_in_daily_work"
+    ) || name.starts_with("activities_by_kind.")
+        || name.starts_with("goals_by_verdict.")
+}
+
+impl Snapshot {
+    /// Nulls the figures that describe today's plans ([`is_figure_of_today`]): in a closed
+    /// period's reading they would be today's figures of that period's people, and two periods'
+    /// readings of them would differ by exactly those who joined or left between them.
+    pub fn withhold_figures_of_today(&mut self) {
+        let rows = self.by_sub_unit.iter_mut().map(|r| &mut r.figures).chain(
+            self.by_professional_group
+                .iter_mut()
+                .map(|r| &mut r.figures),
+        );
+        for figures in std::iter::once(&mut self.figures).chain(rows) {
+            for (name, value) in figures.iter_mut() {
+                if is_figure_of_today(name) {
+                    *value = None;
+                }
+            }
+        }
+    }
+
+    /// The snapshot as a representative or committee member may read it now, with `k` in
+    /// force: a pooled snapshot cut by an earlier rule, or under a lower threshold, has rows a
+    /// figure of today's cut would give away in combination, so it is withheld whole.
+    pub fn read_under(self, k: u32) -> Snapshot {
+        let stale = self.pooling_rule < POOLING_RULE || self.anonymity_threshold.unwrap_or(0) < k;
+        if self.anonymised && stale {
+            self.withheld_whole()
+        } else {
+            self
+        }
+    }
+
+    /// The snapshot with none of its figures.
+    pub fn withheld_whole(mut self) -> Snapshot {
+        self.withheld = true;
+        self.left_out = false;
+        for v in self.figures.values_mut() {
+            *v = None;
+        }
+        self.by_sub_unit.clear();
+        self.by_professional_group.clear();
+        self
+    }
 }
 
 /// The figures as shown.
@@ -424,10 +498,51 @@ mod tests {
         assert_eq!(snapshot.figures["plans_in_draft"], None);
         assert_eq!(snapshot.by_sub_unit[0].name, "Vuggestuen");
         assert_eq!(snapshot.anonymity_threshold, Some(5));
+        assert_eq!(snapshot.pooling_rule, 1);
         let again: serde_json::Value =
             serde_json::from_str(&serde_json::to_string(&snapshot).unwrap()).unwrap();
-        let before: serde_json::Value = serde_json::from_str(stored).unwrap();
+        let mut before: serde_json::Value = serde_json::from_str(stored).unwrap();
+        before["pooling_rule"] = 1.into();
         assert_eq!(again, before);
+    }
+
+    fn pooled_snapshot(k: u32, rule: u32) -> Snapshot {
+        Snapshot {
+            unit_id: UnitId::generate(),
+            from: d("2026-01-01"),
+            to: d("2026-03-01"),
+            anonymised: true,
+            anonymity_threshold: Some(k),
+            withheld: false,
+            left_out: false,
+            pooling_rule: rule,
+            figures: [("employees".to_owned(), Some(7))].into(),
+            by_sub_unit: vec![SnapshotUnitRow {
+                unit_id: UnitId::generate(),
+                name: "Vuggestuen".into(),
+                direct: false,
+                pooled_units: Vec::new(),
+                left_out: false,
+                figures: [("employees".to_owned(), Some(3))].into(),
+            }],
+            by_professional_group: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_pooled_under_a_lower_threshold_or_an_earlier_rule_is_withheld_when_read() {
+        let under_three = pooled_snapshot(3, POOLING_RULE).read_under(5);
+        assert!(under_three.withheld);
+        assert_eq!(under_three.figures["employees"], None);
+        assert!(under_three.by_sub_unit.is_empty());
+        assert!(pooled_snapshot(5, 1).read_under(5).withheld);
+        let current = pooled_snapshot(5, POOLING_RULE);
+        assert_eq!(current.clone().read_under(5), current);
+        assert_eq!(
+            current.clone().read_under(3),
+            current,
+            "a lower k now: as it was"
+        );
     }
 
     #[test]

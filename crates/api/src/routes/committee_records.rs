@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
 use crate::policy::{Access, StatusView};
+use crate::services::status::SnapshotLens;
 use crate::state::AppState;
 use crate::views::status::StatusOut;
 
@@ -104,8 +105,9 @@ pub struct DiscussionOut {
     pub snapshot: Option<StatusOut>,
 }
 
-impl From<Discussion> for DiscussionOut {
-    fn from(d: Discussion) -> Self {
+impl DiscussionOut {
+    /// `d` with its snapshot as the caller reads it through `lens`.
+    fn new(d: Discussion, lens: &SnapshotLens) -> Self {
         DiscussionOut {
             id: d.id,
             committee_id: d.committee_id.uuid(),
@@ -113,7 +115,7 @@ impl From<Discussion> for DiscussionOut {
             held_on: d.held_on,
             summary: d.summary.into_string(),
             decisions: d.decisions.map(LongText::into_string),
-            snapshot: d.snapshot.map(StatusOut::from),
+            snapshot: d.snapshot.map(|s| StatusOut::from(lens.read(s))),
         }
     }
 }
@@ -207,6 +209,7 @@ pub async fn add_discussion(
                 from,
                 today,
                 StatusView::Anonymised,
+                &Default::default(),
             )
             .await?,
         )
@@ -223,7 +226,8 @@ pub async fn add_discussion(
         snapshot,
     };
     let stored = state.store.add_discussion(d).await?;
-    Ok(HttpResponse::build(StatusCode::CREATED).json(DiscussionOut::from(stored)))
+    let lens = SnapshotLens::of(&state, &access).await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(DiscussionOut::new(stored, &lens)))
 }
 
 /// A committee's discussions.
@@ -249,8 +253,12 @@ pub async fn list_discussions(
     let committee_id = CommitteeId::from_uuid(*id);
     access.committee_standing(committee_id).await?;
     let items = state.store.list_discussions(committee_id).await?;
+    let lens = SnapshotLens::of(&state, &access).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(
-        items.into_iter().map(DiscussionOut::from).collect(),
+        items
+            .into_iter()
+            .map(|d| DiscussionOut::new(d, &lens))
+            .collect(),
         None,
     )))
 }

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, negotiate, versioned};
 use crate::policy::{Access, StatusView};
+use crate::services::status::SnapshotLens;
 use crate::state::AppState;
 use crate::views::status::StatusOut;
 
@@ -81,12 +82,12 @@ fn position(p: &Position) -> PositionOut {
     }
 }
 
-fn review_out(r: &StoredReview, you: Side) -> ReviewOut {
+fn review_out(r: &StoredReview, you: Side, lens: &SnapshotLens) -> ReviewOut {
     ReviewOut {
         id: r.id,
         unit_id: r.unit_id.uuid(),
         held_on: r.held_on,
-        snapshot: r.snapshot.clone().into(),
+        snapshot: lens.read(r.snapshot.clone()).into(),
         employer: position(&r.state.employer),
         representative: position(&r.state.representative),
         escalation: r.state.escalation.as_ref().map(|e| EscalationOut {
@@ -185,9 +186,15 @@ pub async fn create(
         .into());
     }
     let from = NaiveDate::from_ymd_opt(held_on.year(), 1, 1).unwrap_or(held_on);
-    let snapshot =
-        crate::services::status::status_of(&state, unit, from, held_on, StatusView::Anonymised)
-            .await?;
+    let snapshot = crate::services::status::status_of(
+        &state,
+        unit,
+        from,
+        held_on,
+        StatusView::Anonymised,
+        &Default::default(),
+    )
+    .await?;
     let by = access.me().map(|e| e.id);
     let review = state
         .store
@@ -196,7 +203,7 @@ pub async fn create(
     Ok(versioned(
         StatusCode::CREATED,
         review.meta.version,
-        &review_out(&review, side),
+        &review_out(&review, side, &SnapshotLens::of(&state, &access).await?),
     ))
 }
 
@@ -230,8 +237,9 @@ pub async fn list(
     }
     let reviews = state.store.list_reviews(units.as_deref()).await?;
     let mut out = Vec::with_capacity(reviews.len());
+    let lens = SnapshotLens::of(&state, &access).await?;
     for r in &reviews {
-        out.push(review_out(r, access.review_side(r.unit_id).await?));
+        out.push(review_out(r, access.review_side(r.unit_id).await?, &lens));
     }
     Ok(HttpResponse::Ok().json(ListResponse::new(out, None)))
 }
@@ -300,7 +308,8 @@ pub async fn get(
             }
         }
         {
-            for (name, value) in &review.snapshot.figures {
+            let lens = SnapshotLens::of(&state, &access).await?;
+            for (name, value) in &lens.read(review.snapshot.clone()).figures {
                 let v = value.map(|v| v.to_string()).unwrap_or_default();
                 w.write_record(["figure", name.as_str(), v.as_str()])
                     .map_err(internal)?;
@@ -316,7 +325,7 @@ pub async fn get(
     Ok(versioned(
         StatusCode::OK,
         review.meta.version,
-        &review_out(&review, side),
+        &review_out(&review, side, &SnapshotLens::of(&state, &access).await?),
     ))
 }
 
@@ -357,7 +366,7 @@ pub async fn set_position(
     Ok(versioned(
         StatusCode::OK,
         review.meta.version,
-        &review_out(&review, side),
+        &review_out(&review, side, &SnapshotLens::of(&state, &access).await?),
     ))
 }
 
@@ -389,7 +398,7 @@ pub async fn escalate(
     Ok(versioned(
         StatusCode::CREATED,
         review.meta.version,
-        &review_out(&review, side),
+        &review_out(&review, side, &SnapshotLens::of(&state, &access).await?),
     ))
 }
 
@@ -420,7 +429,7 @@ pub async fn outcome(
     Ok(versioned(
         StatusCode::OK,
         review.meta.version,
-        &review_out(&review, side),
+        &review_out(&review, side, &SnapshotLens::of(&state, &access).await?),
     ))
 }
 

@@ -52,6 +52,36 @@ fn period(state: &AppState, q: &StatusQuery) -> ApiResult<(NaiveDate, NaiveDate)
     Ok((from, to))
 }
 
+/// Representatives and committees read whole calendar years up to this one: periods that
+/// overlap differ by the people who joined or left between their ends, and two such readings
+/// would give those people's figures away.
+fn pooled_period(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> ApiResult<()> {
+    let mut v = devplan_domain::Violations::new();
+    let year = from.year();
+    if (from.month(), from.day()) != (1, 1) {
+        v.push(devplan_domain::Violation::new(
+            "from",
+            "whole_year_only",
+            "representatives and committees read whole calendar years: from must be 1 January",
+        ));
+    }
+    if to != NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(to) || to.year() != year {
+        v.push(devplan_domain::Violation::new(
+            "to",
+            "whole_year_only",
+            "representatives and committees read whole calendar years: to must be 31 December of the same year",
+        ));
+    }
+    if year > today.year() {
+        v.push(devplan_domain::Violation::new(
+            "from",
+            "in_the_future",
+            "representatives and committees read this year and those before it",
+        ));
+    }
+    if v.is_empty() { Ok(()) } else { Err(v.into()) }
+}
+
 /// The figures as CSV: one line per scope and figure; withheld values are empty, and the
 /// own row's name lists the sub-units pooled into it.
 fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
@@ -115,7 +145,7 @@ fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
     tag = "status",
     operation_id = "get_status",
     summary = "Status figures of a unit and period, with a breakdown per sub-unit and professional group",
-    description = "HR and the unit's managers see the figures as they are. Representatives and committee members see them pooled: sub-units of fewer people than the anonymity threshold are counted in the unit's own row (`pooled_units`), and so are professional groups in a row of other groups (`other_groups`), so that every row has at least that many people, both breakdowns add up to the total, and no combination of figures the caller can read, here or in `/org-units` head-counts or snapshots, is about fewer people. A unit too small for figures of its own is `withheld` and names the unit it is `reported_with`. With `Accept: text/csv`, the same as CSV.",
+    description = "HR and the unit's managers see the figures as they are, for any period. Representatives and committee members see them pooled, for whole calendar years up to this one (422 `whole_year_only` otherwise): the people of a sub-unit too small to be counted on its own are counted in the unit's own row (`pooled_units`), small professional groups in a row of other groups (`other_groups`), and a remainder too small for a row anywhere is left out (`left_out`), so that every figure counts whole groups of at least the threshold, both breakdowns add up to the total, and no combination of figures the caller can read, here, in `/org-units` head-counts or in snapshots, and with what they manage themselves, is about fewer people. Every unit with at least that many people has figures of its own; a smaller one is `withheld`. In a closed year the figures that describe today's plans (`with_agreed_plan`, `plans_in_draft`, `annual_due`, `annual_overdue`, activities and goals) are null for them. With `Accept: text/csv`, the same as CSV.",
     params(StatusQuery),
     security(("bearer" = [])),
     responses(
@@ -140,8 +170,21 @@ pub async fn status(
     let view = access.status_view(unit).await?;
     let (from, to) = period(&state, &query)?;
     let media = negotiate(&req, &["application/json", "text/csv"])?;
+    let today = state.clock.today();
+    let managed = match view {
+        StatusView::Named => Default::default(),
+        StatusView::Anonymised => {
+            pooled_period(from, to, today)?;
+            access.managed_units().await?
+        }
+    };
     let _turn = state.heavy.enter().await?;
-    let out = StatusOut::from(status_of(&state, unit, from, to, view).await?);
+    let mut snapshot = status_of(&state, unit, from, to, view, &managed).await?;
+    if view == StatusView::Anonymised && to < today {
+        // A closed year's readers see what that year's figures say, not today's plans.
+        snapshot.withhold_figures_of_today();
+    }
+    let out = StatusOut::from(snapshot);
     if media == "text/csv" {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

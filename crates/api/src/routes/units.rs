@@ -27,11 +27,12 @@ use crate::state::AppState;
 /// about fewer people than the anonymity threshold is null.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Headcount {
-    /// Active employees placed directly in the unit; null where the unit's own row pools
-    /// small sub-units, or the unit has no figures of its own.
+    /// Active employees placed directly in the unit; for representatives and committees, null
+    /// where they are not exactly the unit's own row (too few, or joined by sub-units' people).
     pub direct: Option<u64>,
-    /// Active employees in the unit and all its sub-units; null where the unit has no figures
-    /// of its own.
+    /// Active employees in the unit and all its sub-units; for representatives and committees,
+    /// those its status figures count (its `employees` figure this year), null where it has no
+    /// figures of its own.
     pub total: Option<u64>,
 }
 
@@ -158,11 +159,14 @@ async fn with_headcounts(
     access: &Access,
     units: Vec<OrgUnit>,
 ) -> ApiResult<Vec<UnitOut>> {
-    let plain_reach = access.plain_headcounts().await?;
+    // HR and the units' managers read head-counts as they are; everyone else pooled, as the
+    // status figures are.
+    let hr = access.has(devplan_domain::org::Role::Hr);
+    let managed = access.managed_units().await?;
     let (plain, pooled): (Vec<UnitId>, Vec<UnitId>) = units
         .iter()
         .map(|u| u.id)
-        .partition(|u| plain_reach.contains(*u));
+        .partition(|u| hr || managed.contains(u));
     let counts = state.store.headcounts(&plain).await?;
     let mut shown: BTreeMap<UnitId, Headcount> = plain
         .iter()
@@ -175,7 +179,7 @@ async fn with_headcounts(
             (*u, h)
         })
         .collect();
-    for (u, h) in pooled_headcounts(state, &pooled).await? {
+    for (u, h) in pooled_headcounts(state, &pooled, &managed).await? {
         shown.insert(
             u,
             Headcount {

@@ -3,19 +3,20 @@
 //! plain for management and pooled for everyone else (see [`devplan_domain::pooling`]), as a
 //! domain [`Snapshot`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use devplan_domain::UnitId;
 use devplan_domain::pooling::{Atom, Headcount, Pooling, Population, Table, plain_table};
 use devplan_domain::status::{
-    Figures, PooledUnit, Shown, Snapshot, SnapshotGroupRow, SnapshotUnitRow, shown,
+    Figures, POOLING_RULE, PooledUnit, Shown, Snapshot, SnapshotGroupRow, SnapshotUnitRow, shown,
 };
 use devplan_persistence::{CellsBy, PageRequest, StatusCell, StatusPeriod};
 
 use crate::http::ApiResult;
-use crate::policy::StatusView;
+use crate::policy::{Access, StatusView};
 use crate::state::AppState;
+use devplan_domain::org::Role;
 
 /// The figures of the cells `atoms`.
 fn sum(cells: &BTreeMap<Atom, Figures>, atoms: &[Atom]) -> Figures {
@@ -43,11 +44,13 @@ fn by_atom(cells: Vec<StatusCell>) -> BTreeMap<Atom, Figures> {
         .collect()
 }
 
-/// The head-counts of `units` as they are read pooled, each from the pooling of its top
-/// unit's tree (one load per tree).
+/// The head-counts of `units` as a reader who reads the units `managed` exactly reads them
+/// pooled, each from the pooling of its top unit's tree (one load per tree; a unit's blocks
+/// depend on its own subtree only).
 pub(crate) async fn pooled_headcounts(
     state: &AppState,
     units: &[UnitId],
+    managed: &BTreeSet<UnitId>,
 ) -> ApiResult<BTreeMap<UnitId, Headcount>> {
     let mut out = BTreeMap::new();
     if units.is_empty() {
@@ -67,7 +70,7 @@ pub(crate) async fn pooled_headcounts(
     }
     for (top, units) in by_top {
         let population = store.population(top, None).await?;
-        let pooling = Pooling::new(&population, k);
+        let pooling = Pooling::knowing(&population, k, managed);
         for u in units {
             out.insert(u, pooling.headcount(&population, u));
         }
@@ -75,13 +78,56 @@ pub(crate) async fn pooled_headcounts(
     Ok(out)
 }
 
-/// The figures of a unit, its direct sub-units and its professional groups.
+/// How a caller reads the snapshots kept with reviews and committee discussions.
+pub(crate) struct SnapshotLens {
+    k: u32,
+    hr: bool,
+    managed: BTreeSet<UnitId>,
+    above_managed: BTreeSet<UnitId>,
+}
+
+impl SnapshotLens {
+    /// The lens of `access`'s caller, with the threshold in force now.
+    pub(crate) async fn of(state: &AppState, access: &Access) -> ApiResult<Self> {
+        let (settings, _) = state.store.settings().await?;
+        let managed = access.managed_units().await?;
+        let list: Vec<UnitId> = managed.iter().copied().collect();
+        let above_managed = if list.is_empty() {
+            BTreeSet::new()
+        } else {
+            state.store.ancestors_of(&list).await?.into_iter().collect()
+        };
+        Ok(Self {
+            k: settings.anonymity_threshold,
+            hr: access.has(Role::Hr),
+            managed,
+            above_managed,
+        })
+    }
+
+    /// `snapshot` as the caller may read it: as kept for HR and the unit's managers; withheld
+    /// whole for a manager of a unit inside it (the snapshot was cut for readers who know none
+    /// of its units, and they could subtract theirs); otherwise under today's threshold and rule.
+    pub(crate) fn read(&self, snapshot: Snapshot) -> Snapshot {
+        if self.hr || self.managed.contains(&snapshot.unit_id) || !snapshot.anonymised {
+            return snapshot;
+        }
+        if self.above_managed.contains(&snapshot.unit_id) {
+            return snapshot.withheld_whole();
+        }
+        snapshot.read_under(self.k)
+    }
+}
+
+/// The figures of a unit, its direct sub-units and its professional groups; pooled for a
+/// reader who reads the units `managed` exactly (none for a snapshot many will read).
 pub(crate) async fn status_of(
     state: &AppState,
     unit: UnitId,
     from: NaiveDate,
     to: NaiveDate,
     view: StatusView,
+    managed: &BTreeSet<UnitId>,
 ) -> ApiResult<Snapshot> {
     let period = StatusPeriod {
         from,
@@ -124,14 +170,9 @@ pub(crate) async fn status_of(
             (plain_table(&population, unit), cells)
         }
         StatusView::Anonymised => {
-            let top = store
-                .tops_of(&[unit])
-                .await?
-                .get(&unit)
-                .copied()
-                .unwrap_or(unit);
+            // A unit's blocks are cut from its own subtree: nothing above it is read.
             let (around, cells) = futures_util::future::try_join(
-                store.population(top, Some(to)),
+                store.population(unit, Some(to)),
                 store.status_cells(unit, CellsBy::Unit, period),
             )
             .await?;
@@ -142,7 +183,8 @@ pub(crate) async fn status_of(
                 unit,
                 cells.iter().map(|(a, f)| (a.clone(), f.employees.value)),
             );
-            let pooling = Pooling::new(&population, u64::from(settings.anonymity_threshold));
+            let k = u64::from(settings.anonymity_threshold);
+            let pooling = Pooling::knowing(&population, k, managed);
             (pooling.table(&population, unit), cells)
         }
     };
@@ -153,16 +195,16 @@ pub(crate) async fn status_of(
         to,
         anonymised,
         anonymity_threshold: anonymised.then_some(settings.anonymity_threshold),
-        reported_with: None,
         withheld: false,
+        left_out: false,
+        pooling_rule: POOLING_RULE,
         figures: Shown::new(),
         by_sub_unit: Vec::new(),
         by_professional_group: Vec::new(),
     };
     match table {
-        Table::Withheld { reported_with } => {
+        Table::Withheld => {
             snapshot.withheld = true;
-            snapshot.reported_with = reported_with;
             snapshot.figures = shown(&Figures::default())
                 .into_keys()
                 .map(|k| (k, None))
@@ -172,7 +214,9 @@ pub(crate) async fn status_of(
             total,
             by_unit,
             by_group,
+            left_out,
         } => {
+            snapshot.left_out = left_out;
             snapshot.figures = shown(&sum(&cells, &total));
             snapshot.by_sub_unit = by_unit
                 .into_iter()
@@ -188,7 +232,16 @@ pub(crate) async fn status_of(
                             name: names.get(u).cloned().unwrap_or_default(),
                         })
                         .collect(),
-                    figures: shown(&sum(&cells, &r.atoms)),
+                    left_out: r.left_out,
+                    // A row that counts no one for want of people, not a row of none.
+                    figures: if r.atoms.is_empty() && r.left_out {
+                        shown(&Figures::default())
+                            .into_keys()
+                            .map(|k| (k, None))
+                            .collect()
+                    } else {
+                        shown(&sum(&cells, &r.atoms))
+                    },
                 })
                 .collect();
             snapshot.by_professional_group = by_group
@@ -211,8 +264,10 @@ pub(crate) async fn status_of(
                         .map(|r| &mut r.figures),
                 );
             for row in rows {
+                let withheld = row.values().all(Option::is_none);
                 for name in snapshot.figures.keys() {
-                    row.entry(name.clone()).or_insert(Some(0));
+                    row.entry(name.clone())
+                        .or_insert(if withheld { None } else { Some(0) });
                 }
             }
         }

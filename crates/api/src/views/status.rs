@@ -17,16 +17,21 @@ pub struct SubUnitRow {
     /// Its name.
     pub name: String,
     /// True for the unit's own row: those placed directly in the unit asked about, and, for
-    /// representatives and committees, the small sub-units pooled with them.
+    /// representatives and committees, the remainders of sub-units too small to be counted
+    /// on their own.
     pub direct: bool,
-    /// The sub-units counted in this row rather than on their own (own row only; empty for
+    /// The sub-units some of whose people are counted in this row (own row only; empty for
     /// HR and managers).
     pub pooled_units: Vec<PooledUnitOut>,
+    /// True when some of the row's people are not in its figures (representatives and
+    /// committees): counted in the own row of a unit above, or left out as too few. A row that
+    /// counts no one for that reason has every figure null.
+    pub left_out: bool,
     /// The figures.
     pub figures: BTreeMap<String, Option<u64>>,
 }
 
-/// A sub-unit counted in its parent's own row.
+/// A sub-unit some of whose people are counted in its parent's own row.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PooledUnitOut {
     /// The sub-unit.
@@ -49,7 +54,7 @@ pub struct GroupRow {
 
 /// Status figures of a unit.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "from": "2026-01-01", "to": "2026-12-31", "anonymised": true, "anonymity_threshold": 5, "withheld": false, "reported_with": null, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}, "by_sub_unit": [{"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "name": "Børnehuset Solsikken", "direct": true, "pooled_units": [{"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e71", "name": "Dagplejen"}], "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}}], "by_professional_group": [{"professional_group": null, "other_groups": true, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}}]}))]
+#[schema(example = json!({"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "from": "2026-01-01", "to": "2026-12-31", "anonymised": true, "anonymity_threshold": 5, "withheld": false, "left_out": true, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}, "by_sub_unit": [{"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "name": "Børnehuset Solsikken", "direct": true, "pooled_units": [{"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e71", "name": "Dagplejen"}], "left_out": false, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}}], "by_professional_group": [{"professional_group": null, "other_groups": true, "figures": {"employees": 21, "with_agreed_plan": 15, "plans_in_draft": 2}}]}))]
 pub struct StatusOut {
     /// The unit.
     pub unit_id: Uuid,
@@ -62,12 +67,15 @@ pub struct StatusOut {
     pub anonymised: bool,
     /// The threshold applied, when anonymised.
     pub anonymity_threshold: Option<u32>,
-    /// True when the unit has no figures of its own (every figure null, no rows): it is too
-    /// small, and its people are counted in the own row of `reported_with`.
+    /// True when the unit has no figures of its own (every figure null, no rows): it has fewer
+    /// people than the threshold (or, for a reader who manages some of them, fewer that the
+    /// reader does not already know), or a snapshot was cut by an earlier rule or under a
+    /// lower threshold than today's.
     pub withheld: bool,
-    /// When withheld: the unit whose own row counts its people (null when the whole
-    /// organisation is smaller than the threshold).
-    pub reported_with: Option<Uuid>,
+    /// True when some of the unit's people are not in its figures: the remainder of a unit too
+    /// small to be counted on its own, counted in a unit above or left out (see the README's
+    /// "Status figures"). Always false for HR and the unit's managers.
+    pub left_out: bool,
     /// The unit's figures, sub-units included. Names: `employees`, `with_agreed_plan`,
     /// `plans_in_draft`, `annual_held_in_time`, `annual_held_late`, `annual_due`,
     /// `annual_overdue`, `special_due`, `special_held`, `special_overdue`,
@@ -89,7 +97,7 @@ impl From<Snapshot> for StatusOut {
             anonymised: s.anonymised,
             anonymity_threshold: s.anonymity_threshold,
             withheld: s.withheld,
-            reported_with: s.reported_with.map(|u| u.uuid()),
+            left_out: s.left_out,
             figures: s.figures,
             by_sub_unit: s
                 .by_sub_unit
@@ -106,6 +114,7 @@ impl From<Snapshot> for StatusOut {
                             name: p.name,
                         })
                         .collect(),
+                    left_out: r.left_out,
                     figures: r.figures,
                 })
                 .collect(),

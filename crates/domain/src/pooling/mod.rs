@@ -1,25 +1,31 @@
 //! Disclosure control of the status figures that representatives and committees read (seed 000
 //! §3): small units and small professional groups are pooled, never blanked.
 //!
-//! The organisation's people are cut, once and for everyone, into *blocks* of at least k people,
-//! and every number such a reader can get (a total, a row of either breakdown, a head-count, a
-//! snapshot) is a sum over whole blocks. Any combination of those numbers is then a sum of
-//! per-block quantities, so nothing about fewer than k people can be worked out, whatever one
-//! subtracts from what. The blocks depend on head-counts only, never on the figures.
+//! The people of a unit's tree are cut into *blocks* of at least k people, and every number such
+//! a reader can get (a total, a row of either breakdown, a head-count, a snapshot) is a sum over
+//! whole blocks. Any combination of those numbers is then a sum of per-block quantities, so
+//! nothing about fewer than k people can be worked out, whatever one subtracts from what. The
+//! blocks depend on head-counts only, never on the figures.
 //!
-//! The blocks, from the top of each tree of units down, for a unit W whose own figures are
-//! shown (a *reported* unit):
-//! - each sub-unit of at least k people is reported on its own (and cut the same way);
-//! - smaller sub-units are pooled with the people placed directly in W into W's own row; should
-//!   that row have 1 to k − 1 people, the smallest sub-unit reported on its own joins it too;
-//! - W's own row is cut by professional group: a group with at least k people in it is a block,
-//!   the rest together are a block of "other groups" (if that has 1 to k − 1 people, the
-//!   smallest group joins it).
+//! The blocks, from the bottom of the tree up. Each unit U gathers its *own row*: the people
+//! placed directly in it and whatever its sub-units pass up. If the own row has at least k
+//! people, it is U's block (cut by professional group, below) and nothing passes on; otherwise
+//! it passes up whole to U's parent. What reaches past the top unit is *left out*: counted in
+//! no published number. So:
+//! - a unit of at least k people always has figures of its own (everything below it either
+//!   forms blocks inside it or reaches its own row);
+//! - a sub-unit of at least k people is never swallowed: only a remainder of fewer than k of
+//!   its people (those placed directly in it, and small sub-units of its own) joins its
+//!   parent's own row, and the sub-unit keeps figures of the rest.
 //!
-//! A unit pooled into another's row has no figures of its own: its status is withheld and names
-//! the unit whose row holds its people. A professional group's row counts those of the group
-//! in blocks of their own group; the others are in the row of other groups.
-
+//! A reader who also manages units reads those exactly (as their manager); subtracting what they
+//! know from a block must leave at least k people they do not know, or none. A block that would
+//! not passes up like a small one, so such a reader's cut ([`Pooling::knowing`]) may leave out
+//! more than another's.
+//!
+//! An own row is cut by professional group: a group with at least k people in it (k of them
+//! unknown to the reader, or none) is a block; the rest together are a block of "other groups",
+//! and if that is too small, the smallest of the groups joins it until it is not.
 pub mod attacker;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -168,22 +174,12 @@ impl Population {
         self.direct.get(&unit).map_or(0, |m| m.values().sum())
     }
 
-    /// Head-counts of every unit's subtree, children summed before their parents.
-    fn subtree_sizes(&self) -> BTreeMap<UnitId, u64> {
-        let mut order = Vec::new();
-        for root in &self.roots {
-            order.extend(self.subtree(*root));
-        }
-        let mut sizes = BTreeMap::new();
-        for u in order.into_iter().rev() {
-            let below: u64 = self
-                .children(u)
-                .iter()
-                .map(|c| sizes.get(c).copied().unwrap_or(0))
-                .sum();
-            sizes.insert(u, self.direct_total(u) + below);
-        }
-        sizes
+    /// The head-count of `unit`'s subtree.
+    pub fn size_of(&self, unit: UnitId) -> u64 {
+        self.subtree(unit)
+            .into_iter()
+            .map(|u| self.direct_total(u))
+            .sum()
     }
 }
 
@@ -192,11 +188,14 @@ impl Population {
 pub struct UnitRow {
     /// The sub-unit, or the unit asked about for its own row.
     pub unit: UnitId,
-    /// Whether this is the unit's own row: those placed directly in it, and the sub-units
-    /// pooled with them.
+    /// Whether this is the unit's own row: those placed directly in it, and what its sub-units
+    /// passed up to it.
     pub direct: bool,
-    /// The sub-units pooled into this row (own row only).
+    /// The sub-units some of whose people are counted in this row (own row only).
     pub pooled_units: Vec<UnitId>,
+    /// Whether some of the row's people are not in its figures (counted in a row above, or
+    /// left out).
+    pub left_out: bool,
     /// What the row counts.
     pub atoms: Vec<Atom>,
 }
@@ -217,19 +216,18 @@ pub struct GroupRow {
 pub enum Table {
     /// Figures of the unit and both its breakdowns.
     Shown {
-        /// The whole subtree.
+        /// The whole subtree, but for those its figures leave out.
         total: Vec<Atom>,
         /// By sub-unit, the unit's own row first.
         by_unit: Vec<UnitRow>,
         /// By professional group.
         by_group: Vec<GroupRow>,
+        /// Whether some of the unit's people are not in its figures.
+        left_out: bool,
     },
-    /// No figures of its own: its people are counted in the own row of `reported_with`
-    /// (none when its whole organisation has fewer than k people).
-    Withheld {
-        /// The unit whose own row counts its people.
-        reported_with: Option<UnitId>,
-    },
+    /// No figures of its own: it has fewer than k people, or (for a reader who manages some of
+    /// them) fewer than k that reader does not already know.
+    Withheld,
 }
 
 /// A unit's head-counts, as a reader may see them.
@@ -237,107 +235,179 @@ pub enum Table {
 pub struct Headcount {
     /// Those placed directly in it.
     pub direct: Option<u64>,
-    /// With its sub-units.
+    /// With its sub-units: those in its figures.
     pub total: Option<u64>,
 }
 
 /// The blocks of an organisation for a threshold k (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct Pooling {
-    /// For every unit, the reported unit whose own row holds its direct people (itself when
-    /// reported); none when its whole tree has fewer than k people.
-    owner: BTreeMap<UnitId, Option<UnitId>>,
-    /// For every reported unit, the sub-units pooled into its own row.
-    absorbed: BTreeMap<UnitId, Vec<UnitId>>,
-    /// For every reported unit, the groups of its own row counted as other groups.
+    /// For every atom in a block, the unit whose own row counts it; an atom not here is left out.
+    owner: BTreeMap<Atom, UnitId>,
+    /// For every unit with a block of its own, the sub-units that passed people up to it.
+    pooled_from: BTreeMap<UnitId, Vec<UnitId>>,
+    /// For every unit with a block of its own, the groups of it counted as other groups.
     other_groups: BTreeMap<UnitId, BTreeSet<Group>>,
-    sizes: BTreeMap<UnitId, u64>,
+    /// The people of every unit's subtree that its figures count.
+    counted: BTreeMap<UnitId, u64>,
+}
+
+/// Whether `people`, of whom `unknown` the reader does not already know, may be a block.
+fn may_be_block(people: u64, unknown: u64, k: u64) -> bool {
+    people >= k && (unknown >= k || unknown == 0)
+}
+
+/// The cut being made: what is decided so far, and what the reader knows.
+struct Cut<'a> {
+    population: &'a Population,
+    k: u64,
+    known: BTreeSet<UnitId>,
+    pooling: Pooling,
+}
+
+impl Cut<'_> {
+    /// Cuts `unit`'s subtree; returns what passes up from it.
+    fn visit(&mut self, unit: UnitId) -> Vec<(Atom, u64)> {
+        let mut row: Vec<(Atom, u64)> = self.population.direct_atoms(unit).collect();
+        let mut from = Vec::new();
+        for child in self.population.children(unit).to_vec() {
+            let up = self.visit(child);
+            if !up.is_empty() {
+                from.push(child);
+                row.extend(up);
+            }
+        }
+        let people: u64 = row.iter().map(|(_, n)| n).sum();
+        let unknown: u64 = row
+            .iter()
+            .filter(|(a, _)| !self.known.contains(&a.unit))
+            .map(|(_, n)| n)
+            .sum();
+        if !may_be_block(people, unknown, self.k) {
+            return row;
+        }
+        let mut by_group: BTreeMap<Group, (u64, u64)> = BTreeMap::new();
+        for (atom, n) in &row {
+            let e = by_group.entry(atom.group.clone()).or_default();
+            e.0 += n;
+            if !self.known.contains(&atom.unit) {
+                e.1 += n;
+            }
+        }
+        for (atom, _) in row {
+            self.pooling.owner.insert(atom, unit);
+        }
+        self.pooling.pooled_from.insert(unit, from);
+        self.pooling
+            .other_groups
+            .insert(unit, other_groups_of(&by_group, self.k));
+        Vec::new()
+    }
 }
 
 impl Pooling {
-    /// Cuts `population` into blocks of at least `k` people.
+    /// Cuts `population` into blocks of at least `k` people, for a reader who manages none of
+    /// its units.
     pub fn new(population: &Population, k: u64) -> Self {
+        Self::knowing(population, k, &BTreeSet::new())
+    }
+
+    /// Cuts `population` into blocks of at least `k` people, each with at least `k` people
+    /// outside `managed` (the units whose subtrees the reader reads exactly) or none.
+    pub fn knowing(population: &Population, k: u64, managed: &BTreeSet<UnitId>) -> Self {
         let k = k.max(1);
-        let sizes = population.subtree_sizes();
-        let mut pooling = Self {
-            owner: BTreeMap::new(),
-            absorbed: BTreeMap::new(),
-            other_groups: BTreeMap::new(),
-            sizes,
+        let known: BTreeSet<UnitId> = managed
+            .iter()
+            .flat_map(|u| population.subtree(*u))
+            .collect();
+        let mut cut = Cut {
+            population,
+            k,
+            known,
+            pooling: Self {
+                owner: BTreeMap::new(),
+                pooled_from: BTreeMap::new(),
+                other_groups: BTreeMap::new(),
+                counted: BTreeMap::new(),
+            },
         };
-        let mut reported = Vec::new();
-        for root in &population.roots {
-            if pooling.size(*root) >= k {
-                reported.push(*root);
-            } else {
-                for u in population.subtree(*root) {
-                    pooling.owner.insert(u, None);
-                }
-            }
+        for root in population.roots.clone() {
+            // What reaches past the top unit is left out.
+            cut.visit(root);
         }
-        while let Some(w) = reported.pop() {
-            pooling.owner.insert(w, Some(w));
-            let (mut own, small): (Vec<UnitId>, Vec<UnitId>) = population
-                .children(w)
+        let mut pooling = cut.pooling;
+        let mut owned: BTreeMap<UnitId, u64> = BTreeMap::new();
+        for (atom, unit) in &pooling.owner {
+            *owned.entry(*unit).or_default() += population.people(atom);
+        }
+        let mut order = Vec::new();
+        for root in &population.roots {
+            order.extend(population.subtree(*root));
+        }
+        // A unit's figures count its own block and its sub-units' figures; what its subtree
+        // passed further up is in none of them.
+        for u in order.into_iter().rev() {
+            let below: u64 = population
+                .children(u)
                 .iter()
-                .partition(|c| pooling.size(**c) >= k);
-            own.sort_by_key(|c| (pooling.size(*c), *c));
-            let mut absorbed = small;
-            let residual: u64 =
-                population.direct_total(w) + absorbed.iter().map(|c| pooling.size(*c)).sum::<u64>();
-            if residual > 0 && residual < k && !own.is_empty() {
-                absorbed.push(own.remove(0));
-            }
-            let mut by_group: BTreeMap<Group, u64> = BTreeMap::new();
-            for (atom, n) in population.direct_atoms(w) {
-                *by_group.entry(atom.group).or_default() += n;
-            }
-            for c in &absorbed {
-                for u in population.subtree(*c) {
-                    pooling.owner.insert(u, Some(w));
-                    for (atom, n) in population.direct_atoms(u) {
-                        *by_group.entry(atom.group).or_default() += n;
-                    }
-                }
-            }
-            absorbed.sort();
-            pooling.absorbed.insert(w, absorbed);
-            pooling
-                .other_groups
-                .insert(w, other_groups_of(&by_group, k));
-            reported.extend(own);
+                .map(|c| pooling.counted.get(c).copied().unwrap_or(0))
+                .sum();
+            let own = owned.get(&u).copied().unwrap_or(0);
+            pooling.counted.insert(u, own + below);
         }
         pooling
     }
 
-    /// The head-count of `unit`'s subtree.
-    fn size(&self, unit: UnitId) -> u64 {
-        self.sizes.get(&unit).copied().unwrap_or(0)
-    }
-
     /// Whether `unit` has figures of its own.
     pub fn is_reported(&self, unit: UnitId) -> bool {
-        self.owner.get(&unit).copied().flatten() == Some(unit)
+        self.counted.get(&unit).copied().unwrap_or(0) > 0
     }
 
     /// The status of `unit` as a representative or committee member may read it.
     pub fn table(&self, population: &Population, unit: UnitId) -> Table {
         if !self.is_reported(unit) {
-            return Table::Withheld {
-                reported_with: self.owner.get(&unit).copied().flatten(),
-            };
+            return Table::Withheld;
         }
-        let absorbed = self.absorbed.get(&unit).map_or(&[][..], Vec::as_slice);
-        let by_unit = unit_rows(population, unit, absorbed);
-        let total = population.atoms_under(unit);
+        let below: BTreeSet<UnitId> = population.subtree(unit).into_iter().collect();
+        let in_figures = |a: &Atom| self.owner.get(a).is_some_and(|o| below.contains(o));
+        let all = population.atoms_under(unit);
+        let total: Vec<Atom> = all.iter().filter(|a| in_figures(a)).cloned().collect();
+        let own: Vec<Atom> = total
+            .iter()
+            .filter(|a| self.owner.get(*a) == Some(&unit))
+            .cloned()
+            .collect();
+        let mut by_unit = vec![UnitRow {
+            unit,
+            direct: true,
+            pooled_units: self.pooled_from.get(&unit).cloned().unwrap_or_default(),
+            left_out: population
+                .direct_atoms(unit)
+                .any(|(a, _)| self.owner.get(&a) != Some(&unit)),
+            atoms: own,
+        }];
+        for c in population.children(unit) {
+            let mine: BTreeSet<UnitId> = population.subtree(*c).into_iter().collect();
+            let under = population.atoms_under(*c);
+            let atoms: Vec<Atom> = under
+                .iter()
+                .filter(|a| self.owner.get(*a).is_some_and(|o| mine.contains(o)))
+                .cloned()
+                .collect();
+            by_unit.push(UnitRow {
+                unit: *c,
+                direct: false,
+                pooled_units: Vec::new(),
+                left_out: atoms.len() < under.len(),
+                atoms,
+            });
+        }
         let mut groups: BTreeMap<(bool, Group), Vec<Atom>> = BTreeMap::new();
         for atom in &total {
             let other = self
                 .owner
-                .get(&atom.unit)
-                .copied()
-                .flatten()
-                .and_then(|w| self.other_groups.get(&w))
+                .get(atom)
+                .and_then(|w| self.other_groups.get(w))
                 .is_some_and(|g| g.contains(&atom.group));
             let key = if other {
                 (true, None)
@@ -347,6 +417,7 @@ impl Pooling {
             groups.entry(key).or_default().push(atom.clone());
         }
         Table::Shown {
+            left_out: total.len() < all.len(),
             total,
             by_unit,
             by_group: groups
@@ -360,16 +431,20 @@ impl Pooling {
         }
     }
 
-    /// The head-counts of `unit` as a representative or committee member may read them: the
-    /// total of a reported unit, and the direct count where its own row pools no sub-unit.
+    /// The head-counts of `unit` as a representative or committee member may read them: those
+    /// its figures count, and those placed directly in it where they alone are its own row.
     pub fn headcount(&self, population: &Population, unit: UnitId) -> Headcount {
         if !self.is_reported(unit) {
             return Headcount::default();
         }
-        let pools_none = self.absorbed.get(&unit).is_none_or(Vec::is_empty);
+        let direct_alone = self.pooled_from.get(&unit).is_some_and(Vec::is_empty)
+            && population
+                .direct_atoms(unit)
+                .all(|(a, _)| self.owner.get(&a) == Some(&unit));
+        let direct_total = population.direct_total(unit);
         Headcount {
-            direct: pools_none.then(|| population.direct_total(unit)),
-            total: self.sizes.get(&unit).copied(),
+            direct: (direct_alone || direct_total == 0).then_some(direct_total),
+            total: self.counted.get(&unit).copied(),
         }
     }
 }
@@ -377,7 +452,7 @@ impl Pooling {
 /// The status of `unit` as those who may see it unpooled read it: the unit's own row, one row
 /// per sub-unit and one per professional group.
 pub fn plain_table(population: &Population, unit: UnitId) -> Table {
-    let by_unit = unit_rows(population, unit, &[]);
+    let by_unit = unit_rows(population, unit);
     let total = population.atoms_under(unit);
     let mut groups: BTreeMap<Group, Vec<Atom>> = BTreeMap::new();
     for atom in &total {
@@ -397,55 +472,60 @@ pub fn plain_table(population: &Population, unit: UnitId) -> Table {
                 atoms,
             })
             .collect(),
+        left_out: false,
     }
 }
 
-/// The rows by unit of `unit`: its own row (those placed directly in it and the sub-units
-/// `absorbed`), then one per other sub-unit.
-fn unit_rows(population: &Population, unit: UnitId, absorbed: &[UnitId]) -> Vec<UnitRow> {
-    let mut own: Vec<Atom> = population.direct_atoms(unit).map(|(a, _)| a).collect();
-    for c in absorbed {
-        own.extend(population.atoms_under(*c));
-    }
-    let mut rows = vec![UnitRow {
+/// The rows by unit of `unit`: its own row (those placed directly in it), then one per
+/// sub-unit.
+fn unit_rows(population: &Population, unit: UnitId) -> Vec<UnitRow> {
+    let row = |u: UnitId, direct: bool, atoms: Vec<Atom>| UnitRow {
+        unit: u,
+        direct,
+        pooled_units: Vec::new(),
+        left_out: false,
+        atoms,
+    };
+    let mut rows = vec![row(
         unit,
-        direct: true,
-        pooled_units: absorbed.to_vec(),
-        atoms: own,
-    }];
+        true,
+        population.direct_atoms(unit).map(|(a, _)| a).collect(),
+    )];
     for c in population.children(unit) {
-        if !absorbed.contains(c) {
-            rows.push(UnitRow {
-                unit: *c,
-                direct: false,
-                pooled_units: Vec::new(),
-                atoms: population.atoms_under(*c),
-            });
-        }
+        rows.push(row(*c, false, population.atoms_under(*c)));
     }
     rows
 }
 
-/// The groups of a reported unit's own row that are counted together as other groups: those
-/// with fewer than `k` people, and the smallest other one too when they alone are 1 to k − 1.
-fn other_groups_of(by_group: &BTreeMap<Group, u64>, k: u64) -> BTreeSet<Group> {
-    // The counts are of people present: none is 0.
+/// The groups of an own row counted together as other groups, from each group's people and
+/// those of them the reader does not know: the groups that may not be blocks of their own, and
+/// the smallest others too while those together may not be a block.
+fn other_groups_of(by_group: &BTreeMap<Group, (u64, u64)>, k: u64) -> BTreeSet<Group> {
     let mut other: BTreeSet<Group> = by_group
         .iter()
-        .filter(|(_, n)| **n < k)
+        .filter(|(_, (n, u))| !may_be_block(*n, *u, k))
         .map(|(g, _)| g.clone())
         .collect();
-    let pooled: u64 = other.iter().filter_map(|g| by_group.get(g)).sum();
-    if pooled > 0 && pooled < k {
+    loop {
+        let (n, u) = other
+            .iter()
+            .filter_map(|g| by_group.get(g))
+            .fold((0, 0), |(n, u), (a, b)| (n + a, u + b));
+        if n == 0 || may_be_block(n, u, k) {
+            return other;
+        }
         let smallest = by_group
             .iter()
             .filter(|(g, _)| !other.contains(*g))
-            .min_by_key(|(g, n)| (**n, (*g).clone()));
-        if let Some((g, _)) = smallest {
-            other.insert(g.clone());
+            .min_by_key(|(g, (n, _))| (*n, (*g).clone()));
+        match smallest {
+            Some((g, _)) => {
+                other.insert(g.clone());
+            }
+            // The whole row may be a block, so all of it together may.
+            None => return other,
         }
     }
-    other
 }
 
 #[cfg(test)]
@@ -489,8 +569,10 @@ mod tests {
     }
 
     /// A random organisation: up to 12 units in a random tree, up to 4 groups, 0 to 14
-    /// people placed directly in each unit, unevenly spread over the groups.
+    /// people placed directly in each unit (every other one: 1 to 4 in every unit, as where
+    /// each unit's manager and a few staff are placed in it), unevenly spread over the groups.
     fn random_org(rng: &mut Lcg) -> Population {
+        let small_staff = rng.next(2) == 0;
         let n_units = 1 + rng.next(12) as u128;
         let n_groups = 1 + rng.next(4);
         let units: Vec<(u128, Option<u128>)> = (0..n_units)
@@ -499,6 +581,7 @@ mod tests {
         let mut people = Vec::new();
         for (u, _) in &units {
             let n = match rng.next(4) {
+                _ if small_staff => 1 + rng.next(4),
                 0 => 0,
                 1 => rng.next(5),
                 _ => rng.next(15),
@@ -528,22 +611,25 @@ mod tests {
         let mut sets = Vec::new();
         let units: Vec<UnitId> = p.children.keys().copied().collect();
         for u in &units {
+            let h = pooling.headcount(p, *u);
             if let Table::Shown {
                 total,
                 by_unit,
                 by_group,
+                ..
             } = pooling.table(p, *u)
             {
+                // The total head-count is the total's employees figure.
+                let count: u64 = total.iter().map(|a| p.people(a)).sum();
+                assert_eq!(h.total, Some(count));
                 sets.push(total);
                 sets.extend(by_unit.into_iter().map(|r| r.atoms));
                 sets.extend(by_group.into_iter().map(|r| r.atoms));
+            } else {
+                assert_eq!(h.total, None);
             }
-            let h = pooling.headcount(p, *u);
             if h.direct.is_some() {
                 sets.push(p.direct_atoms(*u).map(|(a, _)| a).collect());
-            }
-            if h.total.is_some() {
-                sets.push(p.atoms_under(*u));
             }
         }
         sets
@@ -565,35 +651,97 @@ mod tests {
         (people, rows)
     }
 
+    /// `sets` and `people` without the atoms of `known` units, whose values the reader has:
+    /// what is left for them to solve.
+    fn unknown_part(
+        p: &Population,
+        sets: &[Vec<Atom>],
+        known: &BTreeSet<UnitId>,
+    ) -> (Vec<u64>, Vec<Vec<usize>>) {
+        let known: BTreeSet<UnitId> = known.iter().flat_map(|u| p.subtree(*u)).collect();
+        let sets: Vec<Vec<Atom>> = sets
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .filter(|a| !known.contains(&a.unit))
+                    .cloned()
+                    .collect()
+            })
+            .filter(|s: &Vec<Atom>| !s.is_empty())
+            .collect();
+        let atoms: Vec<Atom> = p
+            .children
+            .keys()
+            .filter(|u| !known.contains(*u))
+            .flat_map(|u| p.direct_atoms(*u).map(|(a, _)| a))
+            .collect();
+        let index: BTreeMap<&Atom, usize> = atoms.iter().enumerate().map(|(i, a)| (a, i)).collect();
+        let people = atoms.iter().map(|a| p.people(a)).collect();
+        let rows = sets
+            .iter()
+            .map(|s| s.iter().map(|a| index[a]).collect())
+            .collect();
+        (people, rows)
+    }
+
+    /// Up to two random units a reader manages besides their pooled role (none half the time).
+    fn random_managed(p: &Population, rng: &mut Lcg) -> BTreeSet<UnitId> {
+        let units: Vec<UnitId> = p.children.keys().copied().collect();
+        let mut managed = BTreeSet::new();
+        if rng.next(2) == 0 {
+            for _ in 0..1 + rng.next(2) {
+                managed.insert(units[rng.next(units.len() as u64) as usize]);
+            }
+        }
+        managed
+    }
+
     #[test]
     fn no_combination_of_what_a_representative_reads_determines_a_figure_about_fewer_than_k_people()
     {
         let mut rng = Lcg(20261130);
-        let mut pooled_orgs = 0;
+        let (mut pooled_orgs, mut managing) = (0, 0);
         for case in 0..1_000 {
             let seed = rng.0;
             let p = random_org(&mut rng);
             let k = 2 + rng.next(5);
-            let pooling = Pooling::new(&p, k);
+            let managed = random_managed(&p, &mut rng);
+            let pooling = Pooling::knowing(&p, k, &managed);
             let sets = everything_readable(&p, &pooling);
-            let (people, rows) = system(&p, &sets);
+            let (people, rows) = unknown_part(&p, &sets, &managed);
             if let Some(found) = disclosed(&rows, &people, k) {
                 panic!(
-                    "case {case} (seed {seed}, k {k}): the attacker determines a figure on the \
-                     atoms {found:?} (people {:?})\n{p:#?}",
+                    "case {case} (seed {seed}, k {k}, managing {managed:?}): the attacker \
+                     determines a figure on the atoms {found:?} (people {:?})\n{p:#?}",
                     found.iter().map(|i| people[*i]).collect::<Vec<_>>()
                 );
             }
-            if pooling.absorbed.values().any(|a| !a.is_empty())
+            if pooling.pooled_from.values().any(|a| !a.is_empty())
                 || pooling.other_groups.values().any(|g| !g.is_empty())
             {
                 pooled_orgs += 1;
             }
+            managing += usize::from(!managed.is_empty());
         }
         assert!(
-            pooled_orgs > 300,
-            "the organisations exercise pooling ({pooled_orgs})"
+            pooled_orgs > 300 && managing > 200,
+            "the organisations exercise pooling ({pooled_orgs}) and managers ({managing})"
         );
+    }
+
+    #[test]
+    fn every_unit_of_at_least_k_people_has_figures_of_its_own() {
+        let mut rng = Lcg(11);
+        for case in 0..1_000 {
+            let p = random_org(&mut rng);
+            let k = 2 + rng.next(5);
+            let pooling = Pooling::new(&p, k);
+            for u in p.children.keys() {
+                let size = p.size_of(*u);
+                let shown = matches!(pooling.table(&p, *u), Table::Shown { .. });
+                assert_eq!(shown, size >= k, "case {case}, k {k}: a unit of {size}");
+            }
+        }
     }
 
     #[test]
@@ -608,6 +756,7 @@ mod tests {
                     total,
                     by_unit,
                     by_group,
+                    ..
                 } = pooling.table(&p, *u)
                 else {
                     continue;
@@ -652,12 +801,16 @@ mod tests {
         let p = area();
         let pooling = Pooling::new(&p, 5);
         let Table::Shown {
-            by_unit, by_group, ..
+            by_unit,
+            by_group,
+            left_out,
+            ..
         } = pooling.table(&p, unit(1))
         else {
             panic!("the area is shown");
         };
-        assert_eq!(by_unit.len(), 3);
+        assert!(!left_out);
+        assert_eq!(by_unit.len(), 4);
         assert_eq!(by_unit[0].pooled_units, vec![unit(4)]);
         assert_eq!(
             by_unit[0].atoms.len(),
@@ -665,11 +818,11 @@ mod tests {
             "the 2 directly placed and the 4 of unit 4"
         );
         assert_eq!(
-            pooling.table(&p, unit(4)),
-            Table::Withheld {
-                reported_with: Some(unit(1))
-            }
+            (by_unit[3].unit, by_unit[3].atoms.len(), by_unit[3].left_out),
+            (unit(4), 0, true),
+            "unit 4's row counts no one: its people are in the area's own row"
         );
+        assert_eq!(pooling.table(&p, unit(4)), Table::Withheld);
         assert_eq!(pooling.headcount(&p, unit(4)), Headcount::default());
         assert_eq!(
             pooling.headcount(&p, unit(1)),
@@ -699,6 +852,81 @@ mod tests {
         let sets = everything_readable(&p, &pooling);
         let (people, rows) = system(&p, &sets);
         assert_eq!(disclosed(&rows, &people, 5), None);
+    }
+
+    /// The demo's municipality: 3 people placed in the top unit, an area of 21 (3 of its own
+    /// and two institutions of 9).
+    fn demo() -> Population {
+        org(
+            &[(1, None), (2, Some(1)), (3, Some(2)), (4, Some(2))],
+            &[
+                (1, "", 3),
+                (2, "", 3),
+                (3, "pædagog", 7),
+                (3, "", 2),
+                (4, "lærer", 6),
+                (4, "", 3),
+            ],
+        )
+    }
+
+    #[test]
+    fn an_area_and_its_institutions_keep_their_figures_when_those_above_and_beside_are_few() {
+        let p = demo();
+        let pooling = Pooling::new(&p, 5);
+        for u in [2, 3, 4] {
+            assert!(pooling.is_reported(unit(u)), "unit {u}");
+        }
+        let Table::Shown {
+            total,
+            by_unit,
+            left_out,
+            ..
+        } = pooling.table(&p, unit(2))
+        else {
+            panic!("the area is shown");
+        };
+        assert!(left_out, "its own 3 are too few for a row of their own");
+        let count = |atoms: &[Atom]| atoms.iter().map(|a| p.people(a)).sum::<u64>();
+        assert_eq!(count(&total), 18);
+        assert_eq!(
+            (by_unit[0].atoms.len(), by_unit[0].left_out),
+            (0, true),
+            "the own row"
+        );
+        // The area's 3 pass up to the municipality's own row, which with its own 3 is a block.
+        let Table::Shown { total, by_unit, .. } = pooling.table(&p, unit(1)) else {
+            panic!("the municipality is shown");
+        };
+        assert_eq!(count(&total), 24);
+        assert_eq!(by_unit[0].pooled_units, vec![unit(2)]);
+        assert_eq!(count(&by_unit[0].atoms), 6);
+        let (people, rows) = system(&p, &everything_readable(&p, &pooling));
+        assert_eq!(disclosed(&rows, &people, 5), None);
+    }
+
+    #[test]
+    fn a_team_leader_on_a_committee_learns_nothing_of_those_pooled_with_their_team() {
+        // A team of 3 whose leader sits on the area's committee, pooled with the 3 placed
+        // directly in the area; a department of 9 beside them.
+        let p = org(
+            &[(1, None), (2, Some(1)), (3, Some(1))],
+            &[(1, "", 3), (2, "", 3), (3, "", 9)],
+        );
+        let team: BTreeSet<UnitId> = [unit(2)].into();
+        // Cut for a reader who knows nothing, it gives the area's own 3 away to the leader.
+        let blind = Pooling::new(&p, 5);
+        let (people, rows) = unknown_part(&p, &everything_readable(&p, &blind), &team);
+        let found = disclosed(&rows, &people, 5).expect("the leader subtracts their team");
+        assert_eq!(found.iter().map(|i| people[*i]).sum::<u64>(), 3);
+        // Cut for them, the six pass up and are left out of what they read.
+        let theirs = Pooling::knowing(&p, 5, &team);
+        let (people, rows) = unknown_part(&p, &everything_readable(&p, &theirs), &team);
+        assert_eq!(disclosed(&rows, &people, 5), None);
+        let Table::Shown { total, .. } = theirs.table(&p, unit(1)) else {
+            panic!("the area is shown");
+        };
+        assert_eq!(total.iter().map(|a| p.people(a)).sum::<u64>(), 9);
     }
 
     #[test]
@@ -752,32 +980,33 @@ mod tests {
     fn an_organisation_of_fewer_than_k_people_shows_nothing() {
         let p = org(&[(1, None), (2, Some(1))], &[(1, "", 2), (2, "", 2)]);
         let pooling = Pooling::new(&p, 5);
-        assert_eq!(
-            pooling.table(&p, unit(1)),
-            Table::Withheld {
-                reported_with: None
-            }
-        );
+        assert_eq!(pooling.table(&p, unit(1)), Table::Withheld);
         assert_eq!(pooling.headcount(&p, unit(2)), Headcount::default());
     }
 
     #[test]
-    fn a_small_own_row_takes_in_the_smallest_sub_unit() {
-        // 2 placed directly; sub-units of 6 and 9: the 6 join the own row.
+    fn a_small_own_row_passes_up_and_no_sub_unit_of_k_is_swallowed() {
+        // 2 placed directly; sub-units of 6 and 9: both keep their figures, the 2 are left out.
         let p = org(
             &[(1, None), (2, Some(1)), (3, Some(1))],
             &[(1, "", 2), (2, "", 6), (3, "", 9)],
         );
         let pooling = Pooling::new(&p, 5);
-        assert!(!pooling.is_reported(unit(2)));
+        assert!(pooling.is_reported(unit(2)));
         assert!(pooling.is_reported(unit(3)));
-        assert_eq!(pooling.absorbed[&unit(1)], vec![unit(2)]);
+        assert_eq!(
+            pooling.headcount(&p, unit(1)),
+            Headcount {
+                direct: None,
+                total: Some(15)
+            }
+        );
     }
 
     #[test]
     fn a_group_of_exactly_k_is_a_block_and_other_groups_of_exactly_k_stay_apart() {
-        let counts = |pairs: &[(&str, u64)]| -> BTreeMap<Group, u64> {
-            pairs.iter().map(|(g, n)| (group(g), *n)).collect()
+        let counts = |pairs: &[(&str, u64)]| -> BTreeMap<Group, (u64, u64)> {
+            pairs.iter().map(|(g, n)| (group(g), (*n, *n))).collect()
         };
         let names = |set: BTreeSet<Group>| -> Vec<Group> { set.into_iter().collect() };
         assert_eq!(
