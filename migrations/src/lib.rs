@@ -19,6 +19,7 @@ mod m20261130_000014_webhooks;
 mod m20261130_000015_audit_log;
 mod m20261130_000016_erasure;
 mod m20261207_000017_threshold_floor;
+mod m20261207_000018_annual_clock;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000015_audit_log::Migration),
             Box::new(m20261130_000016_erasure::Migration),
             Box::new(m20261207_000017_threshold_floor::Migration),
+            Box::new(m20261207_000018_annual_clock::Migration),
         ]
     }
 }

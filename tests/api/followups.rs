@@ -807,3 +807,98 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
     assert_eq!(status["figures"]["special_due"], 0);
     assert_eq!(status["figures"]["special_overdue"], 0);
 }
+
+/// The 2026 status of Institution A1 as its area's manager.
+async fn figures_2026(app: &TestApp, org: &Org) -> Value {
+    app.expect(
+        app.get(&format!("/api/v1/status?unit_id={}", org.a1), &manager())
+            .await,
+        StatusCode::OK,
+    )
+    .await["figures"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_special_follow_up_on_a_plan_later_replaced_still_settles_the_absence() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let first = agreed_plan_on(&app, &org, "2026-01-10").await;
+    let absence = json!({"employee_id": org.emp_a1, "kind": "long_term_illness", "starts_on": "2026-02-01", "ends_on": "2026-06-24"});
+    app.expect(
+        app.post("/api/v1/absences", &hr(), &absence).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    app.today_is("2026-07-16");
+    app.plan_post(
+        first["id"].as_str().unwrap(),
+        "/follow-ups",
+        &manager(),
+        &json!({"kind": "special", "held_on": "2026-07-16", "outcome": "continued"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    // A new plan replaces the first; the follow-up stays with the first.
+    agreed_plan_on(&app, &org, "2026-10-13").await;
+    app.today_is("2026-12-07");
+    let f = figures_2026(&app, &org).await;
+    assert_eq!(
+        (f["special_held"].as_u64(), f["special_overdue"].as_u64()),
+        (Some(1), Some(0)),
+        "{f}"
+    );
+    assert_eq!(work_list(&app, &manager(), "?kind=special").await, []);
+}
+
+#[tokio::test]
+async fn a_follow_up_held_late_stays_late_when_a_new_version_is_agreed_after_it() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = agreed_plan_on(&app, &org, "2025-10-27").await;
+    app.today_is("2026-11-11");
+    let recorded = app
+        .plan_post(
+            plan["id"].as_str().unwrap(),
+            "/follow-ups",
+            &manager(),
+            &json!({"kind": "annual", "held_on": "2026-11-11", "outcome": "adjusted"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    app.today_is("2026-12-02");
+    let v2 = app
+        .sign_all(recorded["plan"].clone(), &[employee(), manager()])
+        .await;
+    assert_eq!(v2["agreed_version"], 2, "{v2}");
+    app.today_is("2026-12-07");
+    let f = figures_2026(&app, &org).await;
+    assert_eq!(
+        (
+            f["annual_held_in_time"].as_u64(),
+            f["annual_held_late"].as_u64()
+        ),
+        (Some(0), Some(1)),
+        "{f}"
+    );
+    // Version 2's agreement restarted the clock: due 2027-12-02, so due in the last days of
+    // 2027 and not before.
+    let due_in = |from: &'static str, to: &'static str| {
+        let app = &app;
+        let a1 = org.a1.clone();
+        async move {
+            app.expect(
+                app.get(
+                    &format!("/api/v1/status?unit_id={a1}&from={from}&to={to}"),
+                    &manager(),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await["figures"]["annual_due"]
+                .as_u64()
+        }
+    };
+    assert_eq!(due_in("2027-12-01", "2027-12-31").await, Some(1));
+    assert_eq!(due_in("2027-11-01", "2027-11-30").await, Some(0));
+}

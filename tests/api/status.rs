@@ -744,6 +744,8 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
         .await;
     let f = &s["figures"];
     let got = |name: &str| f[name].as_u64().unwrap();
+    // As 2025 ended: the eight not followed up fell due on 2026-01-10, within 30 days of its
+    // last day; none was overdue yet. (This read 8 overdue, today's figure, before.)
     assert_eq!(
         (
             got("annual_held_in_time"),
@@ -751,7 +753,22 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
             got("annual_overdue"),
             got("annual_due")
         ),
-        (1, 0, 8, 0)
+        (1, 0, 0, 8)
+    );
+    let now = app
+        .expect(
+            app.get(&format!("/api/v1/status?unit_id={}", w.units["K"]), &hr())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (
+            now["figures"]["annual_overdue"].as_u64(),
+            now["figures"]["annual_due"].as_u64()
+        ),
+        (Some(8), Some(0)),
+        "today, 2026-02-01, they are overdue"
     );
     assert_eq!(
         (
@@ -772,8 +789,8 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
     );
     assert_eq!(
         (
-            row(&s, "Område A")["annual_overdue"].as_u64(),
-            row(&s, "Område B")["annual_overdue"].as_u64()
+            row(&s, "Område A")["annual_due"].as_u64(),
+            row(&s, "Område B")["annual_due"].as_u64()
         ),
         (Some(5), Some(3))
     );

@@ -200,6 +200,8 @@ async fn expected(
     let mut out = Vec::new();
     for p in people {
         let mut plans = Vec::new();
+        // A special follow-up on any of their plans, current or not, settles an absence.
+        let mut specials_held = Vec::new();
         for plan in &p.plans {
             let body = app
                 .expect(
@@ -207,6 +209,30 @@ async fn expected(
                     StatusCode::OK,
                 )
                 .await;
+            let held = app
+                .expect(
+                    app.get(&format!("/api/v1/plans/{plan}/follow-ups"), &manager)
+                        .await,
+                    StatusCode::OK,
+                )
+                .await;
+            let follow_ups: Vec<(FollowUpKind, NaiveDate)> = held["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        FollowUpKind::parse(f["kind"].as_str().unwrap()).unwrap(),
+                        f["held_on"].as_str().unwrap().parse().unwrap(),
+                    )
+                })
+                .collect();
+            specials_held.extend(
+                follow_ups
+                    .iter()
+                    .filter(|(k, _)| *k == FollowUpKind::Special)
+                    .map(|(_, on)| *on),
+            );
             let status = body["status"].as_str().unwrap();
             if status != "agreed" && status != "draft" {
                 continue;
@@ -218,37 +244,21 @@ async fn expected(
                     StatusCode::OK,
                 )
                 .await;
-            let agreed_on = versions["items"]
+            let mut agreed: Vec<NaiveDate> = versions["items"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .filter_map(|v| v["agreed_at"].as_str())
                 .map(|at| at[..10].parse::<NaiveDate>().unwrap())
-                .max();
-            let held = app
-                .expect(
-                    app.get(&format!("/api/v1/plans/{plan}/follow-ups"), &manager)
-                        .await,
-                    StatusCode::OK,
-                )
-                .await;
-            let follow_ups = held["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| {
-                    (
-                        FollowUpKind::parse(f["kind"].as_str().unwrap()).unwrap(),
-                        f["held_on"].as_str().unwrap().parse().unwrap(),
-                    )
-                })
                 .collect();
+            agreed.sort();
             plans.push(CurrentPlan {
                 agreed: status == "agreed",
-                facts: agreed_on.map(|agreed_on| PlanFacts {
+                facts: agreed.pop().map(|agreed_on| PlanFacts {
                     plan_id: PlanId::from_uuid(plan.parse().unwrap()),
                     members: vec![EmployeeId::from_uuid(p.id.parse().unwrap())],
                     agreed_on,
+                    earlier_agreements: agreed,
                     follow_ups,
                 }),
             });
@@ -260,6 +270,7 @@ async fn expected(
                 absence_id: AbsenceId::generate(),
                 employee: EmployeeId::from_uuid(p.id.parse().unwrap()),
                 dates: *dates,
+                specials_held: specials_held.clone(),
             })
             .collect();
         let status = person_status(&plans, &absences, &p.parts, &Settings::default());

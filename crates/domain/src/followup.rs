@@ -220,24 +220,6 @@ pub fn due_state(due_on: NaiveDate, today: NaiveDate, window_days: u32) -> DueSt
     }
 }
 
-/// Whether a special follow-up after an absence has been held: one held after the return.
-pub fn special_follow_up_held(absence: &AbsenceDates, held: &[(FollowUpKind, NaiveDate)]) -> bool {
-    special_follow_up_held_on(absence, held).is_some()
-}
-
-/// The day the special follow-up after an absence was held: the first special follow-up after
-/// the return.
-pub fn special_follow_up_held_on(
-    absence: &AbsenceDates,
-    held: &[(FollowUpKind, NaiveDate)],
-) -> Option<NaiveDate> {
-    let end = absence.ends_on?;
-    held.iter()
-        .filter(|(kind, on)| *kind == FollowUpKind::Special && *on > end)
-        .map(|(_, on)| *on)
-        .min()
-}
-
 /// A follow-up as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFollowUp {
@@ -279,8 +261,56 @@ pub struct PlanFacts {
     pub members: Vec<EmployeeId>,
     /// The day its latest version was agreed.
     pub agreed_on: NaiveDate,
+    /// The days its earlier versions were agreed, if it has any: each restarted the annual
+    /// clock, as the latest did.
+    pub earlier_agreements: Vec<NaiveDate>,
     /// Its follow-ups: kind and day held.
     pub follow_ups: Vec<(FollowUpKind, NaiveDate)>,
+}
+
+/// One stretch of a plan's annual clock: from a day that restarted it (a version agreed, a
+/// follow-up held) until the next such day, the annual follow-up falls due on `due_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnnualClock {
+    /// The day it started.
+    pub starts_on: NaiveDate,
+    /// The day the next stretch started; none for the one running now.
+    pub ends_before: Option<NaiveDate>,
+    /// Twelve months after it started.
+    pub due_on: NaiveDate,
+}
+
+impl PlanFacts {
+    /// The plan's annual clock, stretch by stretch: restarted by every version agreed and
+    /// every follow-up held.
+    pub fn annual_clock(&self) -> Vec<AnnualClock> {
+        let mut restarts: Vec<NaiveDate> = self
+            .earlier_agreements
+            .iter()
+            .copied()
+            .chain(std::iter::once(self.agreed_on))
+            .chain(self.follow_ups.iter().map(|(_, on)| *on))
+            .collect();
+        restarts.sort();
+        restarts.dedup();
+        restarts
+            .iter()
+            .enumerate()
+            .map(|(i, on)| AnnualClock {
+                starts_on: *on,
+                ends_before: restarts.get(i + 1).copied(),
+                due_on: annual_due(*on, None),
+            })
+            .collect()
+    }
+}
+
+/// The due date of the stretch of `clock` running on `day`; none before it started.
+pub fn due_on_day(clock: &[AnnualClock], day: NaiveDate) -> Option<NaiveDate> {
+    clock
+        .iter()
+        .find(|c| c.starts_on <= day && c.ends_before.is_none_or(|e| day < e))
+        .map(|c| c.due_on)
 }
 
 /// What the work list needs to know of an absence.
@@ -292,6 +322,21 @@ pub struct AbsenceFacts {
     pub employee: EmployeeId,
     /// When.
     pub dates: AbsenceDates,
+    /// The days a special follow-up was held with them, on any of their plans, current or
+    /// superseded or closed since: the follow-up belongs to the person, not to one plan.
+    pub specials_held: Vec<NaiveDate>,
+}
+
+impl AbsenceFacts {
+    /// The day the special follow-up after this absence was held: the first after the return.
+    pub fn special_held_on(&self) -> Option<NaiveDate> {
+        let end = self.dates.ends_on?;
+        self.specials_held
+            .iter()
+            .filter(|on| **on > end)
+            .min()
+            .copied()
+    }
 }
 
 /// One item of a manager's work list.
@@ -344,15 +389,13 @@ pub fn work_list(
             continue;
         };
         // The item belongs to the employee, not to one plan: a special follow-up recorded on
-        // any of their current plans settles it. The plan it points at is their most recently
+        // any of their plans, current or not, settles it. The plan it points at is their most recently
         // agreed one, so the answer does not depend on the order the plans were read in.
         let theirs: Vec<&PlanFacts> = plans
             .iter()
             .filter(|p| p.members.contains(&a.employee))
             .collect();
-        let held = theirs
-            .iter()
-            .any(|p| special_follow_up_held(&a.dates, &p.follow_ups));
+        let held = a.special_held_on().is_some();
         let plan = theirs.iter().max_by_key(|p| (p.agreed_on, p.plan_id));
         let state = due_state(due_on, today, window_days);
         if !held && state != DueState::Upcoming {
@@ -370,18 +413,6 @@ pub fn work_list(
     items
 }
 
-/// How one plan's annual follow-up stands for a period: held in it by the due date, held
-/// in it late, and where the next one stands today.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AnnualStatus {
-    /// An annual follow-up was held in the period on or before its due date.
-    pub held_in_time: bool,
-    /// An annual follow-up was held in the period after its due date.
-    pub held_late: bool,
-    /// Where the next one stands today.
-    pub next: Option<DueState>,
-}
-
 /// One follow-up of a plan in the order held, for the annual figures: whether an annual
 /// follow-up was held that day, and whether it was held by the annual due date then running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -395,14 +426,28 @@ pub struct HeldFollowUp {
 }
 
 /// A plan's follow-ups in the order held, each judged against the annual due date that ran
-/// when it was held; and the next annual due date after the last of them.
+/// when it was held (the clock as the versions agreed and follow-ups held before that day left
+/// it); and the next annual due date after the last of them.
 pub fn follow_up_history(plan: &PlanFacts) -> (Vec<HeldFollowUp>, NaiveDate) {
     let mut held: Vec<NaiveDate> = plan.follow_ups.iter().map(|(_, on)| *on).collect();
     held.sort();
+    let mut agreements: Vec<NaiveDate> = plan.earlier_agreements.clone();
+    agreements.push(plan.agreed_on);
+    agreements.sort();
+    let first = agreements.first().copied().unwrap_or(plan.agreed_on);
     let mut history = Vec::with_capacity(held.len());
-    let mut last = None;
-    for on in held {
-        let due = annual_due(plan.agreed_on, last);
+    for (i, on) in held.iter().copied().enumerate() {
+        // Another follow-up the same day does not restart the clock it is judged by.
+        let last = held.iter().take(i).copied().filter(|d| *d < on).max();
+        // A version agreed the same day as the follow-up came out of it: the follow-up is
+        // judged by the clock that ran before.
+        let agreed = agreements
+            .iter()
+            .filter(|a| **a < on)
+            .max()
+            .copied()
+            .unwrap_or(first);
+        let due = annual_due(agreed, last);
         history.push(HeldFollowUp {
             held_on: on,
             annual: plan
@@ -411,32 +456,8 @@ pub fn follow_up_history(plan: &PlanFacts) -> (Vec<HeldFollowUp>, NaiveDate) {
                 .any(|(k, d)| *k == FollowUpKind::Annual && *d == on),
             in_time: on <= due,
         });
-        last = Some(on);
     }
-    (history, annual_due(plan.agreed_on, last))
-}
-
-/// The annual follow-up status of a plan for the period `from..=to`, as of `today`.
-pub fn annual_status(
-    plan: &PlanFacts,
-    from: NaiveDate,
-    to: NaiveDate,
-    today: NaiveDate,
-    window_days: u32,
-) -> AnnualStatus {
-    let (history, next) = follow_up_history(plan);
-    let mut status = AnnualStatus::default();
-    for h in history {
-        if h.annual && from <= h.held_on && h.held_on <= to {
-            if h.in_time {
-                status.held_in_time = true;
-            } else {
-                status.held_late = true;
-            }
-        }
-    }
-    status.next = Some(due_state(next, today, window_days));
-    status
+    (history, annual_due(plan.agreed_on, held.last().copied()))
 }
 
 #[cfg(test)]
@@ -517,19 +538,20 @@ mod tests {
 
     #[test]
     fn only_a_special_follow_up_after_the_return_settles_the_absence() {
-        let leave = AbsenceDates::new(d("2025-03-01"), Some(d("2025-06-30"))).unwrap();
-        assert!(!special_follow_up_held(
-            &leave,
-            &[(FollowUpKind::Special, d("2025-05-01"))]
-        ));
-        assert!(!special_follow_up_held(
-            &leave,
-            &[(FollowUpKind::Annual, d("2025-07-10"))]
-        ));
-        assert!(special_follow_up_held(
-            &leave,
-            &[(FollowUpKind::Special, d("2025-07-10"))]
-        ));
+        let held = |days: &[&str]| {
+            AbsenceFacts {
+                absence_id: AbsenceId::generate(),
+                employee: EmployeeId::generate(),
+                dates: AbsenceDates::new(d("2025-03-01"), Some(d("2025-06-30"))).unwrap(),
+                specials_held: days.iter().map(|on| d(on)).collect(),
+            }
+            .special_held_on()
+        };
+        assert_eq!(held(&["2025-05-01"]), None);
+        assert_eq!(
+            held(&["2025-05-01", "2025-08-01", "2025-07-10"]),
+            Some(d("2025-07-10"))
+        );
     }
 
     #[test]
@@ -541,12 +563,14 @@ mod tests {
                 plan_id: PlanId::generate(),
                 members: vec![a],
                 agreed_on: d("2025-01-10"),
+                earlier_agreements: Vec::new(),
                 follow_ups: vec![],
             },
             PlanFacts {
                 plan_id: PlanId::generate(),
                 members: vec![b],
                 agreed_on: d("2025-01-10"),
+                earlier_agreements: Vec::new(),
                 follow_ups: vec![(FollowUpKind::Annual, d("2025-12-01"))],
             },
         ];
@@ -554,6 +578,7 @@ mod tests {
             absence_id: AbsenceId::generate(),
             employee: b,
             dates: AbsenceDates::new(d("2025-09-01"), Some(d("2025-12-20"))).unwrap(),
+            specials_held: Vec::new(),
         };
         let items = work_list(
             &plans,
@@ -573,36 +598,41 @@ mod tests {
                 (FollowUpKind::Special, b, d("2026-01-19"), DueState::Due),
             ]
         );
-        // A special follow-up after the return settles it.
-        let mut settled = plans.clone();
-        settled[1]
-            .follow_ups
-            .push((FollowUpKind::Special, d("2026-01-05")));
-        let items = work_list(&settled, &[leave], &s, d("2026-01-11"), 30);
+        // A special follow-up after the return settles it, whichever plan it was recorded on.
+        let mut settled = leave.clone();
+        settled.specials_held.push(d("2026-01-05"));
+        let items = work_list(&plans, &[settled], &s, d("2026-01-11"), 30);
         assert_eq!(items.len(), 1);
     }
 
     #[test]
-    fn a_special_follow_up_on_any_current_plan_settles_the_absence_whatever_the_order() {
+    fn a_special_follow_up_on_any_plan_settles_the_absence_and_the_item_names_one_plan_whatever_the_order()
+     {
         let s = Settings::default();
         let a = EmployeeId::generate();
         let group = PlanFacts {
             plan_id: PlanId::generate(),
             members: vec![a, EmployeeId::generate()],
             agreed_on: d("2025-06-01"),
+            earlier_agreements: Vec::new(),
             follow_ups: vec![],
         };
         let individual = PlanFacts {
             plan_id: PlanId::generate(),
             members: vec![a],
             agreed_on: d("2025-03-01"),
+            earlier_agreements: Vec::new(),
             follow_ups: vec![(FollowUpKind::Special, d("2026-01-05"))],
         };
-        let leave = AbsenceFacts {
+        let open_leave = AbsenceFacts {
             absence_id: AbsenceId::generate(),
             employee: a,
             dates: AbsenceDates::new(d("2025-09-01"), Some(d("2025-12-20"))).unwrap(),
+            specials_held: Vec::new(),
         };
+        // Held on 5 January on a plan since superseded: no current plan holds it.
+        let mut leave = open_leave.clone();
+        leave.specials_held.push(d("2026-01-05"));
         let special = |plans: &[PlanFacts]| {
             work_list(plans, std::slice::from_ref(&leave), &s, d("2026-01-11"), 30)
                 .into_iter()
@@ -611,14 +641,21 @@ mod tests {
         };
         assert_eq!(special(&[group.clone(), individual.clone()]), 0);
         assert_eq!(special(&[individual.clone(), group.clone()]), 0);
+        assert_eq!(special(std::slice::from_ref(&group)), 0);
         // Unsettled, the item names the same plan whichever order the plans come in.
         let mut open = individual.clone();
         open.follow_ups.clear();
         let named = |plans: &[PlanFacts]| {
-            work_list(plans, std::slice::from_ref(&leave), &s, d("2026-01-11"), 30)
-                .into_iter()
-                .find(|i| i.kind == FollowUpKind::Special)
-                .and_then(|i| i.plan_id)
+            work_list(
+                plans,
+                std::slice::from_ref(&open_leave),
+                &s,
+                d("2026-01-11"),
+                30,
+            )
+            .into_iter()
+            .find(|i| i.kind == FollowUpKind::Special)
+            .and_then(|i| i.plan_id)
         };
         assert_eq!(
             named(&[group.clone(), open.clone()]),
@@ -699,34 +736,34 @@ mod tests {
     }
 
     #[test]
-    fn annual_status_tells_in_time_from_late_within_the_period() {
+    fn a_follow_up_is_in_time_by_the_clock_that_ran_when_it_was_held() {
         let plan = |follow_ups| PlanFacts {
             plan_id: PlanId::generate(),
             members: vec![],
             agreed_on: d("2024-01-10"),
+            earlier_agreements: Vec::new(),
             follow_ups,
         };
-        let on_time = annual_status(
-            &plan(vec![(FollowUpKind::Annual, d("2025-01-05"))]),
-            d("2025-01-01"),
-            d("2025-12-31"),
-            d("2025-06-01"),
-            30,
+        let judged = |follow_ups| {
+            let (history, next) = follow_up_history(&plan(follow_ups));
+            (history.iter().map(|h| h.in_time).collect::<Vec<_>>(), next)
+        };
+        assert_eq!(
+            judged(vec![(FollowUpKind::Annual, d("2025-01-05"))]),
+            (vec![true], d("2026-01-05"))
         );
         assert_eq!(
-            (on_time.held_in_time, on_time.held_late, on_time.next),
-            (true, false, Some(DueState::Upcoming))
+            judged(vec![(FollowUpKind::Annual, d("2025-02-01"))]),
+            (vec![false], d("2026-02-01"))
         );
-        let late = annual_status(
-            &plan(vec![(FollowUpKind::Annual, d("2025-02-01"))]),
-            d("2025-01-01"),
-            d("2025-12-31"),
-            d("2026-02-05"),
-            30,
-        );
+        // A second follow-up the same day is judged by the same clock as the first.
         assert_eq!(
-            (late.held_in_time, late.held_late, late.next),
-            (false, true, Some(DueState::Overdue))
+            judged(vec![
+                (FollowUpKind::Special, d("2025-02-01")),
+                (FollowUpKind::Annual, d("2025-02-01"))
+            ])
+            .0,
+            vec![false, false]
         );
     }
 
@@ -789,6 +826,7 @@ mod tests {
             plan_id: PlanId::generate(),
             members: vec![],
             agreed_on: d("2025-01-10"),
+            earlier_agreements: Vec::new(),
             follow_ups: vec![
                 (FollowUpKind::Special, d("2025-06-01")),
                 (FollowUpKind::Annual, d("2025-12-01")),

@@ -8,8 +8,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::followup::{
-    AbsenceFacts, Coverage, DueState, InterviewPart, PlanFacts, coverage, due_state,
-    follow_up_history, special_follow_up_held_on,
+    AbsenceFacts, AnnualClock, Coverage, DueState, InterviewPart, PlanFacts, coverage, due_on_day,
+    due_state, follow_up_history,
 };
 use crate::settings::Settings;
 use crate::{AbsenceId, UnitId};
@@ -205,6 +205,9 @@ pub struct PersonStatus {
     pub draft_plan: bool,
     /// The earliest next annual follow-up of their plans that have been agreed.
     pub annual_next_due: Option<NaiveDate>,
+    /// The annual clock of each of their current plans that has been agreed, stretch by
+    /// stretch, for what was due and overdue on a day before today.
+    pub annual_clocks: Vec<Vec<AnnualClock>>,
     /// The annual follow-ups of their current plans.
     pub annual_held: Vec<AnnualHeld>,
     /// The special follow-ups their long absences make due.
@@ -228,6 +231,7 @@ pub fn person_status(
     };
     let agreed: Vec<&PlanFacts> = plans.iter().filter_map(|p| p.facts.as_ref()).collect();
     for facts in &agreed {
+        status.annual_clocks.push(facts.annual_clock());
         let (history, next) = follow_up_history(facts);
         status.annual_next_due = Some(status.annual_next_due.map_or(next, |d| d.min(next)));
         status.annual_held.extend(
@@ -246,10 +250,7 @@ pub fn person_status(
             status.specials.push(SpecialFollowUp {
                 absence_id: a.absence_id,
                 due_on,
-                held_on: agreed
-                    .iter()
-                    .filter_map(|p| special_follow_up_held_on(&a.dates, &p.follow_ups))
-                    .min(),
+                held_on: a.special_held_on(),
             });
         }
     }
@@ -258,6 +259,41 @@ pub fn person_status(
         .map(|(year, parts)| (*year, coverage(parts)))
         .collect();
     status
+}
+
+/// The day a period's annual figures are read on: its last day once it has passed, otherwise
+/// today.
+pub fn reference_day(to: NaiveDate, today: NaiveDate) -> NaiveDate {
+    to.min(today)
+}
+
+/// Whether an employee counts as annual follow-up due and as overdue in the period
+/// `from..=to`, as of `today`, from the due date of their annual clock on a given day
+/// (`due_on`; the earliest of their plans') and today's (`next_due`):
+/// - a period that has begun is read on its [`reference_day`]: due when the follow-up falls
+///   due within the [`DUE_WINDOW_DAYS`] from that day, overdue when it fell due before it and
+///   was still not held;
+/// - a future period is read as far as today knows: due when today's due date falls in it,
+///   overdue when it falls before it.
+pub fn annual_due_and_overdue(
+    due_on: impl Fn(NaiveDate) -> Option<NaiveDate>,
+    next_due: Option<NaiveDate>,
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> (bool, bool) {
+    if from > today {
+        return match next_due {
+            Some(d) => (from <= d && d <= to, d < from),
+            None => (false, false),
+        };
+    }
+    let day = reference_day(to, today);
+    let due = if day == today { next_due } else { due_on(day) };
+    match due.map(|d| due_state(d, day, DUE_WINDOW_DAYS)) {
+        Some(DueState::Due) => (true, false),
+        Some(DueState::Overdue) => (false, true),
+        _ => (false, false),
+    }
 }
 
 /// The figure a special follow-up counts in for the period `from..=to` as of `today`: held in
@@ -292,17 +328,25 @@ impl PersonStatus {
             .filter(|h| from <= h.held_on && h.held_on <= to)
             .collect();
         let held_in_time = in_period.iter().any(|h| h.in_time);
-        let next = self
-            .annual_next_due
-            .map(|d| due_state(d, today, DUE_WINDOW_DAYS));
+        let (due, overdue) = annual_due_and_overdue(
+            |day| {
+                self.annual_clocks
+                    .iter()
+                    .filter_map(|c| due_on_day(c, day))
+                    .min()
+            },
+            self.annual_next_due,
+            (from, to),
+            today,
+        );
         let mut f = Figures {
             employees: Figure::people(1),
             with_agreed_plan: one(self.agreed_plan),
             plans_in_draft: one(self.draft_plan),
             annual_held_in_time: one(held_in_time),
             annual_held_late: one(!in_period.is_empty() && !held_in_time),
-            annual_due: one(next == Some(DueState::Due)),
-            annual_overdue: one(next == Some(DueState::Overdue)),
+            annual_due: one(due),
+            annual_overdue: one(overdue),
             ..Figures::default()
         };
         for s in &self.specials {
@@ -545,6 +589,97 @@ mod tests {
         );
     }
 
+    /// An agreed plan of `me` with `versions` agreed on those days (the last is the latest)
+    /// and `follow_ups` held.
+    fn agreed_plan(
+        me: EmployeeId,
+        versions: &[&str],
+        follow_ups: &[(FollowUpKind, &str)],
+    ) -> CurrentPlan {
+        let mut days: Vec<NaiveDate> = versions.iter().map(|v| d(v)).collect();
+        let agreed_on = days.pop().expect("a version");
+        CurrentPlan {
+            agreed: true,
+            facts: Some(PlanFacts {
+                plan_id: PlanId::generate(),
+                members: vec![me],
+                agreed_on,
+                earlier_agreements: days,
+                follow_ups: follow_ups.iter().map(|(k, on)| (*k, d(on))).collect(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_closed_year_counts_as_due_and_overdue_what_was_due_and_overdue_at_its_end() {
+        let settings = Settings::default();
+        let today = d("2026-12-07");
+        let me = EmployeeId::generate();
+        let year = |y: i32, plan: CurrentPlan| {
+            let s = person_status(&[plan], &[], &BTreeMap::new(), &settings);
+            let f = s.figures(
+                NaiveDate::from_ymd_opt(y, 1, 1).expect("a day"),
+                NaiveDate::from_ymd_opt(y, 12, 31).expect("a day"),
+                today,
+            );
+            (f.annual_due.value, f.annual_overdue.value)
+        };
+        // Agreed 2025-12-28: due 2026-12-28, so due now, and neither at the end of 2025.
+        assert_eq!(year(2026, agreed_plan(me, &["2025-12-28"], &[])), (1, 0));
+        assert_eq!(year(2025, agreed_plan(me, &["2025-12-28"], &[])), (0, 0));
+        // Agreed 2025-10-31: overdue from 2026-10-31, not in 2025.
+        assert_eq!(year(2026, agreed_plan(me, &["2025-10-31"], &[])), (0, 1));
+        assert_eq!(year(2025, agreed_plan(me, &["2025-10-31"], &[])), (0, 0));
+        // Agreed 2024-12-10 and followed up only in 2026: overdue at the end of 2025, and due
+        // within 30 days of it at the end of 2024.
+        let late = agreed_plan(me, &["2024-12-10"], &[(FollowUpKind::Annual, "2026-02-01")]);
+        assert_eq!(year(2025, late.clone()), (0, 1));
+        assert_eq!(year(2024, late.clone()), (0, 0));
+        assert_eq!(year(2026, late), (0, 0));
+        let soon = agreed_plan(me, &["2024-01-20"], &[(FollowUpKind::Annual, "2025-01-15")]);
+        assert_eq!(year(2024, soon), (1, 0));
+        // A future year, as far as today knows: due when today's due date falls in it.
+        assert_eq!(year(2027, agreed_plan(me, &["2026-03-01"], &[])), (1, 0));
+        assert_eq!(year(2027, agreed_plan(me, &["2025-10-31"], &[])), (0, 1));
+    }
+
+    #[test]
+    fn a_follow_up_held_before_a_new_version_is_judged_by_the_clock_that_ran_then() {
+        let me = EmployeeId::generate();
+        // Agreed 2025-10-27, followed up late on 2026-11-11 (adjusted), version 2 on
+        // 2026-12-02: late, whatever version 2 did to the clock afterwards.
+        let plan = agreed_plan(
+            me,
+            &["2025-10-27", "2026-12-02"],
+            &[(FollowUpKind::Annual, "2026-11-11")],
+        );
+        let s = person_status(&[plan], &[], &BTreeMap::new(), &Settings::default());
+        let f = s.figures(d("2026-01-01"), d("2026-12-31"), d("2026-12-07"));
+        assert_eq!(
+            (f.annual_held_in_time.value, f.annual_held_late.value),
+            (0, 1)
+        );
+        assert_eq!(s.annual_next_due, Some(d("2027-12-02")));
+    }
+
+    #[test]
+    fn a_special_follow_up_on_a_plan_since_superseded_still_settles_the_absence() {
+        let settings = Settings::default();
+        let me = EmployeeId::generate();
+        // Back 2026-06-24, special follow-up 2026-07-16 on a plan replaced on 2026-10-13: the
+        // new plan holds no follow-up, but the absence is settled.
+        let leave = AbsenceFacts {
+            absence_id: AbsenceId::generate(),
+            employee: me,
+            dates: AbsenceDates::new(d("2026-02-01"), Some(d("2026-06-24"))).expect("dates"),
+            specials_held: vec![d("2026-07-16")],
+        };
+        let new_plan = agreed_plan(me, &["2026-10-13"], &[]);
+        let s = person_status(&[new_plan], &[leave], &BTreeMap::new(), &settings);
+        let f = s.figures(d("2026-01-01"), d("2026-12-31"), d("2026-12-07"));
+        assert_eq!((f.special_held.value, f.special_overdue.value), (1, 0));
+    }
+
     #[test]
     fn a_special_follow_up_counts_as_held_in_the_period_it_was_held_in() {
         let settings = Settings::default();
@@ -554,6 +689,7 @@ mod tests {
             absence_id: AbsenceId::generate(),
             employee: me,
             dates: AbsenceDates::new(d("2025-06-01"), Some(d("2025-11-01"))).expect("dates"),
+            specials_held: vec![d("2026-01-12")],
         };
         let due = leave
             .dates
@@ -566,6 +702,7 @@ mod tests {
                 plan_id: PlanId::generate(),
                 members: vec![me],
                 agreed_on: d("2025-01-10"),
+                earlier_agreements: Vec::new(),
                 follow_ups: vec![(FollowUpKind::Special, d("2026-01-12"))],
             }),
         };
@@ -622,15 +759,14 @@ mod tests {
 
     mod person_status {
         use super::super::*;
-        use crate::followup::{
-            AbsenceDates, FollowUpKind, InterviewFormat, ParticipantStatus, annual_status,
-        };
+        use crate::followup::{AbsenceDates, FollowUpKind, InterviewFormat, ParticipantStatus};
         use crate::{EmployeeId, PlanId};
 
         use crate::testing::Lcg;
 
-        /// The figures as the status endpoint computed them per person before the
-        /// projection: the reference the projection must agree with.
+        /// The figures of one person, recounted from the README's definitions and the primary
+        /// facts (the days versions were agreed and follow-ups held), not from the projection's
+        /// stored facts or the clock it keeps: the reference the projection must agree with.
         fn reference(
             plans: &[CurrentPlan],
             absences: &[AbsenceFacts],
@@ -639,32 +775,70 @@ mod tests {
             (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
         ) -> Figures {
             let agreed: Vec<&PlanFacts> = plans.iter().filter_map(|p| p.facts.as_ref()).collect();
-            let annual: Vec<_> = agreed
-                .iter()
-                .map(|p| annual_status(p, from, to, today, DUE_WINDOW_DAYS))
-                .collect();
+            let year_after = |d: NaiveDate| d.checked_add_months(chrono::Months::new(12));
+            let versions = |p: &PlanFacts| -> Vec<NaiveDate> {
+                let mut v = p.earlier_agreements.clone();
+                v.push(p.agreed_on);
+                v
+            };
+            // The clock restarts on every version agreed and every follow-up held.
+            let due_on = |p: &PlanFacts, day: NaiveDate| -> Option<NaiveDate> {
+                versions(p)
+                    .into_iter()
+                    .chain(p.follow_ups.iter().map(|(_, on)| *on))
+                    .filter(|r| *r <= day)
+                    .max()
+                    .and_then(year_after)
+            };
+            // A follow-up is judged by the clock that ran the day before it was held.
+            let in_time = |p: &PlanFacts, on: NaiveDate| -> bool {
+                let v = versions(p);
+                let first = v.iter().min().copied();
+                let restart = v
+                    .iter()
+                    .copied()
+                    .filter(|a| *a < on)
+                    .max()
+                    .or(first)
+                    .into_iter()
+                    .chain(p.follow_ups.iter().map(|(_, d)| *d).filter(|d| *d < on))
+                    .max();
+                restart.and_then(year_after).is_some_and(|due| on <= due)
+            };
             let mut f = Figures {
                 employees: Figure::people(1),
                 with_agreed_plan: Figure::people(plans.iter().any(|p| p.agreed).into()),
                 plans_in_draft: Figure::people(plans.iter().any(|p| !p.agreed).into()),
                 ..Figures::default()
             };
-            f.annual_held_in_time = Figure::people(annual.iter().any(|a| a.held_in_time).into());
-            f.annual_held_late = Figure::people(
-                (annual.iter().any(|a| a.held_late) && !annual.iter().any(|a| a.held_in_time))
-                    .into(),
-            );
-            f.annual_overdue = Figure::people(
-                annual
-                    .iter()
-                    .any(|a| a.next == Some(DueState::Overdue))
-                    .into(),
-            );
-            f.annual_due = Figure::people(
-                (annual.iter().any(|a| a.next == Some(DueState::Due))
-                    && f.annual_overdue.value == 0)
-                    .into(),
-            );
+            let held: Vec<bool> = agreed
+                .iter()
+                .flat_map(|p| {
+                    p.follow_ups
+                        .iter()
+                        .filter(|(k, on)| *k == FollowUpKind::Annual && from <= *on && *on <= to)
+                        .map(|(_, on)| in_time(p, *on))
+                })
+                .collect();
+            f.annual_held_in_time = Figure::people(held.iter().any(|t| *t).into());
+            f.annual_held_late =
+                Figure::people((!held.is_empty() && !held.iter().any(|t| *t)).into());
+            // A period that has begun is read on its last day, or today while it runs; a
+            // future one as far as today knows.
+            let (day, lo, hi, overdue_before) = if from > today {
+                (today, from, to, from)
+            } else {
+                let day = to.min(today);
+                (
+                    day,
+                    day,
+                    day + chrono::Days::new(DUE_WINDOW_DAYS.into()),
+                    day,
+                )
+            };
+            let due = agreed.iter().filter_map(|p| due_on(p, day)).min();
+            f.annual_due = Figure::people(due.is_some_and(|d| lo <= d && d <= hi).into());
+            f.annual_overdue = Figure::people(due.is_some_and(|d| d < overdue_before).into());
             match coverage(parts.get(&to.year()).map_or(&[][..], Vec::as_slice)) {
                 Coverage::Held => f.interviews_held = Figure::people(1),
                 Coverage::Offered => f.interviews_offered = Figure::people(1),
@@ -675,14 +849,13 @@ mod tests {
                 let Some(due) = a.dates.special_follow_up_due(settings) else {
                     continue;
                 };
-                let held_on = agreed
+                // A special follow-up on any of their plans, current or not, settles it.
+                let held_on = a
+                    .specials_held
                     .iter()
-                    .flat_map(|p| p.follow_ups.iter())
-                    .filter(|(k, on)| {
-                        *k == FollowUpKind::Special && a.dates.ends_on().is_some_and(|e| *on > e)
-                    })
-                    .map(|(_, on)| *on)
-                    .min();
+                    .filter(|on| a.dates.ends_on().is_some_and(|e| **on > e))
+                    .min()
+                    .copied();
                 let open_today = from <= today && today <= to;
                 let cell = match held_on {
                     Some(h) if from <= h && h <= to => &mut f.special_held,
@@ -705,23 +878,37 @@ mod tests {
             let me = EmployeeId::generate();
             for seed in 0..3_000u64 {
                 let mut r = Lcg(seed);
+                // Histories: up to three versions per plan, follow-ups after the first
+                // (some before a later version), special follow-ups on any plan (some since
+                // superseded or closed), all before today.
                 let plans: Vec<CurrentPlan> = (0..r.next(3))
                     .map(|_| CurrentPlan {
                         agreed: r.next(3) > 0,
-                        facts: (r.next(4) > 0).then(|| PlanFacts {
-                            plan_id: PlanId::generate(),
-                            members: vec![me],
-                            agreed_on: r.day(),
-                            follow_ups: (0..r.next(4))
-                                .map(|_| {
-                                    let kind = if r.next(2) == 0 {
-                                        FollowUpKind::Annual
-                                    } else {
-                                        FollowUpKind::Special
-                                    };
-                                    (kind, r.day())
+                        facts: (r.next(4) > 0).then(|| {
+                            let first = r.day();
+                            let mut agreements: Vec<NaiveDate> = (0..1 + r.next(3))
+                                .map(|i| {
+                                    first + chrono::Days::new(if i == 0 { 0 } else { r.next(500) })
                                 })
-                                .collect(),
+                                .collect();
+                            agreements.sort();
+                            let agreed_on = agreements.pop().unwrap_or(first);
+                            PlanFacts {
+                                plan_id: PlanId::generate(),
+                                members: vec![me],
+                                agreed_on,
+                                earlier_agreements: agreements,
+                                follow_ups: (0..r.next(4))
+                                    .map(|_| {
+                                        let kind = if r.next(2) == 0 {
+                                            FollowUpKind::Annual
+                                        } else {
+                                            FollowUpKind::Special
+                                        };
+                                        (kind, first + chrono::Days::new(r.next(700)))
+                                    })
+                                    .collect(),
+                            }
                         }),
                     })
                     .collect();
@@ -733,6 +920,9 @@ mod tests {
                             absence_id: AbsenceId::generate(),
                             employee: me,
                             dates: AbsenceDates::new(start, end).unwrap(),
+                            specials_held: (0..r.next(3))
+                                .map(|_| start + chrono::Days::new(r.next(300)))
+                                .collect(),
                         }
                     })
                     .collect();
@@ -751,9 +941,27 @@ mod tests {
                     });
                 }
                 let stored = person_status(&plans, &absences, &parts, &settings);
+                // Today comes after everything that happened.
+                let last = plans
+                    .iter()
+                    .filter_map(|p| p.facts.as_ref())
+                    .flat_map(|p| {
+                        p.follow_ups
+                            .iter()
+                            .map(|(_, on)| *on)
+                            .chain(std::iter::once(p.agreed_on))
+                    })
+                    .chain(
+                        absences
+                            .iter()
+                            .flat_map(|a| a.specials_held.iter().copied()),
+                    )
+                    .max()
+                    .unwrap_or_else(|| r.day());
                 for _ in 0..5 {
                     let (a, b) = (r.day(), r.day());
-                    let period = (a.min(b), a.max(b), r.day());
+                    let today = last + chrono::Days::new(r.next(400));
+                    let period = (a.min(b), a.max(b), today);
                     assert_eq!(
                         stored.figures(period.0, period.1, period.2),
                         reference(&plans, &absences, &parts, &settings, period),

@@ -154,15 +154,22 @@ impl Store {
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            let agreed: Vec<(Uuid, DateTime<Utc>)> = plan_version::Entity::find()
+            let versions: Vec<(Uuid, DateTime<Utc>)> = plan_version::Entity::find()
                 .select_only()
                 .column(plan_version::Column::PlanId)
-                .column_as(plan_version::Column::AgreedAt.max(), "agreed_at")
+                .column(plan_version::Column::AgreedAt)
                 .filter(plan_version::Column::PlanId.is_in(plan_ids.clone()))
-                .group_by(plan_version::Column::PlanId)
                 .into_tuple()
                 .all(&self.db)
                 .await?;
+            let mut agreed: std::collections::BTreeMap<Uuid, Vec<chrono::NaiveDate>> =
+                Default::default();
+            for (plan_id, at) in versions {
+                agreed
+                    .entry(plan_id)
+                    .or_default()
+                    .push(devplan_domain::clock::local_date(at));
+            }
             let members: Vec<(Uuid, Uuid)> = plan_member::Entity::find()
                 .select_only()
                 .column(plan_member::Column::PlanId)
@@ -180,10 +187,15 @@ impl Store {
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            for (plan_id, agreed_at) in agreed {
+            for (plan_id, days) in agreed {
                 if plans.iter().any(|p| p.plan_id.uuid() == plan_id) {
                     continue;
                 }
+                let Some((agreed_on, earlier_agreements)) =
+                    crate::projection::agreement_days(&days)
+                else {
+                    continue;
+                };
                 plans.push(PlanFacts {
                     plan_id: PlanId::from_uuid(plan_id),
                     members: members
@@ -191,7 +203,8 @@ impl Store {
                         .filter(|(p, e)| *p == plan_id && ids.contains(e))
                         .map(|(_, e)| EmployeeId::from_uuid(*e))
                         .collect(),
-                    agreed_on: devplan_domain::clock::local_date(agreed_at),
+                    agreed_on,
+                    earlier_agreements,
                     follow_ups: held
                         .iter()
                         .filter(|(p, _, _)| *p == plan_id)
@@ -199,15 +212,24 @@ impl Store {
                         .collect(),
                 });
             }
-            for a in absence::Entity::find()
+            let theirs = absence::Entity::find()
                 .filter(absence::Column::EmployeeId.is_in(ids.clone()))
                 .all(&self.db)
-                .await?
-            {
+                .await?;
+            let specials = if theirs.is_empty() {
+                Default::default()
+            } else {
+                crate::projection::specials_held(&self.db, &ids).await?
+            };
+            for a in theirs {
                 let a = to_absence(a)?;
                 absences.push(AbsenceFacts {
                     absence_id: a.id,
                     employee: a.employee_id,
+                    specials_held: specials
+                        .get(&a.employee_id.uuid())
+                        .cloned()
+                        .unwrap_or_default(),
                     dates: a.dates,
                 });
             }

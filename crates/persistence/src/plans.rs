@@ -240,11 +240,13 @@ async fn write(
     if before.content != plan.content {
         write_facts(txn, &[plan]).await?;
     }
+    let mut agreed_now = false;
     if let Some(v) = plan.frozen_version() {
         let frozen = plan_version::Entity::find_by_id((plan.id.uuid(), v.version as i32))
             .one(txn)
             .await?;
         if frozen.is_none() {
+            agreed_now = true;
             plan_version::Entity::insert(plan_version::ActiveModel {
                 plan_id: Set(plan.id.uuid()),
                 version: Set(v.version as i32),
@@ -258,9 +260,10 @@ async fn write(
         }
     }
     // Only the status and the agreement feed the status projection, which reads the frozen
-    // version; follow-ups refresh it themselves.
+    // versions (each agreed one restarts the annual clock, also a version agreed while an
+    // earlier one stays in force); follow-ups refresh it themselves.
     let members: Vec<Uuid> = plan.members.iter().map(|m| m.uuid()).collect();
-    if before.status != plan.status || before.version != plan.version {
+    if before.status != plan.status || before.version != plan.version || agreed_now {
         crate::projection::refresh_status(txn, &members).await?;
     } else if before.content != plan.content {
         crate::projection::refresh_contents(txn, &members).await?;

@@ -18,15 +18,17 @@ use uuid::Uuid;
 
 use crate::entities::{
     absence, development_interview, employee, follow_up, interview_participant, plan, plan_member,
-    plan_version, projection, status_annual_held, status_employee, status_interview,
-    status_special,
+    plan_version, projection, status_annual_clock, status_annual_held, status_employee,
+    status_interview, status_special,
 };
 use crate::{Store, StoreError};
 
 /// The name and rules version of the status projection: raise the version when the rules
 /// that write it change, and the service rebuilds it on its next start.
 // 5: the day a plan was agreed is its Danish date, not its UTC one.
-const STATUS: (&str, i32) = ("status", 5);
+// 6: the annual clock of every plan (a closed period's due and overdue), follow-ups judged by
+// the clock before a later version, special follow-ups on superseded and closed plans.
+const STATUS: (&str, i32) = ("status", 6);
 
 /// How many employees one statement of a refresh or rebuild covers.
 const BATCH: usize = 1_000;
@@ -169,6 +171,46 @@ struct Facts {
     interviews: BTreeMap<i32, Vec<InterviewPart>>,
 }
 
+/// The latest of a plan's agreement days, and the earlier ones, oldest first.
+pub(crate) fn agreement_days(days: &[NaiveDate]) -> Option<(NaiveDate, Vec<NaiveDate>)> {
+    let mut days = days.to_vec();
+    days.sort();
+    let latest = days.pop()?;
+    Some((latest, days))
+}
+
+/// The days a special follow-up was held with each of `ids`, on any of their plans (current,
+/// superseded or closed): one statement.
+pub(crate) async fn specials_held(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<NaiveDate>>, StoreError> {
+    let rows: Vec<(Uuid, NaiveDate)> = follow_up::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col((plan_member::Entity, plan_member::Column::EmployeeId)),
+            "employee_id",
+        )
+        .column(follow_up::Column::HeldOn)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            follow_up::Entity::belongs_to(plan_member::Entity)
+                .from(follow_up::Column::PlanId)
+                .to(plan_member::Column::PlanId)
+                .into(),
+        )
+        .filter(follow_up::Column::Kind.eq(FollowUpKind::Special.as_str()))
+        .filter(plan_member::Column::EmployeeId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<NaiveDate>> = HashMap::new();
+    for (employee, on) in rows {
+        out.entry(employee).or_default().push(on);
+    }
+    Ok(out)
+}
+
 async fn load_facts(
     conn: &impl ConnectionTrait,
     ids: &[Uuid],
@@ -194,23 +236,23 @@ async fn load_facts(
     let mut plan_ids: Vec<Uuid> = memberships.iter().map(|m| m.1).collect();
     plan_ids.sort_unstable();
     plan_ids.dedup();
-    let mut agreed_on: HashMap<Uuid, NaiveDate> = HashMap::new();
+    let mut agreed_on: HashMap<Uuid, Vec<NaiveDate>> = HashMap::new();
     let mut held: HashMap<Uuid, Vec<(FollowUpKind, NaiveDate)>> = HashMap::new();
     if !plan_ids.is_empty() {
         let agreed: Vec<(Uuid, DateTime<Utc>)> = plan_version::Entity::find()
             .select_only()
             .column(plan_version::Column::PlanId)
-            .column_as(plan_version::Column::AgreedAt.max(), "agreed_at")
+            .column(plan_version::Column::AgreedAt)
             .filter(plan_version::Column::PlanId.is_in(plan_ids.iter().copied()))
-            .group_by(plan_version::Column::PlanId)
             .into_tuple()
             .all(conn)
             .await?;
-        agreed_on.extend(
-            agreed
-                .into_iter()
-                .map(|(p, at)| (p, devplan_domain::clock::local_date(at))),
-        );
+        for (p, at) in agreed {
+            agreed_on
+                .entry(p)
+                .or_default()
+                .push(devplan_domain::clock::local_date(at));
+        }
         let rows: Vec<(Uuid, String, NaiveDate)> = follow_up::Entity::find()
             .select_only()
             .column(follow_up::Column::PlanId)
@@ -227,12 +269,16 @@ async fn load_facts(
         }
     }
     for (employee, plan_id, status) in memberships {
-        let facts = agreed_on.get(&plan_id).map(|on| PlanFacts {
-            plan_id: PlanId::from_uuid(plan_id),
-            members: vec![EmployeeId::from_uuid(employee)],
-            agreed_on: *on,
-            follow_ups: held.get(&plan_id).cloned().unwrap_or_default(),
-        });
+        let facts = agreed_on
+            .get(&plan_id)
+            .and_then(|days| agreement_days(days))
+            .map(|(latest, earlier)| PlanFacts {
+                plan_id: PlanId::from_uuid(plan_id),
+                members: vec![EmployeeId::from_uuid(employee)],
+                agreed_on: latest,
+                earlier_agreements: earlier,
+                follow_ups: held.get(&plan_id).cloned().unwrap_or_default(),
+            });
         out.entry(employee).or_default().plans.push(CurrentPlan {
             agreed: status == "agreed",
             facts,
@@ -248,6 +294,11 @@ async fn load_facts(
         .into_tuple()
         .all(conn)
         .await?;
+    let specials = if absences.is_empty() {
+        HashMap::new()
+    } else {
+        specials_held(conn, ids).await?
+    };
     for (id, employee, starts_on, ends_on) in absences {
         out.entry(employee)
             .or_default()
@@ -257,6 +308,7 @@ async fn load_facts(
                 employee: EmployeeId::from_uuid(employee),
                 dates: devplan_domain::followup::AbsenceDates::new(starts_on, ends_on)
                     .map_err(StoreError::corrupt)?,
+                specials_held: specials.get(&employee).cloned().unwrap_or_default(),
             });
     }
     let parts: Vec<(Uuid, i32, String, String, bool)> = interview_participant::Entity::find()
@@ -319,6 +371,10 @@ async fn write_statuses(
         .filter(status_annual_held::Column::EmployeeId.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;
+    status_annual_clock::Entity::delete_many()
+        .filter(status_annual_clock::Column::EmployeeId.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
     status_special::Entity::delete_many()
         .filter(status_special::Column::EmployeeId.is_in(ids.iter().copied()))
         .exec(conn)
@@ -329,6 +385,7 @@ async fn write_statuses(
         .await?;
     let mut people = Vec::new();
     let mut annual = Vec::new();
+    let mut clocks = Vec::new();
     let mut specials = Vec::new();
     let mut interviews = Vec::new();
     for (id, s) in statuses {
@@ -351,6 +408,19 @@ async fn write_statuses(
                 in_time: Set(h.in_time),
             }
         }));
+        clocks.extend(
+            s.annual_clocks
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(seq, c)| status_annual_clock::ActiveModel {
+                    employee_id: Set(*id),
+                    seq: Set(i32::try_from(seq).unwrap_or(i32::MAX)),
+                    starts_on: Set(c.starts_on),
+                    ends_before: Set(c.ends_before),
+                    due_on: Set(c.due_on),
+                }),
+        );
         specials.extend(s.specials.iter().map(|x| status_special::ActiveModel {
             employee_id: Set(*id),
             absence_id: Set(x.absence_id.uuid()),
@@ -375,6 +445,11 @@ async fn write_statuses(
     }
     for chunk in annual.chunks(BATCH) {
         status_annual_held::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    for chunk in clocks.chunks(BATCH) {
+        status_annual_clock::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(conn)
             .await?;
     }
@@ -437,7 +512,7 @@ impl Store {
         if self.db.get_database_backend() == DatabaseBackend::Postgres {
             self.db
                 .execute_unprepared(
-                    "ANALYZE status_employees, status_annual_held, status_specials, \
+                    "ANALYZE status_employees, status_annual_held, status_annual_clock, status_specials, \
                      status_interviews, status_contents",
                 )
                 .await?;

@@ -13,7 +13,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use devplan_domain::clock::end_of_day;
 use devplan_domain::followup::Coverage;
 use devplan_domain::pooling::{Atom, Population};
-use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures};
+use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures, reference_day};
 use devplan_domain::{EmployeeId, UnitId};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 use uuid::Uuid;
@@ -59,7 +59,7 @@ pub enum CellsBy<'a> {
 /// or null for those placed in `:unit` itself; for [`CellsBy::Unit`], their own unit. The
 /// sub-units are bound as values rather than derived from the closure's depths, so the
 /// database estimates the join well and picks hash joins for large units.
-fn people_sql(by: CellsBy<'_>) -> String {
+fn people_sql(by: CellsBy<'_>, period: StatusPeriod) -> String {
     let (bucket, join) = match by {
         CellsBy::SubUnit([]) => (
             "b.ancestor_id",
@@ -104,20 +104,51 @@ special AS NOT MATERIALIZED (
     WHERE (x.due_on >= :from AND x.due_on <= :to) OR (x.held_on >= :from AND x.held_on <= :to)
         OR (x.held_on IS NULL AND x.due_on < :today AND :today >= :from AND :today <= :to)
     GROUP BY x.employee_id
-)"
+){clock}",
+        clock = if read_by_clock(period) { CLOCK } else { "" }
     )
 }
 
+/// The due date of each person's annual clock on the period's reference day, for a period
+/// that ended before today (one that runs reads today's, stored with the person).
+const CLOCK: &str = ",
+clock AS NOT MATERIALIZED (
+    SELECT c.employee_id, MIN(c.due_on) AS due_on
+    FROM status_annual_clock c JOIN people p ON p.id = c.employee_id
+    WHERE c.starts_on <= :reference_day AND (c.ends_before IS NULL OR c.ends_before > :reference_day)
+    GROUP BY c.employee_id
+)";
+
+/// Whether the period's annual figures are read off the clock as it ran on its last day.
+fn read_by_clock(p: StatusPeriod) -> bool {
+    p.from <= p.today && p.to < p.today
+}
+
 /// The joins every per-person condition reads.
-const PERSON_JOINS: &str = "\
+fn person_joins(period: StatusPeriod) -> String {
+    let clock = if read_by_clock(period) {
+        "\nLEFT JOIN clock k ON k.employee_id = p.id"
+    } else {
+        ""
+    };
+    format!(
+        "\
 FROM people p
 LEFT JOIN status_employees f ON f.employee_id = p.id
 LEFT JOIN held h ON h.employee_id = p.id
 LEFT JOIN special x ON x.employee_id = p.id
-LEFT JOIN status_interviews i ON i.employee_id = p.id AND i.year = :year";
+LEFT JOIN status_interviews i ON i.employee_id = p.id AND i.year = :year{clock}"
+    )
+}
 
-/// Each people figure: its name, what one person adds to its value, and when they count.
-fn person_figures() -> Vec<(&'static str, &'static str, String)> {
+/// Each people figure for `period`: its name, what one person adds to its value, and when
+/// they count (see [`devplan_domain::status::annual_due_and_overdue`] for the annual ones).
+fn person_figures(period: StatusPeriod) -> Vec<(&'static str, &'static str, String)> {
+    let due = if read_by_clock(period) {
+        "k.due_on"
+    } else {
+        "f.annual_next_due"
+    };
     let coverage = |c: Coverage| format!("i.coverage = '{}'", c.as_str());
     vec![
         ("employees", "1", "1 = 1".to_owned()),
@@ -128,13 +159,9 @@ fn person_figures() -> Vec<(&'static str, &'static str, String)> {
         (
             "annual_due",
             "1",
-            "f.annual_next_due >= :today AND f.annual_next_due <= :window_end".to_owned(),
+            format!("{due} >= :due_from AND {due} <= :due_to"),
         ),
-        (
-            "annual_overdue",
-            "1",
-            "f.annual_next_due < :today".to_owned(),
-        ),
+        ("annual_overdue", "1", format!("{due} < :overdue_before")),
         ("special_due", "x.due", "x.due > 0".to_owned()),
         ("special_held", "x.held", "x.held > 0".to_owned()),
         ("special_overdue", "x.overdue", "x.overdue > 0".to_owned()),
@@ -176,7 +203,10 @@ fn cell<'a>(figures: &'a mut Figures, name: &str) -> Option<&'a mut Figure> {
 
 /// The people figures the named lists can be asked for, sorted.
 pub fn people_figure_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = person_figures().into_iter().map(|(n, _, _)| n).collect();
+    let mut names: Vec<&'static str> = person_figures(ANY_PERIOD)
+        .into_iter()
+        .map(|(n, _, _)| n)
+        .collect();
     names.sort_unstable();
     names.dedup();
     names
@@ -184,8 +214,17 @@ pub fn people_figure_names() -> Vec<&'static str> {
 
 /// Whether `name` is a figure whose people can be listed.
 pub fn is_people_figure(name: &str) -> bool {
-    person_figures().iter().any(|(n, _, _)| *n == name)
+    person_figures(ANY_PERIOD)
+        .iter()
+        .any(|(n, _, _)| *n == name)
 }
+
+/// A period for asking which figures there are (their names do not depend on it).
+const ANY_PERIOD: StatusPeriod = StatusPeriod {
+    from: NaiveDate::MIN,
+    to: NaiveDate::MIN,
+    today: NaiveDate::MIN,
+};
 
 /// `sql` with its `:name` parameters bound, in the backend's placeholder style.
 pub(crate) fn bind(backend: DatabaseBackend, sql: &str, params: &[(String, Value)]) -> Statement {
@@ -222,16 +261,26 @@ fn params(unit: UnitId, by: CellsBy<'_>, p: StatusPeriod) -> Vec<(String, Value)
         CellsBy::SubUnit(children) => children,
         CellsBy::Unit => &[],
     };
-    let window_end = p
-        .today
-        .checked_add_days(Days::new(DUE_WINDOW_DAYS.into()))
-        .unwrap_or(NaiveDate::MAX);
+    // What is due and overdue: a period that has begun as on its reference day, a future
+    // one as far as today knows (see `annual_due_and_overdue`).
+    let (reference_day, due_from, due_to, overdue_before) = if p.from > p.today {
+        (p.today, p.from, p.to, p.from)
+    } else {
+        let day = reference_day(p.to, p.today);
+        let window_end = day
+            .checked_add_days(Days::new(DUE_WINDOW_DAYS.into()))
+            .unwrap_or(NaiveDate::MAX);
+        (day, day, window_end, day)
+    };
     let mut params: Vec<(String, Value)> = vec![
         ("unit".to_owned(), unit.uuid().into()),
         ("from".to_owned(), p.from.into()),
         ("to".to_owned(), p.to.into()),
         ("today".to_owned(), p.today.into()),
-        ("window_end".to_owned(), window_end.into()),
+        ("reference_day".to_owned(), reference_day.into()),
+        ("due_from".to_owned(), due_from.into()),
+        ("due_to".to_owned(), due_to.into()),
+        ("overdue_before".to_owned(), overdue_before.into()),
         ("year".to_owned(), p.to.year().into()),
         ("period_end".to_owned(), end_of_day(p.to).into()),
     ];
@@ -258,7 +307,7 @@ impl Store {
         period: StatusPeriod,
     ) -> Result<Vec<StatusCell>, StoreError> {
         let backend = self.db.get_database_backend();
-        let figures = person_figures();
+        let figures = person_figures(period);
         let columns: Vec<String> = figures
             .iter()
             .map(|(_, value, when)| {
@@ -268,11 +317,12 @@ impl Store {
                 )
             })
             .collect();
-        let people = people_sql(by);
+        let people = people_sql(by, period);
         let sql = format!(
-            "WITH {people}\nSELECT p.bucket, p.professional_group, {}\n{PERSON_JOINS}\n\
+            "WITH {people}\nSELECT p.bucket, p.professional_group, {}\n{}\n\
              GROUP BY p.bucket, p.professional_group",
-            columns.join(",\n    ")
+            columns.join(",\n    "),
+            person_joins(period)
         );
         let params = params(unit, by, period);
         let counts = format!(
@@ -421,13 +471,17 @@ GROUP BY p.bucket, p.professional_group, s.key"
         period: StatusPeriod,
         figure: &str,
     ) -> Result<Vec<(EmployeeId, String, UnitId)>, StoreError> {
-        let Some((_, _, when)) = person_figures().into_iter().find(|(n, _, _)| *n == figure) else {
+        let Some((_, _, when)) = person_figures(period)
+            .into_iter()
+            .find(|(n, _, _)| *n == figure)
+        else {
             return Ok(Vec::new());
         };
         let sql = format!(
-            "WITH {}\nSELECT p.id, p.name, p.unit_id\n{PERSON_JOINS}\n\
+            "WITH {}\nSELECT p.id, p.name, p.unit_id\n{}\n\
              WHERE {when}\nORDER BY p.name, p.id",
-            people_sql(CellsBy::Unit)
+            people_sql(CellsBy::Unit, period),
+            person_joins(period)
         );
         let rows = self
             .db

@@ -25,6 +25,7 @@ pub mod plan_member;
 pub mod plan_version;
 pub mod projection;
 pub mod settings;
+pub mod status_annual_clock;
 pub mod status_annual_held;
 pub mod status_employee;
 pub mod status_interview;
