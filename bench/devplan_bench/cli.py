@@ -19,7 +19,7 @@ from .http import Client
 from .jwt import Minter
 from .pg import Db
 from .scale import SCALES
-from .scenarios import Bench, Plan
+from .scenarios import ONLY, Bench, Plan
 from .service import Service
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +50,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--drop-db", action="store_true",
                    help="drop the database after the run (default: keep it for --skip-load runs)")
     p.add_argument("--out", default=str(BENCH_DIR / "out"), help="where reports go")
+    p.add_argument("--only", choices=sorted(ONLY),
+                   help="run only this scenario (no SQL capture, no other scenarios); with --skip-load, "
+                        "against the data already loaded")
     return p.parse_args(argv)
 
 
@@ -155,21 +158,26 @@ def main(argv: list[str]) -> int:
             load.log(f"WARNING: no PostgreSQL log to capture SQL from ({e}); no statement counts or DB bounds")
             pg_log = None
         bench = Bench(db, svc, minter, scale, cat, work, reads, drafts, pg_log)
-        load.log("capturing the SQL of one request per scenario (log_statement = 'all' on the bench database)")
-        try:
-            bench.capture_sql()
-        except Exception as e:  # noqa: BLE001 - the run goes on without statement counts
-            load.log(f"WARNING: SQL capture failed ({e}); no statement counts or database bounds")
-            bench.captures.clear()
-            if not svc.alive():
-                svc.start()
+        if not args.only:  # a scenario run alone has no statement counts or bounds
+            load.log("capturing the SQL of one request per scenario (log_statement = 'all' on the bench database)")
+            try:
+                bench.capture_sql()
+            except Exception as e:  # noqa: BLE001 - the run goes on without statement counts
+                load.log(f"WARNING: SQL capture failed ({e}); no statement counts or database bounds")
+                bench.captures.clear()
+                if not svc.alive():
+                    svc.start()
         for key, cap in bench.captures.items():
             with open(work / f"sql-{key}.txt", "w") as f:
                 f.write(f"-- {cap.count} statements (+{cap.txn_count} transaction control)\n")
                 for s in cap.statements:
                     f.write(s + ";\n")
-        load.log("running the scenarios")
-        bench.run_all()
+        if args.only:
+            load.log(f"running only the {args.only} scenario")
+            ONLY[args.only](bench)
+        else:
+            load.log("running the scenarios")
+            bench.run_all()
         mem = svc.memory()
         info["load average at end"] = loadavg()
         elapsed = time.monotonic() - started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 
+from . import utility
 from .scenarios import Bench, Row
 
 
@@ -34,12 +35,56 @@ def errors(r: Row) -> str:
     return s
 
 
+def met(ok: bool | None) -> str:
+    return "—" if ok is None else "met" if ok else "**not met**"
+
+
+def utility_section(r: utility.Result) -> list[str]:
+    """The utility scenario's goals, one row each, and the withheld units if there are any."""
+    goal = utility.SHARE_GOAL
+    out = ["", "## Utility: pooled status as representatives and committee members (issue 20, item 6)", "",
+           f"Every local representative and {r.readers['committee']:,} sampled committee members (seed "
+           f"{utility.SAMPLE_SEED}) ask `GET /api/v1/status?unit_id=` (this year) for each unit they are assigned "
+           f"to: {r.requests:,} requests, {r.pairs:,} distinct (reader, unit) pairs, {r.units:,} units, "
+           f"{utility.CONCURRENCY} concurrent, {r.seconds:.1f} s. k = {r.k} ({r.k_source}); true head-count: "
+           f"the active employees in and below the unit"
+           + (f" ({r.headcount_mismatches} units differ from the generator's)" if r.headcount_mismatches
+              else " (the generator's, all equal)")
+           + (f"; {r.small_units} answers about units of fewer than k people, not in the goals" if r.small_units
+              else "") + ".", "",
+           "| measure | value | goal | |", "| --- | ---: | ---: | --- |",
+           f"| units of ≥ k people withheld | {len(r.withheld)} answers, {r.withheld_units} units | 0 | "
+           f"{met(not r.withheld)} |"]
+    labels = {"all": "people counted, all readers", "representative": "… as local representatives",
+              "committee": "… as committee members"}
+    for key, label in labels.items():
+        sh = r.share[key]
+        out.append(f"| {label} | {utility.pct(sh.value)} ({sh.counted:,} of {sh.people:,}) | ≥ {100 * goal:.0f} % | "
+                   f"{met(None if sh.value is None else sh.value >= goal)} |")
+    if r.lowest:
+        low, ask, n = r.lowest
+        out.append(f"| lowest share in one answer | {utility.pct(low)} of {ask.unit_ext} ({n:,} people), asked by "
+                   f"{ask.reader} as {ask.kind} | — | |")
+    bad = {s: n for s, n in r.statuses.items() if s != 200}
+    out.append(f"| answers other than 200 (not in the share) | {sum(bad.values())}"
+               f"{' ' + str(bad) if bad else ''} | 0 | {met(not bad)} |")
+    out.append(f"| latency p50 / p99 | {ms(r.p50_ms)} / {ms(r.p99_ms)} | — | |")
+    if r.thresholds_seen and r.thresholds_seen != [r.k]:
+        out.append(f"\nThe answers applied thresholds {r.thresholds_seen}, not only k = {r.k}.")
+    if r.withheld:
+        out.append(f"\nWithheld units of ≥ k people (first {min(10, len(r.withheld))} of {len(r.withheld)}):\n")
+        for x in r.withheld[:10]:
+            out.append(f"- {x.unit_ext} {x.unit_name} ({x.people:,} people), asked by {x.reader} as {x.kind}")
+    return out
+
+
 def render(scale, info: dict, bench: Bench, load, mem: dict, elapsed: float, args, work) -> str:
     out: list[str] = []
     w = out.append
     w(f"# devplan benchmark: `--scale {scale.name}`\n")
     w(f"Command: `bench/run --scale {scale.name} --database-url {args.database_url}"
-      f"{' --skip-load' if args.skip_load else ''}{' --binary ' + args.binary if args.binary else ''}` — "
+      f"{' --skip-load' if args.skip_load else ''}{' --binary ' + args.binary if args.binary else ''}"
+      f"{' --only ' + args.only if args.only else ''}` — "
       f"{elapsed / 60:.1f} min end to end. wrk: {scale.connections} connections, {scale.threads} threads, "
       f"{scale.duration_s} s per scenario; pgbench: `-c {scale.connections} -j {scale.threads} -T {scale.pgbench_s}`.\n")
     w("| scenario | req/s | p50 | p99 | errors: non-2xx / 5xx | statements per request | bound | ratio to bound | max RSS |")
@@ -56,8 +101,9 @@ def render(scale, info: dict, bench: Bench, load, mem: dict, elapsed: float, arg
           f"{sum(1 for x in s.statuses if x != 200)} / {sum(1 for x in s.statuses if x >= 500)} | — | target ≤ 60 s | "
           f"{s.total / 60:.2f} of 60 s | {mb(s.rss_max_kb)} |")
     w("")
-    w(f"- **Peak RSS of the service**: VmHWM {mb(mem.get('VmHWM'))} over the scenarios (the service restarts after "
-      f"the SQL capture; max RSS per scenario is VmRSS sampled every 100 ms)"
+    restart = "" if args.only else "the service restarts after the SQL capture; "  # --only skips the capture
+    w(f"- **Peak RSS of the service**: VmHWM {mb(mem.get('VmHWM'))} over the scenarios ({restart}"
+      f"max RSS per scenario is VmRSS sampled every 100 ms)"
       + (f"; VmHWM {mb(load.hwm_kb)} over the load (syncs, template plans)." if load else "."))
     w(f"- **HTTP bound**: `GET /healthz` of the same binary in the same run. **Database bound**: the exact SQL of one "
       f"request (captured from the PostgreSQL log, parameters bound) replayed by pgbench at the same concurrency, "
@@ -69,6 +115,8 @@ def render(scale, info: dict, bench: Bench, load, mem: dict, elapsed: float, arg
         w("- Notes:")
         for r in notes:
             w(f"  - {r.key}: {r.note}")
+    if bench.utility:
+        out.extend(utility_section(bench.utility))
     w("")
     w("## Machine\n")
     for k, v in info.items():

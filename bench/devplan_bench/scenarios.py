@@ -10,8 +10,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from . import bounds, wrk
+from . import bounds, orggen, utility, wrk
 from .catalog import Catalog, UnitInfo
 from .http import Client
 from .jwt import Minter
@@ -81,6 +82,7 @@ class Bench:
         self.cycle_plans = drafts[4 + n:4 + 2 * n]
         self.mix_plans = drafts[4 + 2 * n:4 + 6 * n]
         self.hr = minter.token("bench-hr", HR)
+        self.utility: utility.Result | None = None
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -436,6 +438,7 @@ class Bench:
         self.run_wrk("org_units_rep", f"org-units list `GET /api/v1/org-units?limit=500` as a local representative "
                      f"(pooled head-counts; {len(c.area_reps)} area representatives, median "
                      f"{statistics.median(area_units):,.0f} units in reach)", w / "org_units_rep.lua")
+        self.run_utility()
         self.burst("status_burst", f"burst: 64 concurrent status requests for the {c.big_muni.count:,}-person "
                    f"municipality, `/healthz` polled meanwhile", self.status_path(c.big_muni), self.hr)
 
@@ -452,3 +455,41 @@ class Bench:
         names = ["plan reads", "me", "plan lists", "work lists", "status of ~50", "goal edits (no If-Match)"]
         parts = ", ".join(f"{100 * p[0] / total:.0f} % {nm}" for p, nm in zip(pools, names))
         self.run_wrk("mix", f"realistic mix: {parts}", w / "mix.lua", bound_key="mix", db_bound=False)
+
+    def run_utility(self) -> Row:
+        """Issue 20, item 6: each local representative and 500 committee members ask for the status
+        of each unit they are assigned to; no unit of k people withheld, >= 97 % of its people counted."""
+        org = orggen.build_org(self.scale)  # the same seed as the load: who represents what, committees
+        by_ext = {u.ext: u for u in self.cat.units.values()}
+        asks = [a for a in utility.asks(org) if a.unit_ext in by_ext]
+        people, mismatches = utility.true_headcounts(org, self.cat, {a.unit_ext for a in asks})
+        del org  # national: the generated organisation is large and no longer needed
+        if mismatches:
+            print(f"  utility: {mismatches} units' generated head-counts differ from the database's; "
+                  f"the database's are used")
+        client = Client("127.0.0.1", self.svc.port, timeout=30)
+        try:
+            k, k_source = utility.threshold(client, self.hr)
+        finally:
+            client.close()
+        t0 = time.monotonic()
+        with RssSampler(self.svc.pid) as rss:
+            answers = utility.ask_all(asks, {ext: u.id for ext, u in by_ext.items()}, self.svc.port, self.minter,
+                                      timeout=self.scale.burst_timeout_s)
+        res = utility.summarise(answers, people, {ext: u.name for ext, u in by_ext.items()}, k, k_source,
+                                mismatches, time.monotonic() - t0)
+        self.utility = res
+        codes = res.statuses
+        row = Row("utility", f"utility: status of each assigned unit as {res.readers['representative']:,} local "
+                  f"representatives and {res.readers['committee']:,} committee members (pooled, "
+                  f"{utility.CONCURRENCY} concurrent)",
+                  rps=res.requests / res.seconds if res.seconds else None, p50_ms=res.p50_ms, p99_ms=res.p99_ms,
+                  requests=res.requests, non2xx=sum(v for s, v in codes.items() if not 200 <= s < 300),
+                  s5xx=sum(v for s, v in codes.items() if s >= 500), other_errors=codes.get(0, 0),
+                  rss_max_kb=rss.max_kb, note=utility.summary(res))
+        self.rows.append(row)
+        return row
+
+
+# Scenarios that can run without the others (`--only`): they need no SQL capture or bound.
+ONLY: dict[str, Callable[[Bench], Row]] = {"utility": Bench.run_utility}
