@@ -135,8 +135,9 @@ async fn the_status_of_5000_people_costs_as_many_statements_as_the_status_of_50(
         assert_eq!(costs[0], costs[1], "{path}: statements for 50 and 5,000");
         assert!(costs[0] > 0, "the counter counts");
     }
-    // Pooled for a representative, from the head-counts of the whole organisation: still the
-    // same number of statements for 50 and 5,000, and for one unit or a page of 60.
+    // Pooled for a representative, from the head-counts of the subtrees asked about: still the
+    // same number of statements for 50 and 5,000, and for one unit or a page of 60 in two
+    // subtrees.
     let rep = token("s0", &["local_representative"]);
     app.expect(app.get("/api/v1/me", &rep).await, StatusCode::OK)
         .await;

@@ -412,29 +412,37 @@ GROUP BY p.bucket, p.professional_group, s.key"
             .collect()
     }
 
-    /// The units of `top`'s subtree, how they nest, and the employees placed directly in
-    /// each by professional group, which is all the pooling of status figures reads: those
+    /// The units of the subtrees of `tops`, how they nest, and the employees placed directly
+    /// in each by professional group, which is all the pooling of status figures reads: those
     /// active, and with `period_to` those who left after that day too (as a period's figures
-    /// count them). Two statements.
+    /// count them). Two statements, however many subtrees; one inside another is read once.
     pub async fn population(
         &self,
-        top: UnitId,
+        tops: &[UnitId],
         period_to: Option<NaiveDate>,
     ) -> Result<Population, StoreError> {
         let backend = self.db.get_database_backend();
-        let params = [
-            ("top".to_owned(), Value::from(top.uuid())),
-            (
-                "period_end".to_owned(),
-                Value::from(period_to.map(end_of_day)),
-            ),
-        ];
-        let units = "SELECT u.id, u.parent_id FROM unit_closure c \
-                     JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = :top";
-        let people = "SELECT e.unit_id, e.professional_group, COUNT(*) FROM unit_closure c \
-                      JOIN employees e ON e.unit_id = c.descendant_id \
-                      WHERE c.ancestor_id = :top AND (e.active OR e.left_at >= :period_end) \
-                      GROUP BY e.unit_id, e.professional_group";
+        let mut params = vec![(
+            "period_end".to_owned(),
+            Value::from(period_to.map(end_of_day)),
+        )];
+        params.extend(
+            tops.iter()
+                .enumerate()
+                .map(|(i, t)| (format!("t{i}"), Value::from(t.uuid()))),
+        );
+        let names: Vec<String> = (0..tops.len()).map(|i| format!(":t{i}")).collect();
+        let under = format!(
+            "SELECT c.descendant_id FROM unit_closure c WHERE c.ancestor_id IN ({})",
+            names.join(", ")
+        );
+        let units = format!("SELECT u.id, u.parent_id FROM org_units u WHERE u.id IN ({under})");
+        let people = format!(
+            "SELECT e.unit_id, e.professional_group, COUNT(*) FROM employees e \
+             WHERE e.unit_id IN ({under}) AND (e.active OR e.left_at >= :period_end) \
+             GROUP BY e.unit_id, e.professional_group"
+        );
+        let (units, people) = (units.as_str(), people.as_str());
         let (units, people) = futures_util::future::try_join(
             self.db.query_all_raw(bind(backend, units, &params)),
             self.db.query_all_raw(bind(backend, people, &params)),

@@ -163,10 +163,11 @@ async fn with_headcounts(
     // status figures are.
     let hr = access.has(devplan_domain::org::Role::Hr);
     let managed = access.managed_units().await?;
-    let (plain, pooled): (Vec<UnitId>, Vec<UnitId>) = units
+    let (plain, pooled): (Vec<_>, Vec<_>) = units
         .iter()
-        .map(|u| u.id)
-        .partition(|u| hr || managed.contains(u));
+        .map(|u| (u.id, u.parent_id))
+        .partition(|(u, _)| hr || managed.contains(u));
+    let plain: Vec<UnitId> = plain.into_iter().map(|(u, _)| u).collect();
     let counts = state.store.headcounts(&plain).await?;
     let mut shown: BTreeMap<UnitId, Headcount> = plain
         .iter()

@@ -44,35 +44,33 @@ fn by_atom(cells: Vec<StatusCell>) -> BTreeMap<Atom, Figures> {
         .collect()
 }
 
-/// The head-counts of `units` as a reader who reads the units `managed` exactly reads them
-/// pooled, each from the pooling of its top unit's tree (one load per tree; a unit's blocks
-/// depend on its own subtree only).
+/// The head-counts of `units` (with their parents) as a reader who reads the units `managed`
+/// exactly reads them pooled. A unit's blocks are cut from its own subtree, so the subtrees of
+/// the units whose parent is not among them hold all the others: those are read, in two
+/// statements, never the whole tree above them.
 pub(crate) async fn pooled_headcounts(
     state: &AppState,
-    units: &[UnitId],
+    units: &[(UnitId, Option<UnitId>)],
     managed: &BTreeSet<UnitId>,
 ) -> ApiResult<BTreeMap<UnitId, Headcount>> {
     let mut out = BTreeMap::new();
     if units.is_empty() {
         return Ok(out);
     }
-    // A whole tree's people per top unit: under the heavy statement limit.
     let store = state.store.heavy();
-    let tops = store.tops_of(units).await?;
     let (settings, _) = store.settings().await?;
     let k = u64::from(settings.anonymity_threshold);
-    let mut by_top: BTreeMap<UnitId, Vec<UnitId>> = BTreeMap::new();
-    for u in units {
-        by_top
-            .entry(tops.get(u).copied().unwrap_or(*u))
-            .or_default()
-            .push(*u);
-    }
-    for (top, units) in by_top {
-        let population = store.population(top, None).await?;
-        let pooling = Pooling::knowing(&population, k, managed);
-        for u in units {
-            out.insert(u, pooling.headcount(&population, u));
+    let mut left: BTreeSet<UnitId> = units.iter().map(|(u, _)| *u).collect();
+    let roots: Vec<UnitId> = units
+        .iter()
+        .filter(|(_, parent)| parent.is_none_or(|p| !left.contains(&p)))
+        .map(|(u, _)| *u)
+        .collect();
+    let population = store.population(&roots, None).await?;
+    let pooling = Pooling::knowing(&population, k, managed);
+    for (u, _) in units {
+        if left.remove(u) {
+            out.insert(*u, pooling.headcount(&population, *u));
         }
     }
     Ok(out)
@@ -172,7 +170,7 @@ pub(crate) async fn status_of(
         StatusView::Anonymised => {
             // A unit's blocks are cut from its own subtree: nothing above it is read.
             let (around, cells) = futures_util::future::try_join(
-                store.population(unit, Some(to)),
+                store.population(&[unit], Some(to)),
                 store.status_cells(unit, CellsBy::Unit, period),
             )
             .await?;
