@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import bounds, orggen, utility, wrk
+from . import bounds, orggen, slow, utility, wrk
 from .catalog import Catalog, UnitInfo
 from .http import Client
 from .jwt import Minter
@@ -83,6 +83,7 @@ class Bench:
         self.mix_plans = drafts[4 + 2 * n:4 + 6 * n]
         self.hr = minter.token("bench-hr", HR)
         self.utility: utility.Result | None = None
+        self.slow: slow.Result | None = None
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -455,6 +456,7 @@ class Bench:
         names = ["plan reads", "me", "plan lists", "work lists", "status of ~50", "goal edits (no If-Match)"]
         parts = ", ".join(f"{100 * p[0] / total:.0f} % {nm}" for p, nm in zip(pools, names))
         self.run_wrk("mix", f"realistic mix: {parts}", w / "mix.lua", bound_key="mix", db_bound=False)
+        self.run_slow()
 
     def run_utility(self) -> Row:
         """Issue 20, item 6: each local representative and 500 committee members ask for the status
@@ -490,6 +492,39 @@ class Bench:
         self.rows.append(row)
         return row
 
+    def run_slow(self) -> Row:
+        """Issue 21, items 1 and 8: after a load of slow requests stops and its clients are gone, the
+        service has no statement running in PostgreSQL past the ordinary limit + 1 s. `plans` is held
+        locked by another session, so the managers' plan lists block at any scale until the
+        service's statement_timeout cancels them."""
+        reqs = [(r.path, r.token) for r in self.req_plan_list()]
+        with RssSampler(self.svc.pid) as rss:
+            res = slow.run(self.db, self.svc.port, reqs, self.svc.env(), self.work)
+        self.slow = res
+        ld = res.load
+        answered = [o for o in ld.outcomes if o.kind == "answered"]
+        lat = res.latencies_ms
+        if not res.exercised:
+            verdict = "not measured"
+        else:
+            verdict = "not idle" if res.idle_after_s is None else f"idle after {res.idle_after_s:.1f} s"
+            verdict += ": met" if res.met else ": **not met**"
+        print(f"  slow: {slow.summary(res)}")
+        row = Row("slow", f"slow requests: `GET /api/v1/plans?limit=50` as {len(self.cat.area_managers)} area "
+                  f"managers, `plans` locked by another session; {res.clients} clients for {res.seconds:.0f} s, "
+                  f"half waiting, half giving up after {slow.ABANDON_AFTER_S:.0f} s; until the service's statements "
+                  f"are gone from `pg_stat_activity`",
+                  rps=None, p50_ms=slow.p50(lat), p99_ms=lat[-1] if lat else None, requests=len(ld.outcomes),
+                  non2xx=sum(1 for o in answered if not 200 <= o.status < 300),
+                  s5xx=sum(1 for o in answered if o.status >= 500),
+                  other_errors=len(ld.outcomes) - len(answered), rss_max_kb=rss.max_kb,
+                  bound=f"idle ≤ {res.deadline_s:g} s after the load (limit {res.limit_s:g} s + 1 s)",
+                  ratio=verdict,
+                  note=slow.summary(res) + "; p50/p99 columns: the answered requests (p99 = slowest); "
+                  "socket errors/timeouts: requests abandoned or cut, by design")
+        self.rows.append(row)
+        return row
+
 
 # Scenarios that can run without the others (`--only`): they need no SQL capture or bound.
-ONLY: dict[str, Callable[[Bench], Row]] = {"utility": Bench.run_utility}
+ONLY: dict[str, Callable[[Bench], Row]] = {"utility": Bench.run_utility, "slow": Bench.run_slow}
