@@ -332,10 +332,10 @@ def run() -> list[str]:
     hidden = sorted(k for k, v in figures.items() if v is None)
     # Pooled: a unit has every figure or, too small for its own, none (withheld).
     check(bool(hidden) == status.withheld, f"withheld={status.withheld} but {len(hidden)} figures null")
-    check(status.withheld == (status.reported_with is not None),
-          f"withheld={status.withheld}, reported_with={status.reported_with}")
+    check(isinstance(status.left_out, bool) and not (status.withheld and status.left_out),
+          f"withheld={status.withheld}, left_out={status.left_out}")
     summary.append(f"status (representative): pooled, {len(figures)} figures, "
-                   f"withheld={status.withheld} (reported with {status.reported_with}), "
+                   f"withheld={status.withheld}, left_out={status.left_out}, "
                    f"employees={figures.get('employees')}")
     return summary
 
