@@ -42,6 +42,8 @@ BUSINESS_RULE_CODES = frozenset(
         "unknown_goal",
         "unknown_unit",
         "unknown_unit_goal",
+        # Depends on who asks: representatives and committees read whole years only.
+        "whole_year_only",
     }
 )
 

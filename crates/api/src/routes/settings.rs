@@ -60,8 +60,8 @@ fn out(s: Settings, meta: Meta) -> SettingsOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"anonymity_threshold": 5, "long_absence_weeks": 8, "special_follow_up_days": 30, "main_committee_frequency": "yearly"}))]
 pub struct SettingsIn {
-    /// 2–100.
-    #[schema(minimum = 2, maximum = 100)]
+    /// 3–100: below 3, a reader in a row of 2 would know the other.
+    #[schema(minimum = 3, maximum = 100)]
     pub anonymity_threshold: i64,
     /// 1–104.
     #[schema(minimum = 1, maximum = 104)]
