@@ -266,17 +266,33 @@ struct Cut<'a> {
 }
 
 impl Cut<'_> {
-    /// Cuts `unit`'s subtree; returns what passes up from it.
-    fn visit(&mut self, unit: UnitId) -> Vec<(Atom, u64)> {
-        let mut row: Vec<(Atom, u64)> = self.population.direct_atoms(unit).collect();
-        let mut from = Vec::new();
-        for child in self.population.children(unit).to_vec() {
-            let up = self.visit(child);
-            if !up.is_empty() {
-                from.push(child);
-                row.extend(up);
+    /// Cuts `root`'s subtree, children before their parents (without recursion: a tree may be
+    /// as deep as HR makes it). What passes up from `root` itself is left out.
+    fn cut(&mut self, root: UnitId) {
+        let mut passed: BTreeMap<UnitId, Vec<(Atom, u64)>> = BTreeMap::new();
+        for unit in self.population.subtree(root).into_iter().rev() {
+            let mut row: Vec<(Atom, u64)> = self.population.direct_atoms(unit).collect();
+            let mut from = Vec::new();
+            for child in self.population.children(unit) {
+                let up = passed.remove(child).unwrap_or_default();
+                if !up.is_empty() {
+                    from.push(*child);
+                    row.extend(up);
+                }
             }
+            let up = self.own_row(unit, row, from);
+            passed.insert(unit, up);
         }
+    }
+
+    /// Makes `row` (gathered from `from`) the block of `unit` if it may be one; otherwise
+    /// returns it, to pass up.
+    fn own_row(
+        &mut self,
+        unit: UnitId,
+        row: Vec<(Atom, u64)>,
+        from: Vec<UnitId>,
+    ) -> Vec<(Atom, u64)> {
         let people: u64 = row.iter().map(|(_, n)| n).sum();
         let unknown: u64 = row
             .iter()
@@ -332,8 +348,7 @@ impl Pooling {
             },
         };
         for root in population.roots.clone() {
-            // What reaches past the top unit is left out.
-            cut.visit(root);
+            cut.cut(root);
         }
         let mut pooling = cut.pooling;
         let mut owned: BTreeMap<UnitId, u64> = BTreeMap::new();
@@ -974,6 +989,22 @@ mod tests {
         let p = area();
         let (people, rows) = system(&p, &[p.atoms_under(unit(4))]);
         assert!(disclosed(&rows, &people, 5).is_some());
+    }
+
+    #[test]
+    fn a_chain_of_twenty_thousand_units_is_cut_without_recursion() {
+        // One person in each unit of a chain: every fifth unit's own row gathers five.
+        let n: u128 = 20_000;
+        let p = org(
+            &(0..n)
+                .map(|i| (i, i.checked_sub(1)))
+                .collect::<Vec<(u128, Option<u128>)>>(),
+            &(0..n).map(|i| (i, "", 1u64)).collect::<Vec<_>>(),
+        );
+        let pooling = Pooling::new(&p, 5);
+        assert_eq!(pooling.headcount(&p, unit(0)).total, Some(20_000));
+        assert!(pooling.is_reported(unit(n - 5)));
+        assert!(!pooling.is_reported(unit(n - 4)));
     }
 
     #[test]
