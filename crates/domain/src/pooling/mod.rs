@@ -892,6 +892,13 @@ mod tests {
         for u in [2, 3, 4] {
             assert!(pooling.is_reported(unit(u)), "unit {u}");
         }
+        let Table::Shown { by_unit, .. } = pooling.table(&p, unit(2)) else {
+            panic!("the area is shown");
+        };
+        assert!(
+            by_unit.iter().filter(|r| !r.direct).all(|r| !r.left_out),
+            "each institution's row counts all of it"
+        );
         let Table::Shown {
             total,
             by_unit,
@@ -989,6 +996,28 @@ mod tests {
         let p = area();
         let (people, rows) = system(&p, &[p.atoms_under(unit(4))]);
         assert!(disclosed(&rows, &people, 5).is_some());
+    }
+
+    #[test]
+    fn a_group_is_a_block_only_with_k_people_its_reader_does_not_manage() {
+        // An area with 2 of group g and 6 of h of its own, and two teams of g (3 and 2) whose
+        // leader reads the area as a committee member: the teams pass up to the area's row,
+        // where g has 7 people but only the area's 2 unknown to the leader.
+        let p = org(
+            &[(1, None), (2, Some(1)), (3, Some(1))],
+            &[(1, "g", 2), (1, "h", 6), (2, "g", 3), (3, "g", 2)],
+        );
+        let teams: BTreeSet<UnitId> = [unit(2), unit(3)].into();
+        let pooling = Pooling::knowing(&p, 5, &teams);
+        let Table::Shown { by_group, .. } = pooling.table(&p, unit(1)) else {
+            panic!("the area is shown");
+        };
+        assert!(
+            by_group.iter().all(|r| r.group != group("g")),
+            "g is no row of its own: {by_group:#?}"
+        );
+        let (people, rows) = unknown_part(&p, &everything_readable(&p, &pooling), &teams);
+        assert_eq!(disclosed(&rows, &people, 5), None);
     }
 
     #[test]
