@@ -644,6 +644,91 @@ mod tests {
     }
 
     #[test]
+    fn a_period_starting_today_is_read_as_today_and_a_future_one_from_its_first_day() {
+        let me = EmployeeId::generate();
+        let s = person_status(
+            &[agreed_plan(me, &["2026-03-01"], &[])],
+            &[],
+            &BTreeMap::new(),
+            &Settings::default(),
+        );
+        let today = d("2026-12-07");
+        let read = |from: &str, to: &str| {
+            let f = s.figures(d(from), d(to), today);
+            (f.annual_due.value, f.annual_overdue.value)
+        };
+        // Due 2027-03-01: more than 30 days from today, so not yet due in a period that
+        // begins today, though it falls inside it.
+        assert_eq!(read("2026-12-07", "2027-12-06"), (0, 0));
+        // A future period that begins on the due date: due there, not overdue.
+        assert_eq!(read("2027-03-01", "2027-03-31"), (1, 0));
+        assert_eq!(read("2027-03-02", "2027-03-31"), (0, 1));
+    }
+
+    #[test]
+    fn a_closed_years_figures_of_todays_plans_are_withheld_and_no_others() {
+        for name in [
+            "with_agreed_plan",
+            "plans_in_draft",
+            "annual_due",
+            "annual_overdue",
+            "goals_applied_in_daily_work",
+            "activities_by_kind.course",
+            "goals_by_verdict.met",
+        ] {
+            assert!(is_figure_of_today(name), "{name}");
+        }
+        for name in [
+            "employees",
+            "annual_held_in_time",
+            "special_overdue",
+            "interviews_held",
+        ] {
+            assert!(!is_figure_of_today(name), "{name}");
+        }
+        let figures: Shown = [
+            ("employees".to_owned(), Some(7)),
+            ("with_agreed_plan".to_owned(), Some(5)),
+            ("activities_by_kind.course".to_owned(), Some(3)),
+        ]
+        .into();
+        let mut s = Snapshot {
+            unit_id: UnitId::generate(),
+            from: d("2025-01-01"),
+            to: d("2025-12-31"),
+            anonymised: true,
+            anonymity_threshold: Some(5),
+            withheld: false,
+            left_out: false,
+            pooling_rule: POOLING_RULE,
+            figures: figures.clone(),
+            by_sub_unit: vec![SnapshotUnitRow {
+                unit_id: UnitId::generate(),
+                name: "Vuggestuen".into(),
+                direct: false,
+                pooled_units: Vec::new(),
+                left_out: false,
+                figures: figures.clone(),
+            }],
+            by_professional_group: vec![SnapshotGroupRow {
+                professional_group: None,
+                other_groups: true,
+                figures,
+            }],
+        };
+        s.withhold_figures_of_today();
+        let expected: Shown = [
+            ("employees".to_owned(), Some(7)),
+            ("with_agreed_plan".to_owned(), None),
+            ("activities_by_kind.course".to_owned(), None),
+        ]
+        .into();
+        assert_eq!(s.figures, expected);
+        assert_eq!(s.by_sub_unit[0].figures, expected);
+        assert_eq!(s.by_professional_group[0].figures, expected);
+    }
+
+    #[test]
     fn a_follow_up_held_before_a_new_version_is_judged_by_the_clock_that_ran_then() {
         let me = EmployeeId::generate();
         // Agreed 2025-10-27, followed up late on 2026-11-11 (adjusted), version 2 on
@@ -660,6 +745,18 @@ mod tests {
             (0, 1)
         );
         assert_eq!(s.annual_next_due, Some(d("2027-12-02")));
+        // Version 2 agreed the same day as the follow-up it came out of: still late.
+        let same_day = agreed_plan(
+            me,
+            &["2025-10-27", "2026-11-11"],
+            &[(FollowUpKind::Annual, "2026-11-11")],
+        );
+        let s = person_status(&[same_day], &[], &BTreeMap::new(), &Settings::default());
+        let f = s.figures(d("2026-01-01"), d("2026-12-31"), d("2026-12-07"));
+        assert_eq!(
+            (f.annual_held_in_time.value, f.annual_held_late.value),
+            (0, 1)
+        );
     }
 
     #[test]
