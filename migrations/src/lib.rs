@@ -20,6 +20,7 @@ mod m20261130_000015_audit_log;
 mod m20261130_000016_erasure;
 mod m20261207_000017_threshold_floor;
 mod m20261207_000018_annual_clock;
+mod m20261207_000019_placements;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000016_erasure::Migration),
             Box::new(m20261207_000017_threshold_floor::Migration),
             Box::new(m20261207_000018_annual_clock::Migration),
+            Box::new(m20261207_000019_placements::Migration),
         ]
     }
 }

@@ -725,8 +725,12 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
         .map(|i| json!({"external_id": format!("T{i}"), "name": format!("Tove {i}"), "unit_external_id": "A1"}))
         .collect();
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": placed_since("2015-01-01", rows.clone())}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;

@@ -9,6 +9,7 @@ mod erasure;
 mod events;
 mod export;
 mod followups;
+mod history;
 mod idempotency;
 mod identity;
 mod metrics;

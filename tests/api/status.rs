@@ -45,8 +45,12 @@ async fn world(app: &TestApp) -> World {
         rows.push(json!({"external_id": format!("B-{i}"), "name": format!("Bee Ansat {i}"), "email": format!("bee{i}@k.dk"), "unit_external_id": "B", "professional_group": "pædagog"}));
     }
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": placed_since("2015-01-01", rows.clone())}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -890,8 +894,12 @@ async fn small_units_and_groups_are_pooled_so_both_breakdowns_add_up_and_combine
     rows[0]["represents_unit_external_ids"] = json!(["U"]);
     rows[0]["external_id"] = json!("REP");
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": placed_since("2015-01-01", rows.clone())}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;

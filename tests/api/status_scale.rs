@@ -88,8 +88,12 @@ async fn small_and_large(app: &TestApp) -> BTreeMap<String, String> {
         rows.push(json!({"external_id": format!("l{i}"), "name": format!("Stor {i}"), "unit_external_id": unit, "professional_group": groups[i % 4]}));
     }
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": placed_since("2015-01-01", rows.clone())}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -345,8 +349,12 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
         });
     }
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": placed_since("2015-01-01", rows.clone())}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -523,8 +531,12 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
         .map(|i| json!({"external_id": format!("E{i}"), "name": format!("Ansat {i}"), "unit_external_id": "K"}))
         .collect();
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": placed_since("2015-01-01", rows.clone())}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;

@@ -144,8 +144,12 @@ async fn area_with_a_small_team(app: &TestApp) -> String {
         }
     }
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": placed_since("2015-01-01", rows.clone())}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;

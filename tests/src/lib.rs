@@ -39,6 +39,23 @@ pub enum Keys {
 }
 
 /// A fixture file's bytes.
+/// Employee sync rows with a history each: placed where the row says since `since`, so past
+/// periods count them (a row without one is placed from the day it is synced).
+pub fn placed_since(since: &str, mut rows: Vec<Value>) -> Vec<Value> {
+    for row in &mut rows {
+        if row.get("placements").is_some() || row.get("active") == Some(&Value::Bool(false)) {
+            continue;
+        }
+        let placement = json!({
+            "from": since,
+            "unit_external_id": row["unit_external_id"],
+            "professional_group": row.get("professional_group").cloned().unwrap_or(Value::Null),
+        });
+        row["placements"] = json!([placement]);
+    }
+    rows
+}
+
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")

@@ -6,7 +6,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use devplan_domain::org::{CommitteeLevel, PeriodDates};
-use devplan_domain::records::{CommitteeSyncRow, EmployeeSyncRow, NewAgreementPeriod, UnitSyncRow};
+use devplan_domain::records::{
+    CommitteeSyncRow, EmployeeSyncRow, NewAgreementPeriod, PlacementSyncRow, UnitSyncRow,
+};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
 use devplan_persistence::Store;
 use rand::Rng;
@@ -170,6 +172,7 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
                     external_id: ext(id),
                     name: name(n),
                     parent_external_id: parent.map(ext),
+                    ends_on: None,
                 })
                 .collect(),
         )
@@ -188,6 +191,11 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
             let first = FIRST[(n * 7) % FIRST.len()];
             let last = LAST[(n * 5) % LAST.len()];
             let id = format!("E-{n:03}");
+            let group = ProfessionalGroup::parse(
+                "professional_group",
+                if i == 0 { "leder" } else { groups[i % 3] },
+            )
+            .expect("demo groups are valid");
             rows.push(EmployeeSyncRow {
                 external_id: ext(&id),
                 name: name(&format!("{first} {last}")),
@@ -203,15 +211,18 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
                     )
                     .expect("demo e-mails are valid"),
                 ),
-                professional_group: Some(
-                    ProfessionalGroup::parse(
-                        "professional_group",
-                        if i == 0 { "leder" } else { groups[i % 3] },
-                    )
-                    .expect("demo groups are valid"),
-                ),
+                professional_group: Some(group.clone()),
                 unit_external_id: ext(unit),
-                active: true,
+                active: None,
+                // Everyone has worked where they are since a day between 2015 and 2023, so
+                // earlier years have figures too.
+                placements: Some(vec![PlacementSyncRow {
+                    from: NaiveDate::from_ymd_opt(2015, 8, 1).expect("a date")
+                        + chrono::Days::new(((n * 53) % 3000) as u64),
+                    to: None,
+                    unit_external_id: ext(unit),
+                    professional_group: Some(group),
+                }]),
                 // The first person of every unit manages it.
                 manages_unit_external_ids: if i == 0 { vec![ext(unit)] } else { Vec::new() },
                 represents_unit_external_ids: Vec::new(),

@@ -8,6 +8,7 @@ pub mod followup;
 pub mod ids;
 pub mod interview;
 pub mod org;
+pub mod placement;
 pub mod plan;
 pub mod pooling;
 pub mod records;

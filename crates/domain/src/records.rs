@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::org::{CommitteeLevel, PeriodDates};
+use crate::placement::History;
 use crate::text::{Email, ExternalId, Name, ProfessionalGroup};
 use crate::{AgreementPeriodId, CommitteeId, EmployeeId, UnitId};
 
@@ -43,6 +44,8 @@ pub struct OrgUnit {
     pub name: Name,
     /// The unit above it; none for the top.
     pub parent_id: Option<UnitId>,
+    /// Its last day, once HR has ended it: it keeps its history and its past figures.
+    pub ends_on: Option<NaiveDate>,
     /// Version and times.
     pub meta: Meta,
 }
@@ -78,6 +81,8 @@ pub struct UnitSyncRow {
     pub name: Name,
     /// The HR id of the unit above it, in the same payload or already stored.
     pub parent_external_id: Option<ExternalId>,
+    /// Its last day, if HR has ended it.
+    pub ends_on: Option<NaiveDate>,
 }
 
 /// An employee with the organisation roles held.
@@ -101,6 +106,8 @@ pub struct Employee {
     pub manages: Vec<UnitId>,
     /// Units they are local representative for.
     pub represents: Vec<UnitId>,
+    /// Where and when they worked: the placements a period's figures count them by.
+    pub history: History,
     /// Version and times.
     pub meta: Meta,
 }
@@ -160,12 +167,28 @@ pub struct EmployeeSyncRow {
     pub professional_group: Option<ProfessionalGroup>,
     /// HR id of their unit.
     pub unit_external_id: ExternalId,
-    /// Employed now.
-    pub active: bool,
+    /// Employed now; when not sent, true without a history and read off it with one.
+    pub active: Option<bool>,
+    /// Their whole placement history, when HR sends it; without it, the unit and group are
+    /// where they are placed from today.
+    pub placements: Option<Vec<PlacementSyncRow>>,
     /// HR ids of the units they manage.
     pub manages_unit_external_ids: Vec<ExternalId>,
     /// HR ids of the units they represent.
     pub represents_unit_external_ids: Vec<ExternalId>,
+}
+
+/// A placement as the HR system sends it: units by HR id.
+#[derive(Debug, Clone)]
+pub struct PlacementSyncRow {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day; none while it lasts.
+    pub to: Option<NaiveDate>,
+    /// HR id of the unit.
+    pub unit_external_id: ExternalId,
+    /// The professional group.
+    pub professional_group: Option<ProfessionalGroup>,
 }
 
 /// A MED committee.
@@ -277,8 +300,9 @@ fn as_set<T: Ord>(mut ids: Vec<T>) -> Vec<T> {
 }
 
 impl EmployeeChanges {
-    /// The employee with these changes applied; fields not named stay as they are.
-    pub fn apply_to(self, current: &Employee) -> Employee {
+    /// The employee with these changes applied on `today`; fields not named stay as they are,
+    /// and a new unit, group or leaving is a placement from today (see [`History::as_of`]).
+    pub fn apply_to(self, current: &Employee, today: NaiveDate) -> Employee {
         let mut next = current.clone();
         if let Some(v) = self.external_id {
             next.external_id = v;
@@ -304,7 +328,19 @@ impl EmployeeChanges {
         if let Some(v) = self.represents {
             next.represents = as_set(v);
         }
-        next
+        next.placed_as_of(today)
+    }
+}
+
+impl Employee {
+    /// This employee with their history brought in line with their unit, group and
+    /// employment as of `today`: "placed here from today" where that is new.
+    pub fn placed_as_of(mut self, today: NaiveDate) -> Self {
+        let now = self
+            .active
+            .then(|| (self.unit_id, self.professional_group.clone()));
+        self.history = self.history.as_of(today, now);
+        self
     }
 }
 
@@ -359,6 +395,10 @@ mod tests {
         DateTime::<Utc>::UNIX_EPOCH
     }
 
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
     fn employee() -> Employee {
         Employee {
             id: EmployeeId::generate(),
@@ -370,8 +410,10 @@ mod tests {
             active: true,
             manages: Vec::new(),
             represents: Vec::new(),
+            history: History::default(),
             meta: Meta::first(at()),
         }
+        .placed_as_of(day("2026-01-05"))
     }
 
     #[test]
@@ -388,7 +430,7 @@ mod tests {
             manages: Some(vec![b, a, b]),
             represents: None,
         }
-        .apply_to(&current);
+        .apply_to(&current, day("2026-12-07"));
         assert_eq!(next.external_id, current.external_id);
         assert_eq!(next.name.as_str(), "Bo Nyt Navn");
         assert_eq!(next.email, None);
@@ -402,6 +444,9 @@ mod tests {
         assert_eq!(next.manages, both);
         assert_eq!(next.represents, current.represents);
         assert_eq!((next.id, next.meta), (current.id, current.meta));
+        // Leaving ends the placement the day before.
+        assert_eq!(next.history.current(), None);
+        assert_eq!(next.history.placements()[0].to, Some(day("2026-12-06")));
         let nothing = EmployeeChanges {
             external_id: None,
             name: None,
@@ -412,7 +457,7 @@ mod tests {
             manages: None,
             represents: None,
         };
-        assert_eq!(nothing.apply_to(&current), current);
+        assert_eq!(nothing.apply_to(&current, day("2026-12-07")), current);
     }
 
     #[test]
@@ -458,6 +503,7 @@ mod tests {
             external_id: ExternalId::parse("external_id", "U-1").ok(),
             name: Name::parse("name", "Område A").unwrap(),
             parent_id: Some(UnitId::generate()),
+            ends_on: None,
             meta: Meta::first(at()),
         };
         let next = UnitChanges {

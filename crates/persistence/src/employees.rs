@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use devplan_domain::org::Role;
+use devplan_domain::placement::History;
 use devplan_domain::records::{Employee, EmployeeChanges, Meta, NewEmployee};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
-use devplan_domain::{EmployeeId, UnitId, Violation};
+use devplan_domain::{EmployeeId, UnitId, Violation, Violations};
 use sea_orm::sea_query::{Condition, Expr, Func, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -16,6 +17,7 @@ use uuid::Uuid;
 
 use crate::entities::{employee, unit_assignment};
 use crate::events::Change;
+use crate::placements::{check_new_placements, insert_histories, replace_histories};
 use crate::units::{CHUNK, check_units_exist, list_refs};
 use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
@@ -121,6 +123,7 @@ pub(crate) async fn to_employees(
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
     let mut manages = assignments(conn, Role::Manager, &ids).await?;
     let mut represents = assignments(conn, Role::LocalRepresentative, &ids).await?;
+    let mut histories = crate::placements::histories(conn, &ids).await?;
     rows.into_iter()
         .map(|m| {
             Ok(Employee {
@@ -136,6 +139,7 @@ pub(crate) async fn to_employees(
                 active: m.active,
                 manages: manages.remove(&m.id).unwrap_or_default(),
                 represents: represents.remove(&m.id).unwrap_or_default(),
+                history: histories.remove(&m.id).unwrap_or_default(),
                 meta: Meta {
                     version: m.version,
                     created_at: m.created_at,
@@ -243,9 +247,22 @@ impl Store {
     /// Creates an employee with their roles.
     pub async fn create_employee(&self, new: NewEmployee) -> Result<Employee, StoreError> {
         let txn = self.db.begin().await?;
+        // Placements are checked against units' endings, which a sync may be changing.
+        crate::sync::serialise_syncs(&txn).await?;
         check_units_exist(&txn, &unit_refs(new.unit_id, &new.manages, &new.represents)).await?;
         let id = EmployeeId::generate();
         let now = self.now();
+        let history = History::default().as_of(
+            self.today(),
+            new.active
+                .then(|| (new.unit_id, new.professional_group.clone())),
+        );
+        let mut v = Violations::new();
+        let endings = crate::placements::unit_endings(&txn).await?;
+        check_new_placements("unit_id", &history, &History::default(), &endings, &mut v);
+        if !v.is_empty() {
+            return Err(StoreError::Invalid(v));
+        }
         employee::Entity::insert(employee::ActiveModel {
             id: Set(id.uuid()),
             external_id: Set(new.external_id.map(ExternalId::into_string)),
@@ -263,6 +280,7 @@ impl Store {
         .exec_without_returning(&txn)
         .await
         .map_err(|e| StoreError::from_write(e, "external_id"))?;
+        insert_histories(&txn, &[(id.uuid(), &history)]).await?;
         let ids = [id.uuid()];
         replace_assignments(
             &txn,
@@ -293,10 +311,13 @@ impl Store {
         changes: EmployeeChanges,
     ) -> Result<Employee, StoreError> {
         let txn = self.db.begin().await?;
+        // As a sync does, and before the row (a sync locks rows after it): a new placement is
+        // checked against units' endings, which a sync may be changing.
+        crate::sync::serialise_syncs(&txn).await?;
         lock_row::<employee::Entity>(&txn, id.uuid()).await?;
         let current = fetch_employee(&txn, id).await?;
         check_version(current.meta.version, expected_version)?;
-        let next = changes.apply_to(&current);
+        let next = changes.apply_to(&current, self.today());
         if next == current {
             return Ok(current);
         }
@@ -305,6 +326,15 @@ impl Store {
             &unit_refs(next.unit_id, &next.manages, &next.represents),
         )
         .await?;
+        if next.history != current.history {
+            let mut v = Violations::new();
+            let endings = crate::placements::unit_endings(&txn).await?;
+            check_new_placements("unit_id", &next.history, &current.history, &endings, &mut v);
+            if !v.is_empty() {
+                return Err(StoreError::Invalid(v));
+            }
+            replace_histories(&txn, &[(id.uuid(), &next.history)]).await?;
+        }
         write_employee(&txn, &next, current.meta.version, self.now()).await?;
         let ids = [id.uuid()];
         if next.manages != current.manages {

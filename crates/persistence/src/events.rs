@@ -250,6 +250,12 @@ pub(crate) fn employee_data(e: &Employee) -> Value {
         "active": e.active,
         "manages": e.manages.iter().map(|u| u.uuid()).collect::<Vec<_>>(),
         "represents": e.represents.iter().map(|u| u.uuid()).collect::<Vec<_>>(),
+        "placements": e.history.placements().iter().map(|p| json!({
+            "from": p.from,
+            "to": p.to,
+            "unit_id": p.unit_id.uuid(),
+            "professional_group": p.professional_group.as_ref().map(|g| g.as_str()),
+        })).collect::<Vec<_>>(),
         "version": e.meta.version,
         "updated_at": e.meta.updated_at,
     })
@@ -262,6 +268,7 @@ pub(crate) fn unit_data(u: &OrgUnit) -> Value {
         "external_id": u.external_id.as_ref().map(|x| x.as_str()),
         "name": u.name.as_str(),
         "parent_id": u.parent_id.map(|p| p.uuid()),
+        "ends_on": u.ends_on,
         "version": u.meta.version,
         "updated_at": u.meta.updated_at,
     })

@@ -19,6 +19,7 @@ mod idempotency;
 mod interviews;
 mod page;
 mod periods;
+mod placements;
 mod plans;
 mod projection;
 mod reach;

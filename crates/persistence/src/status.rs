@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
-use devplan_domain::clock::end_of_day;
 use devplan_domain::followup::Coverage;
+use devplan_domain::placement::counting_day;
 use devplan_domain::pooling::{Atom, Population};
 use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures, reference_day};
 use devplan_domain::{EmployeeId, UnitId};
@@ -52,9 +52,11 @@ pub enum CellsBy<'a> {
     Unit,
 }
 
-/// The employees of the subtree of `:unit` the period counts (those active, and those who left
-/// after its last day, so a closed period does not shrink as people leave), each with the
-/// cell they count in: for
+/// The employees of the subtree of `:unit` the period counts — those placed in it on its
+/// counting day (its last day, or today while it runs; see
+/// [`devplan_domain::placement::counting_day`]), in the unit and group of that placement, so a
+/// closed period's figures never change whoever joins, moves or leaves — each with the cell
+/// they count in: for
 /// [`CellsBy::SubUnit`], the direct sub-unit (`:c0`, `:c1`, … of `children`) above their unit,
 /// or null for those placed in `:unit` itself; for [`CellsBy::Unit`], their own unit. The
 /// sub-units are bound as values rather than derived from the closure's depths, so the
@@ -63,28 +65,29 @@ fn people_sql(by: CellsBy<'_>, period: StatusPeriod) -> String {
     let (bucket, join) = match by {
         CellsBy::SubUnit([]) => (
             "b.ancestor_id",
-            "LEFT JOIN unit_closure b ON b.descendant_id = e.unit_id AND 1 = 0".to_owned(),
+            "LEFT JOIN unit_closure b ON b.descendant_id = pl.unit_id AND 1 = 0".to_owned(),
         ),
         CellsBy::SubUnit(children) => {
             let names: Vec<String> = (0..children.len()).map(|i| format!(":c{i}")).collect();
             (
                 "b.ancestor_id",
                 format!(
-                    "LEFT JOIN unit_closure b ON b.descendant_id = e.unit_id AND b.ancestor_id IN ({})",
+                    "LEFT JOIN unit_closure b ON b.descendant_id = pl.unit_id AND b.ancestor_id IN ({})",
                     names.join(", ")
                 ),
             )
         }
-        CellsBy::Unit => ("e.unit_id", String::new()),
+        CellsBy::Unit => ("pl.unit_id", String::new()),
     };
     format!(
         "\
 people AS NOT MATERIALIZED (
-    SELECT e.id, e.name, e.unit_id, e.professional_group, {bucket} AS bucket
+    SELECT pl.employee_id AS id, pl.unit_id, pl.professional_group, {bucket} AS bucket
     FROM unit_closure c1
-    JOIN employees e ON e.unit_id = c1.descendant_id
+    JOIN placements pl ON pl.unit_id = c1.descendant_id
     {join}
-    WHERE c1.ancestor_id = :unit AND (e.active OR e.left_at >= :period_end)
+    WHERE c1.ancestor_id = :unit AND pl.starts_on <= :count_on
+        AND (pl.ends_on IS NULL OR pl.ends_on >= :count_on)
 ),
 held AS NOT MATERIALIZED (
     SELECT h.employee_id, MAX(CASE WHEN h.in_time THEN 1 ELSE 0 END) AS in_time
@@ -282,7 +285,7 @@ fn params(unit: UnitId, by: CellsBy<'_>, p: StatusPeriod) -> Vec<(String, Value)
         ("due_to".to_owned(), due_to.into()),
         ("overdue_before".to_owned(), overdue_before.into()),
         ("year".to_owned(), p.to.year().into()),
-        ("period_end".to_owned(), end_of_day(p.to).into()),
+        ("count_on".to_owned(), counting_day(p.to, p.today).into()),
     ];
     params.extend(
         children
@@ -413,19 +416,16 @@ GROUP BY p.bucket, p.professional_group, s.key"
     }
 
     /// The units of the subtrees of `tops`, how they nest, and the employees placed directly
-    /// in each by professional group, which is all the pooling of status figures reads: those
-    /// active, and with `period_to` those who left after that day too (as a period's figures
-    /// count them). Two statements, however many subtrees; one inside another is read once.
+    /// in each by professional group on `count_on` (a period's counting day, as its figures
+    /// count them), which is all the pooling of status figures reads. Two statements, however
+    /// many subtrees; one inside another is read once.
     pub async fn population(
         &self,
         tops: &[UnitId],
-        period_to: Option<NaiveDate>,
+        count_on: NaiveDate,
     ) -> Result<Population, StoreError> {
         let backend = self.db.get_database_backend();
-        let mut params = vec![(
-            "period_end".to_owned(),
-            Value::from(period_to.map(end_of_day)),
-        )];
+        let mut params = vec![("count_on".to_owned(), Value::from(count_on))];
         params.extend(
             tops.iter()
                 .enumerate()
@@ -438,9 +438,10 @@ GROUP BY p.bucket, p.professional_group, s.key"
         );
         let units = format!("SELECT u.id, u.parent_id FROM org_units u WHERE u.id IN ({under})");
         let people = format!(
-            "SELECT e.unit_id, e.professional_group, COUNT(*) FROM employees e \
-             WHERE e.unit_id IN ({under}) AND (e.active OR e.left_at >= :period_end) \
-             GROUP BY e.unit_id, e.professional_group"
+            "SELECT pl.unit_id, pl.professional_group, COUNT(*) FROM placements pl \
+             WHERE pl.unit_id IN ({under}) AND pl.starts_on <= :count_on \
+             AND (pl.ends_on IS NULL OR pl.ends_on >= :count_on) \
+             GROUP BY pl.unit_id, pl.professional_group"
         );
         let (units, people) = (units.as_str(), people.as_str());
         let (units, people) = futures_util::future::try_join(
@@ -486,8 +487,8 @@ GROUP BY p.bucket, p.professional_group, s.key"
             return Ok(Vec::new());
         };
         let sql = format!(
-            "WITH {}\nSELECT p.id, p.name, p.unit_id\n{}\n\
-             WHERE {when}\nORDER BY p.name, p.id",
+            "WITH {}\nSELECT p.id, e.name, p.unit_id\n{}\nJOIN employees e ON e.id = p.id\n\
+             WHERE {when}\nORDER BY e.name, p.id",
             people_sql(CellsBy::Unit, period),
             person_joins(period)
         );

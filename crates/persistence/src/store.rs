@@ -267,6 +267,11 @@ impl Store {
         self.clock.now()
     }
 
+    /// Today's Danish date, by the store's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
     /// Brings the schema up to date, and rebuilds projections whose rules are newer than
     /// their rows (on the first start after they are introduced, for the data already there).
     pub async fn migrate(&self) -> Result<(), StoreError> {

@@ -3,9 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use devplan_domain::org::{CommitteeLevel, Role};
+use devplan_domain::placement::{History, Placement};
 use devplan_domain::records::{
-    Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, Meta, OrgUnit, UnitSyncRow,
+    Committee, CommitteeSyncRow, Employee, EmployeeSyncRow, Meta, OrgUnit, PlacementSyncRow,
+    UnitSyncRow,
 };
 use devplan_domain::text::ExternalId;
 use devplan_domain::{CommitteeId, EmployeeId, UnitId, Violation, Violations};
@@ -18,8 +21,9 @@ use uuid::Uuid;
 
 use crate::committees::{replace_members, to_committees, write_committee};
 use crate::employees::{replace_assignments, to_employees, write_employee};
-use crate::entities::{committee, employee, org_unit};
+use crate::entities::{committee, employee, org_unit, placement};
 use crate::events::Change;
+use crate::placements::{check_new_placements, insert_histories, replace_histories, unit_ended};
 use crate::units::{CHUNK, load_tree, rebuild_closure};
 use crate::{Store, StoreError};
 
@@ -109,6 +113,148 @@ pub(crate) async fn serialise_syncs(txn: &DatabaseTransaction) -> Result<(), Sto
     Ok(())
 }
 
+/// The history a row sends whole: its units resolved, validated (every problem named under
+/// `placements[j]`), and each placement not already stored checked against its unit's end.
+fn sent_history(
+    sent: Vec<PlacementSyncRow>,
+    units: &HashMap<String, Uuid>,
+    endings: &HashMap<UnitId, NaiveDate>,
+    previous: &History,
+    today: NaiveDate,
+) -> Result<History, Violations> {
+    let mut v = Violations::new();
+    let mut placements = Vec::with_capacity(sent.len());
+    for (j, p) in sent.into_iter().enumerate() {
+        let field = format!("placements[{j}].unit_external_id");
+        let Some(unit) = units.get(p.unit_external_id.as_str()) else {
+            v.push(Violation::new(
+                field,
+                "unknown_unit",
+                "no unit has this external_id",
+            ));
+            continue;
+        };
+        let placement = Placement {
+            from: p.from,
+            to: p.to,
+            unit_id: UnitId::from_uuid(*unit),
+            professional_group: p.professional_group,
+        };
+        if !previous.placements().contains(&placement)
+            && let Some(ended) = unit_ended(field, &placement, endings)
+        {
+            v.push(ended);
+        }
+        placements.push(placement);
+    }
+    match History::new(placements, today) {
+        Ok(h) if v.is_empty() => Ok(h),
+        Ok(_) => Err(v),
+        Err(e) => {
+            for violation in e.into_vec() {
+                v.push(violation);
+            }
+            Err(v)
+        }
+    }
+}
+
+/// Refuses to end a unit that still has people placed in it after its last day, or a
+/// sub-unit that outlives it (409 `unit_in_use`, every such unit of the payload named).
+async fn check_endings(
+    txn: &DatabaseTransaction,
+    rows: &[UnitSyncRow],
+    row_ids: &[UnitId],
+    parents: &[Option<UnitId>],
+    existing: &HashMap<String, org_unit::Model>,
+) -> Result<(), StoreError> {
+    let stored: Vec<(Uuid, Option<Uuid>, Option<NaiveDate>)> = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Id)
+        .column(org_unit::Column::ParentId)
+        .column(org_unit::Column::EndsOn)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut parent_of: HashMap<UnitId, Option<UnitId>> = HashMap::new();
+    let mut ends: HashMap<UnitId, Option<NaiveDate>> = HashMap::new();
+    for (id, parent, end) in stored {
+        parent_of.insert(UnitId::from_uuid(id), parent.map(UnitId::from_uuid));
+        ends.insert(UnitId::from_uuid(id), end);
+    }
+    let mut in_payload: HashMap<UnitId, usize> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        parent_of.insert(row_ids[i], parents[i]);
+        ends.insert(row_ids[i], row.ends_on);
+        in_payload.insert(row_ids[i], i);
+    }
+    let mut problems = Vec::new();
+    let name = |u: UnitId| match in_payload.get(&u) {
+        Some(i) => format!("rows[{i}] ({})", rows[*i].external_id.as_str()),
+        None => format!("unit {}", u.uuid()),
+    };
+    for (child, parent) in &parent_of {
+        let Some(parent) = parent else { continue };
+        if !in_payload.contains_key(child) && !in_payload.contains_key(parent) {
+            continue;
+        }
+        if let Some(Some(parent_end)) = ends.get(parent)
+            && ends
+                .get(child)
+                .copied()
+                .flatten()
+                .is_none_or(|e| e > *parent_end)
+        {
+            problems.push(format!(
+                "{} ends on {parent_end} but its sub-unit {} is open after that",
+                name(*parent),
+                name(*child)
+            ));
+        }
+    }
+    // People placed after a unit's new last day: one query for every unit the payload ends.
+    let ending: Vec<(usize, NaiveDate)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let end = r.ends_on?;
+            let before = existing.get(r.external_id.as_str()).and_then(|m| m.ends_on);
+            (before != Some(end)).then_some((i, end))
+        })
+        .collect();
+    for chunk in ending.chunks(CHUNK) {
+        let placed: Vec<(Uuid, Option<NaiveDate>)> = placement::Entity::find()
+            .select_only()
+            .column(placement::Column::UnitId)
+            .column(placement::Column::EndsOn)
+            .filter(placement::Column::UnitId.is_in(chunk.iter().map(|(i, _)| row_ids[*i].uuid())))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for (i, end) in chunk {
+            let after = placed
+                .iter()
+                .filter(|(u, to)| *u == row_ids[*i].uuid() && to.is_none_or(|t| t > *end))
+                .count();
+            if after > 0 {
+                problems.push(format!(
+                    "{} cannot end on {end}: {after} placement(s) in it last beyond that; \
+                     move or end them first",
+                    name(row_ids[*i])
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort();
+    Err(StoreError::Conflict {
+        code: "unit_in_use",
+        message: problems.join("; "),
+    })
+}
+
 impl Store {
     /// Upserts units by external id; parents may be in the payload or stored.
     pub async fn sync_units(&self, rows: Vec<UnitSyncRow>) -> Result<SyncReport, StoreError> {
@@ -167,6 +313,7 @@ impl Store {
         if !v.is_empty() {
             return Err(StoreError::Invalid(v));
         }
+        check_endings(&txn, &rows, &row_ids, &parents, &existing).await?;
         let depth: HashMap<UnitId, u32> =
             tree.closure().into_iter().fold(HashMap::new(), |mut m, r| {
                 let d = m.entry(r.descendant).or_insert(0);
@@ -185,6 +332,7 @@ impl Store {
                 external_id: Some(row.external_id.clone()),
                 name: row.name.clone(),
                 parent_id: parents[i],
+                ends_on: row.ends_on,
                 meta: Meta {
                     version,
                     created_at,
@@ -205,10 +353,15 @@ impl Store {
                             version: Set(1),
                             created_at: Set(now),
                             updated_at: Set(now),
+                            ends_on: Set(row.ends_on),
                         },
                     ));
                 }
-                Some(m) if m.name == row.name.as_str() && m.parent_id == parent => {
+                Some(m)
+                    if m.name == row.name.as_str()
+                        && m.parent_id == parent
+                        && m.ends_on == row.ends_on =>
+                {
                     report.unchanged += 1
                 }
                 Some(m) => {
@@ -221,6 +374,7 @@ impl Store {
                     org_unit::Entity::update_many()
                         .col_expr(org_unit::Column::Name, Expr::value(row.name.as_str()))
                         .col_expr(org_unit::Column::ParentId, Expr::value(parent))
+                        .col_expr(org_unit::Column::EndsOn, Expr::value(row.ends_on))
                         .col_expr(org_unit::Column::Version, Expr::value(m.version + 1))
                         .col_expr(org_unit::Column::UpdatedAt, Expr::value(now))
                         .filter(org_unit::Column::Id.eq(m.id))
@@ -277,6 +431,8 @@ impl Store {
             .into_iter()
             .filter_map(|e| e.external_id.clone().map(|x| (x.into_string(), e)))
             .collect();
+        let endings = crate::placements::unit_endings(&txn).await?;
+        let today = self.today();
         let mut wanted = Vec::with_capacity(rows.len());
         for (i, row) in rows.into_iter().enumerate() {
             let unit = units.get(row.unit_external_id.as_str()).copied();
@@ -303,18 +459,48 @@ impl Store {
                 &mut v,
             );
             let current = existing.get(row.external_id.as_str());
-            wanted.push(Employee {
+            let previous = current.map(|c| c.history.clone()).unwrap_or_default();
+            let unit_id = UnitId::from_uuid(unit.unwrap_or_default());
+            let mut next = Employee {
                 id: current.map_or_else(EmployeeId::generate, |c| c.id),
                 external_id: Some(row.external_id),
                 name: row.name,
                 email: row.email,
                 professional_group: row.professional_group,
-                unit_id: UnitId::from_uuid(unit.unwrap_or_default()),
-                active: row.active,
+                unit_id,
+                active: row.active.unwrap_or(true),
                 manages,
                 represents,
+                history: previous.clone(),
                 meta: current.map_or(Meta::first(now), |c| c.meta),
-            });
+            };
+            match row.placements {
+                Some(sent) => match sent_history(sent, &units, &endings, &previous, today) {
+                    Ok(history) => match history.agrees_with(
+                        unit_id,
+                        next.professional_group.as_ref(),
+                        row.active,
+                    ) {
+                        Ok(employed) => {
+                            next.active = employed;
+                            next.history = history;
+                        }
+                        Err(e) => v.extend_within(&format!("rows[{i}]"), e),
+                    },
+                    Err(e) => v.extend_within(&format!("rows[{i}]"), e),
+                },
+                None => {
+                    next = next.placed_as_of(today);
+                    check_new_placements(
+                        &format!("rows[{i}].unit_external_id"),
+                        &next.history,
+                        &previous,
+                        &endings,
+                        &mut v,
+                    );
+                }
+            }
+            wanted.push(next);
         }
         if !v.is_empty() {
             return Err(StoreError::Invalid(v));
@@ -323,6 +509,8 @@ impl Store {
         let mut inserts = Vec::new();
         let mut manager_changes = Vec::new();
         let mut representative_changes = Vec::new();
+        let mut new_histories = Vec::new();
+        let mut changed_histories = Vec::new();
         let mut changes = Vec::new();
         for next in &wanted {
             let key = next
@@ -352,6 +540,7 @@ impl Store {
                     });
                     manager_changes.push(next);
                     representative_changes.push(next);
+                    new_histories.push((next.id.uuid(), &next.history));
                     changes.push(Change::employee(true, next));
                 }
                 Some(current) if current == next => report.unchanged += 1,
@@ -368,6 +557,9 @@ impl Store {
                     if current.represents != next.represents {
                         representative_changes.push(next);
                     }
+                    if current.history != next.history {
+                        changed_histories.push((next.id.uuid(), &next.history));
+                    }
                 }
             }
         }
@@ -376,6 +568,8 @@ impl Store {
                 .exec_without_returning(&txn)
                 .await?;
         }
+        insert_histories(&txn, &new_histories).await?;
+        replace_histories(&txn, &changed_histories).await?;
         let ids = |es: &[&Employee]| es.iter().map(|e| e.id.uuid()).collect::<Vec<_>>();
         replace_assignments(
             &txn,

@@ -41,6 +41,7 @@ pub(crate) fn to_unit(m: org_unit::Model) -> Result<OrgUnit, StoreError> {
             .map_err(StoreError::corrupt)?,
         name: Name::parse("name", &m.name).map_err(StoreError::corrupt)?,
         parent_id: m.parent_id.map(UnitId::from_uuid),
+        ends_on: m.ends_on,
         meta: Meta {
             version: m.version,
             created_at: m.created_at,
@@ -153,6 +154,7 @@ impl Store {
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
+            ends_on: Set(None),
         };
         org_unit::Entity::insert(model)
             .exec_without_returning(&txn)

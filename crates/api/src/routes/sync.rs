@@ -3,8 +3,9 @@
 //! rejected payload lists every bad row as `rows[i].field`.
 
 use actix_web::{HttpResponse, post, web};
+use chrono::NaiveDate;
 use devplan_domain::Violations;
-use devplan_domain::records::{CommitteeSyncRow, EmployeeSyncRow, UnitSyncRow};
+use devplan_domain::records::{CommitteeSyncRow, EmployeeSyncRow, PlacementSyncRow, UnitSyncRow};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -30,6 +31,29 @@ pub struct UnitRow {
     /// The unit above it, in this payload or already stored.
     #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub parent_external_id: Option<String>,
+    /// Its last day, when HR ends it; null or absent while it lasts. A unit is ended, never
+    /// deleted: it keeps its history and its past figures. Refused (409 `unit_in_use`) while
+    /// anyone is placed in it after that day or a sub-unit outlives it.
+    #[serde(default)]
+    pub ends_on: Option<NaiveDate>,
+}
+
+/// A placement as the HR system knows it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"from": "2019-08-01", "to": "2024-02-29", "unit_external_id": "U-120", "professional_group": "pædagog"}))]
+pub struct PlacementRow {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (included); null or absent while it lasts. Only the last placement may last.
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// The unit.
+    #[schema(value_type = crate::text_schema::ExternalIdText)]
+    pub unit_external_id: String,
+    /// The professional group in it.
+    #[schema(value_type = Option<crate::text_schema::GroupText>)]
+    pub professional_group: Option<String>,
 }
 
 /// An employee as the HR system knows them.
@@ -49,12 +73,20 @@ pub struct EmployeeRow {
     /// Professional group.
     #[schema(value_type = Option<crate::text_schema::GroupText>)]
     pub professional_group: Option<String>,
-    /// The unit they work in.
+    /// The unit they work in (with `placements`: the unit of the last one).
     #[schema(value_type = crate::text_schema::ExternalIdText)]
     pub unit_external_id: String,
-    /// Employed now (default true).
-    #[serde(default = "yes")]
-    pub active: bool,
+    /// Employed now. Without `placements` it defaults to true, and a change of unit, group or
+    /// employment takes effect from today; with them it may be left out, and if sent must say
+    /// whether the last placement lasts.
+    pub active: Option<bool>,
+    /// Their whole employment and placement history, replacing the stored one: from which day
+    /// they worked in which unit and group, to which day (none after today, none overlapping,
+    /// only the last lasting). A period's figures count each person where they were placed on
+    /// its last day, so a closed period's figures stay as they were whoever joins, moves or
+    /// leaves. Left out, the stored history is kept and extended from today.
+    #[serde(default)]
+    pub placements: Option<Vec<PlacementRow>>,
     /// Units they manage.
     #[serde(default)]
     #[schema(value_type = Vec<crate::text_schema::ExternalIdText>)]
@@ -63,10 +95,6 @@ pub struct EmployeeRow {
     #[serde(default)]
     #[schema(value_type = Vec<crate::text_schema::ExternalIdText>)]
     pub represents_unit_external_ids: Vec<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// A committee as the HR system knows it.
@@ -115,6 +143,7 @@ fn unit_row(r: UnitRow) -> Result<UnitSyncRow, Violations> {
             external_id: external_id?,
             name: name?,
             parent_external_id: parent?,
+            ends_on: r.ends_on,
         })
     })
 }
@@ -138,6 +167,31 @@ fn employee_row(r: EmployeeRow) -> Result<EmployeeSyncRow, Violations> {
         "represents_unit_external_ids",
         &r.represents_unit_external_ids,
     );
+    let placements = r.placements.map(|ps| {
+        ps.into_iter()
+            .enumerate()
+            .map(|(j, p)| {
+                let field = |f: &str| format!("placements[{j}].{f}");
+                let unit = v.check(ExternalId::parse(
+                    &field("unit_external_id"),
+                    &p.unit_external_id,
+                ));
+                let group = parse_opt(&mut v, p.professional_group.as_deref(), |s| {
+                    ProfessionalGroup::parse(&field("professional_group"), s)
+                });
+                Some(PlacementSyncRow {
+                    from: p.from,
+                    to: p.to,
+                    unit_external_id: unit?,
+                    professional_group: group?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+    });
+    let placements = match placements {
+        None => Some(None),
+        Some(parsed) => parsed.map(Some),
+    };
     v.finish(|| {
         Some(EmployeeSyncRow {
             external_id: external_id?,
@@ -146,6 +200,7 @@ fn employee_row(r: EmployeeRow) -> Result<EmployeeSyncRow, Violations> {
             professional_group: group?,
             unit_external_id: unit?,
             active: r.active,
+            placements: placements?,
             manages_unit_external_ids: manages?,
             represents_unit_external_ids: represents?,
         })

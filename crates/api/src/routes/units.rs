@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::records::{NewUnit, OrgUnit, UnitChanges};
 use devplan_domain::text::{ExternalId, Name};
 use devplan_domain::{UnitId, Violations};
@@ -38,7 +38,7 @@ pub struct Headcount {
 
 /// An organisational unit.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "external_id": "U-100", "name": "Børne- og Kulturforvaltningen", "parent_id": null, "headcount": {"direct": 3, "total": 61}, "version": 1, "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"}))]
+#[schema(example = json!({"id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "external_id": "U-100", "name": "Børne- og Kulturforvaltningen", "parent_id": null, "ends_on": null, "headcount": {"direct": 3, "total": 61}, "version": 1, "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"}))]
 pub struct UnitOut {
     /// Its id.
     pub id: Uuid,
@@ -48,6 +48,8 @@ pub struct UnitOut {
     pub name: String,
     /// The unit above it; null for the top.
     pub parent_id: Option<Uuid>,
+    /// Its last day, once HR has ended it (it keeps its history and its past figures).
+    pub ends_on: Option<NaiveDate>,
     /// Head-counts.
     pub headcount: Headcount,
     /// Version, also sent as `ETag`.
@@ -65,6 +67,7 @@ impl UnitOut {
             external_id: u.external_id.map(ExternalId::into_string),
             name: u.name.into_string(),
             parent_id: u.parent_id.map(UnitId::uuid),
+            ends_on: u.ends_on,
             headcount: h,
             version: u.meta.version,
             created_at: u.meta.created_at,

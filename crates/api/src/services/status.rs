@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use devplan_domain::UnitId;
+use devplan_domain::placement::counting_day;
 use devplan_domain::pooling::{Atom, Headcount, Pooling, Population, Table, plain_table};
 use devplan_domain::status::{
     Figures, POOLING_RULE, PooledUnit, Shown, Snapshot, SnapshotGroupRow, SnapshotUnitRow, shown,
@@ -66,7 +67,7 @@ pub(crate) async fn pooled_headcounts(
         .filter(|(_, parent)| parent.is_none_or(|p| !left.contains(&p)))
         .map(|(u, _)| *u)
         .collect();
-    let population = store.population(&roots, None).await?;
+    let population = store.population(&roots, state.clock.today()).await?;
     let pooling = Pooling::knowing(&population, k, managed);
     for (u, _) in units {
         if left.remove(u) {
@@ -170,7 +171,7 @@ pub(crate) async fn status_of(
         StatusView::Anonymised => {
             // A unit's blocks are cut from its own subtree: nothing above it is read.
             let (around, cells) = futures_util::future::try_join(
-                store.population(&[unit], Some(to)),
+                store.population(&[unit], counting_day(to, period.today)),
                 store.status_cells(unit, CellsBy::Unit, period),
             )
             .await?;

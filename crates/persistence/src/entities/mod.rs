@@ -18,6 +18,7 @@ pub mod follow_up;
 pub mod idempotency_key;
 pub mod interview_participant;
 pub mod org_unit;
+pub mod placement;
 pub mod plan;
 pub mod plan_activity_fact;
 pub mod plan_goal_fact;

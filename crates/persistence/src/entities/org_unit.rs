@@ -14,6 +14,8 @@ pub struct Model {
     pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Its last day, once ended.
+    pub ends_on: Option<Date>,
 }
 
 /// No relations are declared: repositories join explicitly.
