@@ -21,6 +21,7 @@ mod m20261130_000016_erasure;
 mod m20261207_000017_threshold_floor;
 mod m20261207_000018_annual_clock;
 mod m20261207_000019_placements;
+mod m20261207_000020_event_reach;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_threshold_floor::Migration),
             Box::new(m20261207_000018_annual_clock::Migration),
             Box::new(m20261207_000019_placements::Migration),
+            Box::new(m20261207_000020_event_reach::Migration),
         ]
     }
 }

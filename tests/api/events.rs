@@ -534,3 +534,56 @@ async fn a_cursor_older_than_the_kept_events_answers_gone_with_where_to_start() 
     assert_eq!(after.len(), 1);
     assert_eq!(after[0]["type"], "unit.created");
 }
+
+#[tokio::test]
+async fn a_manager_follows_a_person_while_they_are_placed_in_the_managers_units() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let person = format!("/api/v1/employees/{}", org.emp_b);
+    let change = |body: Value| {
+        let (app, person) = (&app, &person);
+        async move {
+            app.expect(app.patch(person, &hr(), &body).await, StatusCode::OK)
+                .await["version"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    // While in B, in A1, and in B again, the person's record changes once each.
+    let in_b = change(json!({"name": "Carl Ansat B"})).await;
+    let moved_in = change(json!({"unit_id": org.a1})).await;
+    let in_a = change(json!({"name": "Carl Ansat A"})).await;
+    let moved_out = change(json!({"unit_id": org.b})).await;
+    let back_in_b = change(json!({"name": "Carl Ansat B igen"})).await;
+    let versions_seen = |events: &[Value]| -> Vec<i64> {
+        events
+            .iter()
+            .filter(|e| e["resource_id"] == org.emp_b.as_str())
+            .filter_map(|e| e["version"].as_i64())
+            .collect()
+    };
+    let manager_a = token("MGR-A", &["employee", "manager"]);
+    let manager_b = token("MGR-B", &["employee", "manager"]);
+    let a = read_feed(&app, &manager_a, None, 500).await.0;
+    let b = read_feed(&app, &manager_b, None, 500).await.0;
+    // Each sees the changes made while the person was placed in their units: the move in
+    // is the new unit's, the move out the next one's.
+    assert_eq!(versions_seen(&a), [moved_in, in_a]);
+    assert_eq!(versions_seen(&b), [1, in_b, moved_out, back_in_b]);
+    // A page of the feed costs the same statements however long the feed has grown.
+    app.get("/api/v1/events?limit=100", &manager_a).await;
+    let (before, page) = app
+        .statements_of_get("/api/v1/events?limit=100", &manager_a)
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    for i in 0..60 {
+        change(json!({"name": format!("Carl Ansat {i}")})).await;
+    }
+    // The organisation changed: the first read after it loads the caller's reach afresh.
+    app.get("/api/v1/events?limit=100", &manager_a).await;
+    let (after, page) = app
+        .statements_of_get("/api/v1/events?limit=100", &manager_a)
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(before, after);
+}

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use devplan_domain::plan::Plan;
 use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::{EmployeeId, UnitId};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement,
@@ -23,7 +23,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::context;
-use crate::entities::{employee, event, event_feed, plan_member};
+use crate::entities::{event, event_feed};
+use crate::feed_reach::{About, PEOPLE_UNIT, PERSON, RECORD_UNIT};
 use crate::{Store, StoreError};
 
 /// Every event type, `<resource>.<what happened>`.
@@ -86,6 +87,8 @@ pub(crate) struct Change {
     resource_id: Uuid,
     version: Option<i64>,
     employee_id: Option<Uuid>,
+    /// The unit of `employee_id` when the writer knows it.
+    employee_unit: Option<Uuid>,
     plan_id: Option<Uuid>,
     unit_id: Option<Uuid>,
     data: Value,
@@ -101,6 +104,7 @@ impl Change {
             resource_id,
             version: None,
             employee_id: None,
+            employee_unit: None,
             plan_id: None,
             unit_id: None,
             data,
@@ -156,17 +160,21 @@ impl Change {
         } else {
             "employee.updated"
         };
-        Change::new(t, e.id.uuid(), employee_data(e))
+        let mut change = Change::new(t, e.id.uuid(), employee_data(e))
             .version(e.meta.version)
-            .about(e.id.uuid())
+            .about(e.id.uuid());
+        change.employee_unit = Some(e.unit_id.uuid());
+        change
     }
 
     /// An employee's erasure: the record as it now stands, without name, e-mail or external
     /// id. A follower erases its own copy.
     pub(crate) fn employee_erased(e: &Employee) -> Self {
-        Change::new("employee.erased", e.id.uuid(), employee_data(e))
+        let mut change = Change::new("employee.erased", e.id.uuid(), employee_data(e))
             .version(e.meta.version)
-            .about(e.id.uuid())
+            .about(e.id.uuid());
+        change.employee_unit = Some(e.unit_id.uuid());
+        change
     }
 
     /// A sync's summary: what kind of rows, and how many were created, updated, unchanged.
@@ -308,6 +316,17 @@ pub(crate) async fn record(
     )
     .await?;
     let acting = context::current();
+    let about: Vec<About> = changes
+        .iter()
+        .map(|c| About {
+            employee: c.employee_id,
+            employee_unit: c.employee_unit,
+            plan: c.plan_id,
+            record_unit: c
+                .unit_id
+                .filter(|_| RECORD_RESOURCES.contains(&resource_of(c.event_type))),
+        })
+        .collect();
     let mut rows = Vec::with_capacity(changes.len());
     for c in changes {
         rows.push(event::ActiveModel {
@@ -329,13 +348,27 @@ pub(crate) async fn record(
     }
     // 15 columns a row: 1,000 rows stay under every backend's limit on bound parameters.
     let mut rows = rows.into_iter().peekable();
+    let mut seqs = Vec::with_capacity(about.len());
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(1000).collect();
-        event::Entity::insert_many(chunk)
-            .exec_without_returning(txn)
+        let mut numbers = event::Entity::insert_many(chunk)
+            .exec_with_returning_keys(txn)
             .await?;
+        // Numbers are drawn row by row in the order given, under the feed's lock (or
+        // SQLite's one writer): sorted, they are the rows' in order, whatever order the
+        // database returns them in.
+        numbers.sort_unstable();
+        seqs.extend(numbers);
     }
-    Ok(())
+    if seqs.len() != about.len() {
+        return Err(StoreError::Corrupt(format!(
+            "{} events inserted, {} numbers returned",
+            about.len(),
+            seqs.len()
+        )));
+    }
+    let tagged: Vec<(i64, About)> = seqs.into_iter().zip(about).collect();
+    crate::feed_reach::record(txn, &tagged).await
 }
 
 fn resource_of(event_type: &str) -> &str {
@@ -459,32 +492,34 @@ impl Store {
             record_units,
         } = scope
         {
-            let people = Query::select()
-                .column(employee::Column::Id)
-                .from(employee::Entity)
-                .and_where(employee::Column::UnitId.is_in(people_units.iter().map(|u| u.uuid())))
-                .to_owned();
-            let mut members = sea_orm::Condition::any()
-                .add(plan_member::Column::EmployeeId.in_subquery(people.clone()));
-            let mut any = sea_orm::Condition::any()
-                .add(event::Column::EmployeeId.in_subquery(people))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(event::Column::EmployeeId.is_null())
-                        .add(event::Column::PlanId.is_null())
-                        .add(event::Column::Resource.is_in(RECORD_RESOURCES.iter().copied()))
-                        .add(event::Column::UnitId.is_in(record_units.iter().map(|u| u.uuid()))),
-                );
-            if let Some(me) = me {
-                any = any.add(event::Column::EmployeeId.eq(me.uuid()));
-                members = members.add(plan_member::Column::EmployeeId.eq(me.uuid()));
+            let mut keys: Vec<(i16, Uuid)> = people_units
+                .iter()
+                .map(|u| (PEOPLE_UNIT, u.uuid()))
+                .chain(record_units.iter().map(|u| (RECORD_UNIT, u.uuid())))
+                .collect();
+            keys.extend(me.map(|m| (PERSON, m.uuid())));
+            let (mut resources, mut named) = (Vec::new(), Vec::new());
+            for t in types {
+                match t.strip_suffix(".*") {
+                    Some(resource) => resources.push(resource.to_owned()),
+                    None => named.push(t.clone()),
+                }
             }
-            let plans_of = Query::select()
-                .column(plan_member::Column::PlanId)
-                .from(plan_member::Entity)
-                .cond_where(members)
-                .to_owned();
-            q = q.filter(any.add(event::Column::PlanId.in_subquery(plans_of)));
+            let seqs = crate::feed_reach::first_after(
+                &self.db,
+                &keys,
+                after.unwrap_or(horizon),
+                &resources,
+                &named,
+                limit,
+            )
+            .await?;
+            if seqs.is_empty() {
+                return Ok(FeedRead::Events(Vec::new()));
+            }
+            q = event::Entity::find()
+                .filter(event::Column::Seq.is_in(seqs))
+                .order_by_asc(event::Column::Seq);
         }
         let full = matches!(scope, EventScope::All);
         q.all(&self.db)
@@ -511,6 +546,7 @@ impl Store {
             txn.commit().await?;
             return Ok(0);
         };
+        crate::feed_reach::prune(&txn, last).await?;
         let gone = event::Entity::delete_many()
             .filter(event::Column::Seq.lte(last))
             .exec(&txn)

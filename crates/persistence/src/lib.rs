@@ -14,6 +14,7 @@ mod entities;
 mod erasure;
 mod error;
 mod events;
+mod feed_reach;
 mod followups;
 mod idempotency;
 mod interviews;

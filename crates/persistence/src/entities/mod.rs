@@ -14,6 +14,7 @@ pub mod development_interview;
 pub mod employee;
 pub mod event;
 pub mod event_feed;
+pub mod event_reach;
 pub mod follow_up;
 pub mod idempotency_key;
 pub mod interview_participant;
