@@ -185,3 +185,61 @@ async fn a_statement_past_its_class_limit_is_cancelled_in_the_database_whether_o
         .await;
     assert_eq!(unit["name"], "Kommunen");
 }
+
+#[tokio::test]
+async fn requests_whose_clients_left_do_not_queue_for_a_connection_and_run_long_after() {
+    let wait = Duration::from_millis(800);
+    let limits = StatementLimits {
+        ordinary: Duration::from_secs(3),
+        ..LIMITS
+    };
+    let app = spawn_app_with_store(devplan_persistence::StoreOptions {
+        pool_size: 2,
+        limits: Some(limits),
+        ordinary_wait: wait,
+        ..Default::default()
+    })
+    .await;
+    if !app.on_postgres() {
+        return;
+    }
+    app.standard_org().await;
+    let watcher = Database::connect(&app.database_url).await.expect("connect");
+    let manager = token("MGR-A", &["employee", "manager"]);
+    // Twelve clients ask for the plan list, stuck behind the lock, and give up: two hold the
+    // pool's connections, ten wait for one. Queued for 30 s, as before, they would run one
+    // after another for 18 s after their clients left.
+    let (_db, held, locker) = lock(&app.database_url, "plans").await;
+    let sent = Instant::now();
+    futures_util::future::join_all(
+        (0..12).map(|_| abandon(&app, &manager, Method::GET, "/api/v1/plans?limit=10", None)),
+    )
+    .await;
+    let ran = last_seen_running(&watcher, locker, sent).await;
+    held.rollback().await.expect("unlock");
+    let ran = ran.expect("the plan lists ran in the database");
+    assert!(
+        ran < limits.ordinary + wait + Duration::from_millis(500),
+        "the database ran their statements until {ran:?} after they were sent"
+    );
+    // A client that waits while the pool is full is told at once that the service is busy.
+    let (_db, held, _) = lock(&app.database_url, "plans").await;
+    let stuck: Vec<_> = (0..2)
+        .map(|_| {
+            let client = reqwest::Client::new();
+            let url = format!("{}/api/v1/plans?limit=10", app.base);
+            let manager = manager.clone();
+            tokio::spawn(async move { client.get(url).bearer_auth(manager).send().await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let asked = Instant::now();
+    let r = app.get("/api/v1/plans?limit=10", &manager).await;
+    let answered = asked.elapsed();
+    assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+    assert!(answered < wait + Duration::from_millis(500), "{answered:?}");
+    held.rollback().await.expect("unlock");
+    for s in stuck {
+        let _ = s.await;
+    }
+}

@@ -179,12 +179,17 @@ pub async fn spawn_app_verifying(verifier: Verifier) -> TestApp {
 
 /// The app with its statements under `limits` (PostgreSQL's `statement_timeout` per class).
 pub async fn spawn_app_limited(limits: devplan_persistence::StatementLimits) -> TestApp {
-    let (url, db) = fresh_database().await;
-    let clock = SetClock::new(chrono::Utc::now());
-    let options = devplan_persistence::StoreOptions {
+    spawn_app_with_store(devplan_persistence::StoreOptions {
         limits: Some(limits),
         ..Default::default()
-    };
+    })
+    .await
+}
+
+/// The app with its store opened with `options` (pool size, limits, waits).
+pub async fn spawn_app_with_store(options: devplan_persistence::StoreOptions) -> TestApp {
+    let (url, db) = fresh_database().await;
+    let clock = SetClock::new(chrono::Utc::now());
     start_with(url, db, clock, verifier(Keys::Secret), true, options).await
 }
 

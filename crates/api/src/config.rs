@@ -230,6 +230,17 @@ pub struct Settings {
         global = true
     )]
     pub bulk_statement_limit_ms: u64,
+    /// How long an ordinary request waits for a free database connection before it answers
+    /// 503 `busy`, in milliseconds (PostgreSQL). Keep it short: a request whose client has
+    /// gone is not cancelled, so a long wait lets abandoned requests run long after.
+    #[arg(
+        long,
+        env = "DEVPLAN_DB_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 800,
+        value_parser = clap::value_parser!(u64).range(10..=60_000),
+        global = true
+    )]
+    pub db_acquire_timeout_ms: u64,
     /// How many expensive requests (status figures) run at once; more wait their turn.
     #[arg(
         long,

@@ -85,6 +85,7 @@ async fn open_store_with(
         pool_size: settings.db_pool_size,
         tls: settings.db_tls,
         limits,
+        ordinary_wait: std::time::Duration::from_millis(settings.db_acquire_timeout_ms),
     };
     let store = Store::connect_with(url, options, std::sync::Arc::new(SystemClock))
         .await

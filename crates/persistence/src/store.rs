@@ -106,6 +106,12 @@ pub struct StoreOptions {
     pub tls: TlsMode,
     /// Statement limits (PostgreSQL); `None` for operators' commands, which may run long.
     pub limits: Option<StatementLimits>,
+    /// How long an ordinary request waits for a free connection before it answers 503
+    /// `busy` (PostgreSQL). Short, because nothing cancels a request whose client has gone
+    /// (actix-web does not notice a disconnect while a handler runs): a long wait would let
+    /// abandoned requests queue up and run their statements long after their clients left.
+    /// Heavy work waits its turn at the gate instead; bulk work waits up to 30 s.
+    pub ordinary_wait: Duration,
 }
 
 impl Default for StoreOptions {
@@ -114,9 +120,14 @@ impl Default for StoreOptions {
             pool_size: 16,
             tls: TlsMode::Auto,
             limits: Some(StatementLimits::default()),
+            ordinary_wait: Duration::from_millis(800),
         }
     }
 }
+
+/// How long heavy and bulk work, SQLite's one connection and operators' commands wait for a
+/// connection.
+const LONG_WAIT: Duration = Duration::from_secs(30);
 
 /// One pool per statement class. PostgreSQL sets a connection's `statement_timeout` when it
 /// connects, so a pool per limit costs no statement per request; SQLite has no such limit and
@@ -140,12 +151,13 @@ async fn pool(
     size: u32,
     limit: Option<Duration>,
     lazy: bool,
+    wait: Duration,
 ) -> Result<DatabaseConnection, StoreError> {
     let mut connect = ConnectOptions::new(url);
     connect
         .max_connections(size)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(wait)
         // A ping before every statement doubles the round trips; a broken connection
         // fails its statement and is replaced instead.
         .test_before_acquire(false)
@@ -212,7 +224,7 @@ impl Store {
         let pools = if url.starts_with("sqlite") {
             // SQLite allows one writer; a single connection queues requests instead of
             // failing a deferred transaction's upgrade with SQLITE_BUSY.
-            let db = pool(&url, 1, None, false).await?;
+            let db = pool(&url, 1, None, false, LONG_WAIT).await?;
             // sqlx turns foreign keys on for every connection; WAL is a property of the file,
             // so setting it once keeps other readers (backups, sqlite3) from blocking us.
             db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
@@ -227,9 +239,16 @@ impl Store {
             let limit =
                 |class: fn(&StatementLimits) -> Duration| options.limits.as_ref().map(class);
             Pools {
-                ordinary: pool(&url, size, limit(|l| l.ordinary), false).await?,
-                heavy: pool(&url, side, limit(|l| l.heavy), true).await?,
-                bulk: pool(&url, side, limit(|l| l.bulk), true).await?,
+                ordinary: pool(
+                    &url,
+                    size,
+                    limit(|l| l.ordinary),
+                    false,
+                    options.ordinary_wait,
+                )
+                .await?,
+                heavy: pool(&url, side, limit(|l| l.heavy), true, LONG_WAIT).await?,
+                bulk: pool(&url, side, limit(|l| l.bulk), true, LONG_WAIT).await?,
             }
         };
         Ok(Self {
@@ -280,7 +299,7 @@ impl Store {
         let unlimited = match self.db.get_database_backend() {
             DatabaseBackend::Postgres => {
                 let mut store = self.clone();
-                store.db = pool(&self.url, 1, None, false).await?;
+                store.db = pool(&self.url, 1, None, false, LONG_WAIT).await?;
                 store
             }
             _ => self.clone(),
