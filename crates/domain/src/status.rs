@@ -254,11 +254,16 @@ pub fn person_status(
             });
         }
     }
-    status.interviews = interview_parts
+    status.interviews = interview_coverage(interview_parts);
+    status
+}
+
+/// Where someone stands with each year's development interview, from their parts in it.
+pub fn interview_coverage(parts: &BTreeMap<i32, Vec<InterviewPart>>) -> BTreeMap<i32, Coverage> {
+    parts
         .iter()
         .map(|(year, parts)| (*year, coverage(parts)))
-        .collect();
-    status
+        .collect()
 }
 
 /// The day a period's annual figures are read on: its last day once it has passed, otherwise

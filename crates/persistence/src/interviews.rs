@@ -200,7 +200,7 @@ impl Store {
             .iter()
             .map(|p| p.employee.uuid())
             .collect();
-        crate::projection::refresh_status(&txn, &people).await?;
+        crate::projection::refresh_interviews(&txn, &people).await?;
         let stored = fetch_interview(&txn, interview.id).await?;
         crate::events::record(
             &txn,
@@ -277,7 +277,7 @@ impl Store {
             .chain(&next.participants)
             .map(|p| p.employee.uuid())
             .collect();
-        crate::projection::refresh_status(&txn, &people).await?;
+        crate::projection::refresh_interviews(&txn, &people).await?;
         let stored = fetch_interview(&txn, next.id).await?;
         crate::events::record(
             &txn,
@@ -551,7 +551,7 @@ impl Store {
                 .exec_without_returning(&txn)
                 .await?;
         }
-        crate::projection::refresh_status(&txn, &touched).await?;
+        crate::projection::refresh_interviews(&txn, &touched).await?;
         changes.push(crate::events::Change::sync("interviews", &report));
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
