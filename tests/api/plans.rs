@@ -852,3 +852,86 @@ async fn a_plan_signed_at_half_past_midnight_in_copenhagen_is_dated_that_day_on_
         .await;
     assert_eq!(list["items"][0]["due_on"], "2027-03-01", "{list}");
 }
+
+#[tokio::test]
+async fn a_managers_plan_list_pages_through_every_plan_of_their_people_and_their_own_once() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    // Plans for three of A's people, made by A's manager.
+    let mut made = Vec::new();
+    for (who, id) in [
+        ("EMP-A1", &org.emp_a1),
+        ("REP-A", &org.rep_a),
+        ("MEM-A", &org.mem_a),
+    ] {
+        let plan = app
+            .expect(
+                app.post("/api/v1/plans", &manager(), &json!({"employee_id": id, "title": format!("Plan for {who}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+                StatusCode::CREATED,
+            )
+            .await;
+        made.push(plan["id"].as_str().unwrap().to_owned());
+    }
+    made.sort();
+    let all = app
+        .expect(
+            app.get("/api/v1/plans?limit=100", &manager()).await,
+            StatusCode::OK,
+        )
+        .await;
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&all), made);
+    // One at a time, following the cursor, gives the same plans once each, in order.
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/plans?limit=1&cursor={c}"),
+            None => "/api/v1/plans?limit=1".to_owned(),
+        };
+        let page = app
+            .expect(app.get(&path, &manager()).await, StatusCode::OK)
+            .await;
+        paged.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(paged, made);
+    let drafts = app
+        .expect(
+            app.get("/api/v1/plans?status=draft&limit=100", &manager())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(ids(&drafts), made);
+    let agreed = app
+        .expect(
+            app.get("/api/v1/plans?status=agreed&limit=100", &manager())
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(ids(&agreed), Vec::<String>::new());
+    // B's manager reaches none of them.
+    let b = app
+        .expect(
+            app.get(
+                "/api/v1/plans?limit=100",
+                &token("MGR-B", &["employee", "manager"]),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert!(ids(&b).iter().all(|id| !made.contains(id)));
+}

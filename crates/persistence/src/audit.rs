@@ -94,7 +94,7 @@ pub(crate) async fn record_writes(
             entry(now, "write", resource, id, subject, Some(event_type))
         })
         .collect();
-    for chunk in rows.chunks(1_000) {
+    for chunk in rows.chunks(crate::units::rows_per_statement(10)) {
         audit_entry::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(conn)
             .await?;

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::entities::{employee, unit_assignment};
 use crate::events::Change;
 use crate::placements::{check_new_placements, insert_histories, replace_histories};
-use crate::units::{CHUNK, check_units_exist, list_refs};
+use crate::units::{check_units_exist, list_refs, rows_per_statement};
 use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -63,7 +63,7 @@ pub(crate) async fn assignments(
     employees: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<UnitId>>, StoreError> {
     let mut map: HashMap<Uuid, Vec<UnitId>> = HashMap::new();
-    for chunk in employees.chunks(CHUNK) {
+    for chunk in employees.chunks(rows_per_statement(1)) {
         let rows: Vec<(Uuid, Uuid)> = unit_assignment::Entity::find()
             .select_only()
             .column(unit_assignment::Column::EmployeeId)
@@ -92,7 +92,7 @@ pub(crate) async fn replace_assignments(
     employees: &[Uuid],
     links: impl IntoIterator<Item = (Uuid, UnitId)>,
 ) -> Result<(), StoreError> {
-    for chunk in employees.chunks(CHUNK) {
+    for chunk in employees.chunks(rows_per_statement(1)) {
         unit_assignment::Entity::delete_many()
             .filter(unit_assignment::Column::Role.eq(role.as_str()))
             .filter(unit_assignment::Column::EmployeeId.is_in(chunk.iter().copied()))
@@ -107,7 +107,7 @@ pub(crate) async fn replace_assignments(
             role: Set(role.as_str().to_owned()),
         })
         .collect();
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(rows_per_statement(3)) {
         unit_assignment::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;

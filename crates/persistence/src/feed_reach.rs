@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::entities::{employee, event_reach, plan_member};
-use crate::units::CHUNK;
+use crate::units::rows_per_statement;
 
 /// The kind of a key: a unit whose people's events it gives.
 pub(crate) const PEOPLE_UNIT: i16 = 1;
@@ -51,7 +51,7 @@ pub(crate) async fn record(
     let plans: BTreeSet<Uuid> = events.iter().filter_map(|(_, a)| a.plan).collect();
     let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     let plans: Vec<Uuid> = plans.into_iter().collect();
-    for chunk in plans.chunks(CHUNK) {
+    for chunk in plans.chunks(rows_per_statement(1)) {
         let rows: Vec<(Uuid, Uuid)> = plan_member::Entity::find()
             .select_only()
             .column(plan_member::Column::PlanId)
@@ -68,7 +68,7 @@ pub(crate) async fn record(
     people.extend(members.values().flatten().copied());
     let people: Vec<Uuid> = people.into_iter().collect();
     let mut unit_of: HashMap<Uuid, Uuid> = HashMap::new();
-    for chunk in people.chunks(CHUNK) {
+    for chunk in people.chunks(rows_per_statement(1)) {
         let rows: Vec<(Uuid, Uuid)> = employee::Entity::find()
             .select_only()
             .column(employee::Column::Id)
@@ -113,8 +113,7 @@ pub(crate) async fn record(
             seq: Set(seq),
         })
         .collect();
-    // Three columns a row: 5,000 rows stay under every backend's limit on bound parameters.
-    for chunk in rows.chunks(5_000) {
+    for chunk in rows.chunks(rows_per_statement(3)) {
         event_reach::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;
@@ -138,65 +137,80 @@ pub(crate) async fn first_after(
         return Ok(Vec::new());
     }
     let backend = conn.get_database_backend();
-    let param = |n: usize| match backend {
-        DatabaseBackend::Postgres => format!("${n}"),
-        _ => format!("?{n}"),
-    };
-    let mut values: Vec<Value> = vec![after.into(), (limit as i64).into()];
-    let bind = |values: &mut Vec<Value>, v: Value| {
-        values.push(v);
-        param(values.len())
-    };
-    let mut filter = String::new();
-    if !resources.is_empty() || !types.is_empty() {
-        let mut any = Vec::new();
-        for (column, items) in [("resource", resources), ("event_type", types)] {
-            if !items.is_empty() {
-                let names: Vec<String> = items
-                    .iter()
-                    .map(|i| bind(&mut values, i.clone().into()))
-                    .collect();
-                any.push(format!("ev.{column} IN ({})", names.join(", ")));
-            }
-        }
-        filter = format!(
-            " AND EXISTS (SELECT 1 FROM events ev WHERE ev.seq = r.seq AND ({}))",
-            any.join(" OR ")
-        );
-    }
-    let mut pairs = Vec::with_capacity(keys.len());
-    for (kind, key) in keys {
-        let kind = bind(&mut values, (*kind).into());
-        let key = bind(&mut values, (*key).into());
-        pairs.push((kind, key));
-    }
-    let (after, limit) = (param(1), param(2));
+    let (resources, types) = (resources.to_vec(), types.to_vec());
     let sql = match backend {
-        DatabaseBackend::Postgres => format!(
-            "SELECT DISTINCT x.seq FROM (VALUES {}) AS k(kind, key) \
-             CROSS JOIN LATERAL (SELECT r.seq FROM event_reach r \
-               WHERE r.key = k.key AND r.kind = k.kind AND r.seq > {after}{filter} \
-               ORDER BY r.seq LIMIT {limit}) x \
-             ORDER BY x.seq LIMIT {limit}",
-            pairs
+        // One text whatever the reach, with the keys as arrays: prepared once per connection
+        // instead of parsed and planned for every reader's own list.
+        DatabaseBackend::Postgres => {
+            let filter = if resources.is_empty() && types.is_empty() {
+                ""
+            } else {
+                " AND EXISTS (SELECT 1 FROM events ev WHERE ev.seq = r.seq \
+                   AND (ev.resource = ANY($5::text[]) OR ev.event_type = ANY($6::text[])))"
+            };
+            let sql = format!(
+                "SELECT DISTINCT x.seq FROM unnest($3::smallint[], $4::uuid[]) AS k(kind, key) \
+                 CROSS JOIN LATERAL (SELECT r.seq FROM event_reach r \
+                   WHERE r.key = k.key AND r.kind = k.kind AND r.seq > $1{filter} \
+                   ORDER BY r.seq LIMIT $2) x \
+                 ORDER BY x.seq LIMIT $2"
+            );
+            let mut values: Vec<Value> = vec![
+                after.into(),
+                (limit as i64).into(),
+                keys.iter()
+                    .map(|(kind, _)| *kind)
+                    .collect::<Vec<i16>>()
+                    .into(),
+                keys.iter()
+                    .map(|(_, key)| *key)
+                    .collect::<Vec<Uuid>>()
+                    .into(),
+            ];
+            if !filter.is_empty() {
+                values.push(resources.into());
+                values.push(types.into());
+            }
+            Statement::from_sql_and_values(backend, sql, values)
+        }
+        _ => {
+            let mut values: Vec<Value> = vec![after.into(), (limit as i64).into()];
+            let mut bind = |v: Value| {
+                values.push(v);
+                format!("?{}", values.len())
+            };
+            let mut any = Vec::new();
+            for (column, items) in [("resource", &resources), ("event_type", &types)] {
+                if !items.is_empty() {
+                    let names: Vec<String> = items.iter().map(|i| bind(i.clone().into())).collect();
+                    any.push(format!("ev.{column} IN ({})", names.join(", ")));
+                }
+            }
+            let filter = if any.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " AND EXISTS (SELECT 1 FROM events ev WHERE ev.seq = r.seq AND ({}))",
+                    any.join(" OR ")
+                )
+            };
+            let pairs: Vec<String> = keys
                 .iter()
-                .map(|(kind, key)| format!("({kind}::smallint, {key}::uuid)"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        _ => format!(
-            "SELECT DISTINCT r.seq FROM event_reach r WHERE r.seq > {after} AND ({}){filter} \
-             ORDER BY r.seq LIMIT {limit}",
-            pairs
-                .iter()
-                .map(|(kind, key)| format!("(r.kind = {kind} AND r.key = {key})"))
-                .collect::<Vec<_>>()
-                .join(" OR ")
-        ),
+                .map(|(kind, key)| {
+                    let kind = bind((*kind).into());
+                    let key = bind((*key).into());
+                    format!("(r.kind = {kind} AND r.key = {key})")
+                })
+                .collect();
+            let sql = format!(
+                "SELECT DISTINCT r.seq FROM event_reach r WHERE r.seq > ?1 AND ({}){filter} \
+                 ORDER BY r.seq LIMIT ?2",
+                pairs.join(" OR ")
+            );
+            Statement::from_sql_and_values(backend, sql, values)
+        }
     };
-    let rows = conn
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
+    let rows = conn.query_all_raw(sql).await?;
     rows.into_iter()
         .map(|r| r.try_get_by_index::<i64>(0).map_err(StoreError::from))
         .collect()

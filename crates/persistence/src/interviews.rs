@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::employees::{EmployeeScope, parse_stored};
 use crate::entities::{development_interview, employee, interview_participant};
-use crate::units::CHUNK;
+use crate::units::{CHUNK, rows_per_statement};
 use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError, SyncReport};
 
@@ -27,7 +27,7 @@ async fn to_interviews(
 ) -> Result<Vec<Interview>, StoreError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut parts: HashMap<Uuid, Vec<Participant>> = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in ids.chunks(rows_per_statement(1)) {
         for p in interview_participant::Entity::find()
             .filter(interview_participant::Column::InterviewId.is_in(chunk.iter().copied()))
             .order_by_asc(interview_participant::Column::EmployeeId)
@@ -410,7 +410,7 @@ impl Store {
             .flat_map(|(_, p)| p.iter().map(|e| e.as_str().to_owned()))
             .collect();
         let mut people: HashMap<String, Uuid> = HashMap::new();
-        for chunk in wanted.chunks(CHUNK) {
+        for chunk in wanted.chunks(rows_per_statement(1)) {
             let found: Vec<(Uuid, Option<String>)> = employee::Entity::find()
                 .select_only()
                 .column(employee::Column::Id)
@@ -454,7 +454,7 @@ impl Store {
             return Err(StoreError::Invalid(v));
         }
         let mut existing: HashMap<String, Interview> = HashMap::new();
-        for chunk in resolved.chunks(CHUNK) {
+        for chunk in resolved.chunks(rows_per_statement(1)) {
             let models = development_interview::Entity::find()
                 .filter(
                     development_interview::Column::ExternalId
@@ -541,12 +541,12 @@ impl Store {
         }
         // New interviews go in batches; rows per statement stay under the databases'
         // bound-parameter limits.
-        for chunk in new_interviews.chunks(CHUNK) {
+        for chunk in new_interviews.chunks(rows_per_statement(12)) {
             development_interview::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&txn)
                 .await?;
         }
-        for chunk in new_parts.chunks(CHUNK) {
+        for chunk in new_parts.chunks(rows_per_statement(4)) {
             interview_participant::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&txn)
                 .await?;

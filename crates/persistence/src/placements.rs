@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::StoreError;
 use crate::employees::parse_stored;
 use crate::entities::{org_unit, placement};
-use crate::units::CHUNK;
+use crate::units::rows_per_statement;
 
 /// The histories of `employees`, read in one query per chunk.
 pub(crate) async fn histories(
@@ -24,7 +24,7 @@ pub(crate) async fn histories(
     employees: &[Uuid],
 ) -> Result<HashMap<Uuid, History>, StoreError> {
     let mut by: HashMap<Uuid, Vec<Placement>> = HashMap::new();
-    for chunk in employees.chunks(CHUNK) {
+    for chunk in employees.chunks(rows_per_statement(1)) {
         let rows = placement::Entity::find()
             .filter(placement::Column::EmployeeId.is_in(chunk.iter().copied()))
             .all(conn)
@@ -52,7 +52,7 @@ pub(crate) async fn replace_histories(
     conn: &impl ConnectionTrait,
     histories: &[(Uuid, &History)],
 ) -> Result<(), StoreError> {
-    for chunk in histories.chunks(CHUNK) {
+    for chunk in histories.chunks(rows_per_statement(1)) {
         placement::Entity::delete_many()
             .filter(placement::Column::EmployeeId.is_in(chunk.iter().map(|(id, _)| *id)))
             .exec(conn)
@@ -81,7 +81,7 @@ pub(crate) async fn insert_histories(
             })
         })
         .collect();
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(rows_per_statement(5)) {
         placement::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(conn)
             .await?;

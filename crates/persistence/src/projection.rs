@@ -230,7 +230,7 @@ pub(crate) async fn refresh_interviews(
         return Ok(());
     }
     lock_employees(conn, &ids).await?;
-    for chunk in ids.chunks(BATCH) {
+    for chunk in ids.chunks(crate::units::rows_per_statement(3)) {
         let parts = interview_parts(conn, chunk).await?;
         status_interview::Entity::delete_many()
             .filter(status_interview::Column::EmployeeId.is_in(chunk.iter().copied()))
@@ -248,7 +248,7 @@ pub(crate) async fn refresh_interviews(
                 })
             })
             .collect();
-        for rows in rows.chunks(BATCH) {
+        for rows in rows.chunks(crate::units::rows_per_statement(3)) {
             status_interview::Entity::insert_many(rows.to_vec())
                 .exec_without_returning(conn)
                 .await?;

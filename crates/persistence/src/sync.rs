@@ -24,7 +24,7 @@ use crate::employees::{replace_assignments, to_employees, write_employee};
 use crate::entities::{committee, employee, org_unit, placement};
 use crate::events::Change;
 use crate::placements::{check_new_placements, insert_histories, replace_histories, unit_ended};
-use crate::units::{CHUNK, load_tree, rebuild_closure};
+use crate::units::{CHUNK, load_tree, rebuild_closure, rows_per_statement};
 use crate::{Store, StoreError};
 
 /// What a sync did.
@@ -415,7 +415,7 @@ impl Store {
         check_duplicates(rows.iter().map(|r| &r.external_id), &mut v);
         let units = unit_ids_by_external_id(&txn).await?;
         let mut existing_rows = Vec::new();
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in rows.chunks(rows_per_statement(1)) {
             existing_rows.extend(
                 employee::Entity::find()
                     .filter(
@@ -563,14 +563,21 @@ impl Store {
                 }
             }
         }
-        for chunk in inserts.chunks(CHUNK) {
+        for chunk in inserts.chunks(rows_per_statement(12)) {
             employee::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&txn)
                 .await?;
         }
         insert_histories(&txn, &new_histories).await?;
         replace_histories(&txn, &changed_histories).await?;
-        let ids = |es: &[&Employee]| es.iter().map(|e| e.id.uuid()).collect::<Vec<_>>();
+        // Only those stored before have roles to replace: a new person's are only inserted.
+        let created: HashSet<Uuid> = new_histories.iter().map(|(id, _)| *id).collect();
+        let ids = |es: &[&Employee]| {
+            es.iter()
+                .map(|e| e.id.uuid())
+                .filter(|id| !created.contains(id))
+                .collect::<Vec<_>>()
+        };
         replace_assignments(
             &txn,
             Role::Manager,
@@ -593,8 +600,11 @@ impl Store {
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.organisation_changed();
-        self.analyze_after_growth(report.created, &["employees", "unit_assignments"])
-            .await?;
+        self.analyze_after_growth(
+            report.created,
+            &["employees", "unit_assignments", "placements"],
+        )
+        .await?;
         Ok(report)
     }
 

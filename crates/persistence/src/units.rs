@@ -30,6 +30,16 @@ pub struct UnitHeadcount {
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
 pub(crate) const CHUNK: usize = 500;
 
+/// Bound values one statement may carry: under SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_PARAMS: usize = 30_000;
+
+/// How many rows of `columns` bound values each fit one statement: a bulk write of 50,000
+/// rows then takes a handful of statements per table instead of a hundred (each round trip
+/// and parse costs more than the rows it carries).
+pub(crate) const fn rows_per_statement(columns: usize) -> usize {
+    MAX_PARAMS / columns
+}
+
 pub(crate) fn to_unit(m: org_unit::Model) -> Result<OrgUnit, StoreError> {
     Ok(OrgUnit {
         id: UnitId::from_uuid(m.id),
