@@ -44,6 +44,11 @@ BUSINESS_RULE_CODES = frozenset(
         "unknown_unit_goal",
         # Depends on who asks: representatives and committees read whole years only.
         "whole_year_only",
+        # A placement history: order, overlap and the day it is sent; units' endings.
+        "future_date",
+        "overlapping_placements",
+        "placement_mismatch",
+        "unit_ended",
     }
 )
 

@@ -86,6 +86,7 @@ pub struct EmployeeRow {
     /// its last day, so a closed period's figures stay as they were whoever joins, moves or
     /// leaves. Left out, the stored history is kept and extended from today.
     #[serde(default)]
+    #[schema(min_items = 1)]
     pub placements: Option<Vec<PlacementRow>>,
     /// Units they manage.
     #[serde(default)]
