@@ -254,7 +254,6 @@ async fn a_history_that_overlaps_begins_tomorrow_names_an_unknown_unit_or_disagr
         {"external_id": "X4", "name": "Uenig", "unit_external_id": "A2", "active": true, "placements": [
             {"from": "2020-01-01", "to": "2025-06-30", "unit_external_id": "A1"},
         ]},
-        {"external_id": "X5", "name": "Tom", "unit_external_id": "A1", "placements": []},
     ]);
     let problem = assert_problem(
         sync_employees(&app, rows).await,
@@ -280,13 +279,22 @@ async fn a_history_that_overlaps_begins_tomorrow_names_an_unknown_unit_or_disagr
         ("rows[2].placements[0].unit_external_id", "unknown_unit"),
         ("rows[3].active", "placement_mismatch"),
         ("rows[3].unit_external_id", "placement_mismatch"),
-        ("rows[4].placements", "empty_history"),
     ]
     .iter()
     .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
     .collect();
     assert_eq!(got, want);
-    // Nothing of the payload was kept.
+    // An empty history is refused by the contract itself (at least one placement).
+    let empty =
+        json!([{"external_id": "X5", "name": "Tom", "unit_external_id": "A1", "placements": []}]);
+    let problem = assert_problem(
+        sync_employees(&app, empty).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["rows[0].placements"]);
+    // Nothing of the payloads was kept.
     let all = read(&app, &hr(), "/api/v1/employees?limit=100").await;
     assert_eq!(all["items"].as_array().map(Vec::len), Some(19));
 }

@@ -126,21 +126,24 @@ fn sent_history(
     let mut placements = Vec::with_capacity(sent.len());
     for (j, p) in sent.into_iter().enumerate() {
         let field = format!("placements[{j}].unit_external_id");
-        let Some(unit) = units.get(p.unit_external_id.as_str()) else {
+        let unit = units.get(p.unit_external_id.as_str()).copied();
+        if unit.is_none() {
             v.push(Violation::new(
-                field,
+                field.clone(),
                 "unknown_unit",
                 "no unit has this external_id",
             ));
-            continue;
-        };
+        }
+        // An unknown unit still takes its place, so its dates are checked with the others'
+        // and every problem is named by its index as sent.
         let placement = Placement {
             from: p.from,
             to: p.to,
-            unit_id: UnitId::from_uuid(*unit),
+            unit_id: UnitId::from_uuid(unit.unwrap_or_default()),
             professional_group: p.professional_group,
         };
-        if !previous.placements().contains(&placement)
+        if unit.is_some()
+            && !previous.placements().contains(&placement)
             && let Some(ended) = unit_ended(field, &placement, endings)
         {
             v.push(ended);
