@@ -74,19 +74,27 @@ async fn lock_employees(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(),
     Ok(())
 }
 
+/// `employees` once each, in order, with each one's projection lock taken (none if empty).
+async fn locked(conn: &impl ConnectionTrait, employees: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+    let mut ids = employees.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if !ids.is_empty() {
+        lock_employees(conn, &ids).await?;
+    }
+    Ok(ids)
+}
+
 /// Rewrites the status projection of `employees` from their stored plans, follow-ups,
 /// absences and interviews, within the caller's transaction.
 pub(crate) async fn refresh_status(
     conn: &impl ConnectionTrait,
     employees: &[Uuid],
 ) -> Result<(), StoreError> {
-    let mut ids = employees.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = locked(conn, employees).await?;
     if ids.is_empty() {
         return Ok(());
     }
-    lock_employees(conn, &ids).await?;
     let (settings, _) = crate::settings::fetch(conn).await?;
     for chunk in ids.chunks(BATCH) {
         let facts = load_facts(conn, chunk).await?;
@@ -223,13 +231,7 @@ pub(crate) async fn refresh_interviews(
     conn: &impl ConnectionTrait,
     employees: &[Uuid],
 ) -> Result<(), StoreError> {
-    let mut ids = employees.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    lock_employees(conn, &ids).await?;
+    let ids = locked(conn, employees).await?;
     for chunk in ids.chunks(crate::units::rows_per_statement(3)) {
         let parts = interview_parts(conn, chunk).await?;
         status_interview::Entity::delete_many()
