@@ -143,7 +143,8 @@ def run_load(db: Db, svc: Service, minter: Minter, scale: Scale, today: date) ->
     counts = {}
     for table in ["org_units", "employees", "unit_assignments", "committees", "committee_members", "absences",
                   "development_interviews", "interview_participants", "plans", "plan_members", "plan_versions",
-                  "follow_ups", "plan_goal_facts", "plan_activity_facts"]:
+                  "follow_ups", "plan_goal_facts", "plan_activity_facts", "placements", "events", "event_reach",
+                  "audit_log"]:
         counts[table] = int(db.scalar(f"SELECT count(*) FROM {table}"))
     return LoadReport(syncs, res, reproject, counts, time.monotonic() - t0, 0, ids, hwm)
 

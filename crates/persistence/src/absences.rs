@@ -315,11 +315,7 @@ impl Store {
                 }
             }
         }
-        for chunk in inserts.chunks(CHUNK) {
-            absence::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        crate::bulk::insert(&txn, inserts).await?;
         crate::projection::refresh_status(&txn, &touched).await?;
         changes.push(crate::events::Change::sync("absences", &report));
         crate::events::record(&txn, now, changes).await?;

@@ -83,21 +83,25 @@ fn entry(
     }
 }
 
+/// A change as the audit log records it: event type, resource, its id, the person it is about.
+type Change = (&'static str, &'static str, Uuid, Option<Uuid>);
+
 /// Records changes, in the transaction that makes them: one entry each.
 pub(crate) async fn record_writes(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    changes: impl Iterator<Item = (&'static str, &'static str, Uuid, Option<Uuid>)>,
+    changes: Vec<Change>,
 ) -> Result<(), StoreError> {
-    let rows: Vec<_> = changes
-        .map(|(event_type, resource, id, subject)| {
-            entry(now, "write", resource, id, subject, Some(event_type))
-        })
-        .collect();
-    for chunk in rows.chunks(crate::units::rows_per_statement(10)) {
-        audit_entry::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
+    // One statement's models at a time; the closure is done with before each await (held
+    // across one, its `&'static str`s become any lifetime and the future is not `Send`).
+    for chunk in changes.chunks(crate::bulk::BATCH) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|&(event_type, resource, id, subject)| {
+                entry(now, "write", resource, id, subject, Some(event_type))
+            })
+            .collect();
+        crate::bulk::insert(conn, rows).await?;
     }
     Ok(())
 }
@@ -121,11 +125,7 @@ impl Store {
                     .map(move |p| entry(now, "read", object, *id, Some(p.uuid()), None))
             })
             .collect();
-        for chunk in rows.chunks(1_000) {
-            audit_entry::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&self.db)
-                .await?;
-        }
+        crate::bulk::insert(&self.db, rows).await?;
         Ok(())
     }
 

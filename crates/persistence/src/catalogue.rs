@@ -154,11 +154,7 @@ async fn replace_groups(
                 .collect::<Vec<_>>()
         })
         .collect();
-    for chunk in rows.chunks(CHUNK) {
-        catalogue_group::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    crate::bulk::insert(txn, rows).await?;
     Ok(())
 }
 
@@ -464,11 +460,7 @@ impl Store {
                 }
             }
         }
-        for chunk in inserts.chunks(CHUNK) {
-            catalogue_entry::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        crate::bulk::insert(&txn, inserts).await?;
         replace_groups(&txn, &group_changes).await?;
         changes.push(crate::events::Change::sync("catalogue", &report));
         crate::events::record(&txn, now, changes).await?;

@@ -66,11 +66,7 @@ pub(crate) async fn replace_members(
             employee_id: Set(e.uuid()),
         })
         .collect();
-    for chunk in rows.chunks(CHUNK) {
-        committee_member::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    crate::bulk::insert(txn, rows).await?;
     Ok(())
 }
 

@@ -107,11 +107,7 @@ pub(crate) async fn replace_assignments(
             role: Set(role.as_str().to_owned()),
         })
         .collect();
-    for chunk in rows.chunks(rows_per_statement(3)) {
-        unit_assignment::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    crate::bulk::insert(txn, rows).await?;
     Ok(())
 }
 

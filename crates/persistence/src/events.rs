@@ -307,14 +307,17 @@ pub(crate) async fn record(
     crate::audit::record_writes(
         txn,
         now,
-        changes.iter().map(|c| {
-            (
-                c.event_type,
-                resource_of(c.event_type),
-                c.resource_id,
-                c.employee_id,
-            )
-        }),
+        changes
+            .iter()
+            .map(|c| {
+                (
+                    c.event_type,
+                    resource_of(c.event_type),
+                    c.resource_id,
+                    c.employee_id,
+                )
+            })
+            .collect(),
     )
     .await?;
     let acting = context::current();
@@ -329,41 +332,26 @@ pub(crate) async fn record(
                 .filter(|_| RECORD_RESOURCES.contains(&resource_of(c.event_type))),
         })
         .collect();
-    let mut rows = Vec::with_capacity(changes.len());
-    for c in changes {
-        rows.push(event::ActiveModel {
-            seq: sea_orm::ActiveValue::NotSet,
-            id: Set(Uuid::now_v7()),
-            event_type: Set(c.event_type.to_owned()),
-            resource: Set(resource_of(c.event_type).to_owned()),
-            resource_id: Set(c.resource_id),
-            occurred_at: Set(now),
-            actor_subject: Set(acting.subject.clone()),
-            actor_employee_id: Set(acting.employee),
-            request_id: Set(acting.request_id.clone()),
-            version: Set(c.version),
-            employee_id: Set(c.employee_id),
-            plan_id: Set(c.plan_id),
-            unit_id: Set(c.unit_id),
-            data: Set(c.data),
-        });
-    }
-    let mut rows = rows.into_iter().peekable();
-    let mut seqs = Vec::with_capacity(about.len());
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::units::rows_per_statement(15))
-            .collect();
-        let mut numbers = event::Entity::insert_many(chunk)
-            .exec_with_returning_keys(txn)
-            .await?;
-        // Numbers are drawn row by row in the order given, under the feed's lock (or
-        // SQLite's one writer): sorted, they are the rows' in order, whatever order the
-        // database returns them in.
-        numbers.sort_unstable();
-        seqs.extend(numbers);
-    }
+    let rows = changes.into_iter().map(move |c| event::ActiveModel {
+        seq: sea_orm::ActiveValue::NotSet,
+        id: Set(Uuid::now_v7()),
+        event_type: Set(c.event_type.to_owned()),
+        resource: Set(resource_of(c.event_type).to_owned()),
+        resource_id: Set(c.resource_id),
+        occurred_at: Set(now),
+        actor_subject: Set(acting.subject.clone()),
+        actor_employee_id: Set(acting.employee),
+        request_id: Set(acting.request_id.clone()),
+        version: Set(c.version),
+        employee_id: Set(c.employee_id),
+        plan_id: Set(c.plan_id),
+        unit_id: Set(c.unit_id),
+        data: Set(c.data),
+    });
+    // Numbers are drawn row by row in the order given, under the feed's lock (or SQLite's
+    // one writer): sorted, they are the rows' in order, whatever order the database returns
+    // them in.
+    let seqs = crate::bulk::insert_returning_i64(txn, rows, event::Column::Seq).await?;
     if seqs.len() != about.len() {
         return Err(StoreError::Corrupt(format!(
             "{} events inserted, {} numbers returned",

@@ -105,19 +105,14 @@ pub(crate) async fn record(
             keys.insert((unit, RECORD_UNIT, *seq));
         }
     }
-    let rows: Vec<event_reach::ActiveModel> = keys
+    let rows = keys
         .into_iter()
         .map(|(key, kind, seq)| event_reach::ActiveModel {
             key: Set(key),
             kind: Set(kind),
             seq: Set(seq),
-        })
-        .collect();
-    for chunk in rows.chunks(rows_per_statement(3)) {
-        event_reach::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+        });
+    crate::bulk::insert(txn, rows).await?;
     Ok(())
 }
 

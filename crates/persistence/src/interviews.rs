@@ -470,8 +470,7 @@ impl Store {
         }
         let mut report = SyncReport::default();
         let mut touched: Vec<Uuid> = Vec::new();
-        let mut new_interviews = Vec::new();
-        let mut new_parts = Vec::new();
+        let mut created = Vec::new();
         let mut changes = Vec::new();
         let now = self.now();
         for (key, mut next) in resolved {
@@ -480,16 +479,8 @@ impl Store {
                 None => {
                     report.created += 1;
                     touched.extend(next.participants.iter().map(|p| p.employee.uuid()));
-                    new_parts.extend(next.participants.iter().map(|p| {
-                        interview_participant::ActiveModel {
-                            interview_id: Set(next.id.uuid()),
-                            employee_id: Set(p.employee.uuid()),
-                            status: Set(p.status.as_str().to_owned()),
-                            wants_individual: Set(p.wants_individual),
-                        }
-                    }));
-                    new_interviews.push(interview_model(&next));
                     changes.push(interview_change("interview.created", &next));
+                    created.push(next);
                 }
                 Some(current) => {
                     next.id = current.id;
@@ -541,16 +532,21 @@ impl Store {
         }
         // New interviews go in batches; rows per statement stay under the databases'
         // bound-parameter limits.
-        for chunk in new_interviews.chunks(rows_per_statement(12)) {
-            development_interview::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for chunk in new_parts.chunks(rows_per_statement(4)) {
-            interview_participant::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        // Models are built one statement's worth at a time, so a large sync never holds
+        // them all.
+        crate::bulk::insert(&txn, created.iter().map(interview_model)).await?;
+        let parts = created.iter().flat_map(|i| {
+            i.participants
+                .iter()
+                .map(|p| interview_participant::ActiveModel {
+                    interview_id: Set(i.id.uuid()),
+                    employee_id: Set(p.employee.uuid()),
+                    status: Set(p.status.as_str().to_owned()),
+                    wants_individual: Set(p.wants_individual),
+                })
+        });
+        crate::bulk::insert(&txn, parts).await?;
+        drop(created);
         crate::projection::refresh_interviews(&txn, &touched).await?;
         changes.push(crate::events::Change::sync("interviews", &report));
         crate::events::record(&txn, now, changes).await?;

@@ -4,6 +4,7 @@
 
 mod absences;
 mod audit;
+mod bulk;
 mod calendar;
 mod catalogue;
 mod committee_records;

@@ -66,26 +66,16 @@ pub(crate) async fn insert_histories(
     conn: &impl ConnectionTrait,
     histories: &[(Uuid, &History)],
 ) -> Result<(), StoreError> {
-    let rows: Vec<placement::ActiveModel> = histories
-        .iter()
-        .flat_map(|(id, h)| {
-            h.placements().iter().map(|p| placement::ActiveModel {
-                employee_id: Set(*id),
-                starts_on: Set(p.from),
-                ends_on: Set(p.to),
-                unit_id: Set(p.unit_id.uuid()),
-                professional_group: Set(p
-                    .professional_group
-                    .as_ref()
-                    .map(|g| g.as_str().to_owned())),
-            })
+    let rows = histories.iter().flat_map(|(id, h)| {
+        h.placements().iter().map(|p| placement::ActiveModel {
+            employee_id: Set(*id),
+            starts_on: Set(p.from),
+            ends_on: Set(p.to),
+            unit_id: Set(p.unit_id.uuid()),
+            professional_group: Set(p.professional_group.as_ref().map(|g| g.as_str().to_owned())),
         })
-        .collect();
-    for chunk in rows.chunks(rows_per_statement(5)) {
-        placement::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
+    });
+    crate::bulk::insert(conn, rows).await?;
     Ok(())
 }
 

@@ -171,16 +171,8 @@ async fn write_facts(conn: &impl ConnectionTrait, plans: &[&Plan]) -> Result<(),
         }
     }
     // Rows per statement stay well under the databases' bound-parameter limits.
-    for chunk in goals.chunks(1_000) {
-        plan_goal_fact::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
-    for chunk in activities.chunks(1_000) {
-        plan_activity_fact::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
+    crate::bulk::insert(conn, goals).await?;
+    crate::bulk::insert(conn, activities).await?;
     Ok(())
 }
 

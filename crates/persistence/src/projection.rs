@@ -250,11 +250,7 @@ pub(crate) async fn refresh_interviews(
                 })
             })
             .collect();
-        for rows in rows.chunks(crate::units::rows_per_statement(3)) {
-            status_interview::Entity::insert_many(rows.to_vec())
-                .exec_without_returning(conn)
-                .await?;
-        }
+        crate::bulk::insert(conn, rows).await?;
     }
     Ok(())
 }
@@ -493,31 +489,11 @@ async fn write_statuses(
         );
     }
     // Rows per statement stay well under the databases' bound-parameter limits.
-    for chunk in people.chunks(BATCH) {
-        status_employee::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
-    for chunk in annual.chunks(BATCH) {
-        status_annual_held::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
-    for chunk in clocks.chunks(BATCH) {
-        status_annual_clock::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
-    for chunk in specials.chunks(BATCH) {
-        status_special::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
-    for chunk in interviews.chunks(BATCH) {
-        status_interview::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
+    crate::bulk::insert(conn, people).await?;
+    crate::bulk::insert(conn, annual).await?;
+    crate::bulk::insert(conn, clocks).await?;
+    crate::bulk::insert(conn, specials).await?;
+    crate::bulk::insert(conn, interviews).await?;
     Ok(())
 }
 

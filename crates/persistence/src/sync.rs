@@ -389,11 +389,7 @@ impl Store {
         // Parents before children, so every foreign key points at a stored row.
         new_rows.sort_by_key(|(d, _)| *d);
         let new_rows: Vec<_> = new_rows.into_iter().map(|(_, m)| m).collect();
-        for chunk in new_rows.chunks(CHUNK) {
-            org_unit::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        crate::bulk::insert(&txn, new_rows).await?;
         if moved || report.created > 0 {
             rebuild_closure(&txn, &tree).await?;
         }
@@ -524,23 +520,7 @@ impl Store {
             match existing.get(key) {
                 None => {
                     report.created += 1;
-                    inserts.push(employee::ActiveModel {
-                        id: Set(next.id.uuid()),
-                        external_id: Set(Some(key.to_owned())),
-                        name: Set(next.name.as_str().to_owned()),
-                        email: Set(next.email.as_ref().map(|e| e.as_str().to_owned())),
-                        professional_group: Set(next
-                            .professional_group
-                            .as_ref()
-                            .map(|g| g.as_str().to_owned())),
-                        unit_id: Set(next.unit_id.uuid()),
-                        active: Set(next.active),
-                        version: Set(1),
-                        created_at: Set(next.meta.created_at),
-                        updated_at: Set(next.meta.updated_at),
-                        left_at: Set((!next.active).then_some(next.meta.updated_at)),
-                        erased_at: Set(None),
-                    });
+                    inserts.push(next);
                     manager_changes.push(next);
                     representative_changes.push(next);
                     new_histories.push((next.id.uuid(), &next.history));
@@ -566,11 +546,26 @@ impl Store {
                 }
             }
         }
-        for chunk in inserts.chunks(rows_per_statement(12)) {
-            employee::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        // Built one statement's worth at a time: 50,000 models at once doubled the call's
+        // memory.
+        let models = inserts.iter().map(|next| employee::ActiveModel {
+            id: Set(next.id.uuid()),
+            external_id: Set(next.external_id.as_ref().map(|e| e.as_str().to_owned())),
+            name: Set(next.name.as_str().to_owned()),
+            email: Set(next.email.as_ref().map(|e| e.as_str().to_owned())),
+            professional_group: Set(next
+                .professional_group
+                .as_ref()
+                .map(|g| g.as_str().to_owned())),
+            unit_id: Set(next.unit_id.uuid()),
+            active: Set(next.active),
+            version: Set(1),
+            created_at: Set(next.meta.created_at),
+            updated_at: Set(next.meta.updated_at),
+            left_at: Set((!next.active).then_some(next.meta.updated_at)),
+            erased_at: Set(None),
+        });
+        crate::bulk::insert(&txn, models).await?;
         insert_histories(&txn, &new_histories).await?;
         replace_histories(&txn, &changed_histories).await?;
         // Only those stored before have roles to replace: a new person's are only inserted.

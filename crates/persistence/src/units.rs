@@ -90,11 +90,7 @@ pub(crate) async fn rebuild_closure(
             depth: Set(r.depth as i32),
         })
         .collect();
-    for chunk in rows.chunks(CHUNK) {
-        unit_closure::Entity::insert_many(chunk.to_vec())
-            .exec(txn)
-            .await?;
-    }
+    crate::bulk::insert(txn, rows).await?;
     Ok(())
 }
 
