@@ -124,11 +124,12 @@ def render(scale, info: dict, bench: Bench, load, mem: dict, elapsed: float, arg
     if load:
         w("\n## Data set and load\n")
         w(f"Loaded in {load.seconds / 60:.1f} min. Through the HR sync endpoints (each a timed call):\n")
-        w("| sync | rows | calls | total | slowest call | result |")
-        w("| --- | ---: | ---: | ---: | ---: | --- |")
+        w("| sync | rows | calls | total | slowest call | max RSS | result |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for k, s in load.syncs.items():
             tot = {key: sum(r.get(key, 0) for r in s.results) for key in ("created", "updated", "unchanged")}
-            w(f"| {k} | {s.rows:,} | {len(s.calls)} | {s.total:.1f} s | {max(s.calls):.1f} s | {tot} |")
+            w(f"| {k} | {s.rows:,} | {len(s.calls)} | {s.total:.1f} s | {max(s.calls):.1f} s | {mb(s.rss_max_kb)} "
+              f"| {tot} |")
         if load.plans:
             p = load.plans
             w(f"\nDirectly with COPY (set-up): {p.plans:,} plans {p.by_status}, {p.versions:,} agreed versions, "
