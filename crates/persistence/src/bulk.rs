@@ -28,25 +28,16 @@ where
 {
     let pg = conn.get_database_backend() == DatabaseBackend::Postgres;
     let mut rows = rows.into_iter();
-    loop {
-        let chunk: Vec<A> = rows.by_ref().take(per_statement::<A>(pg)).collect();
-        if chunk.is_empty() {
-            return Ok(());
-        }
+    while let Some(chunk) = next_chunk(&mut rows, pg) {
         if pg {
-            let (sql, params) = statement(chunk, None)?;
-            conn.execute_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                sql,
-                params,
-            ))
-            .await?;
+            conn.execute_raw(statement(chunk, None)?).await?;
         } else {
             <A::Entity as EntityTrait>::insert_many(chunk)
                 .exec_without_returning(conn)
                 .await?;
         }
     }
+    Ok(())
 }
 
 /// Inserts `rows` as [`insert`] does and returns the `returning` column (the primary key) of
@@ -66,19 +57,10 @@ where
     let pg = conn.get_database_backend() == DatabaseBackend::Postgres;
     let mut rows = rows.into_iter();
     let mut out = Vec::new();
-    loop {
-        let chunk: Vec<A> = rows.by_ref().take(per_statement::<A>(pg)).collect();
-        if chunk.is_empty() {
-            break;
-        }
+    while let Some(chunk) = next_chunk(&mut rows, pg) {
         if pg {
-            let (sql, params) = statement(chunk, Some(returning.as_str()))?;
             let found = conn
-                .query_all_raw(Statement::from_sql_and_values(
-                    DatabaseBackend::Postgres,
-                    sql,
-                    params,
-                ))
+                .query_all_raw(statement(chunk, Some(returning.as_str()))?)
                 .await?;
             for row in found {
                 out.push(row.try_get_by_index::<i64>(0)?);
@@ -94,13 +76,16 @@ where
     Ok(out)
 }
 
-/// Rows per statement: [`BATCH`] on PostgreSQL, SQLite's bound-parameter limit otherwise.
-fn per_statement<A: ActiveModelTrait>(pg: bool) -> usize {
-    if pg {
+/// The next statement's rows: [`BATCH`] on PostgreSQL, as many as SQLite's bound-parameter
+/// limit allows otherwise; `None` when none are left.
+fn next_chunk<A: ActiveModelTrait>(rows: &mut impl Iterator<Item = A>, pg: bool) -> Option<Vec<A>> {
+    let size = if pg {
         BATCH
     } else {
         rows_per_statement(<A::Entity as EntityTrait>::Column::iter().count())
-    }
+    };
+    let chunk: Vec<A> = rows.take(size).collect();
+    (!chunk.is_empty()).then_some(chunk)
 }
 
 /// The statement inserting `rows` and its parameters: one array per column, and for a
@@ -110,7 +95,7 @@ fn per_statement<A: ActiveModelTrait>(pg: bool) -> usize {
 fn statement<A: ActiveModelTrait>(
     mut rows: Vec<A>,
     returning: Option<&str>,
-) -> Result<(String, Vec<Value>), StoreError> {
+) -> Result<Statement, StoreError> {
     let table = <A::Entity as Default>::default().table_name().to_owned();
     let columns: Vec<_> = match rows.first() {
         Some(first) => <A::Entity as EntityTrait>::Column::iter()
@@ -168,9 +153,14 @@ fn statement<A: ActiveModelTrait>(
         aliases.join(", "),
         returning.map_or(String::new(), |r| format!(" RETURNING \"{r}\"")),
     );
-    Ok((sql, params))
+    Ok(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        sql,
+        params,
+    ))
 }
 
+/// A row the helper cannot write: a programming error, not a client's.
 fn unsupported(table: &str, column: &str) -> StoreError {
     StoreError::Corrupt(format!(
         "a bulk insert into {table} cannot carry the value of {column}, or leaves it unset in some rows only"
@@ -180,56 +170,24 @@ fn unsupported(table: &str, column: &str) -> StoreError {
 /// `v` as an array element: the array's type and its PostgreSQL name, the element (a
 /// stand-in for null), and whether it is null. `None` for a type no table here uses.
 fn element(v: Value) -> Option<((ArrayType, &'static str), Value, bool)> {
-    fn some<T: Default>(v: Option<T>) -> (T, bool) {
-        let null = v.is_none();
-        (v.unwrap_or_default(), null)
+    /// One arm: the value's variant and the array type share a name.
+    macro_rules! as_element {
+        ($inner:expr, $variant:ident, $cast:literal) => {{
+            let null = $inner.is_none();
+            let item = Value::$variant(Some($inner.unwrap_or_default()));
+            ((ArrayType::$variant, $cast), item, null)
+        }};
     }
     Some(match v {
-        Value::Bool(b) => {
-            let (b, null) = some(b);
-            ((ArrayType::Bool, "bool"), Value::Bool(Some(b)), null)
-        }
-        Value::SmallInt(n) => {
-            let (n, null) = some(n);
-            (
-                (ArrayType::SmallInt, "int2"),
-                Value::SmallInt(Some(n)),
-                null,
-            )
-        }
-        Value::Int(n) => {
-            let (n, null) = some(n);
-            ((ArrayType::Int, "int4"), Value::Int(Some(n)), null)
-        }
-        Value::BigInt(n) => {
-            let (n, null) = some(n);
-            ((ArrayType::BigInt, "int8"), Value::BigInt(Some(n)), null)
-        }
-        Value::String(s) => {
-            let (s, null) = some(s);
-            ((ArrayType::String, "text"), Value::String(Some(s)), null)
-        }
-        Value::Uuid(u) => {
-            let (u, null) = some(u);
-            ((ArrayType::Uuid, "uuid"), Value::Uuid(Some(u)), null)
-        }
-        Value::ChronoDate(d) => {
-            let (d, null) = some(d);
-            (
-                (ArrayType::ChronoDate, "date"),
-                Value::ChronoDate(Some(d)),
-                null,
-            )
-        }
-        Value::ChronoDateTimeUtc(t) => {
-            let (t, null) = some(t);
-            let kind = (ArrayType::ChronoDateTimeUtc, "timestamptz");
-            (kind, Value::ChronoDateTimeUtc(Some(t)), null)
-        }
-        Value::Json(j) => {
-            let (j, null) = some(j);
-            ((ArrayType::Json, "jsonb"), Value::Json(Some(j)), null)
-        }
+        Value::Bool(b) => as_element!(b, Bool, "bool"),
+        Value::SmallInt(n) => as_element!(n, SmallInt, "int2"),
+        Value::Int(n) => as_element!(n, Int, "int4"),
+        Value::BigInt(n) => as_element!(n, BigInt, "int8"),
+        Value::String(s) => as_element!(s, String, "text"),
+        Value::Uuid(u) => as_element!(u, Uuid, "uuid"),
+        Value::ChronoDate(d) => as_element!(d, ChronoDate, "date"),
+        Value::ChronoDateTimeUtc(t) => as_element!(t, ChronoDateTimeUtc, "timestamptz"),
+        Value::Json(j) => as_element!(j, Json, "jsonb"),
         _ => return None,
     })
 }

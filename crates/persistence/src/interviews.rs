@@ -530,10 +530,8 @@ impl Store {
                 }
             }
         }
-        // New interviews go in batches; rows per statement stay under the databases'
-        // bound-parameter limits.
         // Models are built one statement's worth at a time, so a large sync never holds
-        // them all.
+        // them all; the new interviews are let go before the projection reads its own.
         crate::bulk::insert(&txn, created.iter().map(interview_model)).await?;
         let parts = created.iter().flat_map(|i| {
             i.participants
