@@ -213,6 +213,8 @@ impl History {
                 }
             }
         }
+        // Exactly one more: a sync holds 50,000 histories, and a first push reserves four.
+        placements.reserve_exact(1);
         placements.push(Placement {
             from: today,
             to: None,

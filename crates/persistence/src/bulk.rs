@@ -13,8 +13,11 @@ use crate::StoreError;
 use crate::units::rows_per_statement;
 
 /// Rows per statement on PostgreSQL: large enough that a statement's round trip is nothing
-/// beside its rows, small enough that the parameters of one stay a few megabytes.
-pub(crate) const BATCH: usize = 10_000;
+/// beside its rows, small enough that the parameters of one stay a few megabytes. The driver
+/// keeps each connection's send buffer at the largest message it sent: at 10,000 rows three
+/// connections held 37 MB after an interview sync, and 13 calls of 50,000 interviews peaked
+/// at 180 MB resident where 2,500 peak at 136 MB, and ran 8 % faster.
+pub(crate) const BATCH: usize = 2_500;
 
 /// Inserts `rows` (every one setting the same columns; the others take their defaults),
 /// building only one statement's rows at a time, so a large write never holds all of them as

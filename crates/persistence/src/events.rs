@@ -288,13 +288,16 @@ pub(crate) fn unit_data(u: &OrgUnit) -> Value {
 const FEED_LOCK: i64 = 0x0064_6576_706c_616e;
 
 /// Records `changes`, in order, in the transaction `txn` is part of. Call it last in the
-/// transaction (see the module's note on ordering).
+/// transaction (see the module's note on ordering). The changes are taken one statement's
+/// worth at a time, so a caller that passes them lazily (a sync of 50,000 rows) never holds
+/// every event's data at once.
 pub(crate) async fn record(
     txn: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    changes: Vec<Change>,
+    changes: impl IntoIterator<Item = Change>,
 ) -> Result<(), StoreError> {
-    if changes.is_empty() {
+    let mut changes = changes.into_iter().peekable();
+    if changes.peek().is_none() {
         return Ok(());
     }
     if txn.get_database_backend() == DatabaseBackend::Postgres {
@@ -304,6 +307,21 @@ pub(crate) async fn record(
         ))
         .await?;
     }
+    loop {
+        let chunk: Vec<Change> = changes.by_ref().take(crate::bulk::BATCH).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        record_chunk(txn, now, chunk).await?;
+    }
+}
+
+/// Records one statement's worth of changes, under the feed's lock.
+async fn record_chunk(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    changes: Vec<Change>,
+) -> Result<(), StoreError> {
     crate::audit::record_writes(
         txn,
         now,

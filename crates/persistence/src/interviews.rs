@@ -479,7 +479,6 @@ impl Store {
                 None => {
                     report.created += 1;
                     touched.extend(next.participants.iter().map(|p| p.employee.uuid()));
-                    changes.push(interview_change("interview.created", &next));
                     created.push(next);
                 }
                 Some(current) => {
@@ -531,7 +530,7 @@ impl Store {
             }
         }
         // Models are built one statement's worth at a time, so a large sync never holds
-        // them all; the new interviews are let go before the projection reads its own.
+        // them all.
         crate::bulk::insert(&txn, created.iter().map(interview_model)).await?;
         let parts = created.iter().flat_map(|i| {
             i.participants
@@ -544,9 +543,20 @@ impl Store {
                 })
         });
         crate::bulk::insert(&txn, parts).await?;
-        drop(created);
         crate::projection::refresh_interviews(&txn, &touched).await?;
-        changes.push(crate::events::Change::sync("interviews", &report));
+        // The new interviews' events are made as they are written: 50,000 events' data at
+        // once took three times the memory of the interviews themselves.
+        let changes = changes
+            .into_iter()
+            .chain(
+                created
+                    .iter()
+                    .map(|i| interview_change("interview.created", i)),
+            )
+            .chain(std::iter::once(crate::events::Change::sync(
+                "interviews",
+                &report,
+            )));
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.analyze_after_growth(
