@@ -249,7 +249,8 @@ def load_plans(db: Db, t: Templates, people: list[Person], scale: Scale, absence
     if missing:
         raise RuntimeError(f"plans lacks columns the loader writes: {missing}")
     plans = db.copy_in("plans", pc)
-    members = db.copy_in("plan_members", ["plan_id", "employee_id", "current_individual"])
+    members = db.copy_in("plan_members", ["plan_id", "employee_id", "current_individual", "unit_id"])
+    unit_of = {p.id: p.unit for p in people}  # a membership carries its member's unit
     versions = db.copy_in("plan_versions", ["plan_id", "version", "content", "content_hash", "signatures", "agreed_at"])
     fcols = ["id", "plan_id", "kind", "held_on", "participants", "notes", "progress", "outcome", "recorded_by", "created_at"]
     follow_ups = db.copy_in("follow_ups", fcols)
@@ -272,7 +273,7 @@ def load_plans(db: Db, t: Templates, people: list[Person], scale: Scale, absence
                   dumps(sigs), dumps(closure) if closure else None, created_by, ts_sql(created), ts_sql(updated))
         current = "t" if kind == "individual" and status in ("draft", "agreed") else "f"
         for m in member_ids:
-            members.row(pid, m, current)
+            members.row(pid, m, current, unit_of[m])
         for v, vc, vs, at in frozen:
             raw = dumps(vc)
             versions.row(pid, v, raw, sha256_hex(raw), dumps(vs), ts_sql(at))

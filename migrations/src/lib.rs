@@ -22,6 +22,7 @@ mod m20261207_000017_threshold_floor;
 mod m20261207_000018_annual_clock;
 mod m20261207_000019_placements;
 mod m20261207_000020_event_reach;
+mod m20261207_000021_plan_member_unit;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_annual_clock::Migration),
             Box::new(m20261207_000019_placements::Migration),
             Box::new(m20261207_000020_event_reach::Migration),
+            Box::new(m20261207_000021_plan_member_unit::Migration),
         ]
     }
 }

@@ -935,3 +935,70 @@ async fn a_managers_plan_list_pages_through_every_plan_of_their_people_and_their
         .await;
     assert!(ids(&b).iter().all(|id| !made.contains(id)));
 }
+
+#[tokio::test]
+async fn a_plan_moves_between_managers_plan_lists_with_its_member_whichever_way_they_are_moved() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let manager_b = token("MGR-B", &["employee", "manager"]);
+    let plan = app
+        .expect(
+            app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    // Every list a manager may ask for: all, by status, by the member.
+    let lists = [
+        "/api/v1/plans?limit=100".to_owned(),
+        "/api/v1/plans?status=draft&limit=100".to_owned(),
+        format!("/api/v1/plans?employee_id={}&limit=100", org.emp_a1),
+    ];
+    let listed_by = |who: String| {
+        let app = &app;
+        let lists = &lists;
+        let id = id.clone();
+        async move {
+            let mut seen = Vec::new();
+            for path in lists {
+                let page = app.expect(app.get(path, &who).await, StatusCode::OK).await;
+                seen.push(
+                    page["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["id"].as_str() == Some(id.as_str())),
+                );
+            }
+            seen
+        }
+    };
+    assert_eq!(listed_by(manager()).await, [true; 3]);
+    assert_eq!(listed_by(manager_b.clone()).await, [false; 3]);
+    // Moved to B by an edit of the employee.
+    app.expect(
+        app.patch(
+            &format!("/api/v1/employees/{}", org.emp_a1),
+            &hr(),
+            &json!({"unit_id": org.b}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed_by(manager()).await, [false; 3]);
+    assert_eq!(listed_by(manager_b.clone()).await, [true; 3]);
+    // And back to A1 by the organisation's sync.
+    app.expect(
+        app.post(
+            "/api/v1/sync/employees",
+            &hr(),
+            &json!({"rows": [{"external_id": "EMP-A1", "name": "Bo Ansat", "unit_external_id": "A1", "professional_group": "pædagog"}]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed_by(manager()).await, [true; 3]);
+    assert_eq!(listed_by(manager_b).await, [false; 3]);
+}

@@ -480,3 +480,50 @@ async fn hr_changing_an_employee_while_their_plans_are_signed_neither_waits_for_
         "some plan was agreed: {signatures:?}"
     );
 }
+
+#[tokio::test]
+async fn a_plan_made_while_its_member_moves_is_listed_under_the_unit_they_end_in() {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    // REP-A manages A1 alone: their list holds EMP-A1's plans exactly while EMP-A1 is in A1.
+    app.expect(
+        app.patch(
+            &format!("/api/v1/employees/{}", org.rep_a),
+            &hr(),
+            &json!({"manages": [org.a1]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let manager_of_a1 = token("REP-A", &["employee", "manager"]);
+    let person = format!("/api/v1/employees/{}", org.emp_a1);
+    for round in 0..10 {
+        // Between A and A1, both in MGR-A's reach, so the plan is always made.
+        let to = if round % 2 == 0 { &org.a } else { &org.a1 };
+        let (created, moved) = futures_util::future::join(
+            app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": format!("Plan {round}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"})),
+            app.patch(&person, &hr(), &json!({"unit_id": to})),
+        )
+        .await;
+        assert_eq!(
+            (created.status(), moved.status()),
+            (StatusCode::CREATED, StatusCode::OK)
+        );
+        let listed = app
+            .expect(
+                app.get(
+                    &format!("/api/v1/plans?employee_id={}&limit=100", org.emp_a1),
+                    &manager_of_a1,
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await["items"]
+            .as_array()
+            .unwrap()
+            .len();
+        let expected = if to == &org.a1 { round + 1 } else { 0 };
+        assert_eq!(listed, expected, "round {round}");
+    }
+}

@@ -332,6 +332,9 @@ impl Store {
             replace_histories(&txn, &[(id.uuid(), &next.history)]).await?;
         }
         write_employee(&txn, &next, current.meta.version, self.now()).await?;
+        if next.unit_id != current.unit_id {
+            crate::plans::follow_moves(&txn, &[(id.uuid(), next.unit_id.uuid())]).await?;
+        }
         let ids = [id.uuid()];
         if next.manages != current.manages {
             replace_assignments(

@@ -510,6 +510,7 @@ impl Store {
         let mut representative_changes = Vec::new();
         let mut new_histories = Vec::new();
         let mut changed_histories = Vec::new();
+        let mut moves = Vec::new();
         let stored_as = |next: &Employee| {
             next.external_id
                 .as_ref()
@@ -528,6 +529,9 @@ impl Store {
                 Some(current) => {
                     report.updated += 1;
                     write_employee(&txn, next, current.meta.version, now).await?;
+                    if current.unit_id != next.unit_id {
+                        moves.push((next.id.uuid(), next.unit_id.uuid()));
+                    }
                     if current.manages != next.manages {
                         manager_changes.push(next);
                     }
@@ -560,6 +564,7 @@ impl Store {
             erased_at: Set(None),
         });
         crate::bulk::insert(&txn, models).await?;
+        crate::plans::follow_moves(&txn, &moves).await?;
         insert_histories(&txn, &new_histories).await?;
         replace_histories(&txn, &changed_histories).await?;
         // Only those stored before have roles to replace: a new person's are only inserted.

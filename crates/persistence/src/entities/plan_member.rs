@@ -12,6 +12,8 @@ pub struct Model {
     pub employee_id: Uuid,
     /// Set while this is the member's current individual plan; unique per employee.
     pub current_individual: bool,
+    /// The member's unit, kept equal to theirs by every write that moves them.
+    pub unit_id: Uuid,
 }
 
 /// No relations are declared: repositories join explicitly.
