@@ -315,6 +315,39 @@ async fn malformed_paths_queries_and_cursors_are_400s_naming_every_parameter() {
     .await;
 }
 
+#[tokio::test]
+async fn a_method_a_named_resource_does_not_answer_is_405_naming_its_own_methods_not_a_malformed_id()
+ {
+    let app = spawn_app().await;
+    let hr = hr();
+    // Each sits beside a `{id}` resource of the same collection that answers more methods.
+    for path in [
+        "/api/v1/committees/missing-records?year=2026",
+        "/api/v1/development-interviews/coverage",
+    ] {
+        for method in [Method::PATCH, Method::DELETE, Method::PUT, Method::OPTIONS] {
+            let body = (method != Method::OPTIONS).then(|| json!({}));
+            let response = app
+                .send(method.clone(), path, Some(&hr), body.as_ref())
+                .await;
+            assert_eq!(
+                response
+                    .headers()
+                    .get("allow")
+                    .map(|v| v.to_str().unwrap().to_owned()),
+                Some("GET".to_owned()),
+                "{method} {path}"
+            );
+            assert_problem(
+                response,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+            )
+            .await;
+        }
+    }
+}
+
 trait SettingsExt {
     async fn put_settings(&self, body: &serde_json::Value) -> reqwest::Response;
 }

@@ -227,24 +227,35 @@ impl Contract {
         Some(out)
     }
 
-    /// The methods the document has for `path`, when it names a known resource at all.
+    /// The methods the document has for `path`, when it names a known resource at all: those
+    /// of its most specific templates, so `/committees/missing-records` answers for itself
+    /// and not also as a `/committees/{id}`.
     pub fn methods_for(&self, path: &str) -> Vec<String> {
         let wanted = segments(path);
-        let mut methods: Vec<String> = self
+        let matching: Vec<(usize, &Vec<String>)> = self
             .templates
             .iter()
-            .filter(|(template, _)| {
-                template.len() == wanted.len()
-                    && template
-                        .iter()
-                        .zip(&wanted)
-                        .all(|(t, w)| t == w || (t.starts_with('{') && !w.is_empty()))
+            .filter_map(|(template, methods)| {
+                placeholders_matching(template, &wanted).map(|n| (n, methods))
             })
+            .collect();
+        let fewest = matching.iter().map(|(n, _)| *n).min();
+        let mut methods: Vec<String> = matching
+            .into_iter()
+            .filter(|(n, _)| Some(*n) == fewest)
             .flat_map(|(_, m)| m.iter().cloned())
             .collect();
         methods.sort();
         methods.dedup();
         methods
+    }
+
+    /// The methods of the resource `path` names when it does not answer `method`: the router
+    /// would fall through to a less specific route (`/committees/{id}` for a `PATCH` of
+    /// `/committees/missing-records`), and that is 405, not a malformed id.
+    pub fn refusing(&self, method: &str, path: &str) -> Option<Vec<String>> {
+        let allow = self.methods_for(path);
+        (!allow.is_empty() && !allow.iter().any(|m| m == method)).then_some(allow)
     }
 
     /// Every way `body` breaks the schema of the operation `method` `path` (a template such as
@@ -287,6 +298,23 @@ fn row_schema<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a Value> {
         && rows.get("type").and_then(Value::as_str) == Some("array"))
     .then(|| rows.get("items"))
     .flatten()
+}
+
+/// How many of `template`'s segments are placeholders standing for segments of `path`, when
+/// the template matches it at all.
+fn placeholders_matching(template: &[String], path: &[String]) -> Option<usize> {
+    if template.len() != path.len() {
+        return None;
+    }
+    let mut n = 0;
+    for (t, w) in template.iter().zip(path) {
+        if t.starts_with('{') && !w.is_empty() {
+            n += 1;
+        } else if t != w {
+            return None;
+        }
+    }
+    Some(n)
 }
 
 fn segments(path: &str) -> Vec<String> {

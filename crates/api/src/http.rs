@@ -339,6 +339,9 @@ pub async fn check_parameters(
     if let (Some(contract), Some(template)) =
         (req.app_data::<web::Data<Contract>>(), req.match_pattern())
     {
+        if let Some(allow) = contract.refusing(req.method().as_str(), req.path()) {
+            return Err(ApiError::MethodNotAllowed { allow }.into());
+        }
         let errors = contract.check_parameters(
             req.method().as_str(),
             &template,
