@@ -68,7 +68,8 @@ pub struct CatalogueEntry {
     pub meta: Meta,
 }
 
-/// A development goal a unit publishes, so its employees know it (seed 001).
+/// A development goal a unit publishes, so its employees know it (Herlev Kommune's
+/// competence policy).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitGoal {
     /// Its id.

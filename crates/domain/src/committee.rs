@@ -10,7 +10,7 @@ use crate::CommitteeId;
 use crate::org::CommitteeLevel;
 use crate::settings::MainCommitteeFrequency;
 
-/// What a committee discussed (seeds 001, 002).
+/// What a committee discussed (Herlev's and Aabenraa's competence policies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {

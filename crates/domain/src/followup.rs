@@ -21,9 +21,9 @@ use crate::{AbsenceId, EmployeeId, FollowUpId, GoalId, PlanId, Violation, Violat
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowUpKind {
-    /// The yearly one (seed 000 §2 stk. 2).
+    /// The yearly one (Protokollat 2 § 2 stk. 2).
     Annual,
-    /// After a long absence (seed 000 §2 stk. 3).
+    /// After a long absence (Protokollat 2 § 2 stk. 3).
     Special,
     /// Any other time.
     AdHoc,

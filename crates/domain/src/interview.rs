@@ -126,7 +126,7 @@ impl Coverage {
 
 /// Where an employee stands, from their parts in the year's interviews. A group interview
 /// counts for those who took part, but one who asked for an individual interview must get
-/// one (seed 002).
+/// one (Aabenraa Kommune's competence policy).
 pub fn coverage(parts: &[InterviewPart]) -> Coverage {
     let individual_held = parts
         .iter()

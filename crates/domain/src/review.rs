@@ -1,5 +1,5 @@
 //! The yearly stock-taking (gøre status) of employer and local representative, and the
-//! escalation when they disagree (seed 000 §3 stk. 3), as pure rules.
+//! escalation when they disagree (Protokollat 2 § 3 stk. 3), as pure rules.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

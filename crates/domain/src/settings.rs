@@ -4,13 +4,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Violation, Violations};
 
-/// How often the main committee must discuss the competence policy (seeds 001 and 002 differ).
+/// How often the main committee must discuss the competence policy (Herlev's and
+/// Aabenraa's policies differ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MainCommitteeFrequency {
-    /// Every year (Herlev, seed 001).
+    /// Every year (Herlev Kommune's competence policy).
     Yearly,
-    /// Every third year after a new agreement period starts (Aabenraa, seed 002).
+    /// Every third year after a new agreement period starts (Aabenraa Kommune's competence policy).
     EveryThirdYear,
 }
 

@@ -1,5 +1,5 @@
-//! `/catalogue`: development offers to qualify the dialogue (seed 000 §2 note). Everyone reads
-//! it; HR keeps it, one by one or in bulk by `external_id`.
+//! `/catalogue`: development offers to qualify the dialogue (Protokollat 2 § 2,
+//! bemærkning). Everyone reads it; HR keeps it, one by one or in bulk by `external_id`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};

@@ -1,6 +1,6 @@
 //! `/status-reviews`: the yearly stock-taking of employer and local representative (gøre
 //! status), with a frozen snapshot of the figures, each side's notes and view, and the
-//! escalation to the agreement parties when they disagree (seed 000 §3).
+//! escalation to the agreement parties when they disagree (Protokollat 2 § 3).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};

@@ -17,9 +17,9 @@ use crate::state::AppState;
 #[schema(as = ReviewFrequency)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
-    /// Every year (seed 001).
+    /// Every year (Herlev Kommune's competence policy).
     Yearly,
-    /// Every third year after a new agreement period starts (seed 002).
+    /// Every third year after a new agreement period starts (Aabenraa Kommune's competence policy).
     EveryThirdYear,
 }
 

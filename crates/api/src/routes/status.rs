@@ -1,5 +1,5 @@
 //! `/status`: figures on the work with development plans for a unit and its sub-units, for
-//! the stock-taking of employer, representatives and MED committees (seed 000 §3). Those
+//! the stock-taking of employer, representatives and MED committees (Protokollat 2 § 3). Those
 //! outside management see aggregates only, pooled so that none rests on fewer people than
 //! the anonymity threshold.
 

@@ -1,5 +1,5 @@
 //! `/org-units/{id}/development-goals`: the development goals a manager publishes for a unit
-//! (seed 001: employees must know them). Plan goals may link to them.
+//! (Herlev Kommune's competence policy: employees must know them). Plan goals may link to them.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};

@@ -72,7 +72,8 @@ impl Verdict {
     ];
 }
 
-/// The palette of development activities (seeds 001 and 004): not only courses.
+/// The palette of development activities (Herlev's competence policy and the competence
+/// secretariat's guide to development plans): not only courses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
@@ -178,7 +179,7 @@ pub struct Evaluation {
     pub verdict: Option<Verdict>,
     /// A note on it.
     pub note: Option<LongText>,
-    /// Whether what was learned is applied in daily work (seed 002).
+    /// Whether what was learned is applied in daily work (Aabenraa Kommune's competence policy).
     pub applied_in_daily_work: Option<bool>,
 }
 
@@ -237,7 +238,8 @@ pub struct Activity {
 
 impl Eq for Activity {}
 
-/// A part of the plan deliberately left open, to be investigated and added (seed 004).
+/// A part of the plan deliberately left open, to be investigated and added (the competence
+/// secretariat's guide to development plans).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenPoint {
     /// Its id.

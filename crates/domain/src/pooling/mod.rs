@@ -1,5 +1,5 @@
-//! Disclosure control of the status figures that representatives and committees read (seed 000
-//! §3): small units and small professional groups are pooled, never blanked.
+//! Disclosure control of the status figures that representatives and committees read (Protokollat 2
+//! § 3): small units and small professional groups are pooled, never blanked.
 //!
 //! The people of a unit's tree are cut into *blocks* of at least k people, and every number such
 //! a reader can get (a total, a row of either breakdown, a head-count, a snapshot) is a sum over
