@@ -26,6 +26,7 @@
 //! An own row is cut by professional group: a group with at least k people in it (k of them
 //! unknown to the reader, or none) is a block; the rest together are a block of "other groups",
 //! and if that is too small, the smallest of the groups joins it until it is not.
+#[cfg(any(test, feature = "testing"))]
 pub mod attacker;
 
 use std::collections::{BTreeMap, BTreeSet};
