@@ -27,6 +27,9 @@ pub struct Contract {
     parameters: HashMap<(String, String), Vec<Parameter>>,
     /// Path templates split into segments, with the methods each answers.
     templates: Vec<(Vec<String>, Vec<String>)>,
+    /// Paths without placeholders that a `{…}` template also matches
+    /// (`/committees/missing-records` beside `/committees/{id}`), with the methods they answer.
+    shadowing: HashMap<String, Vec<String>>,
 }
 
 /// Where a parameter is sent.
@@ -108,11 +111,26 @@ impl Contract {
             }
             templates.push((segments(&path), methods));
         }
+        let shadowing = templates
+            .iter()
+            .filter(|(literal, _)| {
+                placeholders_matching(literal, literal) == Some(0)
+                    && templates
+                        .iter()
+                        .any(|(t, _)| placeholders_matching(t, literal).is_some_and(|n| n > 0))
+            })
+            .map(|(literal, methods)| {
+                let mut methods = methods.clone();
+                methods.sort();
+                (literal.join("/"), methods)
+            })
+            .collect();
         Ok(Self {
             bodies,
             rows,
             parameters,
             templates,
+            shadowing,
         })
     }
 
@@ -250,12 +268,13 @@ impl Contract {
         methods
     }
 
-    /// The methods of the resource `path` names when it does not answer `method`: the router
-    /// would fall through to a less specific route (`/committees/{id}` for a `PATCH` of
-    /// `/committees/missing-records`), and that is 405, not a malformed id.
+    /// The methods of the resource `path` names when it does not answer `method` and a
+    /// `{…}` route would take the request instead (`/committees/{id}` for a `PATCH` of
+    /// `/committees/missing-records`): that is 405, not a malformed id. One look-up per
+    /// request; only the few paths such a route shadows are known.
     pub fn refusing(&self, method: &str, path: &str) -> Option<Vec<String>> {
-        let allow = self.methods_for(path);
-        (!allow.is_empty() && !allow.iter().any(|m| m == method)).then_some(allow)
+        let allow = self.shadowing.get(path.trim_end_matches('/'))?;
+        (!allow.iter().any(|m| m == method)).then(|| allow.clone())
     }
 
     /// Every way `body` breaks the schema of the operation `method` `path` (a template such as

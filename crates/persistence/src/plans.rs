@@ -461,17 +461,21 @@ impl Store {
             .into_iter()
             .collect();
         let mut v = Violations::new();
+        let mut memberships = Vec::with_capacity(new.members.len());
         for (i, m) in new.members.iter().enumerate() {
-            if !unit_of.contains_key(&m.uuid()) {
-                let field = match new.kind {
-                    PlanKind::Individual => "employee_id".to_owned(),
-                    PlanKind::Group => format!("member_ids[{i}]"),
-                };
-                v.push(Violation::new(
-                    field,
-                    "unknown_employee",
-                    "no such active employee",
-                ));
+            match unit_of.get(&m.uuid()) {
+                Some(unit) => memberships.push((m.uuid(), *unit)),
+                None => {
+                    let field = match new.kind {
+                        PlanKind::Individual => "employee_id".to_owned(),
+                        PlanKind::Group => format!("member_ids[{i}]"),
+                    };
+                    v.push(Violation::new(
+                        field,
+                        "unknown_employee",
+                        "no such active employee",
+                    ));
+                }
             }
         }
         if !v.is_empty() {
@@ -523,11 +527,13 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        plan_member::Entity::insert_many(new.members.iter().map(|m| plan_member::ActiveModel {
-            plan_id: Set(new.id.uuid()),
-            employee_id: Set(m.uuid()),
-            current_individual: Set(is_current_individual(&new)),
-            unit_id: Set(unit_of.get(&m.uuid()).copied().unwrap_or_default()),
+        plan_member::Entity::insert_many(memberships.into_iter().map(|(member, unit)| {
+            plan_member::ActiveModel {
+                plan_id: Set(new.id.uuid()),
+                employee_id: Set(member),
+                current_individual: Set(is_current_individual(&new)),
+                unit_id: Set(unit),
+            }
         }))
         .exec_without_returning(&txn)
         .await

@@ -511,14 +511,17 @@ impl Store {
         let mut new_histories = Vec::new();
         let mut changed_histories = Vec::new();
         let mut moves = Vec::new();
-        let stored_as = |next: &Employee| {
-            next.external_id
-                .as_ref()
-                .and_then(|e| existing.get(e.as_str()))
-        };
+        // Who gets an event, and the version it carries (none: created); the events
+        // themselves are made as they are written, 50,000 at once took 30 MB.
+        let mut recorded: Vec<(&Employee, Option<i64>)> = Vec::new();
         for next in &wanted {
-            match stored_as(next) {
+            let stored = next
+                .external_id
+                .as_ref()
+                .and_then(|e| existing.get(e.as_str()));
+            match stored {
                 None => {
+                    recorded.push((next, None));
                     report.created += 1;
                     inserts.push(next);
                     manager_changes.push(next);
@@ -528,6 +531,7 @@ impl Store {
                 Some(current) if current == next => report.unchanged += 1,
                 Some(current) => {
                     report.updated += 1;
+                    recorded.push((next, Some(current.meta.version + 1)));
                     write_employee(&txn, next, current.meta.version, now).await?;
                     if current.unit_id != next.unit_id {
                         moves.push((next.id.uuid(), next.unit_id.uuid()));
@@ -593,17 +597,15 @@ impl Store {
                 .flat_map(|e| e.represents.iter().map(|u| (e.id.uuid(), *u))),
         )
         .await?;
-        // Each event is made as it is written: 50,000 events' data at once took 30 MB.
-        let changes = wanted
+        let changes = recorded
             .iter()
-            .filter_map(|next| match stored_as(next) {
-                None => Some(Change::employee(true, next)),
-                Some(current) if current == next => None,
-                Some(current) => {
-                    let mut stored = next.clone();
-                    stored.meta.version = current.meta.version + 1;
+            .map(|(next, version)| match version {
+                None => Change::employee(true, next),
+                Some(version) => {
+                    let mut stored = (*next).clone();
+                    stored.meta.version = *version;
                     stored.meta.updated_at = now;
-                    Some(Change::employee(false, &stored))
+                    Change::employee(false, &stored)
                 }
             })
             .chain(std::iter::once(Change::sync("employees", &report)));
