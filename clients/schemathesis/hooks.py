@@ -12,45 +12,22 @@ the server relaxed) instead.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import schemathesis
 
 # Field error codes of rules that depend on other fields, on stored state or on today's
-# date: the only ones a schema-valid request may legitimately be refused for.
-BUSINESS_RULE_CODES = frozenset(
-    {
-        "already_escalated",
-        "before_escalation",
-        "cycle",
-        "duplicate",
-        "duplicate_row",
-        "ends_before_start",
-        "host_not_allowed",
-        "idempotency_key_reused",
-        "in_the_future",
-        "insecure_url",
-        "no_committee_above",
-        "no_disagreement",
-        "not_escalated",
-        "one_member",
-        "one_participant",
-        "other_year",
-        "own_plan",
-        "parent_level",
-        "too_few_members",
-        "unknown_committee",
-        "unknown_employee",
-        "unknown_goal",
-        "unknown_unit",
-        "unknown_unit_goal",
-        # Depends on who asks: representatives and committees read whole years only.
-        "whole_year_only",
-        # A placement history: order, overlap and the day it is sent; units' endings.
-        "future_date",
-        "overlapping_placements",
-        "placement_mismatch",
-        "unit_ended",
-    }
-)
+# date: the only ones a schema-valid request may legitimately be refused for. The document
+# publishes each field code's kind (`x-devplan-kinds` of the schema FieldCode), from the
+# service's one table of codes.
+_DOCUMENT = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
+_KINDS = json.loads(_DOCUMENT.read_text(encoding="utf-8"))["components"]["schemas"]["FieldCode"][
+    "x-devplan-kinds"
+]
+BUSINESS_RULE_CODES = frozenset(code for code, kind in _KINDS.items() if kind == "business_rule")
+if not BUSINESS_RULE_CODES:
+    raise RuntimeError(f"{_DOCUMENT} lists no business-rule field codes")
 
 # `required` is both "this text must not be blank" / "this property is missing" (a schema
 # matter) and "required because of another field" (e.g. responsible_name when responsible

@@ -25,6 +25,46 @@ async fn the_served_document_is_openapi_3_1_and_equals_the_committed_one() {
     );
 }
 
+#[test]
+fn every_code_the_service_can_send_is_a_value_of_the_documents_code_enums_and_no_other() {
+    use devplan_domain::{FieldCode, ProblemCode};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("openapi/openapi.json"))
+            .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let values = |name: &str| -> Vec<String> {
+        let values = schemas[name]["enum"].as_array();
+        let values = values.unwrap_or_else(|| panic!("{name} is an enum"));
+        values
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let problems: Vec<String> = ProblemCode::ALL.iter().map(|c| c.to_string()).collect();
+    assert_eq!(values("ProblemCode"), problems);
+    let fields: Vec<String> = FieldCode::ALL.iter().map(|c| c.to_string()).collect();
+    assert_eq!(values("FieldCode"), fields);
+    assert_eq!(
+        schemas["Problem"]["properties"]["code"]["$ref"],
+        "#/components/schemas/ProblemCode"
+    );
+    assert_eq!(
+        schemas["FieldError"]["properties"]["code"]["$ref"],
+        "#/components/schemas/FieldCode"
+    );
+    for (name, described) in [
+        ("ProblemCode", ProblemCode::ALL.len()),
+        ("FieldCode", FieldCode::ALL.len()),
+    ] {
+        let text = schemas[name]["description"].as_str().unwrap();
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("- `")).count(),
+            described
+        );
+    }
+}
+
 #[tokio::test]
 async fn every_operation_has_an_id_a_summary_security_and_its_error_responses() {
     let app = spawn_app().await;

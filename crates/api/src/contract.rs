@@ -3,6 +3,7 @@
 //! type, unknown field and documented bound of a body, and the document and the server
 //! cannot disagree about what a body may be.
 
+use devplan_domain::FieldCode;
 use std::collections::HashMap;
 
 use devplan_domain::Violation;
@@ -168,13 +169,17 @@ impl Contract {
             else {
                 out.push(Violation::new(
                     bare,
-                    "unknown_parameter",
+                    FieldCode::UnknownParameter,
                     "is not a parameter of this operation",
                 ));
                 continue;
             };
             if seen.contains(&bare) {
-                out.push(Violation::new(bare, "repeated", "is given more than once"));
+                out.push(Violation::new(
+                    bare,
+                    FieldCode::Repeated,
+                    "is given more than once",
+                ));
                 continue;
             }
             seen.push(bare);
@@ -229,7 +234,11 @@ impl Contract {
             let row = match serde_json::from_str::<UniqueKeys>(raw.get()) {
                 Ok(row) => row.0,
                 Err(e) => {
-                    out.push(Violation::new(within(""), "duplicate_key", e.to_string()));
+                    out.push(Violation::new(
+                        within(""),
+                        FieldCode::DuplicateKey,
+                        e.to_string(),
+                    ));
                     continue;
                 }
             };
@@ -433,11 +442,15 @@ fn join(parent: &str, name: &str) -> String {
 
 fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
     let at = field_path(error.instance_path().as_str());
-    let one = |code: &'static str, message: String| vec![Violation::new(at.clone(), code, message)];
+    let one = |code: FieldCode, message: String| vec![Violation::new(at.clone(), code, message)];
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            vec![Violation::new(join(&at, name), "required", "is required")]
+            vec![Violation::new(
+                join(&at, name),
+                FieldCode::Required,
+                "is required",
+            )]
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected
@@ -445,18 +458,18 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
             .map(|name| {
                 Violation::new(
                     join(&at, name),
-                    "unknown_field",
+                    FieldCode::UnknownField,
                     "is not a field of this body",
                 )
             })
             .collect(),
-        ValidationErrorKind::Type { .. } => one("invalid_type", error.to_string()),
+        ValidationErrorKind::Type { .. } => one(FieldCode::InvalidType, error.to_string()),
         ValidationErrorKind::Enum { options } => one(
-            "invalid_value",
+            FieldCode::InvalidValue,
             format!("must be one of {}", options.to_string().replace('"', "`")),
         ),
         ValidationErrorKind::Format { format } if format == "date" => one(
-            "invalid_date",
+            FieldCode::InvalidDate,
             format!(
                 "must be a date as YYYY-MM-DD in the years {}–{}",
                 YEARS.start(),
@@ -464,7 +477,7 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
             ),
         ),
         ValidationErrorKind::Pattern { pattern } if pattern == DATE_PATTERN => one(
-            "invalid_date",
+            FieldCode::InvalidDate,
             format!(
                 "must be a date as YYYY-MM-DD in the years {}–{}",
                 YEARS.start(),
@@ -476,7 +489,7 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
                 || *pattern == crate::openapi::event_type_pattern() =>
         {
             one(
-                "unknown_event_type",
+                FieldCode::UnknownEventType,
                 format!(
                     "{} names no event type; use types such as `plan.agreed` or a resource's \
                      `plan.*`, comma-separated (the types are the values of `type` in the schema EventOut)",
@@ -488,30 +501,33 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
             if pattern == crate::openapi::WEBHOOK_URL_PATTERN =>
         {
             one(
-                "invalid_url",
+                FieldCode::InvalidUrl,
                 "an absolute https:// URL with a host and no user name or password".to_owned(),
             )
         }
         ValidationErrorKind::Pattern { pattern } => {
             match crate::text_schema::explain(pattern, error.instance().as_str()) {
                 Some((code, message)) => one(code, message.to_owned()),
-                None => one("invalid_format", error.to_string()),
+                None => one(FieldCode::InvalidFormat, error.to_string()),
             }
         }
-        ValidationErrorKind::Format { .. } => one("invalid_format", error.to_string()),
+        ValidationErrorKind::Format { .. } => one(FieldCode::InvalidFormat, error.to_string()),
         ValidationErrorKind::MinLength { limit: 1 } => {
-            one("required", "must not be empty".to_owned())
+            one(FieldCode::Required, "must not be empty".to_owned())
         }
-        ValidationErrorKind::MaxLength { limit } => {
-            one("too_long", format!("must be at most {limit} characters"))
-        }
+        ValidationErrorKind::MaxLength { limit } => one(
+            FieldCode::TooLong,
+            format!("must be at most {limit} characters"),
+        ),
         ValidationErrorKind::Minimum { .. }
         | ValidationErrorKind::Maximum { .. }
         | ValidationErrorKind::ExclusiveMinimum { .. }
-        | ValidationErrorKind::ExclusiveMaximum { .. } => one("out_of_range", error.to_string()),
+        | ValidationErrorKind::ExclusiveMaximum { .. } => {
+            one(FieldCode::OutOfRange, error.to_string())
+        }
         ValidationErrorKind::MinLength { .. }
         | ValidationErrorKind::MinItems { .. }
-        | ValidationErrorKind::MaxItems { .. } => one("invalid_length", error.to_string()),
+        | ValidationErrorKind::MaxItems { .. } => one(FieldCode::InvalidLength, error.to_string()),
         // `oneOf` of alternatives that each require one field (a signature's `revision` or
         // `content_hash`): name the fields, not the body.
         ValidationErrorKind::OneOfNotValid { context } => {
@@ -537,16 +553,16 @@ fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
             match (names, substantive.as_slice()) {
                 (Some(names), _) if !names.is_empty() => one_of(&names),
                 (_, [only]) => only.iter().flat_map(violations).collect(),
-                _ => one("invalid_value", error.to_string()),
+                _ => one(FieldCode::InvalidValue, error.to_string()),
             }
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => match error.instance().as_object() {
             Some(object) if !object.is_empty() => {
                 one_of(&object.keys().map(|k| join(&at, k)).collect::<Vec<_>>())
             }
-            _ => one("invalid_value", error.to_string()),
+            _ => one(FieldCode::InvalidValue, error.to_string()),
         },
-        _ => one("invalid_value", error.to_string()),
+        _ => one(FieldCode::InvalidValue, error.to_string()),
     }
 }
 
@@ -555,7 +571,7 @@ fn one_of(fields: &[String]) -> Vec<Violation> {
     let message = format!("send exactly one of {}", fields.join(", "));
     fields
         .iter()
-        .map(|f| Violation::new(f.clone(), "one_of", message.clone()))
+        .map(|f| Violation::new(f.clone(), FieldCode::OneOf, message.clone()))
         .collect()
 }
 

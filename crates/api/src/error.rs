@@ -2,10 +2,14 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
-use devplan_domain::{Violation, Violations};
+use devplan_domain::{FieldCode, ProblemCode, Violation, Violations};
 use devplan_persistence::StoreError;
 use serde::Serialize;
+use std::borrow::Cow;
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 /// Everything a request can fail with. Each variant has one status and one stable code.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +30,7 @@ pub enum ApiError {
     #[error("{detail}")]
     BadRequest {
         /// Stable machine code.
-        code: &'static str,
+        code: ProblemCode,
         /// For humans.
         detail: String,
     },
@@ -34,7 +38,7 @@ pub enum ApiError {
     #[error("{} parameters are invalid", errors.len())]
     InvalidParameters {
         /// `invalid_query` or `invalid_path`.
-        code: &'static str,
+        code: ProblemCode,
         /// Every offending parameter.
         errors: Vec<Violation>,
     },
@@ -51,7 +55,7 @@ pub enum ApiError {
     #[error("{detail}")]
     Conflict {
         /// Stable machine code.
-        code: &'static str,
+        code: ProblemCode,
         /// For humans.
         detail: String,
     },
@@ -80,7 +84,7 @@ pub enum ApiError {
     #[error("{detail}")]
     Gone {
         /// Stable machine code.
-        code: &'static str,
+        code: ProblemCode,
         /// For humans: what to do instead.
         detail: String,
     },
@@ -127,8 +131,9 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong, for humans.
     pub detail: String,
-    /// Stable machine code to match on.
-    pub code: String,
+    /// Stable machine code to match on: one of the values of `ProblemCode`.
+    #[schema(value_type = ProblemCodeSchema)]
+    pub code: ProblemCode,
     /// The offending fields, on 422 responses, and the offending parameters on 400 responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
@@ -142,39 +147,50 @@ pub struct Problem {
 pub struct FieldError {
     /// Path of the field, e.g. `rows[3].unit_external_id`.
     pub field: String,
-    /// Stable machine code of the rule broken.
-    pub code: String,
+    /// Stable machine code of the rule broken: one of the values of `FieldCode`.
+    #[schema(value_type = FieldCodeSchema)]
+    pub code: FieldCode,
     /// For humans.
     pub message: String,
 }
 
 impl ApiError {
-    /// The stable machine code.
-    pub fn code(&self) -> &'static str {
+    /// The stable machine code; its row in the table gives the status.
+    pub fn code(&self) -> ProblemCode {
         match self {
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::NotFound => "not_found",
-            ApiError::MalformedJson(_) => "malformed_json",
+            ApiError::Unauthorized(_) => ProblemCode::Unauthorized,
+            ApiError::Forbidden(_) => ProblemCode::Forbidden,
+            ApiError::NotFound => ProblemCode::NotFound,
+            ApiError::MalformedJson(_) => ProblemCode::MalformedJson,
             ApiError::BadRequest { code, .. }
             | ApiError::Conflict { code, .. }
             | ApiError::Gone { code, .. }
-            | ApiError::InvalidParameters { code, .. } => code,
-            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::PreconditionFailed { .. } => "version_mismatch",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::NotAcceptable { .. } => "not_acceptable",
-            ApiError::Unavailable => "unavailable",
-            ApiError::Busy { .. } => "busy",
-            ApiError::TimedOut { .. } => "timeout",
-            ApiError::Internal(_) => "internal_error",
+            | ApiError::InvalidParameters { code, .. } => *code,
+            ApiError::MethodNotAllowed { .. } => ProblemCode::MethodNotAllowed,
+            ApiError::Validation(_) => ProblemCode::ValidationFailed,
+            ApiError::PreconditionFailed { .. } => ProblemCode::VersionMismatch,
+            ApiError::PayloadTooLarge { .. } => ProblemCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
+            ApiError::NotAcceptable { .. } => ProblemCode::NotAcceptable,
+            ApiError::Unavailable => ProblemCode::Unavailable,
+            ApiError::Busy { .. } => ProblemCode::Busy,
+            ApiError::TimedOut { .. } => ProblemCode::Timeout,
+            ApiError::Internal(_) => ProblemCode::InternalError,
+        }
+    }
+
+    /// `Retry-After` in seconds: the overload's own estimate, else the code's.
+    fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::Busy { retry_after } | ApiError::TimedOut { retry_after } => {
+                Some(*retry_after)
+            }
+            other => other.code().answer().retry_after,
         }
     }
 
     /// A 400 with `code`.
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ProblemCode, detail: impl Into<String>) -> Self {
         ApiError::BadRequest {
             code,
             detail: detail.into(),
@@ -197,13 +213,13 @@ impl ApiError {
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail,
-            code: self.code().to_owned(),
+            code: self.code(),
             errors: match self {
                 ApiError::Validation(v) | ApiError::InvalidParameters { errors: v, .. } => Some(
                     v.iter()
                         .map(|v| FieldError {
                             field: v.field.clone(),
-                            code: v.code.to_owned(),
+                            code: v.code,
                             message: v.message.clone(),
                         })
                         .collect(),
@@ -220,26 +236,8 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MalformedJson(_)
-            | ApiError::BadRequest { .. }
-            | ApiError::InvalidParameters { .. } => StatusCode::BAD_REQUEST,
-            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::Gone { .. } => StatusCode::GONE,
-            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Unavailable | ApiError::Busy { .. } | ApiError::TimedOut { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.code().answer().status)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -258,16 +256,8 @@ impl ResponseError for ApiError {
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, allow.join(", ")));
         }
-        if let ApiError::Busy { retry_after } | ApiError::TimedOut { retry_after } = self {
-            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
-        }
-        if let ApiError::Conflict {
-            code: "concurrent_write" | "duplicate" | "idempotency_key_in_progress",
-            ..
-        } = self
-        {
-            // Another writer won a race; the same request sent again is read afresh.
-            response.insert_header((header::RETRY_AFTER, "1"));
+        if let Some(seconds) = self.retry_after() {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         response.json(self.problem())
     }
@@ -312,13 +302,13 @@ impl From<devplan_domain::plan::PlanError> for ApiError {
             P::Invalid(v) => return ApiError::Validation(v.clone().into_vec()),
             P::NoSuchItem(_) => return ApiError::NotFound,
             P::ManagerOnly(why) => return ApiError::Forbidden((*why).to_owned()),
-            P::Finished(_) => "plan_finished",
-            P::AlreadyAgreed => "plan_already_agreed",
-            P::AlreadySigned(_) => "already_signed",
-            P::Changed { .. } => "plan_changed",
-            P::GoalInUse => "goal_in_use",
-            P::NotAParty(_) => "not_a_party",
-            P::NotAgreed => "plan_not_agreed",
+            P::Finished(_) => ProblemCode::PlanFinished,
+            P::AlreadyAgreed => ProblemCode::PlanAlreadyAgreed,
+            P::AlreadySigned(_) => ProblemCode::AlreadySigned,
+            P::Changed { .. } => ProblemCode::PlanChanged,
+            P::GoalInUse => ProblemCode::GoalInUse,
+            P::NotAParty(_) => ProblemCode::NotAParty,
+            P::NotAgreed => ProblemCode::PlanNotAgreed,
         };
         ApiError::Conflict {
             code,
@@ -326,3 +316,65 @@ impl From<devplan_domain::plan::PlanError> for ApiError {
         }
     }
 }
+
+/// Declares the schema of a code table: a string enum of its wire names, each described.
+macro_rules! code_schema {
+    ($(#[$doc:meta])* $name:ident = $published:literal, $table:ty, $intro:literal, $line:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let all = <$table>::ALL.iter();
+                let lines: Vec<String> = all.clone().map($line).collect();
+                // Machine-readable beside the prose: per value its description (as code
+                // generators read them) and its kind (as the schemathesis hook reads them).
+                let extensions = ExtensionsBuilder::new()
+                    .add("x-enum-descriptions", all.clone().map(|c| c.description()).collect::<Vec<_>>())
+                    .add(
+                        "x-devplan-kinds",
+                        all.clone()
+                            .map(|c| (c.as_str().to_owned(), c.kind().as_str().into()))
+                            .collect::<serde_json::Map<String, serde_json::Value>>(),
+                    )
+                    .build();
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(all.map(|c| c.as_str())))
+                    .description(Some(format!("{}\n\n{}", $intro, lines.join("\n"))))
+                    .extensions(Some(extensions))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($published)
+            }
+        }
+    };
+}
+
+code_schema!(
+    /// The published schema of [`ProblemCode`].
+    ProblemCodeSchema = "ProblemCode", ProblemCode,
+    "The top-level code of an error response. Every value the service can send is listed, \
+     with its HTTP status and kind (input, access, conflict, transient, internal); \
+     a 503 and the conflicts of a race carry `Retry-After`.",
+    |c: &ProblemCode| format!(
+        "- `{}` ({}, {}): {}",
+        c.as_str(),
+        c.answer().status,
+        c.kind().as_str(),
+        c.description()
+    )
+);
+
+code_schema!(
+    /// The published schema of [`FieldCode`].
+    FieldCodeSchema = "FieldCode", FieldCode,
+    "The code of one offending field or parameter. `input` codes break the documented \
+     schema; `business_rule` codes depend on other fields, stored state or today's date, so a \
+     request valid by the schema can still be refused with them.",
+    |c: &FieldCode| format!("- `{}` ({}): {}", c.as_str(), c.kind().as_str(), c.description())
+);

@@ -1,6 +1,7 @@
 //! Request and response machinery every endpoint shares: validated JSON bodies, `If-Match`
 //! and `ETag`, cursor pagination, the request id, and problem+json for extractor failures.
 
+use devplan_domain::{FieldCode, ProblemCode};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -71,8 +72,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             // up to 48 MiB while the last copy was made.
             let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
             while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+                let chunk = chunk.map_err(|e| {
+                    ApiError::bad_request(ProblemCode::UnreadableBody, e.to_string())
+                })?;
                 if body.len() + chunk.len() > limit {
                     return Err(ApiError::PayloadTooLarge { limit });
                 }
@@ -113,7 +115,7 @@ fn invalid_value<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> ApiE
     let field = if field == "." { String::new() } else { field };
     ApiError::Validation(vec![devplan_domain::Violation::new(
         field,
-        "invalid_value",
+        FieldCode::InvalidValue,
         e.into_inner().to_string(),
     )])
 }
@@ -131,7 +133,7 @@ fn parse_unique_keys(body: &[u8]) -> Result<serde_json::Value, ApiError> {
             let field = if field == "." { String::new() } else { field };
             ApiError::Validation(vec![devplan_domain::Violation::new(
                 field,
-                "duplicate_key",
+                FieldCode::DuplicateKey,
                 inner.to_string(),
             )])
         } else {
@@ -232,7 +234,7 @@ pub fn page_size(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
         Ok(limit)
     } else {
         Err(ApiError::bad_request(
-            "invalid_limit",
+            ProblemCode::InvalidLimit,
             format!("limit must be between 1 and {MAX_LIMIT}"),
         ))
     }
@@ -243,7 +245,10 @@ pub fn seq_cursor(after: Option<&str>) -> Result<Option<i64>, ApiError> {
     after
         .map(|a| {
             a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "after is not a cursor this API issued")
+                ApiError::bad_request(
+                    ProblemCode::InvalidCursor,
+                    "after is not a cursor this API issued",
+                )
             })
         })
         .transpose()
@@ -259,7 +264,10 @@ pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequ
                 .ok()
                 .and_then(|b| Uuid::from_slice(&b).ok())
                 .ok_or_else(|| {
-                    ApiError::bad_request("invalid_cursor", "cursor is not one this API issued")
+                    ApiError::bad_request(
+                        ProblemCode::InvalidCursor,
+                        "cursor is not one this API issued",
+                    )
                 })
         })
         .transpose()?;
@@ -314,15 +322,16 @@ pub struct RequestId(pub String);
 
 /// Query strings that do not parse (unknown parameter, wrong type) answer 400 problem+json.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _| ApiError::bad_request("invalid_query", err.to_string()).into())
+    web::QueryConfig::default().error_handler(|err, _| {
+        ApiError::bad_request(ProblemCode::InvalidQuery, err.to_string()).into()
+    })
 }
 
 /// Path segments that do not parse (a non-UUID id) answer 400 problem+json.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _| {
         ApiError::bad_request(
-            "invalid_path",
+            ProblemCode::InvalidPath,
             format!("a path segment is malformed: {err}"),
         )
         .into()
@@ -351,9 +360,9 @@ pub async fn check_parameters(
         if !errors.is_empty() {
             let in_path = |f: &str| template.contains(&format!("{{{f}}}"));
             let code = if errors.iter().all(|e| in_path(&e.field)) {
-                "invalid_path"
+                ProblemCode::InvalidPath
             } else {
-                "invalid_query"
+                ProblemCode::InvalidQuery
             };
             return Err(ApiError::InvalidParameters { code, errors }.into());
         }
@@ -375,7 +384,7 @@ pub async fn cors_problem<B: MessageBody>(
         .map(ToString::to_string);
     Ok(match refused {
         Some(detail) => {
-            let problem = ApiError::bad_request("cors_refused", detail);
+            let problem = ApiError::bad_request(ProblemCode::CorsRefused, detail);
             res.into_response(actix_web::ResponseError::error_response(&problem))
                 .map_into_right_body()
         }

@@ -11,6 +11,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
+use devplan_domain::{FieldCode, ProblemCode};
 use devplan_persistence::{Claim, KeptResponse};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
@@ -45,7 +46,7 @@ pub async fn idempotent(
     };
     if !well_formed(&key) {
         return Ok(req.error_response(ApiError::bad_request(
-            "invalid_idempotency_key",
+            ProblemCode::InvalidIdempotencyKey,
             "Idempotency-Key must be 1 to 255 visible ASCII characters",
         )));
     }
@@ -109,13 +110,13 @@ pub async fn idempotent(
             Ok(
                 req.error_response(ApiError::Validation(vec![devplan_domain::Violation::new(
                     "Idempotency-Key",
-                    "idempotency_key_reused",
+                    FieldCode::IdempotencyKeyReused,
                     "this key was sent with another request; use a new key for a new request",
                 )])),
             )
         }
         Ok(Claim::InProgress) => Ok(req.error_response(ApiError::Conflict {
-            code: "idempotency_key_in_progress",
+            code: ProblemCode::IdempotencyKeyInProgress,
             detail: "a request with this key is still being served; retry shortly".into(),
         })),
         Ok(Claim::Replay(kept)) => {

@@ -4,6 +4,7 @@
 //! text), and at most the type's length. The request contract checks bodies against these,
 //! so the document, a generated client and the server agree on what text is accepted.
 
+use devplan_domain::FieldCode;
 use std::borrow::Cow;
 
 use devplan_domain::text::{Email, ExternalId, LongText, Name, ProfessionalGroup};
@@ -25,11 +26,11 @@ fn non_blank(allowed_not: &str) -> String {
 /// The domain's code and message for text that breaks one of these patterns: blank text is
 /// `required`, a control character `invalid_characters`, a malformed address
 /// `invalid_email`. None for any other pattern.
-pub fn explain(pattern: &str, text: Option<&str>) -> Option<(&'static str, &'static str)> {
+pub fn explain(pattern: &str, text: Option<&str>) -> Option<(FieldCode, &'static str)> {
     let text = text?;
     if pattern == email_pattern() {
         return Some((
-            "invalid_email",
+            FieldCode::InvalidEmail,
             "must be an e-mail address like name@example.dk",
         ));
     }
@@ -41,9 +42,12 @@ pub fn explain(pattern: &str, text: Option<&str>) -> Option<(&'static str, &'sta
         .chars()
         .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')));
     Some(if control {
-        ("invalid_characters", "must not contain control characters")
+        (
+            FieldCode::InvalidCharacters,
+            "must not contain control characters",
+        )
     } else {
-        ("required", "must not be empty")
+        (FieldCode::Required, "must not be empty")
     })
 }
 
@@ -147,16 +151,22 @@ mod tests {
     #[test]
     fn a_broken_text_pattern_is_explained_with_the_domains_code() {
         let line = non_blank(CONTROL);
-        assert_eq!(explain(&line, Some("  ")).map(|e| e.0), Some("required"));
+        assert_eq!(
+            explain(&line, Some("  ")).map(|e| e.0),
+            Some(FieldCode::Required)
+        );
         assert_eq!(
             explain(&line, Some("a\u{7}")).map(|e| e.0),
-            Some("invalid_characters")
+            Some(FieldCode::InvalidCharacters)
         );
         let long = non_blank(CONTROL_BUT_BREAKS);
-        assert_eq!(explain(&long, Some("\n\t")).map(|e| e.0), Some("required"));
+        assert_eq!(
+            explain(&long, Some("\n\t")).map(|e| e.0),
+            Some(FieldCode::Required)
+        );
         assert_eq!(
             explain(&email_pattern(), Some("x")).map(|e| e.0),
-            Some("invalid_email")
+            Some(FieldCode::InvalidEmail)
         );
         assert_eq!(explain("^[0-9a-f]{64}$", Some("x")), None);
     }

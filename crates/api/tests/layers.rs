@@ -172,3 +172,33 @@ fn no_source_file_outside_tests_is_over_900_lines() {
     }
     assert!(large.is_empty(), "{large:#?}");
 }
+
+#[test]
+fn every_code_in_the_table_is_sent_by_some_code_path() {
+    use devplan_domain::{FieldCode, ProblemCode};
+    let table = workspace().join("crates/domain/src/code.rs");
+    let used: String = [
+        "crates/domain/src",
+        "crates/persistence/src",
+        "crates/api/src",
+    ]
+    .iter()
+    .flat_map(|dir| sources(&workspace().join(dir)))
+    .filter(|(path, _)| *path != table)
+    .map(|(_, text)| outside_tests(&text).to_owned())
+    .collect();
+    let named = |path: String| {
+        used.match_indices(&path).any(|(at, _)| {
+            !used[at + path.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        })
+    };
+    let unused: Vec<String> = (ProblemCode::ALL.iter())
+        .map(|c| format!("ProblemCode::{c:?}"))
+        .chain(FieldCode::ALL.iter().map(|c| format!("FieldCode::{c:?}")))
+        .filter(|path| !named(path.clone()))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "codes in crates/domain/src/code.rs that nothing sends: {unused:?}"
+    );
+}

@@ -1,5 +1,6 @@
 //! The catalogue of development offers, and the development goals a unit publishes.
 
+use crate::FieldCode;
 use serde::{Deserialize, Serialize};
 
 use crate::records::Meta;
@@ -99,14 +100,14 @@ pub fn check_link(
     if goal.archived {
         return Err(Violation::new(
             "unit_goal_id",
-            "withdrawn_unit_goal",
+            FieldCode::WithdrawnUnitGoal,
             "the development goal has been withdrawn",
         ));
     }
     if !member_units.iter().any(|u| reaches.contains(u)) {
         return Err(Violation::new(
             "unit_goal_id",
-            "unknown_unit_goal",
+            FieldCode::UnknownUnitGoal,
             "not a development goal of the employee's units",
         ));
     }
@@ -133,12 +134,12 @@ mod tests {
         assert_eq!(check_link(&goal, &reaches, &[inst]), Ok(()));
         assert_eq!(
             check_link(&goal, &reaches, &[other]).map_err(|v| v.code),
-            Err("unknown_unit_goal")
+            Err(FieldCode::UnknownUnitGoal)
         );
         goal.archived = true;
         assert_eq!(
             check_link(&goal, &reaches, &[inst]).map_err(|v| v.code),
-            Err("withdrawn_unit_goal")
+            Err(FieldCode::WithdrawnUnitGoal)
         );
     }
 }

@@ -2,6 +2,7 @@
 //! rules over dates: what is due when, and who still needs an interview. "Today" is always
 //! passed in, so the rules can be tested on any date.
 
+use crate::FieldCode;
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +97,7 @@ impl FollowUpRecord {
             if !plan.content.goals.iter().any(|x| x.id == g.goal_id) {
                 v.push(Violation::new(
                     format!("progress[{i}].goal_id"),
-                    "unknown_goal",
+                    FieldCode::UnknownGoal,
                     "not a goal of this plan",
                 ));
             }
@@ -164,7 +165,7 @@ impl AbsenceDates {
         if ends_on.is_some_and(|e| e < starts_on) {
             return Err(crate::Violation::new(
                 "ends_on",
-                "ends_before_start",
+                FieldCode::EndsBeforeStart,
                 "must not be before starts_on",
             ));
         }

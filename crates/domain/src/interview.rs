@@ -1,6 +1,7 @@
 //! The yearly development interview (MUS, GRUS/TUS): who it was for, where each employee
 //! stands with it, and the invariants a recorded interview keeps.
 
+use crate::FieldCode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -205,19 +206,19 @@ impl Interview {
         if !(2000..=2100).contains(&i.year) {
             v.push(Violation::new(
                 "year",
-                "out_of_range",
+                FieldCode::OutOfRange,
                 "must be between 2000 and 2100",
             ));
         }
         match (i.format, i.participants.len()) {
             (_, 0) => v.push(Violation::new(
                 "participants",
-                "required",
+                FieldCode::Required,
                 "name who the interview is for",
             )),
             (InterviewFormat::Individual, n) if n > 1 => v.push(Violation::new(
                 "participants",
-                "one_participant",
+                FieldCode::OneParticipant,
                 "an individual interview is for one employee",
             )),
             _ => {}
@@ -227,7 +228,7 @@ impl Interview {
             if !seen.insert(p.employee) {
                 v.push(Violation::new(
                     format!("participants[{n}].employee_id"),
-                    "duplicate",
+                    FieldCode::Duplicate,
                     "named twice",
                 ));
             }
@@ -236,7 +237,7 @@ impl Interview {
             if date.is_some_and(|d| d.year() != i.year) {
                 v.push(Violation::new(
                     field,
-                    "other_year",
+                    FieldCode::OtherYear,
                     "must fall in the interview's year",
                 ));
             }
@@ -298,7 +299,7 @@ mod tests {
             Err(v) => v
                 .into_vec()
                 .into_iter()
-                .map(|v| (v.field, v.code))
+                .map(|v| (v.field, v.code.as_str()))
                 .collect(),
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod clock;
+pub mod code;
 pub mod committee;
 pub mod followup;
 pub mod ids;
@@ -21,6 +22,7 @@ pub mod text;
 pub mod violation;
 pub mod webhook;
 
+pub use code::{FieldCode, ProblemCode};
 pub use ids::*;
 pub use violation::{Violation, Violations};
 
@@ -93,14 +95,14 @@ mod wire_names {
 
     #[test]
     fn violations_read_as_field_and_message_and_gather_under_a_prefix() {
-        use crate::{Violation, Violations};
-        let one = Violation::new("name", "required", "must not be empty");
+        use crate::{FieldCode, Violation, Violations};
+        let one = Violation::new("name", FieldCode::Required, "must not be empty");
         assert_eq!(one.to_string(), "name: must not be empty");
         let v: Violations = one.clone().into();
         assert_eq!(v.clone().into_vec(), vec![one.clone()]);
         let mut all = Violations::new();
         all.extend_within("rows[2]", v);
-        all.push(Violation::new("rows", "too_many_rows", "at most 5"));
+        all.push(Violation::new("rows", FieldCode::TooManyRows, "at most 5"));
         assert_eq!(
             all.to_string(),
             "rows[2].name: must not be empty; rows: at most 5"

@@ -1,5 +1,6 @@
 //! The organisation: roles, units as a tree, committees and agreement periods.
 
+use crate::FieldCode;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -128,14 +129,18 @@ impl UnitTree {
     pub fn set_parent(&mut self, unit: UnitId, parent: Option<UnitId>) -> Result<(), Violation> {
         if let Some(p) = parent {
             if !self.contains(p) {
-                return Err(Violation::new("parent_id", "unknown_unit", "no such unit"));
+                return Err(Violation::new(
+                    "parent_id",
+                    FieldCode::UnknownUnit,
+                    "no such unit",
+                ));
             }
             let mut cursor = Some(p);
             while let Some(current) = cursor {
                 if current == unit {
                     return Err(Violation::new(
                         "parent_id",
-                        "cycle",
+                        FieldCode::Cycle,
                         "a unit cannot be placed under itself or one of its sub-units",
                     ));
                 }
@@ -185,7 +190,7 @@ impl PeriodDates {
         if ends_on <= starts_on {
             return Err(Violation::new(
                 "ends_on",
-                "ends_before_start",
+                FieldCode::EndsBeforeStart,
                 "must be after starts_on",
             ));
         }
@@ -235,8 +240,14 @@ mod tests {
     fn a_unit_cannot_be_moved_under_its_own_descendant() {
         let u = ids(3);
         let mut tree = UnitTree::from_links([(u[0], None), (u[1], Some(u[0])), (u[2], Some(u[1]))]);
-        assert_eq!(tree.set_parent(u[0], Some(u[2])).unwrap_err().code, "cycle");
-        assert_eq!(tree.set_parent(u[1], Some(u[1])).unwrap_err().code, "cycle");
+        assert_eq!(
+            tree.set_parent(u[0], Some(u[2])).unwrap_err().code,
+            FieldCode::Cycle
+        );
+        assert_eq!(
+            tree.set_parent(u[1], Some(u[1])).unwrap_err().code,
+            FieldCode::Cycle
+        );
         assert!(tree.set_parent(u[2], Some(u[0])).is_ok());
     }
 
@@ -248,7 +259,7 @@ mod tests {
             tree.set_parent(u[1], Some(UnitId::generate()))
                 .unwrap_err()
                 .code,
-            "unknown_unit"
+            FieldCode::UnknownUnit
         );
     }
 
@@ -260,7 +271,7 @@ mod tests {
             PeriodDates::new(d("2024-04-01"), d("2024-04-01"))
                 .unwrap_err()
                 .code,
-            "ends_before_start"
+            FieldCode::EndsBeforeStart
         );
     }
 

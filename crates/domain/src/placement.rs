@@ -7,6 +7,7 @@
 //! last day, or today while it has not ended — in the unit and group of that day's placement;
 //! so a closed period's figures never change whoever joins, moves or leaves afterwards.
 
+use crate::FieldCode;
 use chrono::{Days, NaiveDate};
 
 use crate::UnitId;
@@ -56,7 +57,7 @@ impl History {
         if placements.is_empty() {
             v.push(Violation::new(
                 "placements",
-                "empty_history",
+                FieldCode::EmptyHistory,
                 "send at least one placement, or leave the field out",
             ));
         }
@@ -64,7 +65,7 @@ impl History {
             if p.from > today {
                 v.push(Violation::new(
                     format!("placements[{j}].from"),
-                    "future_date",
+                    FieldCode::FutureDate,
                     format!("a placement cannot begin after today ({today}): send it once it has"),
                 ));
             }
@@ -72,13 +73,13 @@ impl History {
                 if to < p.from {
                     v.push(Violation::new(
                         format!("placements[{j}].to"),
-                        "ends_before_start",
+                        FieldCode::EndsBeforeStart,
                         "a placement's last day cannot come before its first",
                     ));
                 } else if to > today {
                     v.push(Violation::new(
                         format!("placements[{j}].to"),
-                        "future_date",
+                        FieldCode::FutureDate,
                         format!(
                             "a placement cannot end after today ({today}): send it once it has"
                         ),
@@ -93,7 +94,7 @@ impl History {
             if earlier.to.is_none_or(|to| to >= later.from) {
                 v.push(Violation::new(
                     format!("placements[{}].from", pair[1]),
-                    "overlapping_placements",
+                    FieldCode::OverlappingPlacements,
                     format!(
                         "overlaps placements[{}] (from {}{}): a person is placed in one unit at a time",
                         pair[0],
@@ -145,14 +146,14 @@ impl History {
         if last.unit_id != unit_id {
             v.push(Violation::new(
                 "unit_external_id",
-                "placement_mismatch",
+                FieldCode::PlacementMismatch,
                 "the unit must be the one of the last placement",
             ));
         }
         if last.professional_group.as_ref() != professional_group {
             v.push(Violation::new(
                 "professional_group",
-                "placement_mismatch",
+                FieldCode::PlacementMismatch,
                 "the professional group must be the one of the last placement",
             ));
         }
@@ -160,7 +161,7 @@ impl History {
         if active.is_some_and(|a| a != employed) {
             v.push(Violation::new(
                 "active",
-                "placement_mismatch",
+                FieldCode::PlacementMismatch,
                 if employed {
                     "the last placement lasts, so the person is employed"
                 } else {
@@ -260,7 +261,7 @@ mod tests {
         r.expect_err("refused")
             .into_vec()
             .into_iter()
-            .map(|v| (v.field, v.code))
+            .map(|v| (v.field, v.code.as_str()))
             .collect()
     }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::text::LongText;
-use crate::{EmployeeId, Violation};
+use crate::{EmployeeId, FieldCode, ProblemCode, Violation};
 
 /// A side of the stock-taking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,19 +72,14 @@ pub enum ReviewError {
 }
 
 impl ReviewError {
-    /// The stable machine code.
-    pub fn code(&self) -> &'static str {
+    /// The problem's code: a conflict with the review's state, or bad input.
+    pub fn code(&self) -> ProblemCode {
         match self {
-            ReviewError::NoDisagreement => "no_disagreement",
-            ReviewError::AlreadyEscalated => "already_escalated",
-            ReviewError::NotEscalated => "not_escalated",
-            ReviewError::Invalid(v) => v.code,
+            ReviewError::NoDisagreement => ProblemCode::NoDisagreement,
+            ReviewError::AlreadyEscalated => ProblemCode::AlreadyEscalated,
+            ReviewError::NotEscalated => ProblemCode::NotEscalated,
+            ReviewError::Invalid(_) => ProblemCode::ValidationFailed,
         }
-    }
-
-    /// Whether the change conflicts with the review's state rather than being bad input.
-    pub fn is_conflict(&self) -> bool {
-        !matches!(self, ReviewError::Invalid(_))
     }
 }
 
@@ -137,7 +132,7 @@ impl ReviewState {
         if renewed_on < crate::clock::local_date(escalation.at) {
             return Err(ReviewError::Invalid(Violation::new(
                 "renewed_on",
-                "before_escalation",
+                FieldCode::BeforeEscalation,
                 "must not be before the escalation",
             )));
         }
@@ -168,7 +163,10 @@ mod tests {
             r.escalate(Side::Representative, None, text("x"), at()),
             Err(ReviewError::NoDisagreement)
         );
-        assert!(ReviewError::NoDisagreement.is_conflict());
+        assert_eq!(
+            ReviewError::NoDisagreement.code(),
+            ProblemCode::NoDisagreement
+        );
         r.take_position(
             Side::Employer,
             Position {
@@ -195,7 +193,10 @@ mod tests {
             r.escalate(Side::Employer, None, text("x"), at()),
             Err(ReviewError::AlreadyEscalated)
         );
-        assert!(ReviewError::AlreadyEscalated.is_conflict());
+        assert_eq!(
+            ReviewError::AlreadyEscalated.code(),
+            ProblemCode::AlreadyEscalated
+        );
     }
 
     #[test]
@@ -216,8 +217,8 @@ mod tests {
         r.escalate(Side::Employer, None, text("Uenighed"), at())
             .unwrap();
         let early = r.record_outcome(day("2026-02-01"), text("x")).unwrap_err();
-        assert!(!early.is_conflict());
-        assert_eq!(early.code(), "before_escalation");
+        assert_eq!(early.code(), ProblemCode::ValidationFailed);
+        assert!(matches!(early, ReviewError::Invalid(v) if v.code == FieldCode::BeforeEscalation));
         r.record_outcome(day("2026-04-01"), text("Enighed om handlingsplan"))
             .unwrap();
         assert_eq!(r.escalation.unwrap().renewed_on, Some(day("2026-04-01")));

@@ -1,5 +1,6 @@
 //! Per-deployment settings of the agreement's rules.
 
+use crate::FieldCode;
 use serde::{Deserialize, Serialize};
 
 use crate::{Violation, Violations};
@@ -77,7 +78,7 @@ impl Settings {
                     .ok_or_else(|| {
                         Violation::new(
                             field,
-                            "out_of_range",
+                            FieldCode::OutOfRange,
                             format!("must be between {min} and {max}"),
                         )
                     }),

@@ -1,6 +1,7 @@
 //! Validated text values. The only way to get one is `parse`, so every value inside the
 //! domain is already trimmed, non-empty where required and within its length limit.
 
+use crate::FieldCode;
 use serde::{Deserialize, Serialize};
 
 use crate::Violation;
@@ -19,12 +20,16 @@ fn parse_text(
 ) -> Result<String, Violation> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err(Violation::new(field, "required", "must not be empty"));
+        return Err(Violation::new(
+            field,
+            FieldCode::Required,
+            "must not be empty",
+        ));
     }
     if trimmed.chars().count() > max_chars {
         return Err(Violation::new(
             field,
-            "too_long",
+            FieldCode::TooLong,
             format!("must be at most {max_chars} characters"),
         ));
     }
@@ -34,7 +39,7 @@ fn parse_text(
     {
         return Err(Violation::new(
             field,
-            "invalid_characters",
+            FieldCode::InvalidCharacters,
             "must not contain control characters",
         ));
     }
@@ -140,7 +145,7 @@ impl Email {
         if !well_formed || value.contains(char::is_whitespace) {
             return Err(Violation::new(
                 field,
-                "invalid_email",
+                FieldCode::InvalidEmail,
                 "must be an e-mail address like name@example.dk",
             ));
         }
@@ -167,14 +172,17 @@ mod tests {
 
     #[test]
     fn blank_names_are_refused_as_required() {
-        assert_eq!(Name::parse("name", "   ").unwrap_err().code, "required");
+        assert_eq!(
+            Name::parse("name", "   ").unwrap_err().code,
+            FieldCode::Required
+        );
     }
 
     #[test]
     fn names_over_the_limit_are_refused() {
         let long = "å".repeat(Name::MAX_CHARS + 1);
         let err = Name::parse("name", &long).unwrap_err();
-        assert_eq!((err.field.as_str(), err.code), ("name", "too_long"));
+        assert_eq!((err.field.as_str(), err.code), ("name", FieldCode::TooLong));
         assert!(Name::parse("name", &"å".repeat(Name::MAX_CHARS)).is_ok());
     }
 
@@ -182,7 +190,7 @@ mod tests {
     fn control_characters_are_refused() {
         assert_eq!(
             Name::parse("name", "a\u{0}b").unwrap_err().code,
-            "invalid_characters"
+            FieldCode::InvalidCharacters
         );
     }
 
@@ -191,11 +199,11 @@ mod tests {
         assert!(LongText::parse("note", "first\nsecond\tthird").is_ok());
         assert_eq!(
             LongText::parse("note", "a\u{7}b").unwrap_err().code,
-            "invalid_characters"
+            FieldCode::InvalidCharacters
         );
         assert_eq!(
             Name::parse("name", "a\nb").unwrap_err().code,
-            "invalid_characters"
+            FieldCode::InvalidCharacters
         );
     }
 
@@ -219,7 +227,7 @@ mod tests {
         ] {
             assert_eq!(
                 Email::parse("email", bad).unwrap_err().code,
-                "invalid_email",
+                FieldCode::InvalidEmail,
                 "{bad}"
             );
         }

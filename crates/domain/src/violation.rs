@@ -2,20 +2,22 @@
 
 use std::fmt;
 
+use crate::FieldCode;
+
 /// One rule broken by one field of the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// Path of the offending field, e.g. `name` or `rows[3].unit_external_id`.
     pub field: String,
     /// Stable machine code of the rule, e.g. `too_long`.
-    pub code: &'static str,
+    pub code: FieldCode,
     /// A sentence for humans.
     pub message: String,
 }
 
 impl Violation {
     /// A violation of `code` by `field`.
-    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code,

@@ -1,6 +1,7 @@
 //! Webhooks: where HR's systems want events pushed, and how often a failed delivery is tried
 //! again.
 
+use crate::FieldCode;
 use chrono::Duration;
 
 use crate::violation::Violation;
@@ -25,14 +26,14 @@ impl EndpointUrl {
         if raw.chars().count() > Self::MAX_LEN {
             return Err(Violation::new(
                 field,
-                "too_long",
+                FieldCode::TooLong,
                 format!("at most {} characters", Self::MAX_LEN),
             ));
         }
         let invalid = || {
             Violation::new(
                 field,
-                "invalid_url",
+                FieldCode::InvalidUrl,
                 "an absolute https:// URL with a host and no user name or password",
             )
         };
@@ -83,7 +84,7 @@ impl EndpointUrl {
         if scheme == "http" && !loopback {
             return Err(Violation::new(
                 field,
-                "insecure_url",
+                FieldCode::InsecureUrl,
                 "use https:// (http:// is accepted only for a receiver on this machine)",
             ));
         }
@@ -203,7 +204,7 @@ mod tests {
             ("https://hr.example.dk/a b", "invalid_url"),
         ] {
             assert_eq!(
-                EndpointUrl::parse("url", bad).map_err(|v| v.code),
+                EndpointUrl::parse("url", bad).map_err(|v| v.code.as_str()),
                 Err(code),
                 "{bad}"
             );
@@ -218,7 +219,7 @@ mod tests {
             ("https://hr]x.dk/", "invalid_url"),
         ] {
             assert_eq!(
-                EndpointUrl::parse("url", edge).map_err(|v| v.code),
+                EndpointUrl::parse("url", edge).map_err(|v| v.code.as_str()),
                 Err(code),
                 "{edge:?}"
             );
@@ -235,7 +236,7 @@ mod tests {
         let long = format!("https://hr.example.dk/{}", "a".repeat(2048));
         assert_eq!(
             EndpointUrl::parse("url", &long).map_err(|v| v.code),
-            Err("too_long")
+            Err(FieldCode::TooLong)
         );
     }
 

@@ -1,5 +1,6 @@
 //! Absences: recorded, changed and synced by HR and the employee's managers.
 
+use devplan_domain::FieldCode;
 use std::collections::HashMap;
 
 use devplan_domain::followup::{Absence, AbsenceDates, AbsenceKind};
@@ -212,14 +213,14 @@ impl Store {
             if let Some(first) = seen.insert(ext.as_str(), i) {
                 v.push(Violation::new(
                     format!("rows[{i}].external_id"),
-                    "duplicate_row",
+                    FieldCode::DuplicateRow,
                     format!("the same external_id is sent in rows[{first}]"),
                 ));
             }
             if !people.contains_key(emp.as_str()) {
                 v.push(Violation::new(
                     format!("rows[{i}].employee_external_id"),
-                    "unknown_employee",
+                    FieldCode::UnknownEmployee,
                     "no employee has this external_id",
                 ));
             }

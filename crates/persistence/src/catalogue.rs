@@ -1,5 +1,6 @@
 //! The catalogue of development offers, and units' published development goals.
 
+use devplan_domain::FieldCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -383,14 +384,14 @@ impl Store {
             match &r.external_id {
                 None => v.push(Violation::new(
                     format!("rows[{i}].external_id"),
-                    "required",
+                    FieldCode::Required,
                     "the key of a sync row",
                 )),
                 Some(e) => {
                     if let Some(first) = seen.insert(e.as_str(), i) {
                         v.push(Violation::new(
                             format!("rows[{i}].external_id"),
-                            "duplicate_row",
+                            FieldCode::DuplicateRow,
                             format!("the same external_id is sent in rows[{first}]"),
                         ));
                     }

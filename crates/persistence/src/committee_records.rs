@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use devplan_domain::CommitteeId;
+use devplan_domain::ProblemCode;
 use devplan_domain::committee::{CommitteeTree, Discussion, Feedback, Topic};
 use devplan_domain::org::CommitteeLevel;
 use devplan_domain::text::LongText;
@@ -167,7 +168,7 @@ impl Store {
         .await
         .map_err(|e| match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict {
-                code: "feedback_already_sent",
+                code: ProblemCode::FeedbackAlreadySent,
                 message: format!(
                     "this committee has already sent its feedback for {}",
                     f.year

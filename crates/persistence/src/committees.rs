@@ -1,5 +1,6 @@
 //! MED committees, the committee each reports to, and their members.
 
+use devplan_domain::FieldCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -131,17 +132,17 @@ async fn check_committee(
         match parent_level {
             None => v.push(Violation::new(
                 "parent_id",
-                "unknown_committee",
+                FieldCode::UnknownCommittee,
                 "no such committee",
             )),
             Some(_) if Some(parent) == id => v.push(Violation::new(
                 "parent_id",
-                "cycle",
+                FieldCode::Cycle,
                 "a committee cannot report to itself",
             )),
             Some(pl) if !level.may_report_to(pl) => v.push(Violation::new(
                 "parent_id",
-                "parent_level",
+                FieldCode::ParentLevel,
                 format!(
                     "a {} committee cannot report to a {} committee",
                     level.as_str(),
@@ -163,7 +164,7 @@ async fn check_committee(
             if !found.contains(&m.uuid()) {
                 v.push(Violation::new(
                     format!("members[{i}]"),
-                    "unknown_employee",
+                    FieldCode::UnknownEmployee,
                     "no such employee",
                 ));
             }

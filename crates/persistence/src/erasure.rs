@@ -4,6 +4,7 @@
 //! longer identifies anyone: the status projection, the plans' goal and activity kinds, the
 //! absences' and interviews' dates, so figures stay as they were.
 
+use devplan_domain::ProblemCode;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -390,7 +391,7 @@ impl Store {
         }
         if row.active {
             return Err(StoreError::Conflict {
-                code: "still_employed",
+                code: ProblemCode::StillEmployed,
                 message: "only someone who has left can be erased; HR marks them inactive first"
                     .to_owned(),
             });

@@ -1,6 +1,6 @@
 //! The persistence layer's one error type.
 
-use devplan_domain::Violations;
+use devplan_domain::{ProblemCode, Violations};
 use sea_orm::{DbErr, SqlErr};
 
 /// Why a storage call failed.
@@ -22,7 +22,7 @@ pub enum StoreError {
     #[error("conflict: {message}")]
     Conflict {
         /// Stable machine code.
-        code: &'static str,
+        code: ProblemCode,
         /// For humans.
         message: String,
     },
@@ -49,7 +49,7 @@ impl From<DbErr> for StoreError {
             // Two writers inserted the same key at once, and the second lost: no client
             // input can be a server error.
             return StoreError::Conflict {
-                code: "duplicate",
+                code: ProblemCode::Duplicate,
                 message: "a record with the same key was saved at the same moment; read it \
                           and retry"
                     .to_owned(),
@@ -101,7 +101,7 @@ impl StoreError {
     pub(crate) fn from_write(err: DbErr, field: &str) -> Self {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict {
-                code: "duplicate_external_id",
+                code: ProblemCode::DuplicateExternalId,
                 message: format!("{field} is already used by another record"),
             },
             _ => StoreError::Database(err),

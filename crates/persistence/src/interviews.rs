@@ -1,5 +1,6 @@
 //! Development interviews (MUS) with their participants: recorded, changed, synced, and the parts coverage is computed from.
 
+use devplan_domain::FieldCode;
 use std::collections::HashMap;
 
 use devplan_domain::followup::{
@@ -97,7 +98,7 @@ pub(crate) async fn check_employees(
         if !found.contains(&e.uuid()) {
             v.push(Violation::new(
                 field.clone(),
-                "unknown_employee",
+                FieldCode::UnknownEmployee,
                 "no such employee",
             ));
         }
@@ -431,7 +432,7 @@ impl Store {
             if let Some(first) = seen.insert(key.clone(), i) {
                 v.push(Violation::new(
                     format!("rows[{i}].external_id"),
-                    "duplicate_row",
+                    FieldCode::DuplicateRow,
                     format!("the same external_id is sent in rows[{first}]"),
                 ));
             }
@@ -440,7 +441,7 @@ impl Store {
                     Some(id) => interview.participants[j].employee = EmployeeId::from_uuid(*id),
                     None => v.push(Violation::new(
                         format!("rows[{i}].participants[{j}].employee_external_id"),
-                        "unknown_employee",
+                        FieldCode::UnknownEmployee,
                         "no employee has this external_id",
                     )),
                 }

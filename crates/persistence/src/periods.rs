@@ -1,6 +1,7 @@
 //! Collective agreement periods.
 
 use devplan_domain::AgreementPeriodId;
+use devplan_domain::ProblemCode;
 use devplan_domain::org::PeriodDates;
 use devplan_domain::records::{AgreementPeriod, Meta, NewAgreementPeriod};
 use devplan_domain::text::Name;
@@ -41,7 +42,7 @@ async fn check_no_overlap(
     }
     match query.one(conn).await? {
         Some(other) => Err(StoreError::Conflict {
-            code: "overlapping_period",
+            code: ProblemCode::OverlappingPeriod,
             message: format!("the period overlaps {} ({})", other.name, other.id),
         }),
         None => Ok(()),

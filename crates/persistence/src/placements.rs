@@ -2,6 +2,7 @@
 //! employee and written in the same transaction as every change to their unit, group or
 //! employment.
 
+use devplan_domain::FieldCode;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -107,7 +108,7 @@ pub(crate) fn unit_ended(
     (!placement.fits_unit_ending(ending)).then(|| {
         Violation::new(
             field,
-            "unit_ended",
+            FieldCode::UnitEnded,
             format!(
                 "the unit ended on {}: nobody can be placed in it after that",
                 ending.map_or(String::new(), |e| e.to_string())

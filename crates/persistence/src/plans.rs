@@ -1,6 +1,7 @@
 //! Development plans: the aggregate is loaded, changed by a pure domain function and written
 //! back in one transaction, guarded by its revision; an agreed version is frozen on the way.
 
+use devplan_domain::{FieldCode, ProblemCode};
 use std::collections::HashMap;
 
 use devplan_domain::plan::{AgreedVersion, Closure, Plan, PlanKind, PlanStatus, Signature};
@@ -313,17 +314,18 @@ pub(crate) async fn change_plan_as_in<P, T>(
 fn concurrent_plan(err: StoreError, superseding: bool) -> StoreError {
     let raced = match &err {
         StoreError::Conflict {
-            code: "concurrent_write",
+            code: ProblemCode::ConcurrentWrite,
             ..
         } => superseding,
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ProblemCode::Duplicate,
+            ..
         } => true,
         _ => false,
     };
     if raced {
         StoreError::Conflict {
-            code: "concurrent_plan",
+            code: ProblemCode::ConcurrentPlan,
             message: "another plan for this employee was created at the same moment; \
                       read the employee's plans and try again"
                 .to_owned(),
@@ -472,7 +474,7 @@ impl Store {
                     };
                     v.push(Violation::new(
                         field,
-                        "unknown_employee",
+                        FieldCode::UnknownEmployee,
                         "no such active employee",
                     ));
                 }

@@ -1,6 +1,7 @@
 //! Bulk upserts keyed by the HR system's external ids: all-or-nothing, idempotent, and a
 //! rejected payload names every bad row.
 
+use devplan_domain::{FieldCode, ProblemCode};
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -39,7 +40,7 @@ pub struct SyncReport {
 }
 
 /// A violation of row `i` of the payload.
-fn row_violation(i: usize, field: &str, code: &'static str, message: &str) -> Violation {
+fn row_violation(i: usize, field: &str, code: FieldCode, message: &str) -> Violation {
     Violation::new(format!("rows[{i}].{field}"), code, message)
 }
 
@@ -51,7 +52,7 @@ fn check_duplicates<'a>(ids: impl Iterator<Item = &'a ExternalId>, v: &mut Viola
             v.push(row_violation(
                 i,
                 "external_id",
-                "duplicate_row",
+                FieldCode::DuplicateRow,
                 &format!("the same external_id is sent in rows[{first}]"),
             ));
         }
@@ -90,7 +91,7 @@ fn resolve_units(
             None => v.push(row_violation(
                 i,
                 &format!("{field}[{j}]"),
-                "unknown_unit",
+                FieldCode::UnknownUnit,
                 "no unit has this external_id",
             )),
         }
@@ -130,7 +131,7 @@ fn sent_history(
         if unit.is_none() {
             v.push(Violation::new(
                 field.clone(),
-                "unknown_unit",
+                FieldCode::UnknownUnit,
                 "no unit has this external_id",
             ));
         }
@@ -253,7 +254,7 @@ async fn check_endings(
     }
     problems.sort();
     Err(StoreError::Conflict {
-        code: "unit_in_use",
+        code: ProblemCode::UnitInUse,
         message: problems.join("; "),
     })
 }
@@ -300,7 +301,7 @@ impl Store {
                         v.push(row_violation(
                             i,
                             "parent_external_id",
-                            "unknown_unit",
+                            FieldCode::UnknownUnit,
                             "no unit has this external_id, in the payload or stored",
                         ));
                         parents.push(None);
@@ -439,7 +440,7 @@ impl Store {
                 v.push(row_violation(
                     i,
                     "unit_external_id",
-                    "unknown_unit",
+                    FieldCode::UnknownUnit,
                     "no unit has this external_id",
                 ));
             }
@@ -676,7 +677,7 @@ impl Store {
                 v.push(row_violation(
                     i,
                     "unit_external_id",
-                    "unknown_unit",
+                    FieldCode::UnknownUnit,
                     "no unit has this external_id",
                 ));
             }
@@ -687,7 +688,7 @@ impl Store {
                         v.push(row_violation(
                             i,
                             "parent_external_id",
-                            "unknown_committee",
+                            FieldCode::UnknownCommittee,
                             "no committee has this external_id, in the payload or stored",
                         ));
                         None
@@ -697,7 +698,7 @@ impl Store {
                             v.push(row_violation(
                                 i,
                                 "parent_external_id",
-                                "parent_level",
+                                FieldCode::ParentLevel,
                                 &format!(
                                     "a {} committee cannot report to a {} committee",
                                     row.level.as_str(),
@@ -716,7 +717,7 @@ impl Store {
                     None => v.push(row_violation(
                         i,
                         &format!("member_external_ids[{j}]"),
-                        "unknown_employee",
+                        FieldCode::UnknownEmployee,
                         "no employee has this external_id",
                     )),
                 }

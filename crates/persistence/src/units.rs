@@ -1,5 +1,6 @@
 //! Organisational units: the tree, its closure and head-counts.
 
+use devplan_domain::FieldCode;
 use std::collections::HashMap;
 
 use devplan_domain::org::UnitTree;
@@ -311,7 +312,7 @@ pub(crate) async fn check_units_exist(
         if !found.contains(&id.uuid()) {
             v.push(Violation::new(
                 field.clone(),
-                "unknown_unit",
+                FieldCode::UnknownUnit,
                 "no such unit",
             ));
         }

@@ -1,5 +1,6 @@
 //! Optimistic concurrency: every record carries a version; a write names the version it read.
 
+use devplan_domain::ProblemCode;
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, PrimaryKeyTrait,
     QuerySelect, UpdateResult,
@@ -33,7 +34,7 @@ pub(crate) fn check_version(current: i64, expected: Option<i64>) -> Result<(), S
 pub(crate) fn ensure_updated(result: &UpdateResult) -> Result<(), StoreError> {
     if result.rows_affected == 0 {
         Err(StoreError::Conflict {
-            code: "concurrent_write",
+            code: ProblemCode::ConcurrentWrite,
             message: "another change to this record was saved at the same moment; read it \
                       again and retry"
                 .to_owned(),

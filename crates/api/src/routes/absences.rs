@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
+use devplan_domain::FieldCode;
 use devplan_domain::followup::{AbsenceDates, AbsenceKind};
 use devplan_domain::text::ExternalId;
 use devplan_domain::{AbsenceId, EmployeeId, Violations};
@@ -182,7 +183,7 @@ pub async fn create(
     if !access.all_in(&scope, &[employee]).await? {
         return Err(devplan_domain::Violation::new(
             "employee_id",
-            "unknown_employee",
+            FieldCode::UnknownEmployee,
             "no such employee in your units",
         )
         .into());

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{Datelike, NaiveDate};
 use devplan_domain::committee::{Discussion, Feedback, Topic, owed};
+use devplan_domain::{FieldCode, ProblemCode};
 
 use devplan_domain::text::LongText;
 use devplan_domain::{CommitteeId, Violation, Violations};
@@ -191,7 +192,7 @@ pub async fn add_discussion(
     if b.held_on > state.clock.today() {
         v.push(Violation::new(
             "held_on",
-            "in_the_future",
+            FieldCode::InTheFuture,
             "record a discussion once it has been held",
         ));
     }
@@ -291,14 +292,14 @@ pub async fn send_feedback(
     if !(2000..=2100).contains(&body.0.year) {
         v.push(Violation::new(
             "year",
-            "out_of_range",
+            FieldCode::OutOfRange,
             "must be between 2000 and 2100",
         ));
     }
     let Some(parent) = committee.parent_id else {
         return Err(Violation::new(
             "committee",
-            "no_committee_above",
+            FieldCode::NoCommitteeAbove,
             "this committee reports to no committee",
         )
         .into());
@@ -395,9 +396,9 @@ pub async fn missing(
     let links = state.store.committee_links().await?;
     let year = query.year.unwrap_or(state.clock.today().year());
     let from = NaiveDate::from_ymd_opt(year, 1, 1)
-        .ok_or_else(|| ApiError::bad_request("invalid_year", "no such year"))?;
+        .ok_or_else(|| ApiError::bad_request(ProblemCode::InvalidYear, "no such year"))?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31)
-        .ok_or_else(|| ApiError::bad_request("invalid_year", "no such year"))?;
+        .ok_or_else(|| ApiError::bad_request(ProblemCode::InvalidYear, "no such year"))?;
     let (discussed, fed_back) = state.store.committee_records_in(from, to, year).await?;
     let (settings, _) = state.store.settings().await?;
     let period_start = state

@@ -2,6 +2,7 @@
 //! it and numbered in commit order, so a client that reads on from its last cursor misses
 //! nothing and never sees a change that was rolled back.
 
+use devplan_domain::ProblemCode;
 use std::collections::BTreeSet;
 
 use actix_web::{HttpResponse, get, web};
@@ -53,7 +54,7 @@ fn parse_types(raw: Option<&str>) -> Result<BTreeSet<String>, ApiError> {
     for t in raw.split(',') {
         if !is_event_selector(t) {
             return Err(ApiError::bad_request(
-                "unknown_event_type",
+                ProblemCode::UnknownEventType,
                 format!(
                     "{t} is not an event type; the types are {}",
                     EVENT_TYPES.join(", ")
@@ -100,7 +101,7 @@ pub async fn list(
         FeedRead::Events(events) => events,
         FeedRead::Expired { horizon } => {
             return Err(ApiError::Gone {
-                code: "cursor_expired",
+                code: ProblemCode::CursorExpired,
                 detail: format!(
                     "events after this cursor were pruned (they are kept for {} days); read the \
                      current state again, then follow the feed from after={horizon}",

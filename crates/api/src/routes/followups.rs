@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use devplan_domain::followup::{DueState, FollowUpKind, FollowUpRecord, GoalProgress};
 use devplan_domain::text::{LongText, Name};
+use devplan_domain::{FieldCode, ProblemCode};
 use devplan_domain::{GoalId, PlanId, UnitId, Violations};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -49,14 +50,14 @@ impl FollowUpIn {
         if self.held_on > today {
             v.push(devplan_domain::Violation::new(
                 "held_on",
-                "in_the_future",
+                FieldCode::InTheFuture,
                 "a follow-up is recorded once it has been held",
             ));
         }
         if self.participants.len() > 50 {
             v.push(devplan_domain::Violation::new(
                 "participants",
-                "too_many",
+                FieldCode::TooMany,
                 "at most 50 participants",
             ));
         }
@@ -239,7 +240,7 @@ pub async fn work(
         .unwrap_or(devplan_domain::status::DUE_WINDOW_DAYS);
     if window > MAX_WINDOW_DAYS {
         return Err(ApiError::bad_request(
-            "invalid_window",
+            ProblemCode::InvalidWindow,
             "window_days must be at most 366",
         ));
     }

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{Datelike, NaiveDate};
+use devplan_domain::FieldCode;
 use devplan_domain::followup::{
     Coverage, Interview, InterviewFields, InterviewFormat, Participant, coverage,
 };
@@ -186,7 +187,7 @@ pub async fn create(
     if !access.manages_all(&interview.people()).await? {
         return Err(Violation::new(
             "participants",
-            "unknown_employee",
+            FieldCode::UnknownEmployee,
             "every participant must be an employee of your units",
         )
         .into());
@@ -241,7 +242,7 @@ pub async fn update(
     if !access.manages_all(&people).await? {
         return Err(Violation::new(
             "participants",
-            "unknown_employee",
+            FieldCode::UnknownEmployee,
             "every participant must be an employee of your units",
         )
         .into());
@@ -312,7 +313,7 @@ fn interview_row(
         if !seen.insert(p.employee_external_id.trim()) {
             v.push(Violation::new(
                 format!("participants[{i}].employee_external_id"),
-                "duplicate",
+                FieldCode::Duplicate,
                 "named twice",
             ));
         }
@@ -346,7 +347,7 @@ fn interview_row(
         for x in more
             .into_vec()
             .into_iter()
-            .filter(|x| x.code != "duplicate")
+            .filter(|x| x.code != FieldCode::Duplicate)
         {
             v.push(x);
         }

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use devplan_domain::FieldCode;
 use devplan_domain::review::{Position, Side};
 use devplan_domain::text::LongText;
 use devplan_domain::{UnitId, Violations};
@@ -180,7 +181,7 @@ pub async fn create(
     if held_on > state.clock.today() {
         return Err(devplan_domain::Violation::new(
             "held_on",
-            "in_the_future",
+            FieldCode::InTheFuture,
             "a review is recorded once held",
         )
         .into());

@@ -3,6 +3,7 @@
 //! outside management see aggregates only, pooled so that none rests on fewer people than
 //! the anonymity threshold.
 
+use devplan_domain::FieldCode;
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -44,7 +45,7 @@ fn period(state: &AppState, q: &StatusQuery) -> ApiResult<(NaiveDate, NaiveDate)
     if to < from {
         return Err(devplan_domain::Violation::new(
             "to",
-            "ends_before_start",
+            FieldCode::EndsBeforeStart,
             "must not be before from",
         )
         .into());
@@ -61,21 +62,21 @@ fn pooled_period(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> ApiResult<
     if (from.month(), from.day()) != (1, 1) {
         v.push(devplan_domain::Violation::new(
             "from",
-            "whole_year_only",
+            FieldCode::WholeYearOnly,
             "representatives and committees read whole calendar years: from must be 1 January",
         ));
     }
     if to != NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(to) || to.year() != year {
         v.push(devplan_domain::Violation::new(
             "to",
-            "whole_year_only",
+            FieldCode::WholeYearOnly,
             "representatives and committees read whole calendar years: to must be 31 December of the same year",
         ));
     }
     if year > today.year() {
         v.push(devplan_domain::Violation::new(
             "from",
-            "in_the_future",
+            FieldCode::InTheFuture,
             "representatives and committees read this year and those before it",
         ));
     }
@@ -274,7 +275,7 @@ pub async fn named_people(
     if !is_people_figure(name) {
         return Err(devplan_domain::Violation::new(
             "figure",
-            "unknown_figure",
+            FieldCode::UnknownFigure,
             "name a people figure, e.g. with_agreed_plan",
         )
         .into());

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use devplan_domain::FieldCode;
 use devplan_domain::webhook::EndpointUrl;
 use devplan_domain::{Violation, Violations};
 use devplan_persistence::{EndpointSettings, StoredDelivery, WebhookEndpoint, is_event_selector};
@@ -119,7 +120,7 @@ fn settings(
         Some(u) if !u.allowed_by(allowed_hosts) => {
             v.push(Violation::new(
                 "url",
-                "host_not_allowed",
+                FieldCode::HostNotAllowed,
                 format!(
                     "{} is not among the hosts webhooks may go to (DEVPLAN_WEBHOOK_HOSTS)",
                     u.host()
@@ -135,7 +136,7 @@ fn settings(
     {
         v.push(Violation::new(
             "description",
-            "too_long",
+            FieldCode::TooLong,
             "at most 200 characters",
         ));
     }
@@ -143,7 +144,7 @@ fn settings(
         if !is_event_selector(t) {
             v.push(Violation::new(
                 format!("event_types[{i}]"),
-                "unknown_event_type",
+                FieldCode::UnknownEventType,
                 format!("{t} is not an event type or a resource's `.*`"),
             ));
         }

@@ -2,6 +2,7 @@
 //! syncs: HR only, every row parsed (every bad row named), then applied whole.
 
 use actix_web::HttpResponse;
+use devplan_domain::FieldCode;
 use devplan_domain::{Violation, Violations};
 use devplan_persistence::{Store, StoreError, SyncReport};
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,7 @@ fn parse_rows<T, U>(
     if rows.len() > MAX_ROWS {
         all.push(Violation::new(
             "rows",
-            "too_many_rows",
+            FieldCode::TooManyRows,
             format!("send at most {MAX_ROWS} rows per request"),
         ));
         return Err(all);

@@ -1,6 +1,7 @@
 //! What a plan says: goals, the action plan, open points and the plan period, with the rules
 //! that hold within the content.
 
+use crate::FieldCode;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -284,7 +285,7 @@ impl PlanPeriod {
         if ends_on <= starts_on {
             return Err(Violation::new(
                 "ends_on",
-                "ends_before_start",
+                FieldCode::EndsBeforeStart,
                 "must be after starts_on",
             ));
         }
@@ -444,7 +445,7 @@ impl PlanContent {
                 if !goals.contains(g) {
                     v.push(Violation::new(
                         format!("activities[{i}].goal_ids[{j}]"),
-                        "unknown_goal",
+                        FieldCode::UnknownGoal,
                         "not a goal of this plan",
                     ));
                 }
@@ -454,7 +455,7 @@ impl PlanContent {
             {
                 v.push(Violation::new(
                     format!("activities[{i}].end_date"),
-                    "ends_before_start",
+                    FieldCode::EndsBeforeStart,
                     "must not be before start_date",
                 ));
             }
@@ -471,7 +472,7 @@ pub fn check_activity(a: &Activity, goals: &[Goal]) -> Result<(), Violations> {
     {
         v.push(Violation::new(
             "end_date",
-            "ends_before_start",
+            FieldCode::EndsBeforeStart,
             "must not be before start_date",
         ));
     }
@@ -480,7 +481,7 @@ pub fn check_activity(a: &Activity, goals: &[Goal]) -> Result<(), Violations> {
     {
         v.push(Violation::new(
             "hours",
-            "out_of_range",
+            FieldCode::OutOfRange,
             "must be between 0 and 10000",
         ));
     }
@@ -489,7 +490,7 @@ pub fn check_activity(a: &Activity, goals: &[Goal]) -> Result<(), Violations> {
     {
         v.push(Violation::new(
             "cost_dkk",
-            "out_of_range",
+            FieldCode::OutOfRange,
             "must be between 0 and 100000000",
         ));
     }
@@ -497,7 +498,7 @@ pub fn check_activity(a: &Activity, goals: &[Goal]) -> Result<(), Violations> {
         if !goals.iter().any(|x| x.id == *g) {
             v.push(Violation::new(
                 format!("goal_ids[{j}]"),
-                "unknown_goal",
+                FieldCode::UnknownGoal,
                 "not a goal of this plan",
             ));
         }

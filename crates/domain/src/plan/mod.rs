@@ -6,6 +6,7 @@
 //! which must be signed again. How an activity is going and how a goal was evaluated are
 //! follow-up data: they change without a new version, because nobody signed them.
 
+use crate::FieldCode;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -253,20 +254,20 @@ impl Plan {
             (PlanKind::Individual, 1) => {}
             (PlanKind::Individual, _) => v.push(Violation::new(
                 "employee_id",
-                "one_member",
+                FieldCode::OneMember,
                 "an individual plan is for exactly one employee",
             )),
             (PlanKind::Group, n) if n >= 2 => {}
             (PlanKind::Group, _) => v.push(Violation::new(
                 "member_ids",
-                "too_few_members",
+                FieldCode::TooFewMembers,
                 "a group plan has at least two members",
             )),
         }
         if members.contains(&created_by) {
             v.push(Violation::new(
                 "employee_id",
-                "own_plan",
+                FieldCode::OwnPlan,
                 "a plan is drafted by the employee's manager, not by the employee",
             ));
         }
@@ -632,9 +633,9 @@ mod tests {
             EmployeeId::generate(),
         );
         let err = Plan::draft(PlanKind::Individual, vec![a, b], content(), m, now()).unwrap_err();
-        assert_eq!(err.into_vec()[0].code, "one_member");
+        assert_eq!(err.into_vec()[0].code, FieldCode::OneMember);
         let err = Plan::draft(PlanKind::Group, vec![a], content(), m, now()).unwrap_err();
-        assert_eq!(err.into_vec()[0].code, "too_few_members");
+        assert_eq!(err.into_vec()[0].code, FieldCode::TooFewMembers);
         assert!(Plan::draft(PlanKind::Group, vec![a, b], content(), m, now()).is_ok());
     }
 
@@ -642,7 +643,7 @@ mod tests {
     fn nobody_drafts_their_own_plan() {
         let a = EmployeeId::generate();
         let err = Plan::draft(PlanKind::Individual, vec![a], content(), a, now()).unwrap_err();
-        assert_eq!(err.into_vec()[0].code, "own_plan");
+        assert_eq!(err.into_vec()[0].code, FieldCode::OwnPlan);
     }
 
     #[test]

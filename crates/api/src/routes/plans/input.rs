@@ -1,6 +1,7 @@
 //! What clients send to change a plan, parsed into the domain's values; versions and diffs as answered.
 
 use super::*;
+use devplan_domain::FieldCode;
 
 pub(super) fn opt_long(
     v: &mut Violations,
@@ -50,7 +51,7 @@ impl PlanCreate {
             _ => {
                 v.push(Violation::new(
                     "employee_id",
-                    "required",
+                    FieldCode::Required,
                     "give employee_id, or member_ids for a group plan",
                 ));
                 None
@@ -305,7 +306,7 @@ pub(super) fn responsible(
         (ResponsibleParty::Other, None) => {
             v.push(Violation::new(
                 "responsible_name",
-                "required",
+                FieldCode::Required,
                 "name who is responsible",
             ));
             None
@@ -409,7 +410,7 @@ impl ActivityPatch {
             (None, Some(_)) => {
                 v.push(Violation::new(
                     "responsible",
-                    "required",
+                    FieldCode::Required,
                     "give responsible: other with responsible_name",
                 ));
                 None
@@ -496,7 +497,11 @@ impl SignatureIn {
                 let message = "send what you read: either `revision` or `content_hash`";
                 let mut v = Violations::new();
                 for (field, sent) in [("revision", r.is_some()), ("content_hash", h.is_some())] {
-                    let code = if sent { "one_of" } else { "required" };
+                    let code = if sent {
+                        FieldCode::OneOf
+                    } else {
+                        FieldCode::Required
+                    };
                     v.push(Violation::new(field, code, message));
                 }
                 Err(v)

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, AcceptLanguage, Header as _};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::FieldCode;
 use devplan_domain::catalogue::{UnitGoal, check_link};
 use devplan_domain::plan::{
     Activity, ActivityKind, ActivityStatus, CompetenceKind, ContentDiff, Evaluation, FieldChange,
@@ -103,7 +104,7 @@ pub(super) async fn link_to(store: &Store, unit_goal: Option<Uuid>) -> ApiResult
         Err(StoreError::NotFound) => {
             return Err(Violation::new(
                 "unit_goal_id",
-                "unknown_unit_goal",
+                FieldCode::UnknownUnitGoal,
                 "not a development goal of the employee's units",
             )
             .into());
@@ -183,7 +184,7 @@ pub async fn create(
         };
         return Err(Violation::new(
             field,
-            "unknown_employee",
+            FieldCode::UnknownEmployee,
             "no such employee in the units you manage",
         )
         .into());
