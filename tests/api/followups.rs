@@ -561,26 +561,46 @@ async fn the_calendar_feed_holds_the_managers_due_items_and_a_rotated_secret_ret
 }
 
 #[tokio::test]
-async fn representatives_and_committee_members_get_404_on_follow_ups_absences_and_interviews() {
+async fn representatives_and_committee_members_get_no_follow_ups_absences_or_interviews() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let fixture = app.plan_fixture(&org).await;
-    for who in [
-        token("REP-A", &["employee", "local_representative"]),
-        token("REP-A", &["local_representative"]),
-        token("MEM-A", &["committee"]),
-        token("MEM-A", &["employee", "committee"]),
+    // As employees they are not parties (404, as absent); without a role that reads these at
+    // all they are refused by role (403). Absences are HR's and managers' only.
+    let (absent, refused) = (StatusCode::NOT_FOUND, StatusCode::FORBIDDEN);
+    for (who, follow_ups, absence, interview) in [
+        (
+            token("REP-A", &["employee", "local_representative"]),
+            absent,
+            refused,
+            absent,
+        ),
+        (
+            token("REP-A", &["local_representative"]),
+            refused,
+            refused,
+            refused,
+        ),
+        (token("MEM-A", &["committee"]), refused, refused, refused),
+        (
+            token("MEM-A", &["employee", "committee"]),
+            absent,
+            refused,
+            absent,
+        ),
     ] {
-        for path in [
-            format!("/api/v1/plans/{}/follow-ups", fixture.id),
-            format!("/api/v1/absences/{}", fixture.absence),
-            format!("/api/v1/development-interviews/{}", fixture.interview),
+        for (path, expected) in [
+            (
+                format!("/api/v1/plans/{}/follow-ups", fixture.id),
+                follow_ups,
+            ),
+            (format!("/api/v1/absences/{}", fixture.absence), absence),
+            (
+                format!("/api/v1/development-interviews/{}", fixture.interview),
+                interview,
+            ),
         ] {
-            assert_eq!(
-                app.get(&path, &who).await.status(),
-                StatusCode::NOT_FOUND,
-                "{path}"
-            );
+            assert_eq!(app.get(&path, &who).await.status(), expected, "{path}");
         }
     }
     // Absences are HR's and the manager's: the employee themself does not read them here.
@@ -591,7 +611,7 @@ async fn representatives_and_committee_members_get_404_on_follow_ups_absences_an
         )
         .await
         .status(),
-        StatusCode::NOT_FOUND
+        StatusCode::FORBIDDEN
     );
 }
 

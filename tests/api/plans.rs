@@ -298,20 +298,30 @@ async fn only_the_parties_reach_a_plan_and_its_parts() {
         (
             "a manager of another unit",
             token("MGR-B", &["employee", "manager"]),
+            StatusCode::NOT_FOUND,
         ),
         (
             "an employee who is not the owner",
             token("REP-A", &["employee"]),
+            StatusCode::NOT_FOUND,
         ),
         (
             "a local representative",
             token("REP-A", &["employee", "local_representative"]),
+            StatusCode::NOT_FOUND,
         ),
         (
             "a committee member",
             token("MEM-A", &["employee", "committee"]),
+            StatusCode::NOT_FOUND,
         ),
-        ("HR", hr()),
+        // Without the employee or the manager role: refused by role, before any load.
+        ("HR", hr(), StatusCode::FORBIDDEN),
+        (
+            "a committee member acting only as such",
+            token("MEM-A", &["committee"]),
+            StatusCode::FORBIDDEN,
+        ),
     ];
     let id = &fixture.id;
     let reads = [
@@ -320,10 +330,10 @@ async fn only_the_parties_reach_a_plan_and_its_parts() {
         format!("/api/v1/plans/{id}/versions/1"),
         format!("/api/v1/plans/{id}/diff?from=1&to=1"),
     ];
-    for (who, t) in &outsiders {
+    for (who, t, refused) in &outsiders {
         for path in &reads {
             let r = app.get(path, t).await;
-            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who}: GET {path}");
+            assert_eq!(r.status(), *refused, "{who}: GET {path}");
         }
         let writes = [
             (
@@ -349,7 +359,7 @@ async fn only_the_parties_reach_a_plan_and_its_parts() {
         ];
         for (m, path, body) in writes {
             let r = app.send(m.clone(), &path, Some(t), Some(&body)).await;
-            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who}: {m} {path}");
+            assert_eq!(r.status(), *refused, "{who}: {m} {path}");
         }
         let html = app
             .client
@@ -359,7 +369,7 @@ async fn only_the_parties_reach_a_plan_and_its_parts() {
             .send()
             .await
             .unwrap();
-        assert_eq!(html.status(), StatusCode::NOT_FOUND, "{who}: printable");
+        assert_eq!(html.status(), *refused, "{who}: printable");
     }
     // The list shows the plan to its parties only.
     for (t, expected) in [
@@ -391,15 +401,12 @@ async fn a_group_plan_is_read_by_each_member_and_the_managers_in_reach_only() {
             .await;
         assert_eq!(read["your_party"], "employee");
     }
-    for outsider in [
-        token("REP-A", &["employee"]),
-        token("MGR-B", &["manager"]),
-        token("MEM-A", &["committee"]),
+    for (outsider, refused) in [
+        (token("REP-A", &["employee"]), StatusCode::NOT_FOUND),
+        (token("MGR-B", &["manager"]), StatusCode::NOT_FOUND),
+        (token("MEM-A", &["committee"]), StatusCode::FORBIDDEN),
     ] {
-        assert_eq!(
-            app.get(&path, &outsider).await.status(),
-            StatusCode::NOT_FOUND
-        );
+        assert_eq!(app.get(&path, &outsider).await.status(), refused);
     }
     // Agreed when both members and the manager have signed.
     let plan = sign(&app, &plan, &token("EMP-A1", &["employee"])).await;

@@ -157,12 +157,17 @@ async fn a_review_ends_in_disagreement_is_escalated_and_its_renewed_discussion_r
         app.expect(app.get(&path, who).await, StatusCode::OK).await;
     }
     app.expect(app.post("/api/v1/sync/employees", &hr(), &json!({"rows": [{"external_id": "REP-B", "name": "Rasmus Rep", "unit_external_id": "B", "represents_unit_external_ids": ["B"]}]})).await, StatusCode::OK).await;
-    for who in [
-        token("REP-B", &["local_representative"]),
-        token("MEM-A", &["committee"]),
-        token("EMP-A1", &["employee"]),
+    // Another unit's representative is out of reach (404); a committee member or an employee
+    // takes no part in stock-taking at all (403, by role).
+    for (who, expected) in [
+        (
+            token("REP-B", &["local_representative"]),
+            StatusCode::NOT_FOUND,
+        ),
+        (token("MEM-A", &["committee"]), StatusCode::FORBIDDEN),
+        (token("EMP-A1", &["employee"]), StatusCode::FORBIDDEN),
     ] {
-        assert_eq!(app.get(&path, &who).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&path, &who).await.status(), expected);
     }
     // The committee's papers: the review as CSV.
     let csv = app

@@ -53,25 +53,12 @@ pub async fn idempotent(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    // Keys belong to the caller. Without a valid token the handler answers 401 as usual.
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(|t| t.trim().to_owned());
-    let subject = match token {
-        Some(t) => state
-            .verifier
-            .verify(&t)
-            .await
-            .ok()
-            .map(|claims| claims.sub),
-        None => None,
-    };
+    // Keys belong to the caller. Without a valid token the handler answers 401 as usual; the
+    // verified token is kept on the request, so the handler's extractor does not verify it again.
+    let subject = crate::policy::verified_claims(req.request(), &state)
+        .await
+        .ok()
+        .map(|claims| claims.sub);
     let Some(subject) = subject else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

@@ -16,7 +16,7 @@ use crate::fields::parse_opt;
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Hr};
+use crate::policy::{Hr, HrOrManager};
 use crate::services::sync::{SyncPayload, apply_sync};
 use crate::state::AppState;
 use crate::views::absence::{AbsenceOut, Kind};
@@ -114,7 +114,7 @@ pub struct AbsenceQuery {
 #[get("/absences")]
 pub async fn list(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrManager,
     query: web::Query<AbsenceQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
@@ -138,11 +138,12 @@ pub async fn list(
         (status = 200, description = "The absence", body = AbsenceOut, headers(("ETag" = String, description = "The absence's version"))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/absences/{id}")]
-pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(access: HrOrManager, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let absence = access.absence(AbsenceId::from_uuid(*id)).await?;
     Ok(versioned(
         StatusCode::OK,
@@ -166,7 +167,7 @@ pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse>
 #[post("/absences")]
 pub async fn create(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrManager,
     body: ValidJson<AbsenceIn>,
 ) -> ApiResult<HttpResponse> {
     let scope = access.absence_scope().await?;
@@ -215,7 +216,7 @@ pub async fn create(
 #[patch("/absences/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrManager,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<AbsencePatch>,

@@ -7,7 +7,6 @@ use actix_web::{HttpResponse, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use devplan_domain::followup::FollowUpKind;
-use devplan_domain::org::Role;
 use icalendar::{Calendar, Component, Event, EventLike};
 use rand::Rng;
 use serde::Serialize;
@@ -16,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::http::ApiResult;
-use crate::policy::Access;
+use crate::policy::{Access, Manager};
 use crate::services::work_list::work_items;
 use crate::state::AppState;
 
@@ -47,8 +46,7 @@ fn hash(token: &str) -> String {
     )
 )]
 #[post("/calendar-feed")]
-pub async fn rotate(state: web::Data<AppState>, access: Access) -> ApiResult<HttpResponse> {
-    access.require_any(&[Role::Manager])?;
+pub async fn rotate(state: web::Data<AppState>, access: Manager) -> ApiResult<HttpResponse> {
     let me = access
         .me()
         .ok_or_else(|| ApiError::Forbidden("a feed belongs to a manager".into()))?;

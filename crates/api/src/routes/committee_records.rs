@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
-use crate::policy::{Access, StatusView};
+use crate::policy::{CommitteeMember, HrOrCommittee, StatusView};
 use crate::services::status::SnapshotLens;
 use crate::state::AppState;
 use crate::views::status::StatusOut;
@@ -174,15 +174,12 @@ impl From<Feedback> for FeedbackOut {
 #[post("/committees/{id}/discussions")]
 pub async fn add_discussion(
     state: web::Data<AppState>,
-    access: Access,
+    access: CommitteeMember,
     id: web::Path<Uuid>,
     body: ValidJson<DiscussionIn>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    access
-        .committee_standing(committee_id)
-        .await?
-        .require_member()?;
+    access.committee_to_record(committee_id).await?;
     let b = body.0;
     let mut v = Violations::new();
     let summary = v.check(LongText::parse("summary", &b.summary));
@@ -242,13 +239,14 @@ pub async fn add_discussion(
         (status = 200, description = "The discussions, oldest first", body = ListResponse<DiscussionOut>),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/committees/{id}/discussions")]
 pub async fn list_discussions(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrCommittee,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
@@ -277,15 +275,12 @@ pub async fn list_discussions(
 #[post("/committees/{id}/feedback")]
 pub async fn send_feedback(
     state: web::Data<AppState>,
-    access: Access,
+    access: CommitteeMember,
     id: web::Path<Uuid>,
     body: ValidJson<FeedbackIn>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
-    access
-        .committee_standing(committee_id)
-        .await?
-        .require_member()?;
+    access.committee_to_record(committee_id).await?;
     let committee = state.store.get_committee(committee_id).await?;
     let mut v = Violations::new();
     let text = v.check(LongText::parse("text", &body.0.text));
@@ -329,13 +324,14 @@ pub async fn send_feedback(
         (status = 200, description = "The feedback, by year", body = ListResponse<FeedbackOut>),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/committees/{id}/feedback")]
 pub async fn list_feedback(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrCommittee,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let committee_id = CommitteeId::from_uuid(*id);
@@ -389,7 +385,7 @@ pub struct YearQuery {
 #[get("/committees/missing-records")]
 pub async fn missing(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrCommittee,
     query: web::Query<YearQuery>,
 ) -> ApiResult<HttpResponse> {
     let visible = access.committee_scope().await?;

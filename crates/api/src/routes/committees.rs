@@ -15,7 +15,7 @@ use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Hr};
+use crate::policy::{Hr, HrOrCommittee};
 use crate::state::AppState;
 use crate::views::committee::Level;
 
@@ -185,7 +185,7 @@ pub struct CommitteeQuery {
 #[get("/committees")]
 pub async fn list(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrCommittee,
     query: web::Query<CommitteeQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
@@ -215,7 +215,7 @@ pub async fn list(
     )
 )]
 #[get("/committees/{id}")]
-pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(access: HrOrCommittee, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let committee = access.committee(CommitteeId::from_uuid(*id)).await?;
     let version = committee.meta.version;
     Ok(versioned(

@@ -15,7 +15,7 @@ use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Hr};
+use crate::policy::{Hr, PeopleReader};
 use crate::state::AppState;
 use crate::views::employee::EmployeeOut;
 
@@ -178,7 +178,7 @@ pub struct EmployeeQuery {
 #[get("/employees")]
 pub async fn list(
     state: web::Data<AppState>,
-    access: Access,
+    access: PeopleReader,
     query: web::Query<EmployeeQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
@@ -206,7 +206,7 @@ pub async fn list(
     )
 )]
 #[get("/employees/{id}")]
-pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(access: PeopleReader, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let employee = access
         .employee(devplan_domain::EmployeeId::from_uuid(*id))
         .await?;

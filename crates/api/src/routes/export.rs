@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::ApiResult;
-use crate::policy::Access;
+use crate::policy::HrOrEmployee;
 use crate::state::AppState;
 use crate::views::absence::AbsenceOut;
 use crate::views::audit::AuditOut;
@@ -63,13 +63,14 @@ pub struct Export {
         (status = 200, description = "The export", body = Export),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/employees/{id}/export")]
 pub async fn export(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrEmployee,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = EmployeeId::from_uuid(*id);

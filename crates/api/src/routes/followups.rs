@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, ListResponse, ValidJson};
-use crate::policy::Access;
+use crate::policy::{Manager, PeopleReader, PlanParty};
 use crate::services::work_list::{MAX_WINDOW_DAYS, work_items};
 use crate::state::AppState;
 use crate::views::follow_up::{FollowUpOut, Kind, OutcomeIn, ProgressIo};
@@ -121,7 +121,7 @@ pub struct FollowUpRecorded {
 #[post("/plans/{id}/follow-ups")]
 pub async fn record(
     state: web::Data<AppState>,
-    access: Access,
+    access: Manager,
     id: web::Path<Uuid>,
     body: ValidJson<FollowUpIn>,
 ) -> ApiResult<HttpResponse> {
@@ -155,13 +155,14 @@ pub async fn record(
         (status = 200, description = "The follow-ups", body = ListResponse<FollowUpOut>),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/plans/{id}/follow-ups")]
 pub async fn list(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
@@ -232,7 +233,7 @@ pub struct WorkQuery {
 #[get("/follow-ups")]
 pub async fn work(
     state: web::Data<AppState>,
-    access: Access,
+    access: PeopleReader,
     query: web::Query<WorkQuery>,
 ) -> ApiResult<HttpResponse> {
     let window = query

@@ -8,7 +8,6 @@ use devplan_domain::FieldCode;
 use devplan_domain::followup::{
     Coverage, Interview, InterviewFields, InterviewFormat, Participant, coverage,
 };
-use devplan_domain::org::Role;
 use devplan_domain::records::Meta;
 use devplan_domain::{EmployeeId, InterviewId, PlanId, UnitId, Violation, Violations};
 use serde::{Deserialize, Serialize};
@@ -18,7 +17,7 @@ use uuid::Uuid;
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, page_request, patch_field, versioned,
 };
-use crate::policy::{Access, Hr};
+use crate::policy::{Hr, HrOrManager, Manager, PeopleReader};
 use crate::services::sync::{SyncPayload, apply_sync};
 use crate::state::AppState;
 use crate::views::interview::*;
@@ -108,7 +107,7 @@ pub struct InterviewQuery {
 #[get("/development-interviews")]
 pub async fn list(
     state: web::Data<AppState>,
-    access: Access,
+    access: PeopleReader,
     query: web::Query<InterviewQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
@@ -137,11 +136,12 @@ pub async fn list(
         (status = 200, description = "The interview", body = InterviewOut, headers(("ETag" = String, description = "The interview's version"))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/development-interviews/{id}")]
-pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(access: PeopleReader, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let interview = access.interview(InterviewId::from_uuid(*id)).await?;
     Ok(versioned(
         StatusCode::OK,
@@ -165,11 +165,10 @@ pub async fn get(access: Access, id: web::Path<Uuid>) -> ApiResult<HttpResponse>
 #[post("/development-interviews")]
 pub async fn create(
     state: web::Data<AppState>,
-    access: Access,
+    access: Manager,
     body: ValidJson<InterviewIn>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
-    access.require_any(&[Role::Manager])?;
     let interview = Interview::new(InterviewFields {
         id: InterviewId::generate(),
         external_id: None,
@@ -216,7 +215,7 @@ pub async fn create(
 #[patch("/development-interviews/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    access: Access,
+    access: Manager,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<InterviewPatch>,
@@ -443,7 +442,7 @@ pub struct CoverageQuery {
 #[get("/development-interviews/coverage")]
 pub async fn coverage_list(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrManager,
     query: web::Query<CoverageQuery>,
 ) -> ApiResult<HttpResponse> {
     let scope = access.absence_scope().await?;

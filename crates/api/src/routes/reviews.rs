@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::fields::parse_opt;
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, negotiate, versioned};
-use crate::policy::{Access, StatusView};
+use crate::policy::{ReviewParty, StatusView};
 use crate::services::status::SnapshotLens;
 use crate::state::AppState;
 use crate::views::status::StatusOut;
@@ -167,16 +167,11 @@ pub struct ReviewQuery {
 #[post("/status-reviews")]
 pub async fn create(
     state: web::Data<AppState>,
-    access: Access,
+    access: ReviewParty,
     body: ValidJson<ReviewIn>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId::from_uuid(body.0.unit_id);
-    let side = access.review_side(unit).await?;
-    if side != Side::Employer {
-        return Err(ApiError::Forbidden(
-            "the employer side records the review".into(),
-        ));
-    }
+    access.review_recorder(unit).await?;
     let held_on = body.0.held_on;
     if held_on > state.clock.today() {
         return Err(devplan_domain::Violation::new(
@@ -204,7 +199,11 @@ pub async fn create(
     Ok(versioned(
         StatusCode::CREATED,
         review.meta.version,
-        &review_out(&review, side, &SnapshotLens::of(&state, &access).await?),
+        &review_out(
+            &review,
+            Side::Employer,
+            &SnapshotLens::of(&state, &access).await?,
+        ),
     ))
 }
 
@@ -225,7 +224,7 @@ pub async fn create(
 #[get("/status-reviews")]
 pub async fn list(
     state: web::Data<AppState>,
-    access: Access,
+    access: ReviewParty,
     query: web::Query<ReviewQuery>,
 ) -> ApiResult<HttpResponse> {
     let mut units = access.review_units().await?;
@@ -256,6 +255,7 @@ pub async fn list(
         (status = 200, description = "The review", content((ReviewOut = "application/json"), (String = "text/csv"))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 406, response = crate::openapi::NotAcceptable)
     )
@@ -263,7 +263,7 @@ pub async fn list(
 #[get("/status-reviews/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    access: Access,
+    access: ReviewParty,
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -343,7 +343,7 @@ pub async fn get(
 #[put("/status-reviews/{id}/position")]
 pub async fn set_position(
     state: web::Data<AppState>,
-    access: Access,
+    access: ReviewParty,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<PositionIn>,
@@ -384,7 +384,7 @@ pub async fn set_position(
 #[post("/status-reviews/{id}/escalation")]
 pub async fn escalate(
     state: web::Data<AppState>,
-    access: Access,
+    access: ReviewParty,
     id: web::Path<Uuid>,
     body: ValidJson<EscalationIn>,
 ) -> ApiResult<HttpResponse> {
@@ -416,7 +416,7 @@ pub async fn escalate(
 #[put("/status-reviews/{id}/escalation/outcome")]
 pub async fn outcome(
     state: web::Data<AppState>,
-    access: Access,
+    access: ReviewParty,
     id: web::Path<Uuid>,
     body: ValidJson<OutcomeIn>,
 ) -> ApiResult<HttpResponse> {
@@ -460,7 +460,7 @@ pub struct MissingUnit {
     )
 )]
 #[get("/status-reviews/missing")]
-pub async fn missing(state: web::Data<AppState>, access: Access) -> ApiResult<HttpResponse> {
+pub async fn missing(state: web::Data<AppState>, access: ReviewParty) -> ApiResult<HttpResponse> {
     let scope = access.review_units().await?;
     let today = state.clock.today();
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::http::{ApiResult, ListResponse, negotiate};
-use crate::policy::{Access, StatusView};
+use crate::policy::{HrOrManager, StatusReader, StatusView};
 use crate::services::status::status_of;
 use crate::state::AppState;
 use crate::views::person::Person;
@@ -163,7 +163,7 @@ fn csv_of(s: &StatusOut) -> Result<String, ApiError> {
 #[get("/status")]
 pub async fn status(
     state: web::Data<AppState>,
-    access: Access,
+    access: StatusReader,
     query: web::Query<StatusQuery>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -254,7 +254,7 @@ pub struct PeopleQuery {
 #[get("/status/people")]
 pub async fn named_people(
     state: web::Data<AppState>,
-    access: Access,
+    access: HrOrManager,
     query: web::Query<PeopleQuery>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId::from_uuid(query.unit_id);

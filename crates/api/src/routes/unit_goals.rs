@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::fields::{parse_change, parse_opt};
 use crate::http::{ApiResult, IfMatch, ListResponse, ValidJson, patch_field, versioned};
-use crate::policy::Access;
+use crate::policy::{Access, Manager};
 use crate::state::AppState;
 
 /// A unit's development goal.
@@ -140,7 +140,7 @@ pub async fn list(
 #[post("/org-units/{id}/development-goals")]
 pub async fn create(
     state: web::Data<AppState>,
-    access: Access,
+    access: Manager,
     id: web::Path<Uuid>,
     body: ValidJson<UnitGoalIn>,
 ) -> ApiResult<HttpResponse> {
@@ -181,7 +181,7 @@ pub async fn create(
 #[patch("/org-units/{id}/development-goals/{goal_id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    access: Access,
+    access: Manager,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<UnitGoalPatch>,

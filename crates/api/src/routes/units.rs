@@ -293,7 +293,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let new = body.0.parse()?;
     let unit = state.store.create_unit(new).await?;
-    one(&state, &hr.0, StatusCode::CREATED, unit).await
+    one(&state, &hr, StatusCode::CREATED, unit).await
 }
 
 /// Changes a unit.
@@ -326,5 +326,5 @@ pub async fn update(
         .store
         .update_unit(UnitId::from_uuid(*id), if_match.0, changes)
         .await?;
-    one(&state, &hr.0, StatusCode::OK, unit).await
+    one(&state, &hr, StatusCode::OK, unit).await
 }

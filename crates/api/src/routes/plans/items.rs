@@ -15,7 +15,7 @@ use super::*;
 #[post("/plans/{id}/goals")]
 pub async fn add_goal(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<GoalIn>,
@@ -55,7 +55,7 @@ pub async fn add_goal(
 #[patch("/plans/{id}/goals/{goal_id}")]
 pub async fn update_goal(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<GoalPatch>,
@@ -86,7 +86,7 @@ pub async fn update_goal(
 #[delete("/plans/{id}/goals/{goal_id}")]
 pub async fn delete_goal(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
@@ -116,7 +116,7 @@ pub async fn delete_goal(
 #[post("/plans/{id}/activities")]
 pub async fn add_activity(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<ActivityIn>,
@@ -146,7 +146,7 @@ pub async fn add_activity(
 #[patch("/plans/{id}/activities/{activity_id}")]
 pub async fn update_activity(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<ActivityPatch>,
@@ -180,7 +180,7 @@ pub async fn update_activity(
 #[delete("/plans/{id}/activities/{activity_id}")]
 pub async fn delete_activity(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
@@ -210,7 +210,7 @@ pub async fn delete_activity(
 #[post("/plans/{id}/open-points")]
 pub async fn add_open_point(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<OpenPointIn>,
@@ -251,7 +251,7 @@ pub async fn add_open_point(
 #[patch("/plans/{id}/open-points/{point_id}")]
 pub async fn update_open_point(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
     body: ValidJson<OpenPointIn>,
@@ -289,7 +289,7 @@ pub async fn update_open_point(
 #[delete("/plans/{id}/open-points/{point_id}")]
 pub async fn delete_open_point(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {

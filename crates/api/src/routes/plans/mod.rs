@@ -27,7 +27,7 @@ use crate::fields::{parse_change, parse_opt};
 use crate::http::{
     ApiResult, IfMatch, ListResponse, ValidJson, negotiate, page_request, patch_field,
 };
-use crate::policy::Access;
+use crate::policy::{Access, Manager, PlanParty};
 use crate::printable;
 use crate::state::AppState;
 
@@ -133,7 +133,7 @@ pub(super) async fn link_to(store: &Store, unit_goal: Option<Uuid>) -> ApiResult
 #[get("/plans")]
 pub async fn list(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     query: web::Query<PlanQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
@@ -171,10 +171,9 @@ pub async fn list(
 #[post("/plans")]
 pub async fn create(
     state: web::Data<AppState>,
-    access: Access,
+    access: Manager,
     body: ValidJson<PlanCreate>,
 ) -> ApiResult<HttpResponse> {
-    access.require_any(&[devplan_domain::org::Role::Manager])?;
     let (kind, members, content) = body.0.parse()?;
     let Some(me) = access.drafter_for(&members).await? else {
         let field = if kind == PlanKind::Individual {
@@ -206,13 +205,14 @@ pub async fn create(
             content((PlanOut = "application/json"), (String = "text/html"))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/plans/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -289,7 +289,7 @@ pub(super) async fn people(
 #[patch("/plans/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<PlanPatch>,
@@ -318,7 +318,7 @@ pub async fn update(
 #[post("/plans/{id}/close")]
 pub async fn close(
     state: web::Data<AppState>,
-    access: Access,
+    access: Manager,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ValidJson<CloseIn>,
@@ -349,7 +349,7 @@ pub async fn close(
 #[post("/plans/{id}/signatures")]
 pub async fn sign(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
     body: ValidJson<SignatureIn>,
 ) -> ApiResult<HttpResponse> {
@@ -376,13 +376,14 @@ pub async fn sign(
         (status = 200, description = "Agreed versions, oldest first, then the draft being written", body = ListResponse<VersionOut>),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/plans/{id}/versions")]
 pub async fn list_versions(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
@@ -401,6 +402,7 @@ pub async fn list_versions(
         (status = 200, description = "The version", content((VersionOut = "application/json"), (String = "text/html"))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 406, response = crate::openapi::NotAcceptable)
     )
@@ -408,7 +410,7 @@ pub async fn list_versions(
 #[get("/plans/{id}/versions/{version}")]
 pub async fn get_version(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     path: web::Path<(Uuid, u32)>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -446,13 +448,14 @@ pub async fn get_version(
         (status = 200, description = "The changes", body = DiffOut),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound)
     )
 )]
 #[get("/plans/{id}/diff")]
 pub async fn diff_versions(
     state: web::Data<AppState>,
-    access: Access,
+    access: PlanParty,
     id: web::Path<Uuid>,
     query: web::Query<DiffQuery>,
 ) -> ApiResult<HttpResponse> {

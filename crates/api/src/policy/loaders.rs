@@ -1,15 +1,12 @@
-//! The access policy, in one place: who the caller is, what their token's roles ask for, and
-//! which objects the organisation data lets them reach. Handlers load objects *through* this
-//! module, so an object out of reach is indistinguishable from an absent one (404).
+//! The loaders: every object a handler reads or changes comes through the caller's reach, so
+//! an object out of reach is indistinguishable from an absent one (404). The roles an
+//! operation needs are checked before any of this, by the handler's extractor (`roles.rs`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use devplan_domain::catalogue::UnitGoal;
 use devplan_domain::committee::Standing;
@@ -19,291 +16,12 @@ use devplan_domain::plan::{Party, Plan};
 use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::review::Side;
 use devplan_domain::{AbsenceId, CommitteeId, EmployeeId, InterviewId, PlanId, UnitGoalId, UnitId};
-use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoreError, StoredReview};
+use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoredReview};
 use uuid::Uuid;
 
-use crate::auth::SubjectMatch;
+use super::{Caller, CommitteeStanding, PlanGate, Reach, StatusView};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Who is calling: an employee, or an integration client named in `DEVPLAN_SERVICE_SUBJECTS`.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// The token's subject.
-    pub subject: String,
-    /// The employee the subject names; none for an integration client.
-    pub employee: Option<Employee>,
-    /// The roles the token asks for (an integration client only ever gets `hr`).
-    pub roles: BTreeSet<Role>,
-    /// The units each role reached when first asked, shared by the requests of this subject
-    /// while the identity cache holds it.
-    reached: Reached,
-}
-
-/// The units each role of one subject reached, filled as the roles are asked about.
-type Reached = Arc<Mutex<HashMap<Role, Reach>>>;
-
-/// Who a subject is, resolved recently.
-#[derive(Debug)]
-struct Known {
-    at: Instant,
-    organisation: u64,
-    employee: Option<Employee>,
-    reached: Reached,
-}
-
-/// Subjects resolved in the last few seconds, with what their roles reach, so a request costs
-/// no identity lookups when its subject was seen recently. An organisation change made by this
-/// instance empties it at once; one made by another instance is seen within [`Identities::TTL`].
-#[derive(Debug, Default)]
-pub struct Identities {
-    known: Mutex<HashMap<String, Known>>,
-}
-
-impl Identities {
-    /// How long a resolved subject is trusted: a user's session of clicks within it costs
-    /// one lookup.
-    pub const TTL: Duration = Duration::from_secs(30);
-    /// How many subjects are kept (a large municipality's managers and more); when full,
-    /// expired subjects go first, and if none has expired the cache starts afresh.
-    const CAPACITY: usize = 50_000;
-
-    fn get(&self, subject: &str, organisation: u64) -> Option<(Option<Employee>, Reached)> {
-        let known = self.known.lock().ok()?;
-        let k = known.get(subject)?;
-        (k.organisation == organisation && k.at.elapsed() < Self::TTL)
-            .then(|| (k.employee.clone(), k.reached.clone()))
-    }
-
-    fn put(&self, subject: &str, organisation: u64, employee: Option<Employee>) -> Reached {
-        let reached = Arc::new(Mutex::new(HashMap::new()));
-        if let Ok(mut known) = self.known.lock() {
-            if known.len() >= Self::CAPACITY {
-                known.retain(|_, k| k.at.elapsed() < Self::TTL);
-            }
-            if known.len() >= Self::CAPACITY {
-                known.clear();
-            }
-            known.insert(
-                subject.to_owned(),
-                Known {
-                    at: Instant::now(),
-                    organisation,
-                    employee,
-                    reached: reached.clone(),
-                },
-            );
-        }
-        reached
-    }
-}
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let auth = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.to_str().map(str::to_owned));
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
-            let auth = auth
-                .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?
-                .map_err(|_| {
-                    ApiError::Unauthorized("the Authorization header is malformed".into())
-                })?;
-            let token = auth
-                .strip_prefix("Bearer ")
-                .or_else(|| auth.strip_prefix("bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| ApiError::Unauthorized("use the Bearer scheme".into()))?;
-            let claims = state
-                .verifier
-                .verify(token)
-                .await
-                .map_err(ApiError::Unauthorized)?;
-            let rules = &state.verifier.rules;
-            let service = state.service_subjects.contains(&claims.sub);
-            // HR is granted by configuration, never by the token's own say: an integration
-            // client named in DEVPLAN_SERVICE_SUBJECTS that asks for it, or a token with the
-            // configured claim (DEVPLAN_HR_CLAIM).
-            let mut roles = claims.known_roles();
-            let asked_hr = roles.remove(&Role::Hr);
-            if (service && asked_hr) || rules.grants_hr(&claims) {
-                roles.insert(Role::Hr);
-            }
-            let (subject, by_email) = if service {
-                (claims.sub.clone(), false)
-            } else {
-                let subject = rules.subject(&claims).ok_or_else(|| {
-                    ApiError::Unauthorized(format!(
-                        "the token lacks the claim {} that names the employee",
-                        rules.subject_claim
-                    ))
-                })?;
-                (
-                    subject.into_owned(),
-                    rules.subject_match == SubjectMatch::Email,
-                )
-            };
-            // Read before the lookup, so a change committed meanwhile invalidates the entry.
-            let organisation = state.store.organisation_generation();
-            if let Some((employee, reached)) = state.identities.get(&subject, organisation) {
-                return Ok(Caller::new(subject, employee, roles, reached));
-            }
-            let found = if by_email {
-                state.store.employee_by_email(&subject).await
-            } else {
-                state.store.employee_by_subject(&subject).await
-            };
-            let employee = match found {
-                Ok(employee) => Some(employee),
-                Err(StoreError::NotFound) if service => None,
-                Err(StoreError::NotFound) => {
-                    return Err(ApiError::Unauthorized(
-                        "the token's subject is not a known employee".into(),
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let reached = state
-                .identities
-                .put(&subject, organisation, employee.clone());
-            Ok(Caller::new(subject, employee, roles, reached))
-        })
-    }
-}
-
-impl Caller {
-    fn new(
-        subject: String,
-        employee: Option<Employee>,
-        roles: BTreeSet<Role>,
-        reached: Reached,
-    ) -> Self {
-        // An integration client acts as HR only, whatever else its token asks for.
-        let roles: BTreeSet<Role> = match employee {
-            Some(_) => roles,
-            None => roles.into_iter().filter(|r| *r == Role::Hr).collect(),
-        };
-        // Every change and every audited read of this request is recorded as this caller's.
-        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        devplan_persistence::context::set_actor(
-            &subject,
-            employee.as_ref().map(|e| e.id.uuid()),
-            &names,
-        );
-        Self {
-            subject,
-            employee,
-            roles,
-            reached,
-        }
-    }
-}
-
-/// How status figures are shown to a caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusView {
-    /// As they are, with named lists (HR, the unit's managers).
-    Named,
-    /// Suppressed below the anonymity threshold (representatives, committees).
-    Anonymised,
-}
-
-/// How a caller stands to one committee's records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CommitteeStanding {
-    /// Sits on it: records its work.
-    Member,
-    /// HR, or sits on a committee above it: reads only.
-    Reader,
-}
-
-impl CommitteeStanding {
-    /// 403 unless the caller sits on the committee.
-    pub fn require_member(self) -> Result<(), ApiError> {
-        match self {
-            CommitteeStanding::Member => Ok(()),
-            CommitteeStanding::Reader => Err(ApiError::Forbidden(
-                "only the committee's members record its work".into(),
-            )),
-        }
-    }
-}
-
-/// The capacity in which one caller takes part in plans. A member of the plan takes part as
-/// employee; a manager of a member's unit as manager; anyone else — HR, representatives,
-/// committees, other managers and employees — takes no part: plan content is for the parties
-/// to the dialogue only, and out of reach is 404.
-#[derive(Debug, Clone)]
-pub struct PlanGate {
-    me: Option<EmployeeId>,
-    as_employee: bool,
-    managed: Option<Reach>,
-}
-
-impl PlanGate {
-    /// The caller's part in `plan`, whose members work in `member_units`, and who they are.
-    pub fn admit(&self, plan: &Plan, member_units: &[UnitId]) -> Option<(Party, EmployeeId)> {
-        Some((self.party(plan, member_units)?, self.me?))
-    }
-
-    /// The caller's part in `plan`, whose members work in `member_units`.
-    pub fn party(&self, plan: &Plan, member_units: &[UnitId]) -> Option<Party> {
-        let me = self.me?;
-        let member = plan.members.contains(&me);
-        if member {
-            return self.as_employee.then_some(Party::Employee);
-        }
-        let reach = self.managed.as_ref()?;
-        member_units
-            .iter()
-            .any(|u| reach.contains(*u))
-            .then_some(Party::Manager)
-    }
-}
-
-/// The units a role reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reach {
-    /// Every unit (HR).
-    All,
-    /// These units.
-    Units(BTreeSet<UnitId>),
-}
-
-impl Reach {
-    /// Whether `unit` is reached.
-    pub fn contains(&self, unit: UnitId) -> bool {
-        match self {
-            Reach::All => true,
-            Reach::Units(units) => units.contains(&unit),
-        }
-    }
-
-    /// The units as a filter: none for all.
-    pub fn as_filter(&self) -> Option<Vec<UnitId>> {
-        match self {
-            Reach::All => None,
-            Reach::Units(units) => Some(units.iter().copied().collect()),
-        }
-    }
-
-    fn union(self, other: Reach) -> Reach {
-        match (self, other) {
-            (Reach::All, _) | (_, Reach::All) => Reach::All,
-            (Reach::Units(mut a), Reach::Units(b)) => {
-                a.extend(b);
-                Reach::Units(a)
-            }
-        }
-    }
-}
 
 /// The policy applied to one caller: what a handler takes instead of the bare caller, so every
 /// object it loads comes through the caller's reach.
@@ -328,24 +46,6 @@ impl FromRequest for Access {
     }
 }
 
-/// An HR caller, checked before the handler runs: the capability of organisation writes and
-/// syncs, visible in the handler's signature.
-pub struct Hr(pub Access);
-
-impl FromRequest for Hr {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let access = Access::from_request(req, payload);
-        Box::pin(async move {
-            let access = access.await?;
-            access.require_hr()?;
-            Ok(Hr(access))
-        })
-    }
-}
-
 impl Access {
     /// The policy for `caller` over `store`.
     pub fn new(caller: Caller, store: Store) -> Self {
@@ -365,24 +65,6 @@ impl Access {
     /// Whether the token asks for `role`.
     pub fn has(&self, role: Role) -> bool {
         self.caller.roles.contains(&role)
-    }
-
-    /// 403 unless the token asks for one of `roles`.
-    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.iter().any(|r| self.has(*r)) {
-            Ok(())
-        } else {
-            let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::Forbidden(format!(
-                "this operation needs one of the roles: {}",
-                names.join(", ")
-            )))
-        }
-    }
-
-    /// 403 unless the caller acts as HR: only HR changes the organisation.
-    pub fn require_hr(&self) -> Result<(), ApiError> {
-        self.require_any(&[Role::Hr])
     }
 
     /// The units `role` reaches for this caller (nothing when the token lacks the role).
@@ -501,7 +183,6 @@ impl Access {
     /// The people whose records the caller may read: HR everyone, a manager the employees of
     /// their units, an employee themself. Representatives and committees never see names.
     pub async fn employee_scope(&self) -> Result<EmployeeScope, ApiError> {
-        self.require_any(&[Role::Hr, Role::Manager, Role::Employee])?;
         self.people_scope(true).await
     }
 
@@ -535,7 +216,6 @@ impl Access {
     /// The committees the caller may read (none: all of them): HR all; a member the committees
     /// they sit on and every committee under those, as the hierarchy runs.
     pub async fn committee_scope(&self) -> Result<Option<Vec<CommitteeId>>, ApiError> {
-        self.require_any(&[Role::Hr, Role::Committee])?;
         if self.has(Role::Hr) {
             return Ok(None);
         }
@@ -554,7 +234,6 @@ impl Access {
 
     /// One committee, if the caller may read it.
     pub async fn committee(&self, id: CommitteeId) -> Result<Committee, ApiError> {
-        self.require_any(&[Role::Hr, Role::Committee])?;
         self.committee_standing(id).await?;
         Ok(self.store.get_committee(id).await?)
     }
@@ -571,10 +250,20 @@ impl Access {
         }
     }
 
+    /// A committee whose work the caller records: one they sit on. A member of a committee
+    /// above reads it but records nothing there (403); anyone else gets 404.
+    pub async fn committee_to_record(&self, id: CommitteeId) -> Result<(), ApiError> {
+        match self.committee_standing(id).await? {
+            CommitteeStanding::Member => Ok(()),
+            CommitteeStanding::Reader => Err(ApiError::Forbidden(
+                "only the committee's members record its work".into(),
+            )),
+        }
+    }
+
     /// The plans the caller may list: their own (employee role) and those of people in the
     /// units they manage (manager role). Others hold no plan rights at all.
     pub async fn plan_scope(&self) -> Result<PlanScope, ApiError> {
-        self.require_any(&[Role::Employee, Role::Manager])?;
         let units = match self.reach_as(Role::Manager).await? {
             Reach::All => Vec::new(),
             Reach::Units(u) => u.into_iter().collect(),
@@ -617,7 +306,6 @@ impl Access {
         &self,
         members: &[EmployeeId],
     ) -> Result<Option<EmployeeId>, ApiError> {
-        self.require_any(&[Role::Manager])?;
         let Some(me) = &self.caller.employee else {
             return Ok(None);
         };
@@ -654,7 +342,6 @@ impl Access {
     /// Who publishes development goals for `unit`: the caller, as a manager reaching it (403
     /// without the manager role, 404 for a unit out of their reach).
     pub async fn unit_goal_publisher(&self, unit: UnitId) -> Result<EmployeeId, ApiError> {
-        self.require_any(&[Role::Manager])?;
         match &self.caller.employee {
             Some(me) if self.reach_as(Role::Manager).await?.contains(unit) => Ok(me.id),
             _ => Err(ApiError::NotFound),
@@ -681,7 +368,6 @@ impl Access {
     /// employees of their units. Absence kinds and dates are sensitive: nobody else, not even
     /// the employee through this API.
     pub async fn absence_scope(&self) -> Result<EmployeeScope, ApiError> {
-        self.require_any(&[Role::Hr, Role::Manager])?;
         self.people_scope(false).await
     }
 
@@ -757,9 +443,6 @@ impl Access {
     /// One absence, if the caller may read it: HR, or a manager of the employee's unit. Anyone
     /// else gets 404, exactly as for an absent one.
     pub async fn absence(&self, id: AbsenceId) -> Result<Absence, ApiError> {
-        if !self.has(Role::Hr) && !self.has(Role::Manager) {
-            return Err(ApiError::NotFound);
-        }
         let scope = self.absence_scope().await?;
         let absence = self.store.get_absence(id).await?;
         if self.all_in(&scope, &[absence.employee_id]).await? {
@@ -774,12 +457,6 @@ impl Access {
     /// One development interview, if one of its participants is in the caller's follow-up
     /// scope (HR all, a manager their units', an employee their own); 404 otherwise.
     pub async fn interview(&self, id: InterviewId) -> Result<Interview, ApiError> {
-        if ![Role::Hr, Role::Manager, Role::Employee]
-            .iter()
-            .any(|r| self.has(*r))
-        {
-            return Err(ApiError::NotFound);
-        }
         let scope = self.follow_up_scope().await?;
         let interview = self.store.get_interview(id).await?;
         let people: Vec<EmployeeId> = interview.participants.iter().map(|p| p.employee).collect();
@@ -795,7 +472,6 @@ impl Access {
     /// Whether the caller, as a manager, reaches every one of `people` (403 without the manager
     /// role): who may record an interview with them.
     pub async fn manages_all(&self, people: &[EmployeeId]) -> Result<bool, ApiError> {
-        self.require_any(&[Role::Manager])?;
         let scope = self.people_scope(false).await?;
         self.all_in(&scope, people).await
     }
@@ -837,12 +513,6 @@ impl Access {
     /// for its representatives and committee members; 404 for a unit out of reach and 403 for
     /// a token with none of these roles.
     pub async fn status_view(&self, unit: UnitId) -> Result<StatusView, ApiError> {
-        self.require_any(&[
-            Role::Hr,
-            Role::Manager,
-            Role::LocalRepresentative,
-            Role::Committee,
-        ])?;
         if self.has(Role::Hr) || self.reach_as(Role::Manager).await?.contains(unit) {
             return Ok(StatusView::Named);
         }
@@ -870,9 +540,19 @@ impl Access {
         Err(ApiError::NotFound)
     }
 
+    /// 404 unless the caller takes part in the stock-taking of `unit`, and 403 unless on the
+    /// employer side, which records a review.
+    pub async fn review_recorder(&self, unit: UnitId) -> Result<(), ApiError> {
+        match self.review_side(unit).await? {
+            Side::Employer => Ok(()),
+            Side::Representative => Err(ApiError::Forbidden(
+                "the employer side records the review".into(),
+            )),
+        }
+    }
+
     /// The units whose reviews the caller takes part in (none: all, for HR).
     pub async fn review_units(&self) -> Result<Option<Vec<UnitId>>, ApiError> {
-        self.require_any(&[Role::Hr, Role::Manager, Role::LocalRepresentative])?;
         if self.has(Role::Hr) {
             return Ok(None);
         }
