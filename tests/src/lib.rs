@@ -2,13 +2,13 @@
 //! standard organisation to test access against. SQLite by default; PostgreSQL when
 //! `DEVPLAN_TEST_DATABASE_URL` names a server (each test gets its own database).
 
-use std::collections::HashSet;
 use std::net::TcpListener;
 use std::path::PathBuf;
 
 use devplan_api::app::{AppState, HttpOptions, serve};
 use devplan_api::auth::Verifier;
 use devplan_api::clock::SetClock;
+use devplan_api::config::Settings;
 use devplan_persistence::Store;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::{Method, Response, StatusCode};
@@ -261,19 +261,16 @@ async fn start_with(
     }
     let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     store.count_statements(statements.clone());
-    let state = AppState {
+    let mut settings = Settings::from_environment().expect("the default settings");
+    settings.service_subjects = vec![HR.to_owned()];
+    // A queue short enough for a test to fill.
+    settings.heavy_queue = 64;
+    let state = AppState::new(
+        &settings,
         store,
         verifier,
-        service_subjects: HashSet::from([HR.to_owned()]),
-        clock: std::sync::Arc::new(clock.clone()),
-        heavy: std::sync::Arc::new(devplan_api::gate::Gate::new(2, 64)),
-        idempotency_ttl: chrono::Duration::hours(24),
-        event_retention: chrono::Duration::days(90),
-        webhook_hosts: Vec::new(),
-        audit_retention_days: 1826,
-        retention_after_leaving: chrono::Duration::days(1826),
-        identities: Default::default(),
-    };
+        std::sync::Arc::new(clock.clone()),
+    );
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let options = HttpOptions {

@@ -307,3 +307,11 @@ pub struct Settings {
     )]
     pub webhook_hosts: Vec<String>,
 }
+
+impl Settings {
+    /// Every setting at its default, or as the environment sets it: for tests and tools that
+    /// build the service in process and override only what they need.
+    pub fn from_environment() -> Result<Self, clap::Error> {
+        Cli::try_parse_from(["devplan", "serve"]).map(|cli| cli.settings)
+    }
+}

@@ -1,8 +1,8 @@
 //! The `devplan` binary: serve, migrate, mint tokens, run the demo, print the OpenAPI document.
 
-use std::collections::HashSet;
 use std::net::TcpListener;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use devplan_api::app::{AppState, HttpOptions, api_doc, serve};
@@ -10,7 +10,7 @@ use devplan_api::auth::{ClaimRules, Jwks, Verifier};
 use devplan_api::clock::SystemClock;
 use devplan_api::config::{Cli, Command, Settings};
 use devplan_api::demo;
-use devplan_api::gate::Gate;
+
 use devplan_persistence::{StatementLimits, Store, StoreOptions};
 
 type Failure = Box<dyn std::error::Error>;
@@ -138,24 +138,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let store =
                 open_store_migrating(&settings, &settings.database_url, settings.migrate_on_start)
                     .await?;
-            let state = AppState {
-                store,
-                verifier,
-                service_subjects: settings.service_subjects.iter().cloned().collect(),
-                clock: std::sync::Arc::new(SystemClock),
-                heavy: std::sync::Arc::new(Gate::new(
-                    settings.heavy_concurrency,
-                    settings.heavy_queue,
-                )),
-                idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
-                event_retention: chrono::Duration::days(settings.event_retention_days.into()),
-                webhook_hosts: settings.webhook_hosts.clone(),
-                audit_retention_days: settings.audit_retention_days,
-                retention_after_leaving: chrono::Duration::days(
-                    settings.retention_after_leaving_days.into(),
-                ),
-                identities: Default::default(),
-            };
+            let state = AppState::new(&settings, store, verifier, Arc::new(SystemClock));
             run_server(&settings, state).await
         }
         Command::Migrate => {
@@ -177,28 +160,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let url = demo::prepare_file(&args.file)?;
             let store = open_store_migrating(&settings, &url, true).await?;
             let people = demo::seed(&store).await?;
-            let mut subjects: HashSet<String> = settings.service_subjects.iter().cloned().collect();
-            subjects.insert(demo::HR_SUBJECT.to_owned());
             let generated = settings.jwt_secret.is_none().then_some(secret.as_str());
             demo::print_welcome(&settings, &verifier, &people, &args.file, generated)?;
-            let state = AppState {
-                store,
-                verifier,
-                service_subjects: subjects,
-                clock: std::sync::Arc::new(SystemClock),
-                heavy: std::sync::Arc::new(Gate::new(
-                    settings.heavy_concurrency,
-                    settings.heavy_queue,
-                )),
-                idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
-                event_retention: chrono::Duration::days(settings.event_retention_days.into()),
-                webhook_hosts: settings.webhook_hosts.clone(),
-                audit_retention_days: settings.audit_retention_days,
-                retention_after_leaving: chrono::Duration::days(
-                    settings.retention_after_leaving_days.into(),
-                ),
-                identities: Default::default(),
-            };
+            let mut state = AppState::new(&settings, store, verifier, Arc::new(SystemClock));
+            state.service_subjects.insert(demo::HR_SUBJECT.to_owned());
             run_server(&settings, state).await
         }
         Command::Reproject => {

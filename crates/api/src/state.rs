@@ -1,5 +1,6 @@
-//! What every handler shares. It sits at the bottom of the crate: routes, services and the
-//! policy depend on it, and it depends on none of them but the identity cache's type.
+//! What every handler shares, built one way from the parsed configuration. It sits at the
+//! bottom of the crate: routes, services and the policy depend on it, and it depends on none
+//! of them but the identity cache's type.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use devplan_persistence::Store;
 
 use crate::auth::Verifier;
 use crate::clock::Clock;
+use crate::config::Settings;
 use crate::gate::Gate;
 use crate::policy::Identities;
 
@@ -35,4 +37,30 @@ pub struct AppState {
     pub webhook_hosts: Vec<String>,
     /// Recently resolved callers.
     pub identities: Arc<Identities>,
+}
+
+impl AppState {
+    /// The state `settings` describe, over `store`, checking tokens with `verifier` and telling
+    /// the time by `clock`: what `serve`, `demo` and the tests run with.
+    pub fn new(
+        settings: &Settings,
+        store: Store,
+        verifier: Verifier,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let days = |n: u32| chrono::Duration::days(n.into());
+        Self {
+            store,
+            verifier,
+            service_subjects: settings.service_subjects.iter().cloned().collect(),
+            clock,
+            heavy: Arc::new(Gate::new(settings.heavy_concurrency, settings.heavy_queue)),
+            idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
+            event_retention: days(settings.event_retention_days),
+            audit_retention_days: settings.audit_retention_days,
+            retention_after_leaving: days(settings.retention_after_leaving_days),
+            webhook_hosts: settings.webhook_hosts.clone(),
+            identities: Arc::default(),
+        }
+    }
 }
