@@ -147,6 +147,46 @@ fn parse_unique_keys(body: &[u8]) -> Result<serde_json::Value, ApiError> {
 /// What an `If-Match` that names no version of ours stands for: it matches nothing stored.
 const NO_VERSION: i64 = 0;
 
+/// The `If-Match` header as the document declares it, once for every operation that takes it.
+fn if_match_parameter(description: &str) -> Vec<utoipa::openapi::path::Parameter> {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    let schema =
+        ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+    vec![
+        ParameterBuilder::new()
+            .name("If-Match")
+            .parameter_in(ParameterIn::Header)
+            .description(Some(description))
+            .required(Required::False)
+            .schema(Some(schema))
+            .build(),
+    ]
+}
+
+/// `If-Match` on a versioned record: the `ETag` last read (for the document's `params`).
+pub struct IfMatchEtag;
+
+impl utoipa::IntoParams for IfMatchEtag {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        if_match_parameter("The `ETag` last read; 412 when stale")
+    }
+}
+
+/// `If-Match` on a plan: the revision last read (for the document's `params`).
+pub struct IfMatchRevision;
+
+impl utoipa::IntoParams for IfMatchRevision {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        if_match_parameter("The revision last read; 412 when stale")
+    }
+}
+
 /// The version named by `If-Match`, when the client sent one.
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i64>);

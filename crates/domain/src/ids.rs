@@ -97,3 +97,11 @@ id_type!(
     /// Identifies a development interview.
     InterviewId
 );
+id_type!(
+    /// A status review: one unit's yearly stock-taking.
+    ReviewId
+);
+id_type!(
+    /// A webhook endpoint.
+    WebhookEndpointId
+);

@@ -15,9 +15,10 @@ use devplan_domain::org::Role;
 use devplan_domain::plan::{Party, Plan};
 use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::review::Side;
-use devplan_domain::{AbsenceId, CommitteeId, EmployeeId, InterviewId, PlanId, UnitGoalId, UnitId};
+use devplan_domain::{
+    AbsenceId, CommitteeId, EmployeeId, InterviewId, PlanId, ReviewId, UnitGoalId, UnitId,
+};
 use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoredReview};
-use uuid::Uuid;
 
 use super::{Caller, CommitteeStanding, PlanGate, Reach, StatusView};
 use crate::error::ApiError;
@@ -477,8 +478,8 @@ impl Access {
     }
 
     /// One status review, with the side the caller takes in it; 404 for anyone else.
-    pub async fn review(&self, id: Uuid) -> Result<(StoredReview, Side), ApiError> {
-        let review = self.store.get_review(id).await?;
+    pub async fn review(&self, id: ReviewId) -> Result<(StoredReview, Side), ApiError> {
+        let review = self.store.get_review(id.uuid()).await?;
         let side = self.review_side(review.unit_id).await?;
         Ok((review, side))
     }

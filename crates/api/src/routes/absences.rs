@@ -143,8 +143,8 @@ pub async fn list(
     )
 )]
 #[get("/absences/{id}")]
-pub async fn get(access: HrOrManager, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let absence = access.absence(AbsenceId::from_uuid(*id)).await?;
+pub async fn get(access: HrOrManager, id: web::Path<AbsenceId>) -> ApiResult<HttpResponse> {
+    let absence = access.absence(*id).await?;
     Ok(versioned(
         StatusCode::OK,
         absence.meta.version,
@@ -205,7 +205,7 @@ pub async fn create(
     tag = "follow-ups",
     operation_id = "update_absence",
     summary = "Change an absence, e.g. set the last day once the employee returns",
-    params(("id" = Uuid, Path, description = "The absence's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The absence's id"), crate::http::IfMatchEtag),
     request_body = AbsencePatch,
     security(("bearer" = [])),
     responses(
@@ -217,11 +217,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     access: HrOrManager,
-    id: web::Path<Uuid>,
+    id: web::Path<AbsenceId>,
     if_match: IfMatch,
     body: ValidJson<AbsencePatch>,
 ) -> ApiResult<HttpResponse> {
-    let current = access.absence(AbsenceId::from_uuid(*id)).await?;
+    let current = access.absence(*id).await?;
     let b = body.0;
     let dates = AbsenceDates::new(
         b.starts_on.unwrap_or(current.dates.starts_on()),

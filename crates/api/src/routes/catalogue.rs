@@ -354,12 +354,9 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     _caller: Access,
-    id: web::Path<Uuid>,
+    id: web::Path<CatalogueEntryId>,
 ) -> ApiResult<HttpResponse> {
-    let entry = state
-        .store
-        .get_catalogue_entry(CatalogueEntryId::from_uuid(*id))
-        .await?;
+    let entry = state.store.get_catalogue_entry(*id).await?;
     Ok(versioned(
         StatusCode::OK,
         entry.meta.version,
@@ -398,7 +395,7 @@ pub async fn create(
     tag = "catalogue",
     operation_id = "update_catalogue_entry",
     summary = "Change a development offer (HR)",
-    params(("id" = Uuid, Path, description = "The entry's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The entry's id"), crate::http::IfMatchEtag),
     request_body = EntryPatch,
     security(("bearer" = [])),
     responses(
@@ -410,11 +407,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<CatalogueEntryId>,
     if_match: IfMatch,
     body: ValidJson<EntryPatch>,
 ) -> ApiResult<HttpResponse> {
-    let id = CatalogueEntryId::from_uuid(*id);
+    let id = *id;
     let current = state.store.get_catalogue_entry(id).await?;
     let mut content = current.content.clone();
     body.0.apply(&mut content)?;

@@ -175,10 +175,10 @@ impl From<Feedback> for FeedbackOut {
 pub async fn add_discussion(
     state: web::Data<AppState>,
     access: CommitteeMember,
-    id: web::Path<Uuid>,
+    id: web::Path<CommitteeId>,
     body: ValidJson<DiscussionIn>,
 ) -> ApiResult<HttpResponse> {
-    let committee_id = CommitteeId::from_uuid(*id);
+    let committee_id = *id;
     access.committee_to_record(committee_id).await?;
     let b = body.0;
     let mut v = Violations::new();
@@ -247,9 +247,9 @@ pub async fn add_discussion(
 pub async fn list_discussions(
     state: web::Data<AppState>,
     access: HrOrCommittee,
-    id: web::Path<Uuid>,
+    id: web::Path<CommitteeId>,
 ) -> ApiResult<HttpResponse> {
-    let committee_id = CommitteeId::from_uuid(*id);
+    let committee_id = *id;
     access.committee_standing(committee_id).await?;
     let items = state.store.list_discussions(committee_id).await?;
     let lens = SnapshotLens::of(&state, &access).await?;
@@ -276,10 +276,10 @@ pub async fn list_discussions(
 pub async fn send_feedback(
     state: web::Data<AppState>,
     access: CommitteeMember,
-    id: web::Path<Uuid>,
+    id: web::Path<CommitteeId>,
     body: ValidJson<FeedbackIn>,
 ) -> ApiResult<HttpResponse> {
-    let committee_id = CommitteeId::from_uuid(*id);
+    let committee_id = *id;
     access.committee_to_record(committee_id).await?;
     let committee = state.store.get_committee(committee_id).await?;
     let mut v = Violations::new();
@@ -332,9 +332,9 @@ pub async fn send_feedback(
 pub async fn list_feedback(
     state: web::Data<AppState>,
     access: HrOrCommittee,
-    id: web::Path<Uuid>,
+    id: web::Path<CommitteeId>,
 ) -> ApiResult<HttpResponse> {
-    let committee_id = CommitteeId::from_uuid(*id);
+    let committee_id = *id;
     access.committee_standing(committee_id).await?;
     let tree = state.store.committee_tree().await?;
     let from: Vec<CommitteeId> = tree.subtree(committee_id).into_iter().collect();

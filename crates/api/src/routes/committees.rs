@@ -215,8 +215,8 @@ pub async fn list(
     )
 )]
 #[get("/committees/{id}")]
-pub async fn get(access: HrOrCommittee, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let committee = access.committee(CommitteeId::from_uuid(*id)).await?;
+pub async fn get(access: HrOrCommittee, id: web::Path<CommitteeId>) -> ApiResult<HttpResponse> {
+    let committee = access.committee(*id).await?;
     let version = committee.meta.version;
     Ok(versioned(
         StatusCode::OK,
@@ -258,7 +258,7 @@ pub async fn create(
     summary = "Change a committee (HR)",
     params(
         ("id" = Uuid, Path, description = "The committee's id"),
-        ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")
+        crate::http::IfMatchEtag
     ),
     request_body = CommitteePatch,
     security(("bearer" = [])),
@@ -271,13 +271,13 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<CommitteeId>,
     if_match: IfMatch,
     body: ValidJson<CommitteePatch>,
 ) -> ApiResult<HttpResponse> {
     let committee = state
         .store
-        .update_committee(CommitteeId::from_uuid(*id), if_match.0, body.0.parse()?)
+        .update_committee(*id, if_match.0, body.0.parse()?)
         .await?;
     Ok(versioned(
         StatusCode::OK,

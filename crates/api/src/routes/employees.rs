@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use devplan_domain::records::{EmployeeChanges, NewEmployee};
 use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
-use devplan_domain::{UnitId, Violations};
+use devplan_domain::{EmployeeId, UnitId, Violations};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -206,10 +206,8 @@ pub async fn list(
     )
 )]
 #[get("/employees/{id}")]
-pub async fn get(access: PeopleReader, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let employee = access
-        .employee(devplan_domain::EmployeeId::from_uuid(*id))
-        .await?;
+pub async fn get(access: PeopleReader, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
+    let employee = access.employee(*id).await?;
     Ok(versioned(
         StatusCode::OK,
         employee.meta.version,
@@ -250,7 +248,7 @@ pub async fn create(
     summary = "Change an employee (HR)",
     params(
         ("id" = Uuid, Path, description = "The employee's id"),
-        ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")
+        crate::http::IfMatchEtag
     ),
     request_body = EmployeePatch,
     security(("bearer" = [])),
@@ -263,17 +261,13 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<EmployeeId>,
     if_match: IfMatch,
     body: ValidJson<EmployeePatch>,
 ) -> ApiResult<HttpResponse> {
     let employee = state
         .store
-        .update_employee(
-            devplan_domain::EmployeeId::from_uuid(*id),
-            if_match.0,
-            body.0.parse()?,
-        )
+        .update_employee(*id, if_match.0, body.0.parse()?)
         .await?;
     Ok(versioned(
         StatusCode::OK,
@@ -304,14 +298,9 @@ pub async fn update(
 pub async fn erase(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<EmployeeId>,
 ) -> ApiResult<HttpResponse> {
-    let employee = state
-        .store
-        .bulk()
-        .erase_employee(devplan_domain::EmployeeId::from_uuid(*id))
-        .await?
-        .employee;
+    let employee = state.store.bulk().erase_employee(*id).await?.employee;
     Ok(versioned(
         StatusCode::OK,
         employee.meta.version,

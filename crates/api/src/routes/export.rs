@@ -8,7 +8,6 @@ use devplan_domain::plan::Party;
 use devplan_persistence::{AuditFilter, EmployeeScope, PageRequest, PlanFilter, PlanScope};
 use serde::Serialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use crate::http::ApiResult;
 use crate::policy::HrOrEmployee;
@@ -71,9 +70,9 @@ pub struct Export {
 pub async fn export(
     state: web::Data<AppState>,
     access: HrOrEmployee,
-    id: web::Path<Uuid>,
+    id: web::Path<EmployeeId>,
 ) -> ApiResult<HttpResponse> {
-    let id = EmployeeId::from_uuid(*id);
+    let id = *id;
     let employee = access.export_subject(id).await?;
     let all = PageRequest {
         after: None,

@@ -122,7 +122,7 @@ pub struct FollowUpRecorded {
 pub async fn record(
     state: web::Data<AppState>,
     access: Manager,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     body: ValidJson<FollowUpIn>,
 ) -> ApiResult<HttpResponse> {
     let record = body.0.parse(state.clock.today())?;
@@ -130,7 +130,7 @@ pub async fn record(
     let (plan, party, stored) = state
         .store
         .record_follow_up(
-            PlanId::from_uuid(*id),
+            *id,
             |p, units| gate.admit(p, units),
             record,
             state.clock.now(),
@@ -163,9 +163,9 @@ pub async fn record(
 pub async fn list(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
+    let (plan, _) = access.plan(*id).await?;
     let items = state.store.list_follow_ups(plan.id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(
         items.into_iter().map(FollowUpOut::from).collect(),

@@ -141,8 +141,8 @@ pub async fn list(
     )
 )]
 #[get("/development-interviews/{id}")]
-pub async fn get(access: PeopleReader, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let interview = access.interview(InterviewId::from_uuid(*id)).await?;
+pub async fn get(access: PeopleReader, id: web::Path<InterviewId>) -> ApiResult<HttpResponse> {
+    let interview = access.interview(*id).await?;
     Ok(versioned(
         StatusCode::OK,
         interview.meta.version,
@@ -204,7 +204,7 @@ pub async fn create(
     tag = "follow-ups",
     operation_id = "update_development_interview",
     summary = "Change an interview: held, declined, who asked for an individual one (a manager)",
-    params(("id" = Uuid, Path, description = "The interview's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The interview's id"), crate::http::IfMatchEtag),
     request_body = InterviewPatch,
     security(("bearer" = [])),
     responses(
@@ -216,11 +216,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     access: Manager,
-    id: web::Path<Uuid>,
+    id: web::Path<InterviewId>,
     if_match: IfMatch,
     body: ValidJson<InterviewPatch>,
 ) -> ApiResult<HttpResponse> {
-    let current = access.interview(InterviewId::from_uuid(*id)).await?;
+    let current = access.interview(*id).await?;
     let mut next = current.clone().into_fields();
     let b = body.0;
     if let Some(d) = b.offered_on {

@@ -115,12 +115,9 @@ pub async fn list(state: web::Data<AppState>, _access: Access) -> ApiResult<Http
 pub async fn get(
     state: web::Data<AppState>,
     _caller: Access,
-    id: web::Path<Uuid>,
+    id: web::Path<AgreementPeriodId>,
 ) -> ApiResult<HttpResponse> {
-    let period = state
-        .store
-        .get_period(AgreementPeriodId::from_uuid(*id))
-        .await?;
+    let period = state.store.get_period(*id).await?;
     Ok(versioned(
         StatusCode::OK,
         period.meta.version,
@@ -161,7 +158,7 @@ pub async fn create(
     summary = "Replace an agreement period's name and dates (HR)",
     params(
         ("id" = Uuid, Path, description = "The period's id"),
-        ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")
+        crate::http::IfMatchEtag
     ),
     request_body = PeriodIn,
     security(("bearer" = [])),
@@ -174,17 +171,13 @@ pub async fn create(
 pub async fn replace(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<AgreementPeriodId>,
     if_match: IfMatch,
     body: ValidJson<PeriodIn>,
 ) -> ApiResult<HttpResponse> {
     let period = state
         .store
-        .replace_period(
-            AgreementPeriodId::from_uuid(*id),
-            if_match.0,
-            body.0.parse()?,
-        )
+        .replace_period(*id, if_match.0, body.0.parse()?)
         .await?;
     Ok(versioned(
         StatusCode::OK,

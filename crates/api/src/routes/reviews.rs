@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use devplan_domain::FieldCode;
 use devplan_domain::review::{Position, Side};
 use devplan_domain::text::LongText;
-use devplan_domain::{UnitId, Violations};
+use devplan_domain::{ReviewId, UnitId, Violations};
 use devplan_persistence::StoredReview;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -264,7 +264,7 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     access: ReviewParty,
-    id: web::Path<Uuid>,
+    id: web::Path<ReviewId>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let (review, side) = access.review(*id).await?;
@@ -335,7 +335,7 @@ pub async fn get(
     tag = "status",
     operation_id = "set_status_review_position",
     summary = "Record your side's notes and whether you find the agreement honoured (the side is derived)",
-    params(("id" = Uuid, Path, description = "The review's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The review's id"), crate::http::IfMatchEtag),
     request_body = PositionIn,
     security(("bearer" = [])),
     responses((status = 200, description = "Recorded", body = ReviewOut), crate::openapi::UpdateErrors)
@@ -344,7 +344,7 @@ pub async fn get(
 pub async fn set_position(
     state: web::Data<AppState>,
     access: ReviewParty,
-    id: web::Path<Uuid>,
+    id: web::Path<ReviewId>,
     if_match: IfMatch,
     body: ValidJson<PositionIn>,
 ) -> ApiResult<HttpResponse> {
@@ -359,7 +359,7 @@ pub async fn set_position(
     let agrees = body.0.agrees;
     let review = state
         .store
-        .change_review(*id, if_match.0, |s| {
+        .change_review(id.uuid(), if_match.0, |s| {
             s.take_position(side, Position { notes, agrees });
             Ok(())
         })
@@ -385,7 +385,7 @@ pub async fn set_position(
 pub async fn escalate(
     state: web::Data<AppState>,
     access: ReviewParty,
-    id: web::Path<Uuid>,
+    id: web::Path<ReviewId>,
     body: ValidJson<EscalationIn>,
 ) -> ApiResult<HttpResponse> {
     let (_, side) = access.review(*id).await?;
@@ -394,7 +394,7 @@ pub async fn escalate(
     let now = state.clock.now();
     let review = state
         .store
-        .change_review(*id, None, |s| s.escalate(side, by, reason, now))
+        .change_review(id.uuid(), None, |s| s.escalate(side, by, reason, now))
         .await?;
     Ok(versioned(
         StatusCode::CREATED,
@@ -417,7 +417,7 @@ pub async fn escalate(
 pub async fn outcome(
     state: web::Data<AppState>,
     access: ReviewParty,
-    id: web::Path<Uuid>,
+    id: web::Path<ReviewId>,
     body: ValidJson<OutcomeIn>,
 ) -> ApiResult<HttpResponse> {
     let (_, side) = access.review(*id).await?;
@@ -425,7 +425,7 @@ pub async fn outcome(
     let renewed_on = body.0.renewed_on;
     let review = state
         .store
-        .change_review(*id, None, |s| s.record_outcome(renewed_on, text))
+        .change_review(id.uuid(), None, |s| s.record_outcome(renewed_on, text))
         .await?;
     Ok(versioned(
         StatusCode::OK,

@@ -99,7 +99,7 @@ pub async fn get(state: web::Data<AppState>, _access: Access) -> ApiResult<HttpR
     tag = "organisation",
     operation_id = "replace_settings",
     summary = "Replace the settings (HR)",
-    params(("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")),
+    params(crate::http::IfMatchEtag),
     request_body = SettingsIn,
     security(("bearer" = [])),
     responses(

@@ -108,10 +108,10 @@ pub struct UnitGoalQuery {
 pub async fn list(
     state: web::Data<AppState>,
     access: Access,
-    id: web::Path<Uuid>,
+    id: web::Path<UnitId>,
     query: web::Query<UnitGoalQuery>,
 ) -> ApiResult<HttpResponse> {
-    let unit = UnitId::from_uuid(*id);
+    let unit = *id;
     access.unit_goals_readable(unit).await?;
     let goals = state
         .store
@@ -141,10 +141,10 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     access: Manager,
-    id: web::Path<Uuid>,
+    id: web::Path<UnitId>,
     body: ValidJson<UnitGoalIn>,
 ) -> ApiResult<HttpResponse> {
-    let unit = UnitId::from_uuid(*id);
+    let unit = *id;
     let me = access.unit_goal_publisher(unit).await?;
     let mut v = Violations::new();
     let title = v.check(Name::parse("title", &body.0.title));
@@ -170,7 +170,7 @@ pub async fn create(
     tag = "organisation",
     operation_id = "update_unit_goal",
     summary = "Change or withdraw a unit's development goal (a manager of the unit)",
-    params(("id" = Uuid, Path, description = "The unit's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The unit's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), crate::http::IfMatchEtag),
     request_body = UnitGoalPatch,
     security(("bearer" = [])),
     responses(
@@ -182,15 +182,12 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     access: Manager,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<(UnitId, UnitGoalId)>,
     if_match: IfMatch,
     body: ValidJson<UnitGoalPatch>,
 ) -> ApiResult<HttpResponse> {
     let (unit, goal) = path.into_inner();
-    let unit = UnitId::from_uuid(unit);
-    let mut current = access
-        .published_unit_goal(unit, UnitGoalId::from_uuid(goal))
-        .await?;
+    let mut current = access.published_unit_goal(unit, goal).await?;
     let expected = if_match.0.unwrap_or(current.meta.version);
     let mut v = Violations::new();
     let title = parse_opt(&mut v, body.0.title.as_deref(), |s| Name::parse("title", s));

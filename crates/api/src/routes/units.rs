@@ -267,9 +267,9 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     access: Access,
-    id: web::Path<Uuid>,
+    id: web::Path<UnitId>,
 ) -> ApiResult<HttpResponse> {
-    let unit = access.unit(UnitId::from_uuid(*id)).await?;
+    let unit = access.unit(*id).await?;
     one(&state, &access, StatusCode::OK, unit).await
 }
 
@@ -304,7 +304,7 @@ pub async fn create(
     description = "Moving a unit under itself or one of its sub-units is refused (422).",
     params(
         ("id" = Uuid, Path, description = "The unit's id"),
-        ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")
+        crate::http::IfMatchEtag
     ),
     request_body = UnitPatch,
     security(("bearer" = [])),
@@ -317,14 +317,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<UnitId>,
     if_match: IfMatch,
     body: ValidJson<UnitPatch>,
 ) -> ApiResult<HttpResponse> {
     let changes = body.0.parse()?;
-    let unit = state
-        .store
-        .update_unit(UnitId::from_uuid(*id), if_match.0, changes)
-        .await?;
+    let unit = state.store.update_unit(*id, if_match.0, changes).await?;
     one(&state, &hr, StatusCode::OK, unit).await
 }

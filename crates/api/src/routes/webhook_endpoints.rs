@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use devplan_domain::FieldCode;
 use devplan_domain::webhook::EndpointUrl;
-use devplan_domain::{Violation, Violations};
+use devplan_domain::{Violation, Violations, WebhookEndpointId};
 use devplan_persistence::{EndpointSettings, StoredDelivery, WebhookEndpoint, is_event_selector};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -256,9 +256,9 @@ pub async fn list(state: web::Data<AppState>, _hr: Hr) -> ApiResult<HttpResponse
 pub async fn get(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<WebhookEndpointId>,
 ) -> ApiResult<HttpResponse> {
-    let e = state.store.get_webhook_endpoint(*id).await?;
+    let e = state.store.get_webhook_endpoint(id.uuid()).await?;
     Ok(versioned(StatusCode::OK, e.version, &EndpointOut::from(e)))
 }
 
@@ -270,7 +270,7 @@ pub async fn get(
     description = "A disabled endpoint's events wait for it: enabled again, it gets every event it missed, in order.",
     params(
         ("id" = Uuid, Path, description = "The endpoint's id"),
-        ("If-Match" = Option<String>, Header, description = "The `ETag` last read; 412 when stale")
+        crate::http::IfMatchEtag
     ),
     request_body = EndpointPatch,
     security(("bearer" = [])),
@@ -283,11 +283,11 @@ pub async fn get(
 pub async fn update(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<WebhookEndpointId>,
     if_match: IfMatch,
     body: ValidJson<EndpointPatch>,
 ) -> ApiResult<HttpResponse> {
-    let current = state.store.get_webhook_endpoint(*id).await?;
+    let current = state.store.get_webhook_endpoint(id.uuid()).await?;
     let p = body.0;
     let settings = settings(
         &state.webhook_hosts,
@@ -298,7 +298,7 @@ pub async fn update(
     )?;
     let e = state
         .store
-        .update_webhook_endpoint(*id, if_match.0, settings)
+        .update_webhook_endpoint(id.uuid(), if_match.0, settings)
         .await?;
     Ok(versioned(StatusCode::OK, e.version, &EndpointOut::from(e)))
 }
@@ -323,13 +323,13 @@ pub async fn update(
 pub async fn rotate(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<WebhookEndpointId>,
 ) -> ApiResult<HttpResponse> {
     let secret = new_secret();
     let e = state
         .store
         .rotate_webhook_secret(
-            *id,
+            id.uuid(),
             &secret,
             chrono::Duration::hours(ROTATION_OVERLAP_HOURS),
         )
@@ -426,11 +426,11 @@ pub struct DeliveryQuery {
 pub async fn deliveries(
     state: web::Data<AppState>,
     _hr: Hr,
-    id: web::Path<Uuid>,
+    id: web::Path<WebhookEndpointId>,
     query: web::Query<DeliveryQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(query.limit, query.cursor.as_deref())?;
-    state.store.get_webhook_endpoint(*id).await?;
-    let page = state.store.list_webhook_deliveries(*id, page).await?;
+    state.store.get_webhook_endpoint(id.uuid()).await?;
+    let page = state.store.list_webhook_deliveries(id.uuid(), page).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, delivery_out)))
 }

@@ -84,7 +84,7 @@ pub struct ProgressIo {
     #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub note: Option<String>,
     /// A verdict, if reached.
-    #[schema(value_type = Option<crate::views::plan_enums::VerdictSchema>, example = "partly_achieved")]
+    #[schema(value_type = Option<Verdict>, example = "partly_achieved")]
     pub verdict: Option<Verdict>,
 }
 

@@ -10,5 +10,4 @@ pub mod follow_up;
 pub mod interview;
 pub mod person;
 pub mod plan;
-pub mod plan_enums;
 pub mod status;

@@ -8,12 +8,11 @@ use devplan_domain::plan::{
     PlanKind, PlanStatus, Responsible, Signature, Verdict,
 };
 use devplan_domain::text::LongText;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::versioned;
-use crate::views::plan_enums::*;
 
 /// A goal.
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,10 +22,8 @@ pub struct GoalOut {
     /// What is to be developed.
     pub description: String,
     /// Professional, personal or social.
-    #[schema(value_type = CompetenceKindSchema)]
     pub competence_kind: CompetenceKind,
     /// Short or long term.
-    #[schema(value_type = HorizonSchema)]
     pub horizon: Horizon,
     /// How achievement is evaluated.
     pub evaluation_method: Option<String>,
@@ -35,7 +32,7 @@ pub struct GoalOut {
     /// The unit development goal it serves.
     pub unit_goal_id: Option<Uuid>,
     /// The verdict, once evaluated.
-    #[schema(value_type = Option<VerdictSchema>)]
+    #[schema(value_type = Option<Verdict>)]
     pub verdict: Option<Verdict>,
     /// A note on the evaluation.
     pub evaluation_note: Option<String>,
@@ -49,7 +46,6 @@ pub struct ActivityOut {
     /// Its id.
     pub id: Uuid,
     /// From the palette.
-    #[schema(value_type = ActivityKindSchema)]
     pub kind: ActivityKind,
     /// A short title.
     pub title: String,
@@ -72,7 +68,6 @@ pub struct ActivityOut {
     /// The catalogue offer it uses.
     pub catalogue_entry_id: Option<Uuid>,
     /// How it is going.
-    #[schema(value_type = ActivityStatusSchema)]
     pub status: ActivityStatus,
     /// The employee's note on progress.
     pub progress_note: Option<String>,
@@ -91,7 +86,7 @@ pub struct OpenPointOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignatureOut {
     /// `employee` or `manager`: derived from who signed.
-    #[schema(value_type = PartySchema)]
+    #[schema(value_type = Party)]
     pub party: String,
     /// The signer's employee id.
     pub signer_id: Uuid,
@@ -143,12 +138,12 @@ pub struct PlanOut {
     /// Its id.
     pub id: Uuid,
     /// `individual` or `group`.
-    #[schema(value_type = PlanKindSchema)]
+    #[schema(value_type = PlanKind)]
     pub kind: String,
     /// The employees it is for.
     pub member_ids: Vec<Uuid>,
     /// Where it is in its life.
-    #[schema(value_type = PlanStatusSchema)]
+    #[schema(value_type = PlanStatus)]
     pub status: PlanStatus,
     /// The version of `content`: the one in force, or its successor while one is drafted.
     pub version: u32,
@@ -161,7 +156,7 @@ pub struct PlanOut {
     /// signing.
     pub revision: i64,
     /// The caller's capacity in the plan: `employee` or `manager`.
-    #[schema(value_type = PartySchema)]
+    #[schema(value_type = Party)]
     pub your_party: String,
     /// What the plan says.
     pub content: ContentOut,
@@ -334,4 +329,16 @@ pub fn versions(plan: &Plan, agreed: Vec<AgreedVersion>) -> Vec<VersionOut> {
         });
     }
     out
+}
+
+/// Who answers for an activity.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponsibleParty {
+    /// The employee.
+    Employee,
+    /// The manager.
+    Manager,
+    /// Someone else, named in `responsible_name`.
+    Other,
 }

@@ -15,6 +15,11 @@ use crate::{ActivityId, GoalId, OpenPointId, Violation, Violations};
 
 /// What kind of competence a goal develops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "A goal's kind of competence.")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CompetenceKind {
     /// Faglig.
@@ -36,6 +41,8 @@ impl CompetenceKind {
 
 /// How far ahead a goal reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(description = "A goal's horizon."))]
 #[serde(rename_all = "snake_case")]
 pub enum Horizon {
     /// Kortsigtet.
@@ -51,6 +58,8 @@ impl Horizon {
 
 /// How a goal turned out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(description = "How a goal turned out."))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Reached.
@@ -76,6 +85,11 @@ impl Verdict {
 /// The palette of development activities (Herlev's competence policy and the competence
 /// secretariat's guide to development plans): not only courses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "The palette of development activities.")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     /// Sidemandsoplæring.
@@ -136,6 +150,8 @@ impl ActivityKind {
 
 /// How an activity is going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(description = "How an activity is going."))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityStatus {
     /// Not started.

@@ -35,6 +35,11 @@ pub enum Outcome {
 
 /// Where a plan is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "Where a plan is in its life.")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     /// Being written; both parties may edit.
@@ -78,6 +83,11 @@ impl PlanStatus {
 
 /// Whether a plan is one person's or a group's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "Whether a plan is for one employee or a group.")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanKind {
     /// One employee's plan.
@@ -93,6 +103,11 @@ impl PlanKind {
 
 /// In which capacity someone signs; derived from who they are, never sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(as = PlanParty, description = "A party to a plan: its employee (each member) or a manager of theirs.")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     /// A member of the plan.

@@ -126,10 +126,10 @@ pub struct GoalIn {
     #[schema(value_type = crate::text_schema::LongTextText)]
     pub description: String,
     /// Professional, personal or social.
-    #[schema(value_type = CompetenceKindSchema)]
+    #[schema(value_type = CompetenceKind)]
     pub competence_kind: CompetenceKind,
     /// Short or long term.
-    #[schema(value_type = HorizonSchema)]
+    #[schema(value_type = Horizon)]
     pub horizon: Horizon,
     /// How achievement will be evaluated.
     #[schema(value_type = Option<crate::text_schema::LongTextText>)]
@@ -172,10 +172,10 @@ pub struct GoalPatch {
     #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub description: Option<String>,
     /// New kind.
-    #[schema(value_type = Option<CompetenceKindSchema>)]
+    #[schema(value_type = Option<CompetenceKind>)]
     pub competence_kind: Option<CompetenceKind>,
     /// New horizon.
-    #[schema(value_type = Option<HorizonSchema>)]
+    #[schema(value_type = Option<Horizon>)]
     pub horizon: Option<Horizon>,
     /// How achievement is evaluated, or null.
     #[serde(default, deserialize_with = "patch_field")]
@@ -191,7 +191,7 @@ pub struct GoalPatch {
     pub unit_goal_id: Option<Option<Uuid>>,
     /// Verdict, or null (follow-up data: no new version).
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<VerdictSchema>)]
+    #[schema(value_type = Option<Verdict>)]
     pub verdict: Option<Option<Verdict>>,
     /// Evaluation note, or null (follow-up data).
     #[serde(default, deserialize_with = "patch_field")]
@@ -259,7 +259,7 @@ impl GoalPatch {
 #[schema(example = json!({"kind": "course", "title": "Konflikthåndtering i praksis", "start_date": "2026-03-02", "end_date": "2026-03-04", "goal_ids": ["01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e72"], "responsible": "manager", "hours": 22.5, "cost_dkk": 4500}))]
 pub struct ActivityIn {
     /// From the palette.
-    #[schema(value_type = ActivityKindSchema)]
+    #[schema(value_type = ActivityKind)]
     pub kind: ActivityKind,
     /// A short title (1–200 characters).
     #[schema(value_type = crate::text_schema::NameText)]
@@ -288,7 +288,7 @@ pub struct ActivityIn {
     /// The catalogue offer it uses.
     pub catalogue_entry_id: Option<Uuid>,
     /// How it is going (default `planned`).
-    #[schema(value_type = Option<ActivityStatusSchema>)]
+    #[schema(value_type = Option<ActivityStatus>)]
     pub status: Option<ActivityStatus>,
 }
 
@@ -346,7 +346,7 @@ impl ActivityIn {
 #[serde(deny_unknown_fields)]
 pub struct ActivityPatch {
     /// New kind.
-    #[schema(value_type = Option<ActivityKindSchema>)]
+    #[schema(value_type = Option<ActivityKind>)]
     pub kind: Option<ActivityKind>,
     /// New title.
     #[schema(value_type = Option<crate::text_schema::NameText>)]
@@ -383,7 +383,7 @@ pub struct ActivityPatch {
     #[schema(value_type = Option<Uuid>)]
     pub catalogue_entry_id: Option<Option<Uuid>>,
     /// How it is going.
-    #[schema(value_type = Option<ActivityStatusSchema>)]
+    #[schema(value_type = Option<ActivityStatus>)]
     pub status: Option<ActivityStatus>,
     /// Progress note, or null.
     #[serde(default, deserialize_with = "patch_field")]
@@ -528,7 +528,7 @@ pub struct PlanQuery {
     /// Only plans this employee is a member of.
     pub employee_id: Option<Uuid>,
     /// Only plans in this state.
-    #[param(value_type = Option<PlanStatusSchema>)]
+    #[param(value_type = Option<PlanStatus>)]
     pub status: Option<PlanStatus>,
     /// Page size, 1–500 (default 50).
     pub limit: Option<u32>,

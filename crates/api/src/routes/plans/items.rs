@@ -7,7 +7,7 @@ use super::*;
     tag = "plans",
     operation_id = "add_goal",
     summary = "Add a goal (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), crate::http::IfMatchRevision),
     request_body = GoalIn,
     security(("bearer" = [])),
     responses((status = 201, description = "The plan with the goal", body = PlanOut), crate::openapi::UpdateErrors)
@@ -16,7 +16,7 @@ use super::*;
 pub async fn add_goal(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     if_match: IfMatch,
     body: ValidJson<GoalIn>,
 ) -> ApiResult<HttpResponse> {
@@ -47,7 +47,7 @@ pub async fn add_goal(
     tag = "plans",
     operation_id = "update_goal",
     summary = "Change a goal or record its evaluation (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), crate::http::IfMatchRevision),
     request_body = GoalPatch,
     security(("bearer" = [])),
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
@@ -56,7 +56,7 @@ pub async fn add_goal(
 pub async fn update_goal(
     state: web::Data<AppState>,
     access: PlanParty,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<(PlanId, GoalId)>,
     if_match: IfMatch,
     body: ValidJson<GoalPatch>,
 ) -> ApiResult<HttpResponse> {
@@ -69,7 +69,7 @@ pub async fn update_goal(
         if_match,
         StatusCode::OK,
         link,
-        |p, _, _, now| p.edit(|c| body.0.apply(c.goal_mut(GoalId::from_uuid(goal))?), now),
+        |p, _, _, now| p.edit(|c| body.0.apply(c.goal_mut(goal)?), now),
     )
     .await
 }
@@ -79,7 +79,7 @@ pub async fn update_goal(
     tag = "plans",
     operation_id = "delete_goal",
     summary = "Remove a goal no activity serves (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), ("goal_id" = Uuid, Path, description = "The goal's id"), crate::http::IfMatchRevision),
     security(("bearer" = [])),
     responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
@@ -87,11 +87,10 @@ pub async fn update_goal(
 pub async fn delete_goal(
     state: web::Data<AppState>,
     access: PlanParty,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<(PlanId, GoalId)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
-    let goal = GoalId::from_uuid(goal);
     change(
         &state,
         &access,
@@ -108,7 +107,7 @@ pub async fn delete_goal(
     tag = "plans",
     operation_id = "add_activity",
     summary = "Add an activity to the action plan (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), crate::http::IfMatchRevision),
     request_body = ActivityIn,
     security(("bearer" = [])),
     responses((status = 201, description = "The plan with the activity", body = PlanOut), crate::openapi::UpdateErrors)
@@ -117,7 +116,7 @@ pub async fn delete_goal(
 pub async fn add_activity(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     if_match: IfMatch,
     body: ValidJson<ActivityIn>,
 ) -> ApiResult<HttpResponse> {
@@ -138,7 +137,7 @@ pub async fn add_activity(
     tag = "plans",
     operation_id = "update_activity",
     summary = "Change an activity, or report its progress (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("activity_id" = Uuid, Path, description = "The activity's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), ("activity_id" = Uuid, Path, description = "The activity's id"), crate::http::IfMatchRevision),
     request_body = ActivityPatch,
     security(("bearer" = [])),
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
@@ -147,7 +146,7 @@ pub async fn add_activity(
 pub async fn update_activity(
     state: web::Data<AppState>,
     access: PlanParty,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<(PlanId, ActivityId)>,
     if_match: IfMatch,
     body: ValidJson<ActivityPatch>,
 ) -> ApiResult<HttpResponse> {
@@ -158,12 +157,7 @@ pub async fn update_activity(
         id,
         if_match,
         StatusCode::OK,
-        |p, _, _, now| {
-            p.edit(
-                |c| c.change_activity(ActivityId::from_uuid(activity), |a| body.0.apply(a)),
-                now,
-            )
-        },
+        |p, _, _, now| p.edit(|c| c.change_activity(activity, |a| body.0.apply(a)), now),
     )
     .await
 }
@@ -173,7 +167,7 @@ pub async fn update_activity(
     tag = "plans",
     operation_id = "delete_activity",
     summary = "Remove an activity (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("activity_id" = Uuid, Path, description = "The activity's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), ("activity_id" = Uuid, Path, description = "The activity's id"), crate::http::IfMatchRevision),
     security(("bearer" = [])),
     responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
@@ -181,11 +175,10 @@ pub async fn update_activity(
 pub async fn delete_activity(
     state: web::Data<AppState>,
     access: PlanParty,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<(PlanId, ActivityId)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, activity) = path.into_inner();
-    let activity = ActivityId::from_uuid(activity);
     change(
         &state,
         &access,
@@ -202,7 +195,7 @@ pub async fn delete_activity(
     tag = "plans",
     operation_id = "add_open_point",
     summary = "Add an open point (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), crate::http::IfMatchRevision),
     request_body = OpenPointIn,
     security(("bearer" = [])),
     responses((status = 201, description = "The plan with the open point", body = PlanOut), crate::openapi::UpdateErrors)
@@ -211,7 +204,7 @@ pub async fn delete_activity(
 pub async fn add_open_point(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     if_match: IfMatch,
     body: ValidJson<OpenPointIn>,
 ) -> ApiResult<HttpResponse> {
@@ -243,7 +236,7 @@ pub async fn add_open_point(
     tag = "plans",
     operation_id = "update_open_point",
     summary = "Change an open point's text (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("point_id" = Uuid, Path, description = "The open point's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), ("point_id" = Uuid, Path, description = "The open point's id"), crate::http::IfMatchRevision),
     request_body = OpenPointIn,
     security(("bearer" = [])),
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
@@ -252,7 +245,7 @@ pub async fn add_open_point(
 pub async fn update_open_point(
     state: web::Data<AppState>,
     access: PlanParty,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<(PlanId, OpenPointId)>,
     if_match: IfMatch,
     body: ValidJson<OpenPointIn>,
 ) -> ApiResult<HttpResponse> {
@@ -267,7 +260,7 @@ pub async fn update_open_point(
         |p, _, _, now| {
             p.edit(
                 |c| {
-                    c.open_point_mut(OpenPointId::from_uuid(point))?.text = text;
+                    c.open_point_mut(point)?.text = text;
                     Ok(())
                 },
                 now,
@@ -282,7 +275,7 @@ pub async fn update_open_point(
     tag = "plans",
     operation_id = "delete_open_point",
     summary = "Remove an open point (employee or manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("point_id" = Uuid, Path, description = "The open point's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), ("point_id" = Uuid, Path, description = "The open point's id"), crate::http::IfMatchRevision),
     security(("bearer" = [])),
     responses((status = 200, description = "Removed", body = PlanOut), crate::openapi::UpdateErrors)
 )]
@@ -290,11 +283,10 @@ pub async fn update_open_point(
 pub async fn delete_open_point(
     state: web::Data<AppState>,
     access: PlanParty,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<(PlanId, OpenPointId)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, point) = path.into_inner();
-    let point = OpenPointId::from_uuid(point);
     change(
         &state,
         &access,

@@ -34,8 +34,8 @@ use crate::state::AppState;
 mod input;
 mod items;
 
+use crate::views::plan::ResponsibleParty;
 use crate::views::plan::*;
-use crate::views::plan_enums::*;
 pub use input::*;
 pub use items::*;
 
@@ -46,7 +46,7 @@ pub use items::*;
 pub(super) async fn change<T>(
     state: &AppState,
     access: &Access,
-    id: Uuid,
+    id: PlanId,
     if_match: IfMatch,
     status: StatusCode,
     change: impl FnOnce(&mut Plan, Party, EmployeeId, DateTime<Utc>) -> Result<T, PlanError>,
@@ -59,7 +59,7 @@ pub(super) async fn change<T>(
 pub(super) async fn write<T>(
     state: &AppState,
     access: &Access,
-    id: Uuid,
+    id: PlanId,
     if_match: IfMatch,
     status: StatusCode,
     link: Option<Link>,
@@ -70,7 +70,7 @@ pub(super) async fn write<T>(
     let (plan, (party, _, _), _) = state
         .store
         .change_plan_as(
-            PlanId::from_uuid(id),
+            id,
             if_match.0,
             |p, units| {
                 let (party, me) = gate.admit(p, units)?;
@@ -213,10 +213,10 @@ pub async fn create(
 pub async fn get(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (plan, party) = access.plan(PlanId::from_uuid(*id)).await?;
+    let (plan, party) = access.plan(*id).await?;
     if wants_html(&req)? {
         let names = people(&state.store, &plan, &plan.signatures).await?;
         let html = printable::render(&printable::Form::current(&plan), &names, language(&req));
@@ -281,7 +281,7 @@ pub(super) async fn people(
     operation_id = "update_plan",
     summary = "Change a plan's title, period or flags (employee or manager)",
     description = "Editing a draft drops signatures already given. Editing an agreed plan, by either party, drafts its successor (`pending_version`); the agreed version stays in force until both have signed the successor.",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), crate::http::IfMatchRevision),
     request_body = PlanPatch,
     security(("bearer" = [])),
     responses((status = 200, description = "Changed", body = PlanOut), crate::openapi::UpdateErrors)
@@ -290,7 +290,7 @@ pub(super) async fn people(
 pub async fn update(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     if_match: IfMatch,
     body: ValidJson<PlanPatch>,
 ) -> ApiResult<HttpResponse> {
@@ -310,7 +310,7 @@ pub async fn update(
     tag = "plans",
     operation_id = "close_plan",
     summary = "Close a plan, recording why (manager)",
-    params(("id" = Uuid, Path, description = "The plan's id"), ("If-Match" = Option<String>, Header, description = "The revision last read; 412 when stale")),
+    params(("id" = Uuid, Path, description = "The plan's id"), crate::http::IfMatchRevision),
     request_body = CloseIn,
     security(("bearer" = [])),
     responses((status = 200, description = "Closed", body = PlanOut), crate::openapi::UpdateErrors)
@@ -319,7 +319,7 @@ pub async fn update(
 pub async fn close(
     state: web::Data<AppState>,
     access: Manager,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     if_match: IfMatch,
     body: ValidJson<CloseIn>,
 ) -> ApiResult<HttpResponse> {
@@ -350,7 +350,7 @@ pub async fn close(
 pub async fn sign(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     body: ValidJson<SignatureIn>,
 ) -> ApiResult<HttpResponse> {
     let read = body.0.read()?;
@@ -384,9 +384,9 @@ pub async fn sign(
 pub async fn list_versions(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
+    let (plan, _) = access.plan(*id).await?;
     let agreed = state.store.plan_versions(plan.id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(versions(&plan, agreed), None)))
 }
@@ -411,11 +411,11 @@ pub async fn list_versions(
 pub async fn get_version(
     state: web::Data<AppState>,
     access: PlanParty,
-    path: web::Path<(Uuid, u32)>,
+    path: web::Path<(PlanId, u32)>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let (id, number) = path.into_inner();
-    let (plan, _) = access.plan(PlanId::from_uuid(id)).await?;
+    let (plan, _) = access.plan(id).await?;
     let html = wants_html(&req)?;
     let agreed = state.store.plan_versions(plan.id).await?;
     if html {
@@ -456,10 +456,10 @@ pub async fn get_version(
 pub async fn diff_versions(
     state: web::Data<AppState>,
     access: PlanParty,
-    id: web::Path<Uuid>,
+    id: web::Path<PlanId>,
     query: web::Query<DiffQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = access.plan(PlanId::from_uuid(*id)).await?;
+    let (plan, _) = access.plan(*id).await?;
     let mut agreed = state.store.plan_versions(plan.id).await?;
     if plan.status != PlanStatus::Agreed || !agreed.iter().any(|v| v.version == plan.version) {
         agreed.retain(|v| v.version != plan.version);
