@@ -262,8 +262,6 @@ code_table! {
         TooMany = "too_many", Input;
         /// Names no event type.
         UnknownEventType = "unknown_event_type", Input;
-        /// Names no status figure.
-        UnknownFigure = "unknown_figure", Input;
         /// An `http://` URL where only https is allowed.
         InsecureUrl = "insecure_url", BusinessRule;
         /// The URL's host is not one the configuration allows webhooks to.

@@ -56,6 +56,11 @@ mod wire_names {
     #[test]
     fn every_stored_name_is_the_wire_name_and_reads_back_as_itself() {
         names_round_trip!(OfferKind: Course, Education, OtherInitiative);
+        for figure in crate::status::PeopleFigure::ALL {
+            let name = figure.as_str();
+            assert_eq!(serde_json::to_value(figure).expect("serialises"), name);
+            assert_eq!(crate::status::PeopleFigure::parse(name), Some(figure));
+        }
         names_round_trip!(Topic: Policy, StrategyLink, Goals, Evaluation, InterviewUse, Status);
         names_round_trip!(FollowUpKind: Annual, Special, AdHoc);
         names_round_trip!(AbsenceKind: ParentalLeave, LongTermIllness, Other);

@@ -80,41 +80,161 @@ pub struct Figures {
     pub goals_applied_in_daily_work: Figure,
 }
 
-/// The plain people-count figures, by name; the ones a complement (employees minus it) also
-/// identifies people through.
-const PEOPLE_FIGURES: [&str; 13] = [
-    "with_agreed_plan",
-    "plans_in_draft",
-    "annual_held_in_time",
-    "annual_held_late",
-    "annual_due",
-    "annual_overdue",
-    "special_due",
-    "special_held",
-    "special_overdue",
-    "interviews_offered",
-    "interviews_held",
-    "interviews_declined",
-    "interviews_missing",
-];
+/// The people figures, one value each: the one table of their wire names. What one person
+/// adds to each is [`PersonStatus::figures`]; what the database adds up for each is in the
+/// persistence crate's `person_figures`; the view and the CSV name them by [`Figures::cells`].
+/// Each is an exhaustive match on this enum, so a new figure compiles only once every one of
+/// them counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "The people figures a named list can be asked for.")
+)]
+pub enum PeopleFigure {
+    /// Employees the period counts: those active, and those who left after its last day.
+    Employees,
+    /// Employees with a current agreed plan.
+    WithAgreedPlan,
+    /// Employees whose current plan is a draft.
+    PlansInDraft,
+    /// Employees with an annual follow-up held in the period by its due date.
+    AnnualHeldInTime,
+    /// Employees with an annual follow-up held in the period after its due date.
+    AnnualHeldLate,
+    /// Employees whose annual follow-up is due within [`DUE_WINDOW_DAYS`].
+    AnnualDue,
+    /// Employees whose annual follow-up is overdue.
+    AnnualOverdue,
+    /// Special follow-ups due in the period and not yet held, not yet overdue.
+    SpecialDue,
+    /// Special follow-ups due in the period and held.
+    SpecialHeld,
+    /// Special follow-ups due in the period, not held and overdue.
+    SpecialOverdue,
+    /// Employees offered this year's interview, not yet held.
+    InterviewsOffered,
+    /// Employees who had this year's interview.
+    InterviewsHeld,
+    /// Employees who declined it.
+    InterviewsDeclined,
+    /// Employees still owed an interview.
+    InterviewsMissing,
+}
+
+impl PeopleFigure {
+    /// Every people figure, in the order the API lists them.
+    pub const ALL: [PeopleFigure; 14] = [
+        PeopleFigure::Employees,
+        PeopleFigure::WithAgreedPlan,
+        PeopleFigure::PlansInDraft,
+        PeopleFigure::AnnualHeldInTime,
+        PeopleFigure::AnnualHeldLate,
+        PeopleFigure::AnnualDue,
+        PeopleFigure::AnnualOverdue,
+        PeopleFigure::SpecialDue,
+        PeopleFigure::SpecialHeld,
+        PeopleFigure::SpecialOverdue,
+        PeopleFigure::InterviewsOffered,
+        PeopleFigure::InterviewsHeld,
+        PeopleFigure::InterviewsDeclined,
+        PeopleFigure::InterviewsMissing,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeopleFigure::Employees => "employees",
+            PeopleFigure::WithAgreedPlan => "with_agreed_plan",
+            PeopleFigure::PlansInDraft => "plans_in_draft",
+            PeopleFigure::AnnualHeldInTime => "annual_held_in_time",
+            PeopleFigure::AnnualHeldLate => "annual_held_late",
+            PeopleFigure::AnnualDue => "annual_due",
+            PeopleFigure::AnnualOverdue => "annual_overdue",
+            PeopleFigure::SpecialDue => "special_due",
+            PeopleFigure::SpecialHeld => "special_held",
+            PeopleFigure::SpecialOverdue => "special_overdue",
+            PeopleFigure::InterviewsOffered => "interviews_offered",
+            PeopleFigure::InterviewsHeld => "interviews_held",
+            PeopleFigure::InterviewsDeclined => "interviews_declined",
+            PeopleFigure::InterviewsMissing => "interviews_missing",
+        }
+    }
+
+    /// The figure with this wire name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
+    /// Whether it describes the plans as they are today, whatever the period asked about
+    /// (see [`is_figure_of_today`]).
+    pub fn of_today(self) -> bool {
+        match self {
+            PeopleFigure::WithAgreedPlan
+            | PeopleFigure::PlansInDraft
+            | PeopleFigure::AnnualDue
+            | PeopleFigure::AnnualOverdue => true,
+            PeopleFigure::Employees
+            | PeopleFigure::AnnualHeldInTime
+            | PeopleFigure::AnnualHeldLate
+            | PeopleFigure::SpecialDue
+            | PeopleFigure::SpecialHeld
+            | PeopleFigure::SpecialOverdue
+            | PeopleFigure::InterviewsOffered
+            | PeopleFigure::InterviewsHeld
+            | PeopleFigure::InterviewsDeclined
+            | PeopleFigure::InterviewsMissing => false,
+        }
+    }
+}
 
 impl Figures {
+    /// One people figure.
+    pub fn get(&self, figure: PeopleFigure) -> Figure {
+        match figure {
+            PeopleFigure::Employees => self.employees,
+            PeopleFigure::WithAgreedPlan => self.with_agreed_plan,
+            PeopleFigure::PlansInDraft => self.plans_in_draft,
+            PeopleFigure::AnnualHeldInTime => self.annual_held_in_time,
+            PeopleFigure::AnnualHeldLate => self.annual_held_late,
+            PeopleFigure::AnnualDue => self.annual_due,
+            PeopleFigure::AnnualOverdue => self.annual_overdue,
+            PeopleFigure::SpecialDue => self.special_due,
+            PeopleFigure::SpecialHeld => self.special_held,
+            PeopleFigure::SpecialOverdue => self.special_overdue,
+            PeopleFigure::InterviewsOffered => self.interviews_offered,
+            PeopleFigure::InterviewsHeld => self.interviews_held,
+            PeopleFigure::InterviewsDeclined => self.interviews_declined,
+            PeopleFigure::InterviewsMissing => self.interviews_missing,
+        }
+    }
+
+    /// One people figure, to change.
+    pub fn get_mut(&mut self, figure: PeopleFigure) -> &mut Figure {
+        match figure {
+            PeopleFigure::Employees => &mut self.employees,
+            PeopleFigure::WithAgreedPlan => &mut self.with_agreed_plan,
+            PeopleFigure::PlansInDraft => &mut self.plans_in_draft,
+            PeopleFigure::AnnualHeldInTime => &mut self.annual_held_in_time,
+            PeopleFigure::AnnualHeldLate => &mut self.annual_held_late,
+            PeopleFigure::AnnualDue => &mut self.annual_due,
+            PeopleFigure::AnnualOverdue => &mut self.annual_overdue,
+            PeopleFigure::SpecialDue => &mut self.special_due,
+            PeopleFigure::SpecialHeld => &mut self.special_held,
+            PeopleFigure::SpecialOverdue => &mut self.special_overdue,
+            PeopleFigure::InterviewsOffered => &mut self.interviews_offered,
+            PeopleFigure::InterviewsHeld => &mut self.interviews_held,
+            PeopleFigure::InterviewsDeclined => &mut self.interviews_declined,
+            PeopleFigure::InterviewsMissing => &mut self.interviews_missing,
+        }
+    }
+
     /// Adds another group's figures to these.
     pub fn add(&mut self, o: &Figures) {
-        self.employees.add(o.employees);
-        self.with_agreed_plan.add(o.with_agreed_plan);
-        self.plans_in_draft.add(o.plans_in_draft);
-        self.annual_held_in_time.add(o.annual_held_in_time);
-        self.annual_held_late.add(o.annual_held_late);
-        self.annual_due.add(o.annual_due);
-        self.annual_overdue.add(o.annual_overdue);
-        self.special_due.add(o.special_due);
-        self.special_held.add(o.special_held);
-        self.special_overdue.add(o.special_overdue);
-        self.interviews_offered.add(o.interviews_offered);
-        self.interviews_held.add(o.interviews_held);
-        self.interviews_declined.add(o.interviews_declined);
-        self.interviews_missing.add(o.interviews_missing);
+        for figure in PeopleFigure::ALL {
+            self.get_mut(figure).add(o.get(figure));
+        }
         for (k, f) in &o.activities_by_kind {
             self.activities_by_kind
                 .entry(k.clone())
@@ -130,26 +250,10 @@ impl Figures {
 
     /// Every figure by a flat name (`activities_by_kind.course`), in a stable order.
     pub fn cells(&self) -> BTreeMap<String, Figure> {
-        let mut m = BTreeMap::new();
-        m.insert("employees".to_owned(), self.employees);
-        let plain = [
-            self.with_agreed_plan,
-            self.plans_in_draft,
-            self.annual_held_in_time,
-            self.annual_held_late,
-            self.annual_due,
-            self.annual_overdue,
-            self.special_due,
-            self.special_held,
-            self.special_overdue,
-            self.interviews_offered,
-            self.interviews_held,
-            self.interviews_declined,
-            self.interviews_missing,
-        ];
-        for (name, f) in PEOPLE_FIGURES.iter().zip(plain) {
-            m.insert((*name).to_owned(), f);
-        }
+        let mut m: BTreeMap<String, Figure> = PeopleFigure::ALL
+            .into_iter()
+            .map(|f| (f.as_str().to_owned(), self.get(f)))
+            .collect();
         for (k, f) in &self.activities_by_kind {
             m.insert(format!("activities_by_kind.{k}"), *f);
         }
@@ -193,6 +297,15 @@ pub struct CurrentPlan {
     /// Its agreement and follow-ups; none before a first version is agreed.
     pub facts: Option<PlanFacts>,
 }
+
+/// The rules version of the stored status facts ([`person_status`] and what it calls): raise it
+/// when they answer differently, and the service rebuilds every stored row on its next start.
+/// A test keeps a fingerprint of the answers per version, so a change to the answers without
+/// a new version fails.
+// 5: the day a plan was agreed is its Danish date, not its UTC one.
+// 6: the annual clock of every plan (a closed period's due and overdue), follow-ups judged by
+// the clock before a later version, special follow-ups on superseded and closed plans.
+pub const RULES_VERSION: i32 = 6;
 
 /// Everything the status figures need to know of one employee, independent of the period
 /// asked about and of today: the rules' answer, stored beside the employee so that the
@@ -305,19 +418,20 @@ pub fn annual_due_and_overdue(
 /// the period it was held in (whenever it fell due); not yet held, due or overdue in the period
 /// it falls due in, and overdue also in today's period while it is still open, whatever year
 /// it fell due (so the status agrees with the work list); nothing otherwise.
-pub fn special_cell(
-    f: &mut Figures,
+pub fn special_figure(
     due_on: NaiveDate,
     held_on: Option<NaiveDate>,
     (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
-) -> Option<&mut Figure> {
+) -> Option<PeopleFigure> {
     let within = |d: NaiveDate| from <= d && d <= to;
     match held_on {
-        Some(held) => within(held).then_some(&mut f.special_held),
+        Some(held) => within(held).then_some(PeopleFigure::SpecialHeld),
         // Past due and open: overdue where it fell due, and in today's period.
-        None if due_on < today && (within(due_on) || within(today)) => Some(&mut f.special_overdue),
-        None if within(due_on) && due_on >= today => Some(&mut f.special_due),
+        None if due_on < today && (within(due_on) || within(today)) => {
+            Some(PeopleFigure::SpecialOverdue)
+        }
+        None if within(due_on) && due_on >= today => Some(PeopleFigure::SpecialDue),
         None => None,
     }
 }
@@ -344,34 +458,41 @@ impl PersonStatus {
             (from, to),
             today,
         );
-        let mut f = Figures {
-            employees: Figure::people(1),
-            with_agreed_plan: one(self.agreed_plan),
-            plans_in_draft: one(self.draft_plan),
-            annual_held_in_time: one(held_in_time),
-            annual_held_late: one(!in_period.is_empty() && !held_in_time),
-            annual_due: one(due),
-            annual_overdue: one(overdue),
-            ..Figures::default()
-        };
-        for s in &self.specials {
-            if let Some(cell) = special_cell(&mut f, s.due_on, s.held_on, (from, to), today) {
-                cell.value += 1;
-                cell.people = 1;
-            }
-        }
-        match self
+        let coverage = self
             .interviews
             .get(&to.year())
             .copied()
-            .unwrap_or(Coverage::NotOffered)
-        {
-            Coverage::Held => f.interviews_held = Figure::people(1),
-            Coverage::Offered => f.interviews_offered = Figure::people(1),
-            Coverage::Declined => f.interviews_declined = Figure::people(1),
-            Coverage::NotOffered | Coverage::IndividualRequested => {
-                f.interviews_missing = Figure::people(1)
+            .unwrap_or(Coverage::NotOffered);
+        let specials = |wanted: PeopleFigure| {
+            let n = (self.specials.iter())
+                .filter(|s| special_figure(s.due_on, s.held_on, (from, to), today) == Some(wanted))
+                .count() as u64;
+            Figure {
+                value: n,
+                people: (n > 0).into(),
             }
+        };
+        let mut f = Figures::default();
+        for figure in PeopleFigure::ALL {
+            *f.get_mut(figure) = match figure {
+                PeopleFigure::Employees => Figure::people(1),
+                PeopleFigure::WithAgreedPlan => one(self.agreed_plan),
+                PeopleFigure::PlansInDraft => one(self.draft_plan),
+                PeopleFigure::AnnualHeldInTime => one(held_in_time),
+                PeopleFigure::AnnualHeldLate => one(!in_period.is_empty() && !held_in_time),
+                PeopleFigure::AnnualDue => one(due),
+                PeopleFigure::AnnualOverdue => one(overdue),
+                PeopleFigure::SpecialDue
+                | PeopleFigure::SpecialHeld
+                | PeopleFigure::SpecialOverdue => specials(figure),
+                PeopleFigure::InterviewsOffered => one(coverage == Coverage::Offered),
+                PeopleFigure::InterviewsHeld => one(coverage == Coverage::Held),
+                PeopleFigure::InterviewsDeclined => one(coverage == Coverage::Declined),
+                PeopleFigure::InterviewsMissing => one(matches!(
+                    coverage,
+                    Coverage::NotOffered | Coverage::IndividualRequested
+                )),
+            };
         }
         f
     }
@@ -465,14 +586,9 @@ pub struct SnapshotGroupRow {
 /// today, whatever the period asked about: the same number of the same people in every
 /// period's reading.
 pub fn is_figure_of_today(name: &str) -> bool {
-    matches!(
-        name,
-        "with_agreed_plan"
-            | "plans_in_draft"
-            | "annual_due"
-            | "annual_overdue"
-            | "goals_applied_in_daily_work"
-    ) || name.starts_with("activities_by_kind.")
+    PeopleFigure::parse(name).is_some_and(PeopleFigure::of_today)
+        || name == "goals_applied_in_daily_work"
+        || name.starts_with("activities_by_kind.")
         || name.starts_with("goals_by_verdict.")
 }
 
@@ -826,16 +942,13 @@ mod tests {
     #[test]
     fn a_special_follow_up_still_open_counts_overdue_in_todays_period_whatever_year_it_fell_due() {
         let cell = |due: &str, held: Option<&str>, year: i32, today: &str| {
-            let mut f = Figures::default();
             let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a day");
             let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a day");
-            let which = special_cell(&mut f, d(due), held.map(d), (from, to), d(today))
-                .map(|c| c as *const Figure);
-            match which {
+            match special_figure(d(due), held.map(d), (from, to), d(today)) {
                 None => "none",
-                Some(p) if std::ptr::eq(p, &f.special_overdue) => "overdue",
-                Some(p) if std::ptr::eq(p, &f.special_due) => "due",
-                Some(p) if std::ptr::eq(p, &f.special_held) => "held",
+                Some(PeopleFigure::SpecialOverdue) => "overdue",
+                Some(PeopleFigure::SpecialDue) => "due",
+                Some(PeopleFigure::SpecialHeld) => "held",
                 Some(_) => "other",
             }
         };
@@ -974,74 +1087,138 @@ mod tests {
             f
         }
 
+        /// A history of one person drawn from `r`: current plans, absences and interview parts.
+        /// Ids are drawn too, so the same seed gives the same history.
+        fn history(
+            r: &mut Lcg,
+            me: EmployeeId,
+        ) -> (
+            Vec<CurrentPlan>,
+            Vec<AbsenceFacts>,
+            BTreeMap<i32, Vec<InterviewPart>>,
+        ) {
+            // Histories: up to three versions per plan, follow-ups after the first
+            // (some before a later version), special follow-ups on any plan (some since
+            // superseded or closed), all before today.
+            let plans: Vec<CurrentPlan> = (0..r.next(3))
+                .map(|_| CurrentPlan {
+                    agreed: r.next(3) > 0,
+                    facts: (r.next(4) > 0).then(|| {
+                        let first = r.day();
+                        let mut agreements: Vec<NaiveDate> = (0..1 + r.next(3))
+                            .map(|i| {
+                                first + chrono::Days::new(if i == 0 { 0 } else { r.next(500) })
+                            })
+                            .collect();
+                        agreements.sort();
+                        let agreed_on = agreements.pop().unwrap_or(first);
+                        PlanFacts {
+                            plan_id: PlanId::from_uuid(uuid::Uuid::from_u64_pair(
+                                r.next(u64::MAX),
+                                1,
+                            )),
+                            members: vec![me],
+                            agreed_on,
+                            earlier_agreements: agreements,
+                            follow_ups: (0..r.next(4))
+                                .map(|_| {
+                                    let kind = if r.next(2) == 0 {
+                                        FollowUpKind::Annual
+                                    } else {
+                                        FollowUpKind::Special
+                                    };
+                                    (kind, first + chrono::Days::new(r.next(700)))
+                                })
+                                .collect(),
+                        }
+                    }),
+                })
+                .collect();
+            let absences: Vec<AbsenceFacts> = (0..r.next(3))
+                .map(|_| {
+                    let start = r.day();
+                    let end = (r.next(4) > 0).then(|| start + chrono::Days::new(r.next(150)));
+                    AbsenceFacts {
+                        absence_id: AbsenceId::from_uuid(uuid::Uuid::from_u64_pair(
+                            r.next(u64::MAX),
+                            2,
+                        )),
+                        employee: me,
+                        dates: AbsenceDates::new(start, end).unwrap(),
+                        specials_held: (0..r.next(3))
+                            .map(|_| start + chrono::Days::new(r.next(300)))
+                            .collect(),
+                    }
+                })
+                .collect();
+            let mut parts: BTreeMap<i32, Vec<InterviewPart>> = BTreeMap::new();
+            for _ in 0..r.next(4) {
+                let year = 2024 + r.next(3) as i32;
+                parts.entry(year).or_default().push(InterviewPart {
+                    format: [InterviewFormat::Individual, InterviewFormat::Group]
+                        [r.next(2) as usize],
+                    status: [
+                        ParticipantStatus::Offered,
+                        ParticipantStatus::Held,
+                        ParticipantStatus::Declined,
+                    ][r.next(3) as usize],
+                    wants_individual: r.next(5) == 0,
+                });
+            }
+            (plans, absences, parts)
+        }
+
+        /// What [`person_status`] answered, per rules version, for the histories of seeds
+        /// 0..2000: a SHA-256 of their debug forms. Append a row with each new version; never
+        /// edit one.
+        const ANSWERS_BY_VERSION: &[(i32, &str)] = &[(
+            6,
+            "a16d54bbb525917a262262d029703a4be0135c6a61f909b0e5ef0a02fd2c6b07",
+        )];
+
+        fn answers() -> String {
+            use sha2::{Digest, Sha256};
+            let settings = Settings::default();
+            let me = EmployeeId::from_uuid(uuid::Uuid::from_u64_pair(7, 7));
+            let mut hasher = Sha256::new();
+            for seed in 0..2_000u64 {
+                let (plans, absences, parts) = history(&mut Lcg(seed), me);
+                let stored = person_status(&plans, &absences, &parts, &settings);
+                hasher.update(format!("{stored:?}\n").as_bytes());
+            }
+            hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        }
+
+        #[test]
+        fn stored_status_facts_that_answer_differently_need_a_new_rules_version() {
+            let now = answers();
+            let &(version, recorded) = ANSWERS_BY_VERSION.last().expect("a recorded version");
+            assert_eq!(
+                version, RULES_VERSION,
+                "record the answers of the new rules version"
+            );
+            assert_eq!(
+                now,
+                recorded,
+                "person_status answers differently from rules version {version}: raise \
+                 RULES_VERSION and append ({}, \"{now}\") to ANSWERS_BY_VERSION",
+                version + 1
+            );
+            let versions: Vec<i32> = ANSWERS_BY_VERSION.iter().map(|(v, _)| *v).collect();
+            assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+        }
+
         #[test]
         fn the_stored_facts_give_the_same_figures_as_the_rules_for_every_period() {
             let settings = Settings::default();
             let me = EmployeeId::generate();
             for seed in 0..3_000u64 {
                 let mut r = Lcg(seed);
-                // Histories: up to three versions per plan, follow-ups after the first
-                // (some before a later version), special follow-ups on any plan (some since
-                // superseded or closed), all before today.
-                let plans: Vec<CurrentPlan> = (0..r.next(3))
-                    .map(|_| CurrentPlan {
-                        agreed: r.next(3) > 0,
-                        facts: (r.next(4) > 0).then(|| {
-                            let first = r.day();
-                            let mut agreements: Vec<NaiveDate> = (0..1 + r.next(3))
-                                .map(|i| {
-                                    first + chrono::Days::new(if i == 0 { 0 } else { r.next(500) })
-                                })
-                                .collect();
-                            agreements.sort();
-                            let agreed_on = agreements.pop().unwrap_or(first);
-                            PlanFacts {
-                                plan_id: PlanId::generate(),
-                                members: vec![me],
-                                agreed_on,
-                                earlier_agreements: agreements,
-                                follow_ups: (0..r.next(4))
-                                    .map(|_| {
-                                        let kind = if r.next(2) == 0 {
-                                            FollowUpKind::Annual
-                                        } else {
-                                            FollowUpKind::Special
-                                        };
-                                        (kind, first + chrono::Days::new(r.next(700)))
-                                    })
-                                    .collect(),
-                            }
-                        }),
-                    })
-                    .collect();
-                let absences: Vec<AbsenceFacts> = (0..r.next(3))
-                    .map(|_| {
-                        let start = r.day();
-                        let end = (r.next(4) > 0).then(|| start + chrono::Days::new(r.next(150)));
-                        AbsenceFacts {
-                            absence_id: AbsenceId::generate(),
-                            employee: me,
-                            dates: AbsenceDates::new(start, end).unwrap(),
-                            specials_held: (0..r.next(3))
-                                .map(|_| start + chrono::Days::new(r.next(300)))
-                                .collect(),
-                        }
-                    })
-                    .collect();
-                let mut parts: BTreeMap<i32, Vec<InterviewPart>> = BTreeMap::new();
-                for _ in 0..r.next(4) {
-                    let year = 2024 + r.next(3) as i32;
-                    parts.entry(year).or_default().push(InterviewPart {
-                        format: [InterviewFormat::Individual, InterviewFormat::Group]
-                            [r.next(2) as usize],
-                        status: [
-                            ParticipantStatus::Offered,
-                            ParticipantStatus::Held,
-                            ParticipantStatus::Declined,
-                        ][r.next(3) as usize],
-                        wants_individual: r.next(5) == 0,
-                    });
-                }
+                let (plans, absences, parts) = history(&mut r, me);
                 let stored = person_status(&plans, &absences, &parts, &settings);
                 // Today comes after everything that happened.
                 let last = plans

@@ -44,7 +44,7 @@ pub use idempotency::{Claim, KeptResponse};
 pub use page::{Page, PageRequest};
 pub use plans::{PlanFilter, PlanScope};
 pub use reviews::StoredReview;
-pub use status::{CellsBy, StatusCell, StatusPeriod, is_people_figure, people_figure_names};
+pub use status::{CellsBy, StatusCell, StatusPeriod};
 pub use store::{StatementClass, StatementLimits, Store, StoreOptions, TlsMode};
 pub use sync::SyncReport;
 pub use units::UnitHeadcount;

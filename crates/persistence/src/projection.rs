@@ -23,12 +23,10 @@ use crate::entities::{
 };
 use crate::{Store, StoreError};
 
-/// The name and rules version of the status projection: raise the version when the rules
-/// that write it change, and the service rebuilds it on its next start.
-// 5: the day a plan was agreed is its Danish date, not its UTC one.
-// 6: the annual clock of every plan (a closed period's due and overdue), follow-ups judged by
-// the clock before a later version, special follow-ups on superseded and closed plans.
-const STATUS: (&str, i32) = ("status", 6);
+/// The name and rules version of the status projection: the version lives beside the rules it
+/// versions ([`devplan_domain::status::RULES_VERSION`]); a new one rebuilds the stored rows on
+/// the next start.
+const STATUS: (&str, i32) = ("status", devplan_domain::status::RULES_VERSION);
 
 /// How many employees one statement of a refresh or rebuild covers.
 const BATCH: usize = 1_000;

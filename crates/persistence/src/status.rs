@@ -13,7 +13,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use devplan_domain::followup::Coverage;
 use devplan_domain::placement::counting_day;
 use devplan_domain::pooling::{Atom, Population};
-use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures, reference_day};
+use devplan_domain::status::{DUE_WINDOW_DAYS, Figure, Figures, PeopleFigure, reference_day};
 use devplan_domain::{EmployeeId, UnitId};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 use uuid::Uuid;
@@ -144,35 +144,31 @@ LEFT JOIN status_interviews i ON i.employee_id = p.id AND i.year = :year{clock}"
     )
 }
 
-/// Each people figure for `period`: its name, what one person adds to its value, and when
-/// they count (see [`devplan_domain::status::annual_due_and_overdue`] for the annual ones).
-fn person_figures(period: StatusPeriod) -> Vec<(&'static str, &'static str, String)> {
+/// What one person adds to the people figure `figure` for `period`, and when they count (see
+/// [`devplan_domain::status::annual_due_and_overdue`] for the annual ones): the SQL twin of
+/// [`PersonStatus::figures`](devplan_domain::status::PersonStatus::figures), figure by figure.
+fn person_figure(period: StatusPeriod, figure: PeopleFigure) -> (&'static str, String) {
     let due = if read_by_clock(period) {
         "k.due_on"
     } else {
         "f.annual_next_due"
     };
     let coverage = |c: Coverage| format!("i.coverage = '{}'", c.as_str());
-    vec![
-        ("employees", "1", "1 = 1".to_owned()),
-        ("with_agreed_plan", "1", "f.agreed_plan".to_owned()),
-        ("plans_in_draft", "1", "f.draft_plan".to_owned()),
-        ("annual_held_in_time", "1", "h.in_time = 1".to_owned()),
-        ("annual_held_late", "1", "h.in_time = 0".to_owned()),
-        (
-            "annual_due",
-            "1",
-            format!("{due} >= :due_from AND {due} <= :due_to"),
-        ),
-        ("annual_overdue", "1", format!("{due} < :overdue_before")),
-        ("special_due", "x.due", "x.due > 0".to_owned()),
-        ("special_held", "x.held", "x.held > 0".to_owned()),
-        ("special_overdue", "x.overdue", "x.overdue > 0".to_owned()),
-        ("interviews_offered", "1", coverage(Coverage::Offered)),
-        ("interviews_held", "1", coverage(Coverage::Held)),
-        ("interviews_declined", "1", coverage(Coverage::Declined)),
-        (
-            "interviews_missing",
+    match figure {
+        PeopleFigure::Employees => ("1", "1 = 1".to_owned()),
+        PeopleFigure::WithAgreedPlan => ("1", "f.agreed_plan".to_owned()),
+        PeopleFigure::PlansInDraft => ("1", "f.draft_plan".to_owned()),
+        PeopleFigure::AnnualHeldInTime => ("1", "h.in_time = 1".to_owned()),
+        PeopleFigure::AnnualHeldLate => ("1", "h.in_time = 0".to_owned()),
+        PeopleFigure::AnnualDue => ("1", format!("{due} >= :due_from AND {due} <= :due_to")),
+        PeopleFigure::AnnualOverdue => ("1", format!("{due} < :overdue_before")),
+        PeopleFigure::SpecialDue => ("x.due", "x.due > 0".to_owned()),
+        PeopleFigure::SpecialHeld => ("x.held", "x.held > 0".to_owned()),
+        PeopleFigure::SpecialOverdue => ("x.overdue", "x.overdue > 0".to_owned()),
+        PeopleFigure::InterviewsOffered => ("1", coverage(Coverage::Offered)),
+        PeopleFigure::InterviewsHeld => ("1", coverage(Coverage::Held)),
+        PeopleFigure::InterviewsDeclined => ("1", coverage(Coverage::Declined)),
+        PeopleFigure::InterviewsMissing => (
             "1",
             format!(
                 "i.coverage IS NULL OR {} OR {}",
@@ -180,54 +176,20 @@ fn person_figures(period: StatusPeriod) -> Vec<(&'static str, &'static str, Stri
                 coverage(Coverage::IndividualRequested)
             ),
         ),
-    ]
+    }
 }
 
-/// The cell of `figures` named `name`.
-fn cell<'a>(figures: &'a mut Figures, name: &str) -> Option<&'a mut Figure> {
-    Some(match name {
-        "employees" => &mut figures.employees,
-        "with_agreed_plan" => &mut figures.with_agreed_plan,
-        "plans_in_draft" => &mut figures.plans_in_draft,
-        "annual_held_in_time" => &mut figures.annual_held_in_time,
-        "annual_held_late" => &mut figures.annual_held_late,
-        "annual_due" => &mut figures.annual_due,
-        "annual_overdue" => &mut figures.annual_overdue,
-        "special_due" => &mut figures.special_due,
-        "special_held" => &mut figures.special_held,
-        "special_overdue" => &mut figures.special_overdue,
-        "interviews_offered" => &mut figures.interviews_offered,
-        "interviews_held" => &mut figures.interviews_held,
-        "interviews_declined" => &mut figures.interviews_declined,
-        "interviews_missing" => &mut figures.interviews_missing,
-        _ => return None,
-    })
-}
-
-/// The people figures the named lists can be asked for, sorted.
-pub fn people_figure_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = person_figures(ANY_PERIOD)
+/// Every people figure for `period`, in the table's order: the figure, what one person adds,
+/// and when they count.
+fn person_figures(period: StatusPeriod) -> Vec<(PeopleFigure, &'static str, String)> {
+    PeopleFigure::ALL
         .into_iter()
-        .map(|(n, _, _)| n)
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
+        .map(|figure| {
+            let (value, when) = person_figure(period, figure);
+            (figure, value, when)
+        })
+        .collect()
 }
-
-/// Whether `name` is a figure whose people can be listed.
-pub fn is_people_figure(name: &str) -> bool {
-    person_figures(ANY_PERIOD)
-        .iter()
-        .any(|(n, _, _)| *n == name)
-}
-
-/// A period for asking which figures there are (their names do not depend on it).
-const ANY_PERIOD: StatusPeriod = StatusPeriod {
-    from: NaiveDate::MIN,
-    to: NaiveDate::MIN,
-    today: NaiveDate::MIN,
-};
 
 /// `sql` with its `:name` parameters bound, in the backend's placeholder style.
 pub(crate) fn bind(backend: DatabaseBackend, sql: &str, params: &[(String, Value)]) -> Statement {
@@ -347,15 +309,13 @@ GROUP BY p.bucket, p.professional_group, s.key"
                 .unwrap_or(unit.uuid());
             let group: Option<String> = row.try_get_by_index(1)?;
             let f = cells.entry((bucket, group)).or_default();
-            for (i, (name, _, _)) in figures.iter().enumerate() {
+            for (i, (figure, _, _)) in figures.iter().enumerate() {
                 let value: Option<i64> = row.try_get_by_index(2 + 2 * i)?;
                 let people: Option<i64> = row.try_get_by_index(3 + 2 * i)?;
-                if let Some(c) = cell(f, name) {
-                    *c = Figure {
-                        value: count(value),
-                        people: count(people),
-                    };
-                }
+                *f.get_mut(*figure) = Figure {
+                    value: count(value),
+                    people: count(people),
+                };
             }
         }
         for row in count_rows {
@@ -472,20 +432,15 @@ GROUP BY p.bucket, p.professional_group, s.key"
         Ok(Population::new(units, people))
     }
 
-    /// The employees of `unit`'s subtree the period counts who count in the people figure `figure`
-    /// (see [`is_people_figure`]), by name; one statement.
+    /// The employees of `unit`'s subtree the period counts who count in the people figure
+    /// `figure`, by name; one statement.
     pub async fn status_people(
         &self,
         unit: UnitId,
         period: StatusPeriod,
-        figure: &str,
+        figure: PeopleFigure,
     ) -> Result<Vec<(EmployeeId, String, UnitId)>, StoreError> {
-        let Some((_, _, when)) = person_figures(period)
-            .into_iter()
-            .find(|(n, _, _)| *n == figure)
-        else {
-            return Ok(Vec::new());
-        };
+        let (_, when) = person_figure(period, figure);
         let sql = format!(
             "WITH {}\nSELECT p.id, e.name, p.unit_id\n{}\nJOIN employees e ON e.id = p.id\n\
              WHERE {when}\nORDER BY e.name, p.id",
