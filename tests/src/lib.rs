@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use devplan_api::app::{AppState, HttpOptions, serve};
 use devplan_api::auth::Verifier;
 use devplan_api::clock::SetClock;
-use devplan_api::config::Settings;
+use devplan_api::config::Config;
 use devplan_persistence::Store;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::{Method, Response, StatusCode};
@@ -261,7 +261,7 @@ async fn start_with(
     }
     let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     store.count_statements(statements.clone());
-    let mut settings = Settings::from_environment().expect("the default settings");
+    let mut settings = Config::from_environment().expect("the default settings");
     settings.service_subjects = vec![HR.to_owned()];
     // A queue short enough for a test to fill.
     settings.heavy_queue = 64;

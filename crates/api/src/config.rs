@@ -9,9 +9,9 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "devplan", version, about)]
 pub struct Cli {
-    /// Settings every subcommand honours.
+    /// The settings every subcommand honours.
     #[command(flatten)]
-    pub settings: Settings,
+    pub settings: Config,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -71,9 +71,9 @@ pub struct DemoArgs {
     pub file: PathBuf,
 }
 
-/// Settings shared by every subcommand, each from a flag or its environment variable.
+/// The settings shared by every subcommand, each from a flag or its environment variable.
 #[derive(Debug, Clone, Args)]
-pub struct Settings {
+pub struct Config {
     /// Database URL: `sqlite://devplan.db?mode=rwc` or `postgres://user@host/db`.
     #[arg(
         long,
@@ -308,7 +308,7 @@ pub struct Settings {
     pub webhook_hosts: Vec<String>,
 }
 
-impl Settings {
+impl Config {
     /// Every setting at its default, or as the environment sets it: for tests and tools that
     /// build the service in process and override only what they need.
     pub fn from_environment() -> Result<Self, clap::Error> {

@@ -14,7 +14,7 @@ use devplan_persistence::Store;
 use rand::Rng;
 
 use crate::auth::Verifier;
-use crate::config::Settings;
+use crate::config::Config;
 
 /// The subject of the demo's HR integration client.
 pub const HR_SUBJECT: &str = "hr-integration";
@@ -389,7 +389,7 @@ async fn seed_plan(store: &Store) -> Result<devplan_domain::PlanId, Failure> {
 /// Prints the tokens of the demo's people, how to mint more, the demo plan and an example
 /// request. `generated_secret` is the HS256 secret when the demo made one up.
 pub fn print_welcome(
-    settings: &Settings,
+    settings: &Config,
     verifier: &Verifier,
     people: &DemoPeople,
     file: &Path,

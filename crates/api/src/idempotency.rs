@@ -12,7 +12,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use devplan_domain::{FieldCode, ProblemCode};
-use devplan_persistence::{Claim, KeptResponse};
+use devplan_persistence::{KeptResponse, KeyClaim};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
@@ -93,7 +93,7 @@ pub async fn idempotent(
         .await;
     match claim {
         Err(e) => Ok(req.error_response(ApiError::from(e))),
-        Ok(Claim::Reused) => {
+        Ok(KeyClaim::Reused) => {
             Ok(
                 req.error_response(ApiError::Validation(vec![devplan_domain::Violation::new(
                     "Idempotency-Key",
@@ -102,15 +102,15 @@ pub async fn idempotent(
                 )])),
             )
         }
-        Ok(Claim::InProgress) => Ok(req.error_response(ApiError::Conflict {
+        Ok(KeyClaim::InProgress) => Ok(req.error_response(ApiError::Conflict {
             code: ProblemCode::IdempotencyKeyInProgress,
             detail: "a request with this key is still being served; retry shortly".into(),
         })),
-        Ok(Claim::Replay(kept)) => {
+        Ok(KeyClaim::Replay(kept)) => {
             let (request, _) = req.into_parts();
             Ok(ServiceResponse::new(request, replay(&kept)))
         }
-        Ok(Claim::Fresh) => {
+        Ok(KeyClaim::Fresh) => {
             let res = next.call(req).await;
             let res = match res {
                 Ok(res) => res,

@@ -1,5 +1,6 @@
 //! The devplan HTTP API: actix-web handlers, token checking, the access policy and OpenAPI.
 
+pub mod admission;
 pub mod app;
 pub mod auth;
 pub mod clock;
@@ -8,7 +9,6 @@ pub mod contract;
 pub mod demo;
 pub mod error;
 pub mod fields;
-pub mod gate;
 pub mod housekeeping;
 pub mod http;
 pub mod idempotency;

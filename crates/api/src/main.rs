@@ -8,7 +8,7 @@ use clap::Parser;
 use devplan_api::app::{AppState, HttpOptions, api_doc, serve};
 use devplan_api::auth::{ClaimRules, Jwks, Verifier};
 use devplan_api::clock::SystemClock;
-use devplan_api::config::{Cli, Command, Settings};
+use devplan_api::config::{Cli, Command, Config};
 use devplan_api::demo;
 
 use devplan_persistence::{StatementLimits, Store, StoreOptions};
@@ -16,7 +16,7 @@ use devplan_persistence::{StatementLimits, Store, StoreOptions};
 type Failure = Box<dyn std::error::Error>;
 
 /// The verifier from configuration; `fallback_secret` is the demo's generated secret.
-fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifier, Failure> {
+fn verifier(settings: &Config, fallback_secret: Option<&str>) -> Result<Verifier, Failure> {
     let public = settings
         .jwt_public_key
         .as_ref()
@@ -54,14 +54,14 @@ fn verifier(settings: &Settings, fallback_secret: Option<&str>) -> Result<Verifi
 /// Opens the database and brings its schema up to date.
 /// Opens the database for an operator's command, whose statements may run as long as they
 /// need (a rebuild or erasure of a national data set).
-async fn open_store(settings: &Settings, url: &str) -> Result<Store, Failure> {
+async fn open_store(settings: &Config, url: &str) -> Result<Store, Failure> {
     open_store_with(settings, url, true, None).await
 }
 
 /// Opens the database to serve requests, their statements under the configured limits;
 /// migrates it when `migrate`, else refuses a schema not up to date.
 async fn open_store_migrating(
-    settings: &Settings,
+    settings: &Config,
     url: &str,
     migrate: bool,
 ) -> Result<Store, Failure> {
@@ -76,7 +76,7 @@ async fn open_store_migrating(
 
 /// Opens the database; migrates it when `migrate`, else refuses a schema not up to date.
 async fn open_store_with(
-    settings: &Settings,
+    settings: &Config,
     url: &str,
     migrate: bool,
     limits: Option<StatementLimits>,
@@ -110,7 +110,7 @@ async fn open_store_with(
     Ok(store)
 }
 
-async fn run_server(settings: &Settings, state: AppState) -> Result<(), Failure> {
+async fn run_server(settings: &Config, state: AppState) -> Result<(), Failure> {
     let listener = TcpListener::bind(settings.bind)
         .map_err(|e| format!("cannot listen on DEVPLAN_BIND={}: {e}", settings.bind))?;
     log::info!(

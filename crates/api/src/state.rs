@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use devplan_persistence::Store;
 
+use crate::admission::Admission;
 use crate::auth::Verifier;
 use crate::clock::Clock;
-use crate::config::Settings;
-use crate::gate::Gate;
+use crate::config::Config;
 use crate::policy::Identities;
 
 /// What every handler shares.
@@ -24,7 +24,7 @@ pub struct AppState {
     /// What time it is.
     pub clock: Arc<dyn Clock>,
     /// Admission to expensive requests.
-    pub heavy: Arc<Gate>,
+    pub heavy: Arc<Admission>,
     /// How long an idempotency key and its first response are kept.
     pub idempotency_ttl: chrono::Duration,
     /// How long the change feed keeps an event.
@@ -42,19 +42,17 @@ pub struct AppState {
 impl AppState {
     /// The state `settings` describe, over `store`, checking tokens with `verifier` and telling
     /// the time by `clock`: what `serve`, `demo` and the tests run with.
-    pub fn new(
-        settings: &Settings,
-        store: Store,
-        verifier: Verifier,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
+    pub fn new(settings: &Config, store: Store, verifier: Verifier, clock: Arc<dyn Clock>) -> Self {
         let days = |n: u32| chrono::Duration::days(n.into());
         Self {
             store,
             verifier,
             service_subjects: settings.service_subjects.iter().cloned().collect(),
             clock,
-            heavy: Arc::new(Gate::new(settings.heavy_concurrency, settings.heavy_queue)),
+            heavy: Arc::new(Admission::new(
+                settings.heavy_concurrency,
+                settings.heavy_queue,
+            )),
             idempotency_ttl: chrono::Duration::hours(settings.idempotency_ttl_hours.into()),
             event_retention: days(settings.event_retention_days),
             audit_retention_days: settings.audit_retention_days,

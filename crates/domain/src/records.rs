@@ -31,7 +31,7 @@ impl Meta {
 }
 
 /// A change to an optional field: absent leaves it, `Some(None)` clears it.
-pub type Change<T> = Option<Option<T>>;
+pub type FieldPatch<T> = Option<Option<T>>;
 
 /// An organisational unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,11 +65,11 @@ pub struct NewUnit {
 #[derive(Debug, Clone, Default)]
 pub struct UnitChanges {
     /// New HR id, or cleared.
-    pub external_id: Change<ExternalId>,
+    pub external_id: FieldPatch<ExternalId>,
     /// New name.
     pub name: Option<Name>,
     /// New parent, or made a top unit.
-    pub parent_id: Change<UnitId>,
+    pub parent_id: FieldPatch<UnitId>,
 }
 
 /// A unit as the HR system sends it in bulk.
@@ -137,13 +137,13 @@ pub struct NewEmployee {
 #[derive(Debug, Clone, Default)]
 pub struct EmployeeChanges {
     /// New HR id, or cleared.
-    pub external_id: Change<ExternalId>,
+    pub external_id: FieldPatch<ExternalId>,
     /// New name.
     pub name: Option<Name>,
     /// New e-mail, or cleared.
-    pub email: Change<Email>,
+    pub email: FieldPatch<Email>,
     /// New group, or cleared.
-    pub professional_group: Change<ProfessionalGroup>,
+    pub professional_group: FieldPatch<ProfessionalGroup>,
     /// New unit.
     pub unit_id: Option<UnitId>,
     /// Employment started or ended.
@@ -233,7 +233,7 @@ pub struct NewCommittee {
 #[derive(Debug, Clone, Default)]
 pub struct CommitteeChanges {
     /// New HR id, or cleared.
-    pub external_id: Change<ExternalId>,
+    pub external_id: FieldPatch<ExternalId>,
     /// New name.
     pub name: Option<Name>,
     /// New level.
@@ -241,7 +241,7 @@ pub struct CommitteeChanges {
     /// New covered unit.
     pub unit_id: Option<UnitId>,
     /// New parent committee, or none.
-    pub parent_id: Change<CommitteeId>,
+    pub parent_id: FieldPatch<CommitteeId>,
     /// The full new member list.
     pub members: Option<Vec<EmployeeId>>,
 }

@@ -39,8 +39,8 @@ pub(crate) fn to_absence(m: absence::Model) -> Result<Absence, StoreError> {
 }
 
 /// An absence's event for the change feed.
-fn absence_change(event_type: &'static str, a: &Absence) -> crate::events::Change {
-    crate::events::Change::new(
+fn absence_change(event_type: &'static str, a: &Absence) -> crate::events::NewEvent {
+    crate::events::NewEvent::new(
         event_type,
         a.id.uuid(),
         serde_json::json!({
@@ -318,7 +318,7 @@ impl Store {
         }
         crate::bulk::insert(&txn, inserts).await?;
         crate::projection::refresh_status(&txn, &touched).await?;
-        changes.push(crate::events::Change::sync("absences", &report));
+        changes.push(crate::events::NewEvent::sync("absences", &report));
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.analyze_after_growth(report.created, &["absences", "status_specials"])

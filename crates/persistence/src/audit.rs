@@ -84,13 +84,13 @@ fn entry(
 }
 
 /// A change as the audit log records it: event type, resource, its id, the person it is about.
-type Change = (&'static str, &'static str, Uuid, Option<Uuid>);
+type NewEvent = (&'static str, &'static str, Uuid, Option<Uuid>);
 
 /// Records changes, in the transaction that makes them: one entry each.
 pub(crate) async fn record_writes(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    changes: Vec<Change>,
+    changes: Vec<NewEvent>,
 ) -> Result<(), StoreError> {
     // One statement's models at a time; the closure is done with before each await (held
     // across one, its `&'static str`s become any lifetime and the future is not `Send`).

@@ -234,9 +234,9 @@ async fn fetch_unit_goal(
 }
 
 /// A catalogue entry's event.
-fn catalogue_change(e: &CatalogueEntry) -> crate::events::Change {
+fn catalogue_change(e: &CatalogueEntry) -> crate::events::NewEvent {
     let c = &e.content;
-    crate::events::Change::new(
+    crate::events::NewEvent::new(
         "catalogue.changed",
         e.id.uuid(),
         serde_json::json!({
@@ -257,8 +257,8 @@ fn catalogue_change(e: &CatalogueEntry) -> crate::events::Change {
 }
 
 /// A unit goal's event: a record of its unit.
-fn unit_goal_change(event_type: &'static str, g: &UnitGoal) -> crate::events::Change {
-    crate::events::Change::new(
+fn unit_goal_change(event_type: &'static str, g: &UnitGoal) -> crate::events::NewEvent {
+    crate::events::NewEvent::new(
         event_type,
         g.id.uuid(),
         serde_json::json!({
@@ -463,7 +463,7 @@ impl Store {
         }
         crate::bulk::insert(&txn, inserts).await?;
         replace_groups(&txn, &group_changes).await?;
-        changes.push(crate::events::Change::sync("catalogue", &report));
+        changes.push(crate::events::NewEvent::sync("catalogue", &report));
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         Ok(report)

@@ -59,7 +59,7 @@ async fn record_committee_event(
         .one(txn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let change = crate::events::Change::new("committee_record.created", id, data)
+    let change = crate::events::NewEvent::new("committee_record.created", id, data)
         .version(1)
         .in_unit(unit);
     crate::events::record(txn, now, vec![change]).await

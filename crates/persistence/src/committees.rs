@@ -245,7 +245,7 @@ impl Store {
         crate::events::record(
             &txn,
             now,
-            vec![crate::events::Change::committee(true, &committee)],
+            vec![crate::events::NewEvent::committee(true, &committee)],
         )
         .await?;
         txn.commit().await?;
@@ -290,7 +290,7 @@ impl Store {
         crate::events::record(
             &txn,
             self.now(),
-            vec![crate::events::Change::committee(false, &committee)],
+            vec![crate::events::NewEvent::committee(false, &committee)],
         )
         .await?;
         txn.commit().await?;

@@ -16,7 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{employee, unit_assignment};
-use crate::events::Change;
+use crate::events::NewEvent;
 use crate::placements::{check_new_placements, insert_histories, replace_histories};
 use crate::units::{check_units_exist, list_refs, rows_per_statement};
 use crate::version::{check_version, ensure_updated, lock_row};
@@ -293,7 +293,7 @@ impl Store {
         )
         .await?;
         let employee = fetch_employee(&txn, id).await?;
-        crate::events::record(&txn, now, vec![Change::employee(true, &employee)]).await?;
+        crate::events::record(&txn, now, vec![NewEvent::employee(true, &employee)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(employee)
@@ -355,7 +355,7 @@ impl Store {
             .await?;
         }
         let employee = fetch_employee(&txn, id).await?;
-        crate::events::record(&txn, self.now(), vec![Change::employee(false, &employee)]).await?;
+        crate::events::record(&txn, self.now(), vec![NewEvent::employee(false, &employee)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(employee)

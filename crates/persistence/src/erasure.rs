@@ -17,7 +17,7 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 
 use crate::entities::employee;
-use crate::events::Change;
+use crate::events::NewEvent;
 use crate::status::bind;
 use crate::version::lock_row;
 use crate::{Store, StoreError};
@@ -455,7 +455,7 @@ impl Store {
         forget_elsewhere(&txn, &subjects, &identifiers, &in_text).await?;
 
         let erased = crate::employees::fetch_employee(&txn, id).await?;
-        crate::events::record(&txn, now, vec![Change::employee_erased(&erased)]).await?;
+        crate::events::record(&txn, now, vec![NewEvent::employee_erased(&erased)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(Erasure {

@@ -82,7 +82,7 @@ const RECORD_RESOURCES: &[&str] = &[
 
 /// A change to record.
 #[derive(Debug, Clone)]
-pub(crate) struct Change {
+pub(crate) struct NewEvent {
     event_type: &'static str,
     resource_id: Uuid,
     version: Option<i64>,
@@ -96,7 +96,7 @@ pub(crate) struct Change {
     data: String,
 }
 
-impl Change {
+impl NewEvent {
     /// An event of `event_type` (one of [`EVENT_TYPES`]) about `resource_id`, with the
     /// resource's state after the change.
     pub(crate) fn new(event_type: &'static str, resource_id: Uuid, data: Value) -> Self {
@@ -150,7 +150,7 @@ impl Change {
             Some(b) if after.signatures.len() > b.signatures.len() => "plan.signed",
             Some(_) => "plan.updated",
         };
-        Change::new(event_type, after.id.uuid(), plan_data(after))
+        NewEvent::new(event_type, after.id.uuid(), plan_data(after))
             .version(after.revision)
             .of_plan(after.id.uuid())
     }
@@ -162,7 +162,7 @@ impl Change {
         } else {
             "employee.updated"
         };
-        let mut change = Change::new(t, e.id.uuid(), employee_data(e))
+        let mut change = NewEvent::new(t, e.id.uuid(), employee_data(e))
             .version(e.meta.version)
             .about(e.id.uuid());
         change.employee_unit = Some(e.unit_id.uuid());
@@ -172,7 +172,7 @@ impl Change {
     /// An employee's erasure: the record as it now stands, without name, e-mail or external
     /// id. A follower erases its own copy.
     pub(crate) fn employee_erased(e: &Employee) -> Self {
-        let mut change = Change::new("employee.erased", e.id.uuid(), employee_data(e))
+        let mut change = NewEvent::new("employee.erased", e.id.uuid(), employee_data(e))
             .version(e.meta.version)
             .about(e.id.uuid());
         change.employee_unit = Some(e.unit_id.uuid());
@@ -182,7 +182,7 @@ impl Change {
     /// A sync's summary: what kind of rows, and how many were created, updated, unchanged.
     pub(crate) fn sync(kind: &str, report: &crate::SyncReport) -> Self {
         let id = Uuid::now_v7();
-        Change::new(
+        NewEvent::new(
             "sync.completed",
             id,
             json!({
@@ -202,7 +202,7 @@ impl Change {
         } else {
             "committee.updated"
         };
-        Change::new(
+        NewEvent::new(
             t,
             c.id.uuid(),
             json!({
@@ -223,7 +223,7 @@ impl Change {
 
     /// A unit's event.
     pub(crate) fn unit(event_type: &'static str, u: &OrgUnit) -> Self {
-        Change::new(event_type, u.id.uuid(), unit_data(u))
+        NewEvent::new(event_type, u.id.uuid(), unit_data(u))
             .version(u.meta.version)
             .in_unit(u.id.uuid())
     }
@@ -294,7 +294,7 @@ const FEED_LOCK: i64 = 0x0064_6576_706c_616e;
 pub(crate) async fn record(
     txn: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    changes: impl IntoIterator<Item = Change>,
+    changes: impl IntoIterator<Item = NewEvent>,
 ) -> Result<(), StoreError> {
     let mut changes = changes.into_iter().peekable();
     if changes.peek().is_none() {
@@ -308,7 +308,7 @@ pub(crate) async fn record(
         .await?;
     }
     loop {
-        let chunk: Vec<Change> = changes.by_ref().take(crate::bulk::BATCH).collect();
+        let chunk: Vec<NewEvent> = changes.by_ref().take(crate::bulk::BATCH).collect();
         if chunk.is_empty() {
             return Ok(());
         }
@@ -320,7 +320,7 @@ pub(crate) async fn record(
 async fn record_chunk(
     txn: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    changes: Vec<Change>,
+    changes: Vec<NewEvent>,
 ) -> Result<(), StoreError> {
     crate::audit::record_writes(
         txn,

@@ -103,7 +103,7 @@ impl Store {
             recorded_at: now,
         };
         changes.push(
-            crate::events::Change::new("follow_up.recorded", id.uuid(), follow_up_data(&stored)?)
+            crate::events::NewEvent::new("follow_up.recorded", id.uuid(), follow_up_data(&stored)?)
                 .version(1)
                 .of_plan(plan_id.uuid()),
         );

@@ -22,7 +22,7 @@ pub struct KeptResponse {
 
 /// What a key says about a request that carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Claim {
+pub enum KeyClaim {
     /// First use: this request does the work.
     Fresh,
     /// Another request with this key is still being served.
@@ -42,7 +42,7 @@ impl Store {
         key: &str,
         request_hash: &str,
         ttl: Duration,
-    ) -> Result<Claim, StoreError> {
+    ) -> Result<KeyClaim, StoreError> {
         let now = self.now();
         idempotency_key::Entity::delete_many()
             .filter(idempotency_key::Column::Subject.eq(subject))
@@ -70,7 +70,7 @@ impl Store {
         .exec_without_returning(&self.db)
         .await?;
         if inserted == 1 {
-            return Ok(Claim::Fresh);
+            return Ok(KeyClaim::Fresh);
         }
         let Some(row) = idempotency_key::Entity::find_by_id((subject.to_owned(), key.to_owned()))
             .one(&self.db)
@@ -78,10 +78,10 @@ impl Store {
         else {
             // Forgotten between the insert and the read (it expired or its request failed):
             // the client's retry claims it afresh.
-            return Ok(Claim::InProgress);
+            return Ok(KeyClaim::InProgress);
         };
         if row.request_hash != request_hash {
-            return Ok(Claim::Reused);
+            return Ok(KeyClaim::Reused);
         }
         match (row.status, row.body) {
             (Some(status), Some(body)) => {
@@ -92,13 +92,13 @@ impl Store {
                     .transpose()
                     .map_err(StoreError::corrupt)?
                     .unwrap_or_default();
-                Ok(Claim::Replay(KeptResponse {
+                Ok(KeyClaim::Replay(KeptResponse {
                     status: u16::try_from(status).map_err(StoreError::corrupt)?,
                     headers,
                     body,
                 }))
             }
-            _ => Ok(Claim::InProgress),
+            _ => Ok(KeyClaim::InProgress),
         }
     }
 

@@ -136,8 +136,8 @@ async fn write_participants(
 }
 
 /// An interview's event for the change feed. Its reach follows its first participant.
-fn interview_change(event_type: &'static str, i: &InterviewFields) -> crate::events::Change {
-    let change = crate::events::Change::new(
+fn interview_change(event_type: &'static str, i: &InterviewFields) -> crate::events::NewEvent {
+    let change = crate::events::NewEvent::new(
         event_type,
         i.id.uuid(),
         serde_json::json!({
@@ -554,7 +554,7 @@ impl Store {
                     .iter()
                     .map(|i| interview_change("interview.created", i)),
             )
-            .chain(std::iter::once(crate::events::Change::sync(
+            .chain(std::iter::once(crate::events::NewEvent::sync(
                 "interviews",
                 &report,
             )));

@@ -40,7 +40,7 @@ pub use employees::EmployeeScope;
 pub use erasure::{ERASED_NAME, Erasure};
 pub use error::{StoreError, acquire_timeouts};
 pub use events::{EVENT_TYPES, EventScope, FeedRead, StoredEvent, is_event_selector};
-pub use idempotency::{Claim, KeptResponse};
+pub use idempotency::{KeptResponse, KeyClaim};
 pub use page::{Page, PageRequest};
 pub use plans::{PlanFilter, PlanScope};
 pub use reviews::StoredReview;

@@ -50,8 +50,8 @@ async fn check_no_overlap(
 }
 
 /// An agreement period's event.
-fn period_change(event_type: &'static str, p: &AgreementPeriod) -> crate::events::Change {
-    crate::events::Change::new(
+fn period_change(event_type: &'static str, p: &AgreementPeriod) -> crate::events::NewEvent {
+    crate::events::NewEvent::new(
         event_type,
         p.id.uuid(),
         serde_json::json!({

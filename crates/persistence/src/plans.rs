@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::entities::{
     employee, plan, plan_activity_fact, plan_goal_fact, plan_member, plan_version,
 };
-use crate::events::Change;
+use crate::events::NewEvent;
 use crate::version::ensure_updated;
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -192,7 +192,7 @@ async fn write(
     txn: &DatabaseTransaction,
     before: &Plan,
     plan: &Plan,
-) -> Result<Change, StoreError> {
+) -> Result<NewEvent, StoreError> {
     let read_revision = before.revision;
     let updated = plan::Entity::update_many()
         .col_expr(plan::Column::Status, Expr::value(plan.status.as_str()))
@@ -263,7 +263,7 @@ async fn write(
     } else if before.content != plan.content {
         crate::projection::refresh_contents(txn, &members).await?;
     }
-    Ok(Change::plan(Some(before), plan))
+    Ok(NewEvent::plan(Some(before), plan))
 }
 
 /// Applies `change` to the plan within the caller's transaction.
@@ -272,7 +272,7 @@ pub(crate) async fn change_plan_in<T>(
     id: PlanId,
     expected_revision: Option<i64>,
     change: impl FnOnce(&mut Plan) -> Result<T, devplan_domain::plan::PlanError>,
-    changes: &mut Vec<Change>,
+    changes: &mut Vec<NewEvent>,
 ) -> Result<(Plan, T), StoreError> {
     let before = fetch_with(txn, id, true).await?;
     crate::version::check_version(before.revision, expected_revision)?;
@@ -294,7 +294,7 @@ pub(crate) async fn change_plan_as_in<P, T>(
     expected_revision: Option<i64>,
     gate: impl FnOnce(&Plan, &[UnitId]) -> Option<P>,
     change: impl FnOnce(&mut Plan, &P) -> Result<T, devplan_domain::plan::PlanError>,
-    changes: &mut Vec<Change>,
+    changes: &mut Vec<NewEvent>,
 ) -> Result<(Plan, P, T), StoreError> {
     let before = fetch_with(txn, id, true).await?;
     let units = crate::reach::units_of_in(txn, &before.members).await?;
@@ -544,7 +544,7 @@ impl Store {
         let members: Vec<Uuid> = new.members.iter().map(|m| m.uuid()).collect();
         crate::projection::refresh_status(&txn, &members).await?;
         let plan = fetch(&txn, new.id).await?;
-        changes.push(Change::plan(None, &plan));
+        changes.push(NewEvent::plan(None, &plan));
         crate::events::record(&txn, self.now(), changes).await?;
         txn.commit().await?;
         Ok(plan)

@@ -64,8 +64,8 @@ fn to_review(m: status_review::Model) -> Result<StoredReview, StoreError> {
 fn review_change(
     event_type: &'static str,
     r: &StoredReview,
-) -> Result<crate::events::Change, StoreError> {
-    Ok(crate::events::Change::new(
+) -> Result<crate::events::NewEvent, StoreError> {
+    Ok(crate::events::NewEvent::new(
         event_type,
         r.id,
         serde_json::json!({

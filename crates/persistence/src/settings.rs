@@ -108,8 +108,8 @@ impl Store {
             "version": meta.version,
             "updated_at": meta.updated_at,
         });
-        let change =
-            crate::events::Change::new("settings.updated", SETTINGS_ID, data).version(meta.version);
+        let change = crate::events::NewEvent::new("settings.updated", SETTINGS_ID, data)
+            .version(meta.version);
         crate::events::record(&txn, meta.updated_at, vec![change]).await?;
         txn.commit().await?;
         Ok(result)

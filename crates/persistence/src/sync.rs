@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::committees::{replace_members, to_committees, write_committee};
 use crate::employees::{replace_assignments, to_employees, write_employee};
 use crate::entities::{committee, employee, org_unit, placement};
-use crate::events::Change;
+use crate::events::NewEvent;
 use crate::placements::{check_new_placements, insert_histories, replace_histories, unit_ended};
 use crate::units::{CHUNK, load_tree, rebuild_closure, rows_per_statement};
 use crate::{Store, StoreError};
@@ -346,7 +346,7 @@ impl Store {
             match existing.get(row.external_id.as_str()) {
                 None => {
                     report.created += 1;
-                    changes.push(Change::unit("unit.created", &unit(1, now)));
+                    changes.push(NewEvent::unit("unit.created", &unit(1, now)));
                     new_rows.push((
                         depth.get(&row_ids[i]).copied().unwrap_or(0),
                         org_unit::ActiveModel {
@@ -370,7 +370,7 @@ impl Store {
                 }
                 Some(m) => {
                     report.updated += 1;
-                    changes.push(Change::unit(
+                    changes.push(NewEvent::unit(
                         "unit.updated",
                         &unit(m.version + 1, m.created_at),
                     ));
@@ -394,7 +394,7 @@ impl Store {
         if moved || report.created > 0 {
             rebuild_closure(&txn, &tree).await?;
         }
-        changes.push(Change::sync("units", &report));
+        changes.push(NewEvent::sync("units", &report));
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.organisation_changed();
@@ -601,15 +601,15 @@ impl Store {
         let changes = recorded
             .iter()
             .map(|(next, version)| match version {
-                None => Change::employee(true, next),
+                None => NewEvent::employee(true, next),
                 Some(version) => {
                     let mut stored = (*next).clone();
                     stored.meta.version = *version;
                     stored.meta.updated_at = now;
-                    Change::employee(false, &stored)
+                    NewEvent::employee(false, &stored)
                 }
             })
-            .chain(std::iter::once(Change::sync("employees", &report)));
+            .chain(std::iter::once(NewEvent::sync("employees", &report)));
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.organisation_changed();
@@ -772,7 +772,7 @@ impl Store {
                     .exec_without_returning(&txn)
                     .await?;
                     member_changes.push(next);
-                    changes.push(Change::committee(true, next));
+                    changes.push(NewEvent::committee(true, next));
                 }
                 Some(current) if current == next => report.unchanged += 1,
                 Some(current) => {
@@ -781,7 +781,7 @@ impl Store {
                     let mut stored = next.clone();
                     stored.meta.version = current.meta.version + 1;
                     stored.meta.updated_at = now;
-                    changes.push(Change::committee(false, &stored));
+                    changes.push(NewEvent::committee(false, &stored));
                     if current.members != next.members {
                         member_changes.push(next);
                     }
@@ -797,7 +797,7 @@ impl Store {
                 .flat_map(|c| c.members.iter().map(|m| (c.id.uuid(), *m))),
         )
         .await?;
-        changes.push(Change::sync("committees", &report));
+        changes.push(NewEvent::sync("committees", &report));
         crate::events::record(&txn, now, changes).await?;
         txn.commit().await?;
         self.organisation_changed();

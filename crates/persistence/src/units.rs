@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{employee, org_unit, unit_closure};
-use crate::events::Change;
+use crate::events::NewEvent;
 use crate::version::{check_version, ensure_updated, lock_row};
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -169,7 +169,7 @@ impl Store {
             .map_err(|e| StoreError::from_write(e, "external_id"))?;
         rebuild_closure(&txn, &tree).await?;
         let unit = fetch_unit(&txn, id).await?;
-        crate::events::record(&txn, now, vec![Change::unit("unit.created", &unit)]).await?;
+        crate::events::record(&txn, now, vec![NewEvent::unit("unit.created", &unit)]).await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(unit)
@@ -227,7 +227,12 @@ impl Store {
             rebuild_closure(&txn, &tree).await?;
         }
         let unit = fetch_unit(&txn, id).await?;
-        crate::events::record(&txn, self.now(), vec![Change::unit("unit.updated", &unit)]).await?;
+        crate::events::record(
+            &txn,
+            self.now(),
+            vec![NewEvent::unit("unit.updated", &unit)],
+        )
+        .await?;
         txn.commit().await?;
         self.organisation_changed();
         Ok(unit)

@@ -68,7 +68,9 @@ impl CommitteeOut {
 /// A committee to create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CommitteeCreate {
+// Published under its first name, which generated clients know it by.
+#[schema(as = CommitteeCreate)]
+pub struct CommitteeIn {
     /// The HR system's id (unique).
     #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
@@ -86,7 +88,7 @@ pub struct CommitteeCreate {
     pub members: Vec<Uuid>,
 }
 
-impl CommitteeCreate {
+impl CommitteeIn {
     fn parse(self) -> Result<NewCommittee, Violations> {
         let mut v = Violations::new();
         let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| {
@@ -230,7 +232,7 @@ pub async fn get(access: HrOrCommittee, id: web::Path<CommitteeId>) -> ApiResult
     tag = "organisation",
     operation_id = "create_committee",
     summary = "Create a committee (HR)",
-    request_body = CommitteeCreate,
+    request_body = CommitteeIn,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = CommitteeOut, headers(("ETag" = String, description = "The record's version"))),
@@ -241,7 +243,7 @@ pub async fn get(access: HrOrCommittee, id: web::Path<CommitteeId>) -> ApiResult
 pub async fn create(
     state: web::Data<AppState>,
     _hr: Hr,
-    body: ValidJson<CommitteeCreate>,
+    body: ValidJson<CommitteeIn>,
 ) -> ApiResult<HttpResponse> {
     let committee = state.store.create_committee(body.0.parse()?).await?;
     Ok(versioned(

@@ -23,7 +23,9 @@ use crate::views::employee::EmployeeOut;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"external_id": "E-1042", "name": "Mette Hansen", "email": "mette.hansen@kommune.dk", "professional_group": "pædagog", "unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f"}))]
-pub struct EmployeeCreate {
+// Published under its first name, which generated clients know it by.
+#[schema(as = EmployeeCreate)]
+pub struct EmployeeIn {
     /// The HR system's id (unique).
     #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
@@ -60,7 +62,7 @@ fn units(ids: Vec<Uuid>) -> Vec<UnitId> {
     ids
 }
 
-impl EmployeeCreate {
+impl EmployeeIn {
     fn parse(self) -> Result<NewEmployee, Violations> {
         let mut v = Violations::new();
         let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| {
@@ -220,7 +222,7 @@ pub async fn get(access: PeopleReader, id: web::Path<EmployeeId>) -> ApiResult<H
     tag = "organisation",
     operation_id = "create_employee",
     summary = "Create an employee (HR)",
-    request_body = EmployeeCreate,
+    request_body = EmployeeIn,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = EmployeeOut, headers(("ETag" = String, description = "The record's version"))),
@@ -231,7 +233,7 @@ pub async fn get(access: PeopleReader, id: web::Path<EmployeeId>) -> ApiResult<H
 pub async fn create(
     state: web::Data<AppState>,
     _hr: Hr,
-    body: ValidJson<EmployeeCreate>,
+    body: ValidJson<EmployeeIn>,
 ) -> ApiResult<HttpResponse> {
     let employee = state.store.create_employee(body.0.parse()?).await?;
     Ok(versioned(

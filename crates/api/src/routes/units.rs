@@ -80,7 +80,9 @@ impl UnitOut {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"external_id": "U-110", "name": "Dagtilbud Nord", "parent_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f"}))]
-pub struct UnitCreate {
+// Published under its first name, which generated clients know it by.
+#[schema(as = UnitCreate)]
+pub struct UnitIn {
     /// The HR system's id (unique).
     #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
@@ -91,7 +93,7 @@ pub struct UnitCreate {
     pub parent_id: Option<Uuid>,
 }
 
-impl UnitCreate {
+impl UnitIn {
     fn parse(self) -> Result<NewUnit, Violations> {
         let mut v = Violations::new();
         let external_id = parse_opt(&mut v, self.external_id.as_deref(), |s| {
@@ -278,7 +280,7 @@ pub async fn get(
     tag = "organisation",
     operation_id = "create_org_unit",
     summary = "Create a unit (HR)",
-    request_body = UnitCreate,
+    request_body = UnitIn,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = UnitOut, headers(("ETag" = String, description = "The unit's version"))),
@@ -289,7 +291,7 @@ pub async fn get(
 pub async fn create(
     state: web::Data<AppState>,
     hr: Hr,
-    body: ValidJson<UnitCreate>,
+    body: ValidJson<UnitIn>,
 ) -> ApiResult<HttpResponse> {
     let new = body.0.parse()?;
     let unit = state.store.create_unit(new).await?;

@@ -77,7 +77,9 @@ pub struct EndpointWithSecret {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://hr.example.dk/hooks/devplan", "description": "HR-system", "event_types": ["employee.*", "plan.agreed"]}))]
-pub struct EndpointCreate {
+// Published under its first name, which generated clients know it by.
+#[schema(as = EndpointCreate)]
+pub struct EndpointIn {
     /// `https://…` (or `http://` to this machine).
     #[schema(max_length = 2048)]
     pub url: String,
@@ -187,7 +189,7 @@ fn with_secret(status: StatusCode, endpoint: WebhookEndpoint, secret: String) ->
     operation_id = "create_webhook_endpoint",
     summary = "Register a webhook endpoint (HR); its secret is shown once",
     description = "Every event from now on of the types asked for is POSTed to the URL by the Standard Webhooks specification: the body `{\"type\", \"timestamp\", \"data\"}` (`data` as an item of `GET /events`), the headers `webhook-id` (the event's id, the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the secret's bytes after `whsec_`). A 2xx answer within 10 s delivers it; otherwise it is tried again after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then given up.",
-    request_body = EndpointCreate,
+    request_body = EndpointIn,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Registered", body = EndpointWithSecret, headers(("ETag" = String, description = "The endpoint's version"))),
@@ -198,7 +200,7 @@ fn with_secret(status: StatusCode, endpoint: WebhookEndpoint, secret: String) ->
 pub async fn create(
     state: web::Data<AppState>,
     _hr: Hr,
-    body: ValidJson<EndpointCreate>,
+    body: ValidJson<EndpointIn>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
     let settings = settings(

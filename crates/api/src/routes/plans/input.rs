@@ -15,7 +15,9 @@ pub(super) fn opt_long(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"employee_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e70", "title": "Udviklingsplan 2026", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}))]
-pub struct PlanCreate {
+// Published under its first name, which generated clients know it by.
+#[schema(as = PlanCreate)]
+pub struct PlanIn {
     /// The employee of an individual plan.
     pub employee_id: Option<Uuid>,
     /// The members of a group plan (instead of `employee_id`).
@@ -37,7 +39,7 @@ pub struct PlanCreate {
     pub development_interview_id: Option<Uuid>,
 }
 
-impl PlanCreate {
+impl PlanIn {
     pub(super) fn parse(self) -> Result<(PlanKind, Vec<EmployeeId>, PlanContent), Violations> {
         let mut v = Violations::new();
         let title = v.check(Name::parse("title", &self.title));

@@ -161,7 +161,7 @@ pub async fn list(
     operation_id = "create_plan",
     summary = "Draft a plan for an employee or a group (manager)",
     description = "A new individual plan supersedes the employee's current one, which stays readable.",
-    request_body = PlanCreate,
+    request_body = PlanIn,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Drafted", body = PlanOut, headers(("ETag" = String, description = "The plan's revision"))),
@@ -172,7 +172,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     access: Manager,
-    body: ValidJson<PlanCreate>,
+    body: ValidJson<PlanIn>,
 ) -> ApiResult<HttpResponse> {
     let (kind, members, content) = body.0.parse()?;
     let Some(me) = access.drafter_for(&members).await? else {

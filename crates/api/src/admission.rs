@@ -11,7 +11,7 @@ use crate::error::ApiError;
 
 /// Admission to expensive work.
 #[derive(Debug)]
-pub struct Gate {
+pub struct Admission {
     running: Semaphore,
     waiting: AtomicUsize,
     queue: usize,
@@ -26,7 +26,7 @@ impl Drop for Waiting<'_> {
     }
 }
 
-impl Gate {
+impl Admission {
     /// At most `concurrency` at once (at least one), and at most `queue` waiting.
     pub fn new(concurrency: usize, queue: usize) -> Self {
         Self {
@@ -59,7 +59,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_queue_refuses_and_a_freed_turn_admits() {
-        let gate = std::sync::Arc::new(Gate::new(1, 1));
+        let gate = std::sync::Arc::new(Admission::new(1, 1));
         let first = gate.enter().await.unwrap();
         let queued = gate.clone();
         let second = tokio::spawn(async move { queued.enter().await.map(drop) });
