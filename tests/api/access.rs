@@ -650,7 +650,7 @@ async fn a_new_manager_of_a_unit_reaches_it_at_once() {
     app.expect(
         app.patch(
             &format!("/api/v1/employees/{}", org.mgr_b),
-            &hr(),
+            &Who::Hr.token(),
             &json!({"manages": [org.b, org.a]}),
         )
         .await,

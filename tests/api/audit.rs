@@ -6,10 +6,6 @@ use devplan_tests::*;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-fn manager() -> String {
-    token("MGR-A", &["employee", "manager"])
-}
-
 async fn entries(app: &TestApp, who: &str, query: &str) -> Vec<Value> {
     let page = app
         .expect(
@@ -32,7 +28,7 @@ async fn a_managers_read_of_an_employees_plan_is_logged_with_actor_time_and_requ
         .send_with(
             Method::GET,
             &format!("/api/v1/plans/{}", plan.id),
-            &manager(),
+            &Who::Manager.token(),
             None,
             &[("x-request-id", "audit-read-1")],
         )
@@ -49,7 +45,7 @@ async fn a_managers_read_of_an_employees_plan_is_logged_with_actor_time_and_requ
 
     let reads = entries(
         &app,
-        &hr(),
+        &Who::Hr.token(),
         &format!("&employee_id={}&action=read", org.emp_a1),
     )
     .await;
@@ -73,12 +69,20 @@ async fn a_managers_read_of_an_employees_plan_is_logged_with_actor_time_and_requ
 
     // The absence and the interview HR and the manager read are logged too.
     app.expect(
-        app.get(&format!("/api/v1/absences/{}", plan.absence), &manager())
-            .await,
+        app.get(
+            &format!("/api/v1/absences/{}", plan.absence),
+            &Who::Manager.token(),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
-    let reads = entries(&app, &hr(), &format!("&employee_id={}", org.emp_a1)).await;
+    let reads = entries(
+        &app,
+        &Who::Hr.token(),
+        &format!("&employee_id={}", org.emp_a1),
+    )
+    .await;
     assert!(
         reads
             .iter()
@@ -86,7 +90,7 @@ async fn a_managers_read_of_an_employees_plan_is_logged_with_actor_time_and_requ
     );
 
     // Every change is logged, with the change.
-    let writes = entries(&app, &hr(), "&action=write&actor=MGR-A").await;
+    let writes = entries(&app, &Who::Hr.token(), "&action=write&actor=MGR-A").await;
     assert!(
         writes
             .iter()
@@ -105,7 +109,7 @@ async fn a_managers_read_of_an_employees_plan_is_logged_with_actor_time_and_requ
     let csv = app
         .client
         .get(format!("{}/api/v1/audit?action=read", app.base))
-        .bearer_auth(hr())
+        .bearer_auth(Who::Hr.token())
         .header("accept", "text/csv")
         .send()
         .await
@@ -147,7 +151,7 @@ async fn the_audit_log_refuses_to_be_changed_or_emptied() {
             );
         }
     }
-    let left = entries(&app, &hr(), "").await;
+    let left = entries(&app, &Who::Hr.token(), "").await;
     assert!(left.iter().all(|e| e["actor"] != "someone else"));
     assert!(!left.is_empty());
 }

@@ -11,7 +11,7 @@ async fn malformed_json_is_a_400() {
     let response = app
         .client
         .post(format!("{}/api/v1/org-units", app.base))
-        .bearer_auth(hr())
+        .bearer_auth(Who::Hr.token())
         .header("content-type", "application/json")
         .body("{\"name\": ")
         .send()
@@ -27,7 +27,7 @@ async fn a_body_that_is_not_json_is_a_415() {
     let response = app
         .client
         .post(format!("{}/api/v1/org-units", app.base))
-        .bearer_auth(hr())
+        .bearer_auth(Who::Hr.token())
         .header("content-type", "text/plain")
         .body("name=x")
         .send()
@@ -45,7 +45,7 @@ async fn a_body_that_is_not_json_is_a_415() {
 async fn wrong_types_unknown_enums_and_unknown_fields_are_422s_naming_the_field() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let p = assert_problem(
         app.post("/api/v1/org-units", &hr, &json!({"name": 5}))
             .await,
@@ -99,7 +99,7 @@ async fn empty_over_long_and_invalid_text_is_a_422_naming_each_field() {
     let org = app.standard_org().await;
     let body = json!({"name": "x".repeat(201), "email": "not-an-address", "professional_group": "  ", "unit_id": org.a1});
     let p = assert_problem(
-        app.post("/api/v1/employees", &hr(), &body).await,
+        app.post("/api/v1/employees", &Who::Hr.token(), &body).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
@@ -122,7 +122,7 @@ async fn empty_over_long_and_invalid_text_is_a_422_naming_each_field() {
     let p = assert_problem(
         app.post(
             "/api/v1/agreement-periods",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"name": "OK", "starts_on": "2027-01-01", "ends_on": "2026-01-01"}),
         )
         .await,
@@ -143,7 +143,7 @@ async fn references_to_unknown_records_are_422s() {
     let p = assert_problem(
         app.post(
             "/api/v1/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"name": "X", "unit_id": ghost, "manages": [org.a, ghost]}),
         )
         .await,
@@ -155,7 +155,7 @@ async fn references_to_unknown_records_are_422s() {
     let p = assert_problem(
         app.post(
             "/api/v1/org-units",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"name": "X", "parent_id": ghost}),
         )
         .await,
@@ -167,7 +167,7 @@ async fn references_to_unknown_records_are_422s() {
     let p = assert_problem(
         app.patch(
             &format!("/api/v1/org-units/{}", org.a),
-            &hr(),
+            &Who::Hr.token(),
             &json!({"parent_id": org.a1}),
         )
         .await,
@@ -179,7 +179,7 @@ async fn references_to_unknown_records_are_422s() {
     let p = assert_problem(
         app.post(
             "/api/v1/committees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"name": "X", "level": "main", "unit_id": org.k, "parent_id": org.med_a}),
         )
         .await,
@@ -197,7 +197,7 @@ async fn a_taken_external_id_and_an_overlapping_period_are_409s() {
     assert_problem(
         app.post(
             "/api/v1/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"name": "X", "unit_id": org.a, "external_id": "EMP-A1"}),
         )
         .await,
@@ -208,7 +208,7 @@ async fn a_taken_external_id_and_an_overlapping_period_are_409s() {
     assert_problem(
         app.post(
             "/api/v1/agreement-periods",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"name": "X", "starts_on": "2027-01-01", "ends_on": "2028-01-01"}),
         )
         .await,
@@ -224,7 +224,8 @@ async fn an_oversized_body_is_a_413() {
     app.standard_org().await;
     let big = json!({"rows": [], "padding": "x".repeat(BODY_LIMIT)});
     assert_problem(
-        app.post("/api/v1/sync/employees", &hr(), &big).await,
+        app.post("/api/v1/sync/employees", &Who::Hr.token(), &big)
+            .await,
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
     )
@@ -235,7 +236,7 @@ async fn an_oversized_body_is_a_413() {
 async fn malformed_paths_queries_and_cursors_are_400s_naming_every_parameter() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let p = assert_problem(
         app.get("/api/v1/org-units/not-a-uuid", &hr).await,
         StatusCode::BAD_REQUEST,
@@ -319,7 +320,7 @@ async fn malformed_paths_queries_and_cursors_are_400s_naming_every_parameter() {
 async fn a_method_a_named_resource_does_not_answer_is_405_naming_its_own_methods_not_a_malformed_id()
  {
     let app = spawn_app().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     // Each sits beside a `{id}` resource of the same collection that answers more methods.
     for path in [
         "/api/v1/committees/missing-records?year=2026",
@@ -354,8 +355,13 @@ trait SettingsExt {
 
 impl SettingsExt for TestApp {
     async fn put_settings(&self, body: &serde_json::Value) -> reqwest::Response {
-        self.send(Method::PUT, "/api/v1/settings", Some(&hr()), Some(body))
-            .await
+        self.send(
+            Method::PUT,
+            "/api/v1/settings",
+            Some(&Who::Hr.token()),
+            Some(body),
+        )
+        .await
     }
 }
 
@@ -398,7 +404,7 @@ async fn a_422_names_every_problem_of_the_body_with_its_path() {
     let p = assert_problem(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": [
                 {"external_id": "X1", "name": "Ny", "professional_group": "pædagog", "unit_external_id": "A1"},
                 {"external_id": "X2", "professional_group": 3, "unit_external_id": "A1", "colour": "red"}
@@ -428,7 +434,7 @@ async fn repeated_json_keys_are_a_422_and_change_nothing() {
     let response = app
         .client
         .patch(format!("{}/api/v1/org-units/{}", app.base, org.a1))
-        .bearer_auth(hr())
+        .bearer_auth(Who::Hr.token())
         .header("content-type", "application/json")
         .body(r#"{"name": "Ny", "name": "Anden"}"#)
         .send()
@@ -443,7 +449,7 @@ async fn repeated_json_keys_are_a_422_and_change_nothing() {
     assert_eq!(p["errors"][0]["code"], "duplicate_key");
     let unit = app
         .expect(
-            app.get(&format!("/api/v1/org-units/{}", org.a1), &hr())
+            app.get(&format!("/api/v1/org-units/{}", org.a1), &Who::Hr.token())
                 .await,
             StatusCode::OK,
         )
@@ -489,7 +495,10 @@ async fn a_whole_number_written_with_a_fraction_is_read_as_the_integer_it_is() {
     app.expect(app.put_settings(&settings).await, StatusCode::OK)
         .await;
     let read = app
-        .expect(app.get("/api/v1/settings", &hr()).await, StatusCode::OK)
+        .expect(
+            app.get("/api/v1/settings", &Who::Hr.token()).await,
+            StatusCode::OK,
+        )
         .await;
     assert_eq!(read["anonymity_threshold"], 6);
     assert_eq!(read["special_follow_up_days"], 30);
@@ -547,7 +556,7 @@ async fn a_sync_checked_row_by_row_names_every_bad_row_and_reads_whole_numbers_a
         app.send_raw(
             Method::POST,
             "/api/v1/sync/development-interviews",
-            &hr(),
+            &Who::Hr.token(),
             body,
         )
         .await,
@@ -584,7 +593,7 @@ async fn a_sync_checked_row_by_row_names_every_bad_row_and_reads_whole_numbers_a
             app.send_raw(
                 Method::POST,
                 "/api/v1/sync/development-interviews",
-                &hr(),
+                &Who::Hr.token(),
                 good,
             )
             .await,

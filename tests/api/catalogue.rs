@@ -26,14 +26,16 @@ async fn hr_keeps_the_catalogue_and_everyone_filters_it_by_group_and_kind() {
     ]});
     let first = app
         .expect(
-            app.post("/api/v1/sync/catalogue", &hr(), &rows).await,
+            app.post("/api/v1/sync/catalogue", &Who::Hr.token(), &rows)
+                .await,
             StatusCode::OK,
         )
         .await;
     assert_eq!(first, json!({"created": 3, "updated": 0, "unchanged": 0}));
     let again = app
         .expect(
-            app.post("/api/v1/sync/catalogue", &hr(), &rows).await,
+            app.post("/api/v1/sync/catalogue", &Who::Hr.token(), &rows)
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -78,7 +80,8 @@ async fn hr_keeps_the_catalogue_and_everyone_filters_it_by_group_and_kind() {
 
     let bad = json!({"rows": [{"external_id": "K4", "kind": "course", "title": ""}, {"kind": "course", "title": "Uden nøgle"}]});
     let problem = assert_problem(
-        app.post("/api/v1/sync/catalogue", &hr(), &bad).await,
+        app.post("/api/v1/sync/catalogue", &Who::Hr.token(), &bad)
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
@@ -86,7 +89,8 @@ async fn hr_keeps_the_catalogue_and_everyone_filters_it_by_group_and_kind() {
     assert_eq!(error_fields(&problem), ["rows[0].title"]);
     let bad = json!({"rows": [{"kind": "course", "title": "Uden nøgle"}]});
     let problem = assert_problem(
-        app.post("/api/v1/sync/catalogue", &hr(), &bad).await,
+        app.post("/api/v1/sync/catalogue", &Who::Hr.token(), &bad)
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )

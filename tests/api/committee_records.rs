@@ -8,12 +8,16 @@ async fn with_sibling(app: &TestApp) -> (Org, String) {
     let org = app.standard_org().await;
     let rows = json!({"rows": [{"external_id": "MED-B", "name": "Lokal-MED B", "level": "local", "unit_external_id": "B", "parent_external_id": "HMU", "member_external_ids": ["EMP-B"]}]});
     app.expect(
-        app.post("/api/v1/sync/committees", &hr(), &rows).await,
+        app.post("/api/v1/sync/committees", &Who::Hr.token(), &rows)
+            .await,
         StatusCode::OK,
     )
     .await;
     let list = app
-        .expect(app.get("/api/v1/committees", &hr()).await, StatusCode::OK)
+        .expect(
+            app.get("/api/v1/committees", &Who::Hr.token()).await,
+            StatusCode::OK,
+        )
         .await;
     let med_b = list["items"]
         .as_array()
@@ -261,22 +265,22 @@ async fn the_missing_records_list_follows_the_frequency_settings() {
         }
         v
     };
-    assert_eq!(missing(hr(), 2026).await, all(true));
+    assert_eq!(missing(Who::Hr.token(), 2026).await, all(true));
     // Every third year after OK24 began (2024): 2026 owes the main committee nothing.
     let settings = json!({"anonymity_threshold": 5, "long_absence_weeks": 8, "special_follow_up_days": 30, "main_committee_frequency": "every_third_year"});
     app.expect(
         app.send(
             Method::PUT,
             "/api/v1/settings",
-            Some(&hr()),
+            Some(&Who::Hr.token()),
             Some(&settings),
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(missing(hr(), 2026).await, all(false));
-    assert_eq!(missing(hr(), 2027).await, all(true));
+    assert_eq!(missing(Who::Hr.token(), 2026).await, all(false));
+    assert_eq!(missing(Who::Hr.token(), 2027).await, all(true));
     // Lokal-MED A discusses and reports: it leaves the list.
     let local = token("MEM-A", &["committee"]);
     app.expect(

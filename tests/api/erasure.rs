@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 /// Status of `unit` for 2025 and for this year, as HR and as the area's representative see it.
 async fn figures(app: &TestApp, unit: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    for who in [hr(), token("E-015", &["local_representative"])] {
+    for who in [Who::Hr.token(), token("E-015", &["local_representative"])] {
         for period in ["&from=2025-01-01&to=2025-12-31", ""] {
             let mut s = app
                 .expect(
@@ -47,14 +47,19 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
     // idempotency key, and the manager's reads.
     let absence = json!({"rows": [{"external_id": "ABS-E-016", "employee_external_id": "E-016", "kind": "long_term_illness", "starts_on": "2025-02-01", "ends_on": "2025-05-01"}]});
     app.expect(
-        app.post("/api/v1/sync/absences", &hr(), &absence).await,
+        app.post("/api/v1/sync/absences", &Who::Hr.token(), &absence)
+            .await,
         StatusCode::OK,
     )
     .await;
     let interview = json!({"rows": [{"external_id": "MUS-2026-E-016", "year": 2026, "format": "individual", "participants": [{"employee_external_id": "E-016", "status": "held"}]}]});
     app.expect(
-        app.post("/api/v1/sync/development-interviews", &hr(), &interview)
-            .await,
+        app.post(
+            "/api/v1/sync/development-interviews",
+            &Who::Hr.token(),
+            &interview,
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -127,7 +132,7 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
     // Someone still employed is not erased.
     let erase = format!("/api/v1/employees/{id}/erasure");
     assert_problem(
-        app.post(&erase, &hr(), &json!({})).await,
+        app.post(&erase, &Who::Hr.token(), &json!({})).await,
         StatusCode::CONFLICT,
         "still_employed",
     )
@@ -157,7 +162,10 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
     );
 
     let erased = app
-        .expect(app.post(&erase, &hr(), &json!({})).await, StatusCode::OK)
+        .expect(
+            app.post(&erase, &Who::Hr.token(), &json!({})).await,
+            StatusCode::OK,
+        )
         .await;
     assert_eq!(
         (
@@ -196,20 +204,24 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
     // Followers learn of it, and erasing again changes nothing.
     let feed = app
         .expect(
-            app.get("/api/v1/events?types=employee.erased", &hr()).await,
+            app.get("/api/v1/events?types=employee.erased", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
     assert_eq!(count(&feed["items"]), 1);
     assert_eq!(feed["items"][0]["data"]["name"], "Slettet medarbejder");
     let again = app
-        .expect(app.post(&erase, &hr(), &json!({})).await, StatusCode::OK)
+        .expect(
+            app.post(&erase, &Who::Hr.token(), &json!({})).await,
+            StatusCode::OK,
+        )
         .await;
     assert_eq!(again["version"], erased["version"]);
     // The audit log keeps who read what, with no subject of theirs.
     let audit = app
         .expect(
-            app.get(&format!("/api/v1/audit?employee_id={id}"), &hr())
+            app.get(&format!("/api/v1/audit?employee_id={id}"), &Who::Hr.token())
                 .await,
             StatusCode::OK,
         )
@@ -252,14 +264,16 @@ async fn the_retention_round_erases_those_who_left_longer_ago_and_no_one_else() 
     assert_eq!(erased, 1);
     let feed = app
         .expect(
-            app.get("/api/v1/events?types=employee.erased", &hr()).await,
+            app.get("/api/v1/events?types=employee.erased", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
     assert_eq!(feed["items"].as_array().map(Vec::len), Some(1));
     let names: Vec<String> = app
         .expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
+            app.get("/api/v1/employees?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await["items"]
@@ -304,7 +318,7 @@ async fn an_erasure_racing_edits_of_the_persons_plan_leaves_none_of_what_was_the
         async move { app.post(&goals, &manager, &body).await.status() }
     });
     let (erased, answers) = futures_util::future::join(
-        app.post(&erase, &hr(), &json!({})),
+        app.post(&erase, &Who::Hr.token(), &json!({})),
         futures_util::future::join_all(edits),
     )
     .await;
@@ -353,7 +367,7 @@ async fn a_closed_plan_keeps_who_closed_it_and_when_but_not_why() {
     app.expect(
         app.post(
             &format!("/api/v1/employees/{}/erasure", org.emp_a1),
-            &hr(),
+            &Who::Hr.token(),
             &json!({}),
         )
         .await,

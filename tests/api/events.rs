@@ -74,7 +74,7 @@ async fn refuse_marked_rows(app: &TestApp) {
 /// One writer's life of an employee: hired, a plan drafted with a goal, signed by both,
 /// followed up (once refused by the database), renamed.
 async fn writer(app: Arc<TestApp>, org: Org, i: usize) {
-    let hr = hr();
+    let hr = Who::Hr.token();
     let manager = token("MGR-A", &["employee", "manager"]);
     let external = format!("W-{i}");
     let person = app
@@ -171,7 +171,7 @@ fn rebuilt(events: &[Value], resource: &str) -> BTreeMap<String, Value> {
 #[tokio::test]
 async fn a_client_following_only_the_feed_rebuilds_every_employee_plan_and_follow_up() {
     let app = Arc::new(spawn_app().await);
-    let hr = hr();
+    let hr = Who::Hr.token();
     let org = app.standard_org().await;
     refuse_marked_rows(&app).await;
 
@@ -427,7 +427,7 @@ async fn the_feed_filters_by_type_and_refuses_what_it_cannot_read() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
     app.plan_fixture(&org).await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let page = app
         .expect(
             app.get("/api/v1/events?types=plan.*,absence.created&limit=500", &hr)
@@ -480,7 +480,7 @@ async fn the_feed_filters_by_type_and_refuses_what_it_cannot_read() {
 async fn a_cursor_older_than_the_kept_events_answers_gone_with_where_to_start() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let (events, last) = read_feed(&app, &hr, None, 500).await;
     assert!(events.len() > 3);
     let last = last.expect("a cursor");
@@ -543,8 +543,11 @@ async fn a_manager_follows_a_person_while_they_are_placed_in_the_managers_units(
     let change = |body: Value| {
         let (app, person) = (&app, &person);
         async move {
-            app.expect(app.patch(person, &hr(), &body).await, StatusCode::OK)
-                .await["version"]
+            app.expect(
+                app.patch(person, &Who::Hr.token(), &body).await,
+                StatusCode::OK,
+            )
+            .await["version"]
                 .as_i64()
                 .unwrap()
         }

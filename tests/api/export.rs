@@ -33,7 +33,7 @@ async fn an_export_holds_the_persons_plans_versions_follow_ups_absences_intervie
 
     let path = format!("/api/v1/employees/{}/export", org.emp_a1);
     let export = app
-        .expect(app.get(&path, &hr()).await, StatusCode::OK)
+        .expect(app.get(&path, &Who::Hr.token()).await, StatusCode::OK)
         .await;
     assert_eq!(export["employee"]["external_id"], "EMP-A1");
     let plans = export["plans"].as_array().expect("plans");
@@ -92,7 +92,7 @@ async fn an_export_holds_the_persons_plans_versions_follow_ups_absences_intervie
                     "/api/v1/audit?employee_id={}&action=read&actor={HR}",
                     org.emp_a1
                 ),
-                &hr(),
+                &Who::Hr.token(),
             )
             .await,
             StatusCode::OK,

@@ -6,20 +6,16 @@ use devplan_tests::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-fn manager() -> String {
-    token("MGR-A", &["employee", "manager"])
-}
-
-fn employee() -> String {
-    token("EMP-A1", &["employee"])
-}
-
 /// MGR-A and EMP-A1 agree a plan on `day`; returns the plan.
 async fn agreed_plan_on(app: &TestApp, org: &Org, day: &str) -> Value {
     app.today_is(day);
     let body = json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2025-01-01", "ends_on": "2025-12-31"});
-    app.agree_plan(&manager(), &body, &[employee(), manager()])
-        .await
+    app.agree_plan(
+        &Who::Manager.token(),
+        &body,
+        &[Who::Employee.token(), Who::Manager.token()],
+    )
+    .await
 }
 
 async fn work_list(app: &TestApp, who: &str, query: &str) -> Vec<(String, String, String, String)> {
@@ -57,33 +53,36 @@ async fn the_annual_follow_up_falls_due_a_year_after_agreement_and_moves_with_ea
 
     app.today_is("2026-01-10");
     assert_eq!(
-        work_list(&app, &manager(), "").await,
+        work_list(&app, &Who::Manager.token(), "").await,
         [item("annual", "Bo Ansat", "2026-01-10", "due")]
     );
     app.today_is("2026-01-11");
     assert_eq!(
-        work_list(&app, &manager(), "").await,
+        work_list(&app, &Who::Manager.token(), "").await,
         [item("annual", "Bo Ansat", "2026-01-10", "overdue")]
     );
-    assert_eq!(work_list(&app, &manager(), "?state=due").await, []);
+    assert_eq!(
+        work_list(&app, &Who::Manager.token(), "?state=due").await,
+        []
+    );
     // Far ahead of the due date, nothing is listed.
     app.today_is("2025-06-01");
-    assert_eq!(work_list(&app, &manager(), "").await, []);
+    assert_eq!(work_list(&app, &Who::Manager.token(), "").await, []);
 
     // A follow-up held 2025-12-01 moves the next one to 2026-12-01.
     app.today_is("2025-12-01");
     let id = plan["id"].as_str().unwrap();
-    let recorded = app.plan_post(id, "/follow-ups", &manager(), &json!({"kind": "annual", "held_on": "2025-12-01", "participants": ["Anna Leder", "Bo Ansat"], "notes": "God fremdrift", "outcome": "continued"}), StatusCode::CREATED).await;
+    let recorded = app.plan_post(id, "/follow-ups", &Who::Manager.token(), &json!({"kind": "annual", "held_on": "2025-12-01", "participants": ["Anna Leder", "Bo Ansat"], "notes": "God fremdrift", "outcome": "continued"}), StatusCode::CREATED).await;
     assert_eq!(recorded["plan"]["status"], "agreed");
     app.today_is("2026-01-11");
-    assert_eq!(work_list(&app, &manager(), "").await, []);
+    assert_eq!(work_list(&app, &Who::Manager.token(), "").await, []);
     app.today_is("2026-11-20");
     assert_eq!(
-        work_list(&app, &manager(), "").await,
+        work_list(&app, &Who::Manager.token(), "").await,
         [item("annual", "Bo Ansat", "2026-12-01", "due")]
     );
     // Both parties read the plan's follow-ups.
-    for who in [employee(), manager()] {
+    for who in [Who::Employee.token(), Who::Manager.token()] {
         let list = app
             .expect(
                 app.get(&format!("/api/v1/plans/{id}/follow-ups"), &who)
@@ -104,7 +103,7 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
     app.expect(
         app.post(
             "/api/v1/absences",
-            &hr(),
+            &Who::Hr.token(),
             &absence(
                 &org.emp_a1,
                 "parental_leave",
@@ -119,7 +118,7 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
     app.expect(
         app.post(
             "/api/v1/absences",
-            &manager(),
+            &Who::Manager.token(),
             &absence(
                 &org.mem_a,
                 "long_term_illness",
@@ -135,7 +134,7 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
         .expect(
             app.post(
                 "/api/v1/absences",
-                &manager(),
+                &Who::Manager.token(),
                 &absence(&org.rep_a, "other", "2025-02-01", None),
             )
             .await,
@@ -145,14 +144,14 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
 
     app.today_is("2025-07-15");
     assert_eq!(
-        work_list(&app, &manager(), "?kind=special").await,
+        work_list(&app, &Who::Manager.token(), "?kind=special").await,
         [item("special", "Bo Ansat", "2025-07-30", "due")]
     );
     // The open absence ends: from then on a special follow-up is due for it too.
     app.expect(
         app.patch(
             &format!("/api/v1/absences/{}", open["id"].as_str().unwrap()),
-            &manager(),
+            &Who::Manager.token(),
             &json!({"ends_on": "2025-05-31"}),
         )
         .await,
@@ -160,7 +159,7 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
     )
     .await;
     assert_eq!(
-        work_list(&app, &manager(), "?kind=special").await,
+        work_list(&app, &Who::Manager.token(), "?kind=special").await,
         [
             item("special", "Rita Repræsentant", "2025-06-30", "overdue"),
             item("special", "Bo Ansat", "2025-07-30", "due")
@@ -171,7 +170,7 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
         .expect(
             app.get(
                 &format!("/api/v1/plans?employee_id={}", org.emp_a1),
-                &manager(),
+                &Who::Manager.token(),
             )
             .await,
             StatusCode::OK,
@@ -181,13 +180,13 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
     app.plan_post(
         id,
         "/follow-ups",
-        &manager(),
+        &Who::Manager.token(),
         &json!({"kind": "special", "held_on": "2025-07-10", "outcome": "continued"}),
         StatusCode::CREATED,
     )
     .await;
     assert_eq!(
-        work_list(&app, &manager(), "?kind=special").await,
+        work_list(&app, &Who::Manager.token(), "?kind=special").await,
         [item(
             "special",
             "Rita Repræsentant",
@@ -201,14 +200,14 @@ async fn a_long_absence_makes_a_special_follow_up_due_and_a_short_or_open_one_do
         app.send(
             Method::PUT,
             "/api/v1/settings",
-            Some(&hr()),
+            Some(&Who::Hr.token()),
             Some(&settings),
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    let names: BTreeSet<String> = work_list(&app, &manager(), "?kind=special")
+    let names: BTreeSet<String> = work_list(&app, &Who::Manager.token(), "?kind=special")
         .await
         .into_iter()
         .map(|i| i.1)
@@ -227,7 +226,7 @@ async fn an_adjusted_follow_up_drafts_a_new_version_while_the_agreed_one_stays_i
         .plan_post(
             id,
             "/follow-ups",
-            &manager(),
+            &Who::Manager.token(),
             &json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "adjusted"}),
             StatusCode::CREATED,
         )
@@ -243,8 +242,11 @@ async fn an_adjusted_follow_up_drafts_a_new_version_while_the_agreed_one_stays_i
     assert_eq!(recorded["plan"]["signatures"], json!([]));
     let versions = app
         .expect(
-            app.get(&format!("/api/v1/plans/{id}/versions"), &employee())
-                .await,
+            app.get(
+                &format!("/api/v1/plans/{id}/versions"),
+                &Who::Employee.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -253,7 +255,7 @@ async fn an_adjusted_follow_up_drafts_a_new_version_while_the_agreed_one_stays_i
     assert_problem(
         app.post(
             &format!("/api/v1/plans/{id}/follow-ups"),
-            &employee(),
+            &Who::Employee.token(),
             &json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "continued"}),
         )
         .await,
@@ -264,7 +266,7 @@ async fn an_adjusted_follow_up_drafts_a_new_version_while_the_agreed_one_stays_i
     let p = assert_problem(
         app.post(
             &format!("/api/v1/plans/{id}/follow-ups"),
-            &manager(),
+            &Who::Manager.token(),
             &json!({"kind": "annual", "held_on": "2026-02-05", "outcome": "continued"}),
         )
         .await,
@@ -273,13 +275,13 @@ async fn an_adjusted_follow_up_drafts_a_new_version_while_the_agreed_one_stays_i
     )
     .await;
     assert_eq!(error_fields(&p), ["held_on"]);
-    let p = assert_problem(app.post(&format!("/api/v1/plans/{id}/follow-ups"), &manager(), &json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "continued", "progress": [{"goal_id": uuid::Uuid::now_v7()}]})).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let p = assert_problem(app.post(&format!("/api/v1/plans/{id}/follow-ups"), &Who::Manager.token(), &json!({"kind": "annual", "held_on": "2026-01-05", "outcome": "continued", "progress": [{"goal_id": uuid::Uuid::now_v7()}]})).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&p), ["progress[0].goal_id"]);
     let closed = app
         .plan_post(
             id,
             "/follow-ups",
-            &manager(),
+            &Who::Manager.token(),
             &json!({"kind": "ad_hoc", "held_on": "2026-01-05", "outcome": "closed"}),
             StatusCode::CREATED,
         )
@@ -304,7 +306,7 @@ async fn the_work_list_holds_exactly_the_managers_units_and_an_employee_sees_the
 
     app.today_is("2026-01-20");
     assert_eq!(
-        work_list(&app, &manager(), "").await,
+        work_list(&app, &Who::Manager.token(), "").await,
         [item("annual", "Bo Ansat", "2026-01-10", "overdue")]
     );
     assert_eq!(
@@ -312,22 +314,25 @@ async fn the_work_list_holds_exactly_the_managers_units_and_an_employee_sees_the
         [item("annual", "Carl Ansat", "2026-01-10", "overdue")]
     );
     assert_eq!(
-        work_list(&app, &employee(), "").await,
+        work_list(&app, &Who::Employee.token(), "").await,
         [item("annual", "Bo Ansat", "2026-01-10", "overdue")]
     );
     assert_eq!(
         work_list(&app, &token("REP-A", &["employee"]), "").await,
         []
     );
-    assert_eq!(work_list(&app, &hr(), "").await.len(), 2);
+    assert_eq!(work_list(&app, &Who::Hr.token(), "").await.len(), 2);
     assert_eq!(
-        work_list(&app, &hr(), &format!("?unit_id={}", org.b)).await,
+        work_list(&app, &Who::Hr.token(), &format!("?unit_id={}", org.b)).await,
         [item("annual", "Carl Ansat", "2026-01-10", "overdue")]
     );
     assert_eq!(
-        app.get(&format!("/api/v1/follow-ups?unit_id={}", org.b), &manager())
-            .await
-            .status(),
+        app.get(
+            &format!("/api/v1/follow-ups?unit_id={}", org.b),
+            &Who::Manager.token()
+        )
+        .await
+        .status(),
         StatusCode::NOT_FOUND
     );
 }
@@ -337,18 +342,23 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
     app.today_is("2026-03-01");
-    app.expect(app.post("/api/v1/sync/org-units", &hr(), &json!({"rows": [{"external_id": "A2", "name": "Institution A2", "parent_external_id": "A"}]})).await, StatusCode::OK).await;
+    app.expect(app.post("/api/v1/sync/org-units", &Who::Hr.token(), &json!({"rows": [{"external_id": "A2", "name": "Institution A2", "parent_external_id": "A"}]})).await, StatusCode::OK).await;
     let people = ["OFF", "HELD", "DECL", "MISS", "GRP1", "GRP2", "GRP3"];
     let rows: Vec<Value> = people.iter().map(|p| json!({"external_id": p, "name": format!("Medarbejder {p}"), "unit_external_id": "A2"})).collect();
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &json!({"rows": rows}))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &Who::Hr.token(),
+            &json!({"rows": rows}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
     let all = app
         .expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
+            app.get("/api/v1/employees?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -368,7 +378,7 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
         app.expect(
             app.post(
                 "/api/v1/development-interviews",
-                &manager(),
+                &Who::Manager.token(),
                 &individual(who, status),
             )
             .await,
@@ -382,13 +392,17 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
         {"employee_id": id("GRP3"), "status": "held", "wants_individual": true},
     ]});
     app.expect(
-        app.post("/api/v1/development-interviews", &manager(), &group)
-            .await,
+        app.post(
+            "/api/v1/development-interviews",
+            &Who::Manager.token(),
+            &group,
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
     // Last year's interview does not count for this year.
-    app.expect(app.post("/api/v1/development-interviews", &manager(), &json!({"year": 2025, "format": "individual", "participants": [{"employee_id": id("MISS"), "status": "held"}]})).await, StatusCode::CREATED).await;
+    app.expect(app.post("/api/v1/development-interviews", &Who::Manager.token(), &json!({"year": 2025, "format": "individual", "participants": [{"employee_id": id("MISS"), "status": "held"}]})).await, StatusCode::CREATED).await;
 
     let coverage = |query: String| {
         let app = &app;
@@ -397,7 +411,7 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
                 .expect(
                     app.get(
                         &format!("/api/v1/development-interviews/coverage{query}"),
-                        &manager(),
+                        &Who::Manager.token(),
                     )
                     .await,
                     StatusCode::OK,
@@ -431,7 +445,7 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
     app.expect(
         app.post(
             "/api/v1/development-interviews",
-            &manager(),
+            &Who::Manager.token(),
             &individual("GRP3", "offered"),
         )
         .await,
@@ -446,7 +460,7 @@ async fn interview_coverage_lists_who_is_still_owed_an_interview_this_year() {
     app.expect(
         app.post(
             "/api/v1/development-interviews",
-            &manager(),
+            &Who::Manager.token(),
             &individual("GRP3", "held"),
         )
         .await,
@@ -491,7 +505,7 @@ async fn the_calendar_feed_holds_the_managers_due_items_and_a_rotated_secret_ret
             app.send(
                 Method::POST,
                 "/api/v1/calendar-feed",
-                Some(&manager()),
+                Some(&Who::Manager.token()),
                 None,
             )
             .await,
@@ -532,7 +546,7 @@ async fn the_calendar_feed_holds_the_managers_due_items_and_a_rotated_secret_ret
             app.send(
                 Method::POST,
                 "/api/v1/calendar-feed",
-                Some(&manager()),
+                Some(&Who::Manager.token()),
                 None,
             )
             .await,
@@ -607,7 +621,7 @@ async fn representatives_and_committee_members_get_no_follow_ups_absences_or_int
     assert_eq!(
         app.get(
             &format!("/api/v1/absences/{}", fixture.absence),
-            &employee()
+            &Who::Employee.token()
         )
         .await
         .status(),
@@ -627,16 +641,24 @@ async fn hr_syncs_interviews_by_external_id_and_they_count_for_coverage() {
     ]});
     let first = app
         .expect(
-            app.post("/api/v1/sync/development-interviews", &hr(), &rows)
-                .await,
+            app.post(
+                "/api/v1/sync/development-interviews",
+                &Who::Hr.token(),
+                &rows,
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
     assert_eq!(first, json!({"created": 1, "updated": 0, "unchanged": 0}));
     let again = app
         .expect(
-            app.post("/api/v1/sync/development-interviews", &hr(), &rows)
-                .await,
+            app.post(
+                "/api/v1/sync/development-interviews",
+                &Who::Hr.token(),
+                &rows,
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -648,7 +670,7 @@ async fn hr_syncs_interviews_by_external_id_and_they_count_for_coverage() {
                     "/api/v1/development-interviews/coverage?unit_id={}&needs_action=false",
                     org.a1
                 ),
-                &manager(),
+                &Who::Manager.token(),
             )
             .await,
             StatusCode::OK,
@@ -675,8 +697,12 @@ async fn hr_syncs_interviews_by_external_id_and_they_count_for_coverage() {
     );
     let bad = json!({"rows": [{"external_id": "MUS-2", "year": 2026, "format": "individual", "participants": [{"employee_external_id": "NOBODY", "status": "offered"}]}]});
     let p = assert_problem(
-        app.post("/api/v1/sync/development-interviews", &hr(), &bad)
-            .await,
+        app.post(
+            "/api/v1/sync/development-interviews",
+            &Who::Hr.token(),
+            &bad,
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
@@ -692,7 +718,7 @@ async fn the_work_list_of_a_unit_that_does_not_exist_is_404_for_hr_as_for_a_mana
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let absent = "00000000-0000-7000-8000-000000000000";
-    for caller in [hr(), token("MGR-A", &["employee", "manager"])] {
+    for caller in [Who::Hr.token(), token("MGR-A", &["employee", "manager"])] {
         assert_problem(
             app.get(&format!("/api/v1/follow-ups?unit_id={absent}"), &caller)
                 .await,
@@ -703,8 +729,11 @@ async fn the_work_list_of_a_unit_that_does_not_exist_is_404_for_hr_as_for_a_mana
     }
     let own = app
         .expect(
-            app.get(&format!("/api/v1/follow-ups?unit_id={}", org.a1), &hr())
-                .await,
+            app.get(
+                &format!("/api/v1/follow-ups?unit_id={}", org.a1),
+                &Who::Hr.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -732,7 +761,7 @@ async fn calendar_of(app: &TestApp, who: &str) -> String {
 
 /// Drafts a plan for `body` as MGR-A and has every token in `signers` sign it; returns its id.
 async fn agree(app: &TestApp, body: Value, signers: &[String]) -> String {
-    let plan = app.agree_plan(&manager(), &body, signers).await;
+    let plan = app.agree_plan(&Who::Manager.token(), &body, signers).await;
     plan["id"].as_str().unwrap().to_owned()
 }
 
@@ -747,7 +776,7 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows.clone())}),
         )
         .await,
@@ -764,17 +793,17 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
         let individual = agree(
             &app,
             json!({"employee_id": me, "title": "Egen plan", "starts_on": period["starts_on"], "ends_on": period["ends_on"]}),
-            &[mine.clone(), manager()],
+            &[mine.clone(), Who::Manager.token()],
         )
         .await;
         let group = agree(
             &app,
             json!({"member_ids": [me, org.mem_a], "title": "Teamplan", "starts_on": period["starts_on"], "ends_on": period["ends_on"]}),
-            &[mine, token("MEM-A", &["employee"]), manager()],
+            &[mine, token("MEM-A", &["employee"]), Who::Manager.token()],
         )
         .await;
         app.expect(
-            app.post("/api/v1/absences", &hr(), &json!({"employee_id": me, "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"})).await,
+            app.post("/api/v1/absences", &Who::Hr.token(), &json!({"employee_id": me, "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"})).await,
             StatusCode::CREATED,
         )
         .await;
@@ -788,7 +817,7 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
             .collect()
     };
     assert_eq!(
-        specials(work_list(&app, &manager(), "?kind=special").await).len(),
+        specials(work_list(&app, &Who::Manager.token(), "?kind=special").await).len(),
         20
     );
     for (i, (individual, group)) in plans.iter().enumerate() {
@@ -797,16 +826,16 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
         app.plan_post(
             on,
             "/follow-ups",
-            &manager(),
+            &Who::Manager.token(),
             &json!({"kind": "special", "held_on": "2025-07-10", "outcome": "continued"}),
             StatusCode::CREATED,
         )
         .await;
     }
-    let left = specials(work_list(&app, &manager(), "?kind=special").await);
+    let left = specials(work_list(&app, &Who::Manager.token(), "?kind=special").await);
     assert!(left.is_empty(), "still due: {left:?}");
     // The calendar feed, built from the same list, agrees.
-    let text = calendar_of(&app, &manager()).await;
+    let text = calendar_of(&app, &Who::Manager.token()).await;
     let special_events: Vec<&str> = text
         .lines()
         .filter(|l| l.starts_with("SUMMARY:") && l.contains("Tove") && !l.contains("Årlig"))
@@ -821,7 +850,7 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
                     "/api/v1/status?unit_id={}&from=2025-01-01&to=2025-12-31",
                     org.a1
                 ),
-                &hr(),
+                &Who::Hr.token(),
             )
             .await,
             StatusCode::OK,
@@ -835,8 +864,11 @@ async fn a_special_follow_up_recorded_on_either_current_plan_settles_it_twenty_t
 /// The 2026 status of Institution A1 as its area's manager.
 async fn figures_2026(app: &TestApp, org: &Org) -> Value {
     app.expect(
-        app.get(&format!("/api/v1/status?unit_id={}", org.a1), &manager())
-            .await,
+        app.get(
+            &format!("/api/v1/status?unit_id={}", org.a1),
+            &Who::Manager.token(),
+        )
+        .await,
         StatusCode::OK,
     )
     .await["figures"]
@@ -850,7 +882,8 @@ async fn a_special_follow_up_on_a_plan_later_replaced_still_settles_the_absence(
     let first = agreed_plan_on(&app, &org, "2026-01-10").await;
     let absence = json!({"employee_id": org.emp_a1, "kind": "long_term_illness", "starts_on": "2026-02-01", "ends_on": "2026-06-24"});
     app.expect(
-        app.post("/api/v1/absences", &hr(), &absence).await,
+        app.post("/api/v1/absences", &Who::Hr.token(), &absence)
+            .await,
         StatusCode::CREATED,
     )
     .await;
@@ -858,7 +891,7 @@ async fn a_special_follow_up_on_a_plan_later_replaced_still_settles_the_absence(
     app.plan_post(
         first["id"].as_str().unwrap(),
         "/follow-ups",
-        &manager(),
+        &Who::Manager.token(),
         &json!({"kind": "special", "held_on": "2026-07-16", "outcome": "continued"}),
         StatusCode::CREATED,
     )
@@ -872,7 +905,10 @@ async fn a_special_follow_up_on_a_plan_later_replaced_still_settles_the_absence(
         (Some(1), Some(0)),
         "{f}"
     );
-    assert_eq!(work_list(&app, &manager(), "?kind=special").await, []);
+    assert_eq!(
+        work_list(&app, &Who::Manager.token(), "?kind=special").await,
+        []
+    );
 }
 
 #[tokio::test]
@@ -885,14 +921,17 @@ async fn a_follow_up_held_late_stays_late_when_a_new_version_is_agreed_after_it(
         .plan_post(
             plan["id"].as_str().unwrap(),
             "/follow-ups",
-            &manager(),
+            &Who::Manager.token(),
             &json!({"kind": "annual", "held_on": "2026-11-11", "outcome": "adjusted"}),
             StatusCode::CREATED,
         )
         .await;
     app.today_is("2026-12-02");
     let v2 = app
-        .sign_all(recorded["plan"].clone(), &[employee(), manager()])
+        .sign_all(
+            recorded["plan"].clone(),
+            &[Who::Employee.token(), Who::Manager.token()],
+        )
         .await;
     assert_eq!(v2["agreed_version"], 2, "{v2}");
     app.today_is("2026-12-07");
@@ -914,7 +953,7 @@ async fn a_follow_up_held_late_stays_late_when_a_new_version_is_agreed_after_it(
             app.expect(
                 app.get(
                     &format!("/api/v1/status?unit_id={a1}&from={from}&to={to}"),
-                    &manager(),
+                    &Who::Manager.token(),
                 )
                 .await,
                 StatusCode::OK,

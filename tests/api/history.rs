@@ -18,7 +18,8 @@ async fn org_with_a_closed_year(app: &TestApp) {
         {"external_id": "B", "name": "Område B", "parent_external_id": "K"},
     ]});
     app.expect(
-        app.post("/api/v1/sync/org-units", &hr(), &units).await,
+        app.post("/api/v1/sync/org-units", &Who::Hr.token(), &units)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -34,7 +35,7 @@ async fn org_with_a_closed_year(app: &TestApp) {
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows)}),
         )
         .await,
@@ -48,8 +49,12 @@ async fn read(app: &TestApp, who: &str, path: &str) -> Value {
 }
 
 async fn sync_employees(app: &TestApp, rows: Value) -> Response {
-    app.post("/api/v1/sync/employees", &hr(), &json!({ "rows": rows }))
-        .await
+    app.post(
+        "/api/v1/sync/employees",
+        &Who::Hr.token(),
+        &json!({ "rows": rows }),
+    )
+    .await
 }
 
 /// Everything a reader may read of the closed year 2025 about the area.
@@ -58,7 +63,7 @@ async fn readings_of_2025(app: &TestApp, area: &str, review: &str) -> Vec<Value>
     let manager = token("AL", &["employee", "manager"]);
     let rep = token("REP", &["employee", "local_representative"]);
     vec![
-        read(app, &hr(), &format!("/api/v1/status?{year}")).await,
+        read(app, &Who::Hr.token(), &format!("/api/v1/status?{year}")).await,
         read(app, &manager, &format!("/api/v1/status?{year}")).await,
         read(app, &rep, &format!("/api/v1/status?{year}")).await,
         // The named list: its length (names are erased with the person, not their count).
@@ -97,7 +102,7 @@ async fn a_closed_years_figures_rows_and_head_counts_stay_as_they_were_whoever_j
     let before = readings_of_2025(&app, &area, &review).await;
     assert_eq!(before[0]["figures"]["employees"], 13);
     let this_year = format!("/api/v1/status?unit_id={area}");
-    let now_before = read(&app, &hr(), &this_year).await;
+    let now_before = read(&app, &Who::Hr.token(), &this_year).await;
 
     // A month on: someone from B moves into A1, one of A2 becomes a teacher, one of A1
     // leaves, and someone new joins A2, all in the shape without history.
@@ -126,7 +131,7 @@ async fn a_closed_years_figures_rows_and_head_counts_stay_as_they_were_whoever_j
         app.send(
             Method::POST,
             &format!("/api/v1/employees/{gone}/erasure"),
-            Some(&hr()),
+            Some(&Who::Hr.token()),
             None,
         )
         .await,
@@ -142,10 +147,10 @@ async fn a_closed_years_figures_rows_and_head_counts_stay_as_they_were_whoever_j
         assert_eq!(b, a, "reading {i} of 2025 changed");
     }
     // The year that runs does count them where they are now: the test can see a change.
-    let now_after = read(&app, &hr(), &this_year).await;
+    let now_after = read(&app, &Who::Hr.token(), &this_year).await;
     assert_eq!(now_before["figures"]["employees"], 13);
     assert_eq!(now_after["figures"]["employees"], 14);
-    let erased = read(&app, &hr(), &format!("/api/v1/employees/{gone}")).await;
+    let erased = read(&app, &Who::Hr.token(), &format!("/api/v1/employees/{gone}")).await;
     assert_eq!(
         erased["placements"],
         json!([{"from": "2015-01-01", "to": "2026-03-01", "unit_id": app.unit_id("A1").await, "professional_group": "pædagog"}])
@@ -185,14 +190,14 @@ async fn the_sync_keeps_a_history_sent_whole_and_extends_it_from_today_in_the_ol
     // 2023 counts them in A1, 2025 in A2.
     let in_2023 = read(
         &app,
-        &hr(),
+        &Who::Hr.token(),
         &format!("/api/v1/status?unit_id={a1}&from=2023-01-01&to=2023-12-31"),
     )
     .await;
     assert_eq!(in_2023["figures"]["employees"], 7);
     let in_2025 = read(
         &app,
-        &hr(),
+        &Who::Hr.token(),
         &format!("/api/v1/status?unit_id={a2}&from=2025-01-01&to=2025-12-31"),
     )
     .await;
@@ -214,7 +219,7 @@ async fn the_sync_keeps_a_history_sent_whole_and_extends_it_from_today_in_the_ol
         json!({"from": "2026-02-02", "to": null, "unit_id": a1, "professional_group": "lærer"})
     );
     // The feed carries the history as the read does.
-    let events = read(&app, &hr(), "/api/v1/events?limit=500").await;
+    let events = read(&app, &Who::Hr.token(), "/api/v1/events?limit=500").await;
     let last = events["items"]
         .as_array()
         .unwrap()
@@ -227,7 +232,7 @@ async fn the_sync_keeps_a_history_sent_whole_and_extends_it_from_today_in_the_ol
     // And so does the person's export.
     let export = read(
         &app,
-        &hr(),
+        &Who::Hr.token(),
         &format!("/api/v1/employees/{}/export", moved["id"].as_str().unwrap()),
     )
     .await;
@@ -295,7 +300,7 @@ async fn a_history_that_overlaps_begins_tomorrow_names_an_unknown_unit_or_disagr
     .await;
     assert_eq!(error_fields(&problem), ["rows[0].placements"]);
     // Nothing of the payloads was kept.
-    let all = read(&app, &hr(), "/api/v1/employees?limit=100").await;
+    let all = read(&app, &Who::Hr.token(), "/api/v1/employees?limit=100").await;
     assert_eq!(all["items"].as_array().map(Vec::len), Some(19));
 }
 
@@ -309,7 +314,7 @@ async fn a_unit_is_ended_only_once_nobody_is_placed_in_it_after_its_last_day_and
     let refused = assert_problem(
         app.post(
             "/api/v1/sync/org-units",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": [end("A2", "A", "2026-01-31"), end("A", "K", "2026-01-31")]}),
         )
         .await,
@@ -335,7 +340,7 @@ async fn a_unit_is_ended_only_once_nobody_is_placed_in_it_after_its_last_day_and
     assert_problem(
         app.post(
             "/api/v1/sync/org-units",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": [end("A2", "A", "2026-01-31")]}),
         )
         .await,
@@ -346,20 +351,20 @@ async fn a_unit_is_ended_only_once_nobody_is_placed_in_it_after_its_last_day_and
     app.expect(
         app.post(
             "/api/v1/sync/org-units",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": [end("A2", "A", "2026-02-01")]}),
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    let unit = read(&app, &hr(), &format!("/api/v1/org-units/{a2}")).await;
+    let unit = read(&app, &Who::Hr.token(), &format!("/api/v1/org-units/{a2}")).await;
     assert_eq!(unit["ends_on"], "2026-02-01");
     assert_eq!(unit["headcount"]["total"], 0);
     // Its past is kept: 2025 still counts its six.
     let past = read(
         &app,
-        &hr(),
+        &Who::Hr.token(),
         &format!("/api/v1/status?unit_id={a2}&from=2025-01-01&to=2025-12-31"),
     )
     .await;
@@ -394,7 +399,7 @@ async fn a_unit_is_ended_only_once_nobody_is_placed_in_it_after_its_last_day_and
     assert_problem(
         app.patch(
             &format!("/api/v1/employees/{}", someone["id"].as_str().unwrap()),
-            &hr(),
+            &Who::Hr.token(),
             &json!({"unit_id": a2}),
         )
         .await,
@@ -408,7 +413,7 @@ async fn a_unit_is_ended_only_once_nobody_is_placed_in_it_after_its_last_day_and
 async fn ending_a_unit_and_placing_someone_in_it_at_once_never_both_succeed() {
     let app = spawn_app().await;
     org_with_a_closed_year(&app).await;
-    let hr_token = hr();
+    let hr_token = Who::Hr.token();
     let unit_e = |ends_on: Option<String>| json!({"rows": [{"external_id": "E", "name": "Tom enhed", "parent_external_id": "A", "ends_on": ends_on}]});
     app.expect(
         app.post("/api/v1/sync/org-units", &hr_token, &unit_e(None))

@@ -4,10 +4,6 @@ use devplan_tests::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-fn manager() -> String {
-    token("MGR-A", &["employee", "manager"])
-}
-
 /// POSTs `body` to `path` as `who` with `key`; the status, `Retry-After`, whether it was a
 /// replay, and the body text.
 async fn post_with_key(
@@ -45,8 +41,11 @@ async fn post_with_key(
 async fn plans_of(app: &TestApp, employee: &str) -> usize {
     let list = app
         .expect(
-            app.get(&format!("/api/v1/plans?employee_id={employee}"), &manager())
-                .await,
+            app.get(
+                &format!("/api/v1/plans?employee_id={employee}"),
+                &Who::Manager.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -64,7 +63,7 @@ async fn ten_posts_with_one_key_at_once_create_one_plan_on_two_instances() {
         let (app, other, body) = (&app, &other, &body);
         async move {
             let instance = if i % 2 == 0 { app } else { other };
-            post_with_key(instance, "/api/v1/plans", &manager(), key, body).await
+            post_with_key(instance, "/api/v1/plans", &Who::Manager.token(), key, body).await
         }
     }))
     .await;
@@ -89,7 +88,7 @@ async fn ten_posts_with_one_key_at_once_create_one_plan_on_two_instances() {
     // A retry afterwards, on either instance, is the first response, marked as a replay.
     for instance in [&app, &other] {
         let (status, _, replayed, text) =
-            post_with_key(instance, "/api/v1/plans", &manager(), key, &body).await;
+            post_with_key(instance, "/api/v1/plans", &Who::Manager.token(), key, &body).await;
         assert_eq!(
             (status, replayed, &text),
             (StatusCode::CREATED, true, first[0])
@@ -100,7 +99,7 @@ async fn ten_posts_with_one_key_at_once_create_one_plan_on_two_instances() {
     let mut changed = body.clone();
     changed["title"] = json!("En anden plan");
     let (status, _, _, text) =
-        post_with_key(&app, "/api/v1/plans", &manager(), key, &changed).await;
+        post_with_key(&app, "/api/v1/plans", &Who::Manager.token(), key, &changed).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     assert!(text.contains("idempotency_key_reused"), "{text}");
     let (status, _, replayed, _) = post_with_key(
@@ -119,14 +118,14 @@ async fn a_refused_first_request_is_the_answer_to_its_retries_and_a_bad_key_is_a
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let bad = json!({"employee_id": org.emp_a1, "title": "", "starts_on": "2026-01-01", "ends_on": "2026-12-31"});
-    let first = post_with_key(&app, "/api/v1/plans", &manager(), "k-1", &bad).await;
-    let again = post_with_key(&app, "/api/v1/plans", &manager(), "k-1", &bad).await;
+    let first = post_with_key(&app, "/api/v1/plans", &Who::Manager.token(), "k-1", &bad).await;
+    let again = post_with_key(&app, "/api/v1/plans", &Who::Manager.token(), "k-1", &bad).await;
     assert_eq!(first.0, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!((again.0, again.2, &again.3), (first.0, true, &first.3));
     let (status, _, _, text) = post_with_key(
         &app,
         "/api/v1/plans",
-        &manager(),
+        &Who::Manager.token(),
         "mellemrum er ikke tilladt",
         &bad,
     )

@@ -272,7 +272,7 @@ async fn the_configured_claim_names_the_employee_by_external_id_or_by_email() {
     app.expect(
         app.patch(
             &format!("/api/v1/employees/{}", org.emp_a1),
-            &hr(),
+            &Who::Hr.token(),
             &json!({"email": "bo.ansat@kommune.dk"}),
         )
         .await,

@@ -9,13 +9,13 @@ async fn a_stale_if_match_is_a_412_and_loses_nothing() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let path = format!("/api/v1/employees/{}", org.emp_a1);
-    let read = app.get(&path, &hr()).await;
+    let read = app.get(&path, &Who::Hr.token()).await;
     let etag = read.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(etag, "\"1\"");
     let first = app
         .client
         .patch(format!("{}{path}", app.base))
-        .bearer_auth(hr())
+        .bearer_auth(Who::Hr.token())
         .header("if-match", &etag)
         .json(&json!({"name": "Bo Ansat-Hansen"}))
         .send()
@@ -25,7 +25,7 @@ async fn a_stale_if_match_is_a_412_and_loses_nothing() {
     let second = app
         .client
         .patch(format!("{}{path}", app.base))
-        .bearer_auth(hr())
+        .bearer_auth(Who::Hr.token())
         .header("if-match", &etag)
         .json(&json!({"name": "Bo Andersen"}))
         .send()
@@ -34,7 +34,7 @@ async fn a_stale_if_match_is_a_412_and_loses_nothing() {
     let problem = assert_problem(second, StatusCode::PRECONDITION_FAILED, "version_mismatch").await;
     assert_eq!(problem["current_version"], 2);
     let now = app
-        .expect(app.get(&path, &hr()).await, StatusCode::OK)
+        .expect(app.get(&path, &Who::Hr.token()).await, StatusCode::OK)
         .await;
     assert_eq!(
         (now["name"].as_str(), now["version"].as_i64()),
@@ -49,14 +49,16 @@ async fn a_change_that_changes_nothing_keeps_the_version() {
     let path = format!("/api/v1/org-units/{}", org.a);
     let same = app
         .expect(
-            app.patch(&path, &hr(), &json!({"name": "Område A"})).await,
+            app.patch(&path, &Who::Hr.token(), &json!({"name": "Område A"}))
+                .await,
             StatusCode::OK,
         )
         .await;
     assert_eq!(same["version"], 1);
     let moved = app
         .expect(
-            app.patch(&path, &hr(), &json!({"parent_id": org.b})).await,
+            app.patch(&path, &Who::Hr.token(), &json!({"parent_id": org.b}))
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -71,7 +73,7 @@ async fn a_change_that_changes_nothing_keeps_the_version() {
     assert_eq!(me["roles"][0]["unit_ids"].as_array().unwrap().len(), 3);
     let b = app
         .expect(
-            app.get(&format!("/api/v1/org-units/{}", org.b), &hr())
+            app.get(&format!("/api/v1/org-units/{}", org.b), &Who::Hr.token())
                 .await,
             StatusCode::OK,
         )
@@ -83,7 +85,7 @@ async fn a_change_that_changes_nothing_keeps_the_version() {
 async fn hr_creates_and_clears_fields_of_records() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let created = app.expect(app.post("/api/v1/employees", &hr(), &json!({"name": "Ny", "email": "ny@kommune.dk", "unit_id": org.a1, "external_id": "NY-1"})).await, StatusCode::CREATED).await;
+    let created = app.expect(app.post("/api/v1/employees", &Who::Hr.token(), &json!({"name": "Ny", "email": "ny@kommune.dk", "unit_id": org.a1, "external_id": "NY-1"})).await, StatusCode::CREATED).await;
     assert_eq!(
         (created["active"].as_bool(), created["version"].as_i64()),
         (Some(true), Some(1))
@@ -92,7 +94,7 @@ async fn hr_creates_and_clears_fields_of_records() {
         .expect(
             app.patch(
                 &format!("/api/v1/employees/{}", created["id"].as_str().unwrap()),
-                &hr(),
+                &Who::Hr.token(),
                 &json!({"email": null, "active": false}),
             )
             .await,
@@ -182,7 +184,7 @@ async fn records_are_stamped_by_the_apps_clock_not_the_machines() {
         .expect(
             app.post(
                 "/api/v1/org-units",
-                &hr(),
+                &Who::Hr.token(),
                 &json!({"name": "Ny enhed", "parent_id": org.k}),
             )
             .await,
@@ -197,7 +199,7 @@ async fn records_are_stamped_by_the_apps_clock_not_the_machines() {
         .expect(
             app.patch(
                 &format!("/api/v1/org-units/{}", org.a1),
-                &hr(),
+                &Who::Hr.token(),
                 &json!({"name": "Institution A1, omdøbt"}),
             )
             .await,
@@ -211,7 +213,7 @@ async fn records_are_stamped_by_the_apps_clock_not_the_machines() {
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": [{"external_id": "NY-1", "name": "Ny Ansat", "unit_external_id": "A1"}]}),
         )
         .await,

@@ -7,14 +7,6 @@ use devplan_tests::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-fn manager() -> String {
-    token("MGR-A", &["employee", "manager"])
-}
-
-fn employee() -> String {
-    token("EMP-A1", &["employee"])
-}
-
 async fn sign(app: &TestApp, plan: &Value, who: &str) -> Value {
     app.sign_plan(plan, who).await
 }
@@ -23,7 +15,7 @@ async fn sign(app: &TestApp, plan: &Value, who: &str) -> Value {
 async fn a_plan_is_drafted_in_dialogue_signed_by_both_and_changed_into_a_new_version() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let (mgr, emp) = (manager(), employee());
+    let (mgr, emp) = (Who::Manager.token(), Who::Employee.token());
     let plan = app.expect(app.post("/api/v1/plans", &mgr, &json!({"employee_id": org.emp_a1, "title": "Udviklingsplan 2026", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "prior_learning_assessment": true})).await, StatusCode::CREATED).await;
     assert_eq!(
         (
@@ -242,12 +234,12 @@ async fn signing_content_that_changed_since_it_was_read_is_a_409_and_a_stale_if_
     let fixture = app.plan_fixture(&org).await;
     let path = format!("/api/v1/plans/{}", fixture.id);
     let read_by_employee = app
-        .expect(app.get(&path, &employee()).await, StatusCode::OK)
+        .expect(app.get(&path, &Who::Employee.token()).await, StatusCode::OK)
         .await;
     // The manager changes the plan after the employee read it.
     let changed = app
         .expect(
-            app.patch(&path, &manager(), &json!({"title": "Ny titel"}))
+            app.patch(&path, &Who::Manager.token(), &json!({"title": "Ny titel"}))
                 .await,
             StatusCode::OK,
         )
@@ -255,7 +247,7 @@ async fn signing_content_that_changed_since_it_was_read_is_a_409_and_a_stale_if_
     let problem = assert_problem(
         app.post(
             &format!("{path}/signatures"),
-            &employee(),
+            &Who::Employee.token(),
             &json!({"revision": read_by_employee["revision"]}),
         )
         .await,
@@ -268,7 +260,7 @@ async fn signing_content_that_changed_since_it_was_read_is_a_409_and_a_stale_if_
     let stale = app
         .client
         .patch(format!("{}{path}", app.base))
-        .bearer_auth(employee())
+        .bearer_auth(Who::Employee.token())
         .header("if-match", etag)
         .json(&json!({"title": "Min titel"}))
         .send()
@@ -276,7 +268,7 @@ async fn signing_content_that_changed_since_it_was_read_is_a_409_and_a_stale_if_
         .unwrap();
     assert_problem(stale, StatusCode::PRECONDITION_FAILED, "version_mismatch").await;
     let now = app
-        .expect(app.get(&path, &employee()).await, StatusCode::OK)
+        .expect(app.get(&path, &Who::Employee.token()).await, StatusCode::OK)
         .await;
     assert_eq!(
         now["content"]["title"], "Ny titel",
@@ -285,7 +277,7 @@ async fn signing_content_that_changed_since_it_was_read_is_a_409_and_a_stale_if_
     assert_eq!(now["revision"], changed["revision"]);
     assert_eq!(now["signatures"], json!([]), "nothing was signed");
     // With the current revision, signing works.
-    let signed = sign(&app, &now, &employee()).await;
+    let signed = sign(&app, &now, &Who::Employee.token()).await;
     assert_eq!(signed["signatures"].as_array().unwrap().len(), 1);
 }
 
@@ -316,7 +308,7 @@ async fn only_the_parties_reach_a_plan_and_its_parts() {
             StatusCode::NOT_FOUND,
         ),
         // Without the employee or the manager role: refused by role, before any load.
-        ("HR", hr(), StatusCode::FORBIDDEN),
+        ("HR", Who::Hr.token(), StatusCode::FORBIDDEN),
         (
             "a committee member acting only as such",
             token("MEM-A", &["committee"]),
@@ -373,8 +365,8 @@ async fn only_the_parties_reach_a_plan_and_its_parts() {
     }
     // The list shows the plan to its parties only.
     for (t, expected) in [
-        (employee(), 1),
-        (manager(), 1),
+        (Who::Employee.token(), 1),
+        (Who::Manager.token(), 1),
         (token("MGR-B", &["manager"]), 0),
         (token("REP-A", &["employee"]), 0),
     ] {
@@ -389,7 +381,7 @@ async fn only_the_parties_reach_a_plan_and_its_parts() {
 async fn a_group_plan_is_read_by_each_member_and_the_managers_in_reach_only() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let plan = app.expect(app.post("/api/v1/plans", &manager(), &json!({"member_ids": [org.emp_a1, org.mem_a], "title": "Teamplan for vuggestuen", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
+    let plan = app.expect(app.post("/api/v1/plans", &Who::Manager.token(), &json!({"member_ids": [org.emp_a1, org.mem_a], "title": "Teamplan for vuggestuen", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
     assert_eq!(plan["kind"], "group");
     let path = format!("/api/v1/plans/{}", plan["id"].as_str().unwrap());
     for member in [
@@ -410,14 +402,14 @@ async fn a_group_plan_is_read_by_each_member_and_the_managers_in_reach_only() {
     }
     // Agreed when both members and the manager have signed.
     let plan = sign(&app, &plan, &token("EMP-A1", &["employee"])).await;
-    let plan = sign(&app, &plan, &manager()).await;
+    let plan = sign(&app, &plan, &Who::Manager.token()).await;
     assert_eq!(plan["status"], "draft");
     let plan = sign(&app, &plan, &token("MEM-A", &["employee"])).await;
     assert_eq!(plan["status"], "agreed");
     // A group plan does not replace the members' own plans.
     app.plan_fixture(&org).await;
     let read = app
-        .expect(app.get(&path, &manager()).await, StatusCode::OK)
+        .expect(app.get(&path, &Who::Manager.token()).await, StatusCode::OK)
         .await;
     assert_eq!(read["status"], "agreed");
 }
@@ -430,8 +422,11 @@ async fn a_new_individual_plan_supersedes_the_current_one_which_stays_readable()
     let second = app.plan_fixture(&org).await;
     let old = app
         .expect(
-            app.get(&format!("/api/v1/plans/{}", first.id), &employee())
-                .await,
+            app.get(
+                &format!("/api/v1/plans/{}", first.id),
+                &Who::Employee.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -439,7 +434,7 @@ async fn a_new_individual_plan_supersedes_the_current_one_which_stays_readable()
     assert_problem(
         app.post(
             &format!("/api/v1/plans/{}/goals", first.id),
-            &manager(),
+            &Who::Manager.token(),
             &json!({"description": "x", "competence_kind": "social", "horizon": "short_term"}),
         )
         .await,
@@ -451,7 +446,7 @@ async fn a_new_individual_plan_supersedes_the_current_one_which_stays_readable()
         .expect(
             app.get(
                 &format!("/api/v1/plans?employee_id={}&status=draft", org.emp_a1),
-                &manager(),
+                &Who::Manager.token(),
             )
             .await,
             StatusCode::OK,
@@ -473,22 +468,22 @@ async fn progress_and_evaluation_change_an_agreed_plan_without_a_new_version() {
     let fixture = app.plan_fixture(&org).await;
     let path = format!("/api/v1/plans/{}", fixture.id);
     let plan = app
-        .expect(app.get(&path, &employee()).await, StatusCode::OK)
+        .expect(app.get(&path, &Who::Employee.token()).await, StatusCode::OK)
         .await;
-    let plan = sign(&app, &plan, &employee()).await;
-    sign(&app, &plan, &manager()).await;
+    let plan = sign(&app, &plan, &Who::Employee.token()).await;
+    sign(&app, &plan, &Who::Manager.token()).await;
     let plan = app
         .expect(
             app.patch(
                 &format!("{path}/activities/{}", fixture.activity),
-                &employee(),
+                &Who::Employee.token(),
                 &json!({"status": "completed", "progress_note": "Gennemført med certifikat"}),
             )
             .await,
             StatusCode::OK,
         )
         .await;
-    let plan2 = app.expect(app.patch(&format!("{path}/goals/{}", fixture.served_goal), &manager(), &json!({"verdict": "achieved", "applied_in_daily_work": true, "evaluation_note": "Bruges dagligt"})).await, StatusCode::OK).await;
+    let plan2 = app.expect(app.patch(&format!("{path}/goals/{}", fixture.served_goal), &Who::Manager.token(), &json!({"verdict": "achieved", "applied_in_daily_work": true, "evaluation_note": "Bruges dagligt"})).await, StatusCode::OK).await;
     for p in [&plan, &plan2] {
         assert_eq!(
             (p["status"].as_str(), p["version"].as_u64()),
@@ -501,7 +496,7 @@ async fn progress_and_evaluation_change_an_agreed_plan_without_a_new_version() {
     assert_problem(
         app.post(
             &format!("{path}/close"),
-            &employee(),
+            &Who::Employee.token(),
             &json!({"reason": "x"}),
         )
         .await,
@@ -513,7 +508,7 @@ async fn progress_and_evaluation_change_an_agreed_plan_without_a_new_version() {
         .plan_post(
             &fixture.id,
             "/close",
-            &manager(),
+            &Who::Manager.token(),
             &json!({"reason": "Medarbejderen skifter job"}),
             StatusCode::OK,
         )
@@ -526,7 +521,8 @@ async fn progress_and_evaluation_change_an_agreed_plan_without_a_new_version() {
         (Some("closed"), Some("Medarbejderen skifter job"))
     );
     assert_problem(
-        app.patch(&path, &manager(), &json!({"title": "x"})).await,
+        app.patch(&path, &Who::Manager.token(), &json!({"title": "x"}))
+            .await,
         StatusCode::CONFLICT,
         "plan_finished",
     )
@@ -538,8 +534,8 @@ async fn bad_plan_input_is_a_422_naming_the_field() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let fixture = app.plan_fixture(&org).await;
-    let other = app.expect(app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.mem_a, "title": "Anden plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
-    let other = app.plan_post(other["id"].as_str().unwrap(), "/goals", &manager(), &json!({"description": "Andet mål", "competence_kind": "social", "horizon": "short_term"}), StatusCode::CREATED).await;
+    let other = app.expect(app.post("/api/v1/plans", &Who::Manager.token(), &json!({"employee_id": org.mem_a, "title": "Anden plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
+    let other = app.plan_post(other["id"].as_str().unwrap(), "/goals", &Who::Manager.token(), &json!({"description": "Andet mål", "competence_kind": "social", "horizon": "short_term"}), StatusCode::CREATED).await;
     let foreign_goal = other["content"]["goals"][0]["id"].clone();
     let id = &fixture.id;
     let cases: Vec<(String, Method, Value, Vec<&str>)> = vec![
@@ -630,13 +626,19 @@ async fn bad_plan_input_is_a_422_naming_the_field() {
     ];
     let before = app
         .expect(
-            app.get(&format!("/api/v1/plans/{id}"), &manager()).await,
+            app.get(&format!("/api/v1/plans/{id}"), &Who::Manager.token())
+                .await,
             StatusCode::OK,
         )
         .await;
     for (path, method, body, fields) in cases {
         let response = app
-            .send(method.clone(), &path, Some(&manager()), Some(&body))
+            .send(
+                method.clone(),
+                &path,
+                Some(&Who::Manager.token()),
+                Some(&body),
+            )
             .await;
         let problem = assert_problem(
             response,
@@ -648,7 +650,8 @@ async fn bad_plan_input_is_a_422_naming_the_field() {
     }
     let after = app
         .expect(
-            app.get(&format!("/api/v1/plans/{id}"), &manager()).await,
+            app.get(&format!("/api/v1/plans/{id}"), &Who::Manager.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -658,7 +661,7 @@ async fn bad_plan_input_is_a_422_naming_the_field() {
         app.send(
             Method::DELETE,
             &format!("/api/v1/plans/{id}/goals/{}", fixture.served_goal),
-            Some(&manager()),
+            Some(&Who::Manager.token()),
             None,
         )
         .await,
@@ -670,7 +673,7 @@ async fn bad_plan_input_is_a_422_naming_the_field() {
         app.send(
             Method::DELETE,
             &format!("/api/v1/plans/{id}/goals/{}", uuid::Uuid::now_v7()),
-            Some(&manager()),
+            Some(&Who::Manager.token()),
             None,
         )
         .await,
@@ -684,7 +687,7 @@ async fn printable(app: &TestApp, id: &str, language: Option<&str>) -> String {
     let mut req = app
         .client
         .get(format!("{}/api/v1/plans/{id}", app.base))
-        .bearer_auth(employee())
+        .bearer_auth(Who::Employee.token())
         .header("accept", "text/html");
     if let Some(l) = language {
         req = req.header("accept-language", l);
@@ -705,7 +708,7 @@ async fn the_printable_plan_has_every_section_of_the_seed_form_and_escapes_user_
     let app = spawn_app().await;
     let org = app.standard_org().await;
     let fixture = app.plan_fixture(&org).await;
-    app.plan_post(&fixture.id, "/goals", &manager(), &json!({"description": "<script>alert('x')</script> & mere", "competence_kind": "social", "horizon": "short_term"}), StatusCode::CREATED).await;
+    app.plan_post(&fixture.id, "/goals", &Who::Manager.token(), &json!({"description": "<script>alert('x')</script> & mere", "competence_kind": "social", "horizon": "short_term"}), StatusCode::CREATED).await;
     let da = printable(&app, &fixture.id, None).await;
     for heading in [
         "Kompetenceudviklingsplan for",
@@ -739,7 +742,10 @@ async fn the_printable_plan_has_every_section_of_the_seed_form_and_escapes_user_
     }
     // JSON stays the default.
     let json = app
-        .get(&format!("/api/v1/plans/{}", fixture.id), &employee())
+        .get(
+            &format!("/api/v1/plans/{}", fixture.id),
+            &Who::Employee.token(),
+        )
         .await;
     assert!(
         json.headers()["content-type"]
@@ -776,10 +782,10 @@ fn signature_line<'a>(page: &'a str, who: &str) -> &'a str {
 async fn a_partly_signed_group_plan_prints_each_member_and_whether_they_signed() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let plan = app.expect(app.post("/api/v1/plans", &manager(), &json!({"member_ids": [org.emp_a1, org.mem_a, org.rep_a], "title": "Teamplan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
+    let plan = app.expect(app.post("/api/v1/plans", &Who::Manager.token(), &json!({"member_ids": [org.emp_a1, org.mem_a, org.rep_a], "title": "Teamplan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await, StatusCode::CREATED).await;
     let id = plan["id"].as_str().unwrap().to_owned();
     let plan = sign(&app, &plan, &token("EMP-A1", &["employee"])).await;
-    let page = printed_at(&app, &format!("/api/v1/plans/{id}"), &employee()).await;
+    let page = printed_at(&app, &format!("/api/v1/plans/{id}"), &Who::Employee.token()).await;
     // Signed, with the Danish time of signing (CET or CEST by the season).
     let signed = signature_line(&page, "Bo Ansat");
     assert!(
@@ -795,19 +801,24 @@ async fn a_partly_signed_group_plan_prints_each_member_and_whether_they_signed()
     // Every party signs; a later change drafts version 2; version 1 still prints as agreed.
     let plan = sign(&app, &plan, &token("MEM-A", &["employee"])).await;
     let plan = sign(&app, &plan, &token("REP-A", &["employee"])).await;
-    let plan = sign(&app, &plan, &manager()).await;
+    let plan = sign(&app, &plan, &Who::Manager.token()).await;
     assert_eq!(plan["status"], "agreed");
     app.expect(
         app.patch(
             &format!("/api/v1/plans/{id}"),
-            &manager(),
+            &Who::Manager.token(),
             &json!({"title": "Teamplan, anden udgave"}),
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    let first = printed_at(&app, &format!("/api/v1/plans/{id}/versions/1"), &manager()).await;
+    let first = printed_at(
+        &app,
+        &format!("/api/v1/plans/{id}/versions/1"),
+        &Who::Manager.token(),
+    )
+    .await;
     assert!(first.contains("<strong>Teamplan</strong>"), "{first}");
     assert!(!first.contains("anden udgave"));
     for member in ["Bo Ansat", "Mads Medlem", "Rita Repræsentant", "Anna Leder"] {
@@ -816,13 +827,18 @@ async fn a_partly_signed_group_plan_prints_each_member_and_whether_they_signed()
             "{member} unsigned on the agreed version"
         );
     }
-    let second = printed_at(&app, &format!("/api/v1/plans/{id}/versions/2"), &manager()).await;
+    let second = printed_at(
+        &app,
+        &format!("/api/v1/plans/{id}/versions/2"),
+        &Who::Manager.token(),
+    )
+    .await;
     assert!(second.contains("Teamplan, anden udgave"));
     assert!(signature_line(&second, "Bo Ansat").contains("ikke underskrevet"));
     let none = app
         .client
         .get(format!("{}/api/v1/plans/{id}/versions/3", app.base))
-        .bearer_auth(manager())
+        .bearer_auth(Who::Manager.token())
         .header("accept", "text/html")
         .send()
         .await
@@ -842,7 +858,11 @@ async fn a_plan_signed_at_half_past_midnight_in_copenhagen_is_dated_that_day_on_
     );
     let body = json!({"employee_id": org.emp_a1, "title": "Udviklingsplan", "starts_on": "2026-03-01", "ends_on": "2027-02-28"});
     let plan = app
-        .agree_plan(&manager(), &body, &[employee(), manager()])
+        .agree_plan(
+            &Who::Manager.token(),
+            &body,
+            &[Who::Employee.token(), Who::Manager.token()],
+        )
         .await;
     assert_eq!(plan["status"], "agreed");
     let html = printable(&app, plan["id"].as_str().unwrap(), None).await;
@@ -852,7 +872,7 @@ async fn a_plan_signed_at_half_past_midnight_in_copenhagen_is_dated_that_day_on_
     app.today_is("2027-02-20");
     let list = app
         .expect(
-            app.get("/api/v1/follow-ups?window_days=30", &manager())
+            app.get("/api/v1/follow-ups?window_days=30", &Who::Manager.token())
                 .await,
             StatusCode::OK,
         )
@@ -873,7 +893,7 @@ async fn a_managers_plan_list_pages_through_every_plan_of_their_people_and_their
     ] {
         let plan = app
             .expect(
-                app.post("/api/v1/plans", &manager(), &json!({"employee_id": id, "title": format!("Plan for {who}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+                app.post("/api/v1/plans", &Who::Manager.token(), &json!({"employee_id": id, "title": format!("Plan for {who}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
                 StatusCode::CREATED,
             )
             .await;
@@ -882,7 +902,8 @@ async fn a_managers_plan_list_pages_through_every_plan_of_their_people_and_their
     made.sort();
     let all = app
         .expect(
-            app.get("/api/v1/plans?limit=100", &manager()).await,
+            app.get("/api/v1/plans?limit=100", &Who::Manager.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -904,7 +925,7 @@ async fn a_managers_plan_list_pages_through_every_plan_of_their_people_and_their
             None => "/api/v1/plans?limit=1".to_owned(),
         };
         let page = app
-            .expect(app.get(&path, &manager()).await, StatusCode::OK)
+            .expect(app.get(&path, &Who::Manager.token()).await, StatusCode::OK)
             .await;
         paged.extend(ids(&page));
         match page["next_cursor"].as_str() {
@@ -915,16 +936,22 @@ async fn a_managers_plan_list_pages_through_every_plan_of_their_people_and_their
     assert_eq!(paged, made);
     let drafts = app
         .expect(
-            app.get("/api/v1/plans?status=draft&limit=100", &manager())
-                .await,
+            app.get(
+                "/api/v1/plans?status=draft&limit=100",
+                &Who::Manager.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
     assert_eq!(ids(&drafts), made);
     let agreed = app
         .expect(
-            app.get("/api/v1/plans?status=agreed&limit=100", &manager())
-                .await,
+            app.get(
+                "/api/v1/plans?status=agreed&limit=100",
+                &Who::Manager.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -950,7 +977,7 @@ async fn a_plan_moves_between_managers_plan_lists_with_its_member_whichever_way_
     let manager_b = token("MGR-B", &["employee", "manager"]);
     let plan = app
         .expect(
-            app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+            app.post("/api/v1/plans", &Who::Manager.token(), &json!({"employee_id": org.emp_a1, "title": "Plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
             StatusCode::CREATED,
         )
         .await;
@@ -980,32 +1007,32 @@ async fn a_plan_moves_between_managers_plan_lists_with_its_member_whichever_way_
             seen
         }
     };
-    assert_eq!(listed_by(manager()).await, [true; 3]);
+    assert_eq!(listed_by(Who::Manager.token()).await, [true; 3]);
     assert_eq!(listed_by(manager_b.clone()).await, [false; 3]);
     // Moved to B by an edit of the employee.
     app.expect(
         app.patch(
             &format!("/api/v1/employees/{}", org.emp_a1),
-            &hr(),
+            &Who::Hr.token(),
             &json!({"unit_id": org.b}),
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(listed_by(manager()).await, [false; 3]);
+    assert_eq!(listed_by(Who::Manager.token()).await, [false; 3]);
     assert_eq!(listed_by(manager_b.clone()).await, [true; 3]);
     // And back to A1 by the organisation's sync.
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": [{"external_id": "EMP-A1", "name": "Bo Ansat", "unit_external_id": "A1", "professional_group": "pædagog"}]}),
         )
         .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(listed_by(manager()).await, [true; 3]);
+    assert_eq!(listed_by(Who::Manager.token()).await, [true; 3]);
     assert_eq!(listed_by(manager_b).await, [false; 3]);
 }

@@ -9,23 +9,15 @@ use futures_util::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-fn manager() -> String {
-    token("MGR-A", &["employee", "manager"])
-}
-
-fn employee() -> String {
-    token("EMP-A1", &["employee"])
-}
-
 async fn new_plan(app: &TestApp, org: &Org, title: &str) -> Value {
     let plan = app
         .expect(
-            app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": title, "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
+            app.post("/api/v1/plans", &Who::Manager.token(), &json!({"employee_id": org.emp_a1, "title": title, "starts_on": "2026-01-01", "ends_on": "2026-12-31"})).await,
             StatusCode::CREATED,
         )
         .await;
     let id = plan["id"].as_str().unwrap();
-    app.plan_post(id, "/goals", &manager(), &json!({"description": "Konflikthåndtering", "competence_kind": "professional", "horizon": "short_term"}), StatusCode::CREATED)
+    app.plan_post(id, "/goals", &Who::Manager.token(), &json!({"description": "Konflikthåndtering", "competence_kind": "professional", "horizon": "short_term"}), StatusCode::CREATED)
         .await
 }
 
@@ -36,7 +28,8 @@ async fn sign_as(app: &TestApp, id: &str, who: &str, read: &Value) -> reqwest::R
 
 async fn current(app: &TestApp, id: &str) -> Value {
     app.expect(
-        app.get(&format!("/api/v1/plans/{id}"), &manager()).await,
+        app.get(&format!("/api/v1/plans/{id}"), &Who::Manager.token())
+            .await,
         StatusCode::OK,
     )
     .await
@@ -56,11 +49,15 @@ async fn both_parties_who_read_the_same_content_sign_one_after_the_other_and_at_
             json!({"content_hash": plan["content"]["content_hash"]})
         };
         let answers = if round < 10 {
-            let first = sign_as(&app, id, &employee(), &read).await.status();
-            let second = sign_as(&app, id, &manager(), &read).await.status();
+            let first = sign_as(&app, id, &Who::Employee.token(), &read)
+                .await
+                .status();
+            let second = sign_as(&app, id, &Who::Manager.token(), &read)
+                .await
+                .status();
             vec![first, second]
         } else {
-            let (emp, mgr) = (employee(), manager());
+            let (emp, mgr) = (Who::Employee.token(), Who::Manager.token());
             join_all([
                 sign_as(&app, id, &emp, &read),
                 sign_as(&app, id, &mgr, &read),
@@ -90,7 +87,7 @@ async fn a_signature_on_content_changed_since_it_was_read_is_refused() {
     app.plan_post(
         id,
         "/goals",
-        &manager(),
+        &Who::Manager.token(),
         &json!({"description": "Overblik", "competence_kind": "personal", "horizon": "long_term"}),
         StatusCode::CREATED,
     )
@@ -100,14 +97,14 @@ async fn a_signature_on_content_changed_since_it_was_read_is_refused() {
         json!({"content_hash": plan["content"]["content_hash"]}),
     ] {
         assert_problem(
-            sign_as(&app, id, &employee(), &read).await,
+            sign_as(&app, id, &Who::Employee.token(), &read).await,
             StatusCode::CONFLICT,
             "plan_changed",
         )
         .await;
     }
     let problem = assert_problem(
-        sign_as(&app, id, &employee(), &json!({})).await,
+        sign_as(&app, id, &Who::Employee.token(), &json!({})).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
@@ -122,13 +119,16 @@ async fn an_employees_edit_of_an_agreed_plan_leaves_the_agreement_in_force_until
     let plan = new_plan(&app, &org, "Udviklingsplan").await;
     let id = plan["id"].as_str().unwrap();
     let read = json!({"revision": plan["revision"]});
-    sign_as(&app, id, &employee(), &read).await;
-    sign_as(&app, id, &manager(), &read).await;
+    sign_as(&app, id, &Who::Employee.token(), &read).await;
+    sign_as(&app, id, &Who::Manager.token(), &read).await;
     let agreed_in_a1 = |s: Value| s["figures"]["with_agreed_plan"].as_u64();
     let status = || async {
         app.expect(
-            app.get(&format!("/api/v1/status?unit_id={}", org.a1), &hr())
-                .await,
+            app.get(
+                &format!("/api/v1/status?unit_id={}", org.a1),
+                &Who::Hr.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await
@@ -140,7 +140,7 @@ async fn an_employees_edit_of_an_agreed_plan_leaves_the_agreement_in_force_until
         .expect(
             app.patch(
                 &format!("/api/v1/plans/{id}"),
-                &employee(),
+                &Who::Employee.token(),
                 &json!({"title": "Udviklingsplan, forslag"}),
             )
             .await,
@@ -160,8 +160,11 @@ async fn an_employees_edit_of_an_agreed_plan_leaves_the_agreement_in_force_until
     assert_eq!(s["figures"]["plans_in_draft"].as_u64(), Some(0));
     let in_force = app
         .expect(
-            app.get(&format!("/api/v1/plans/{id}/versions/1"), &employee())
-                .await,
+            app.get(
+                &format!("/api/v1/plans/{id}/versions/1"),
+                &Who::Employee.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -171,7 +174,7 @@ async fn an_employees_edit_of_an_agreed_plan_leaves_the_agreement_in_force_until
     let read = json!({"revision": edited["revision"]});
     let signed = app
         .expect(
-            sign_as(&app, id, &employee(), &read).await,
+            sign_as(&app, id, &Who::Employee.token(), &read).await,
             StatusCode::CREATED,
         )
         .await;
@@ -179,7 +182,7 @@ async fn an_employees_edit_of_an_agreed_plan_leaves_the_agreement_in_force_until
     // With the manager's, version 2 replaces version 1.
     let agreed = app
         .expect(
-            sign_as(&app, id, &manager(), &read).await,
+            sign_as(&app, id, &Who::Manager.token(), &read).await,
             StatusCode::CREATED,
         )
         .await;
@@ -206,7 +209,7 @@ async fn twenty_concurrent_writes_without_if_match_all_apply_and_with_one_if_mat
     let titles: Vec<Value> = (0..20)
         .map(|i| json!({"title": format!("Titel {i}")}))
         .collect();
-    let mgr = manager();
+    let mgr = Who::Manager.token();
     let answers = join_all(titles.iter().map(|t| app.patch(&path, &mgr, t))).await;
     let statuses: Vec<StatusCode> = answers.iter().map(|r| r.status()).collect();
     assert_eq!(statuses, [StatusCode::OK; 20]);
@@ -272,7 +275,7 @@ async fn twenty_concurrent_writes_without_if_match_all_apply_and_with_one_if_mat
 async fn two_concurrent_plans_for_one_employee_leave_one_current_plan_and_the_loser_gets_409() {
     let app = spawn_app().await;
     let org = app.standard_org().await;
-    let mgr = manager();
+    let mgr = Who::Manager.token();
     let mut conflicts = 0;
     for round in 0..10 {
         let bodies: Vec<Value> = ["a", "b"]
@@ -345,8 +348,11 @@ async fn all_employees(app: &TestApp) -> Vec<Value> {
     loop {
         let page = app
             .expect(
-                app.get(&format!("/api/v1/employees?limit=500{cursor}"), &hr())
-                    .await,
+                app.get(
+                    &format!("/api/v1/employees?limit=500{cursor}"),
+                    &Who::Hr.token(),
+                )
+                .await,
                 StatusCode::OK,
             )
             .await;
@@ -361,7 +367,7 @@ async fn all_employees(app: &TestApp) -> Vec<Value> {
 #[tokio::test]
 async fn the_same_sync_sent_three_times_at_once_answers_2xx_each_time_with_one_final_state() {
     let app = spawn_app().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let units = unit_rows(20);
     let answers = join_all((0..3).map(|_| app.post("/api/v1/sync/org-units", &hr, &units))).await;
     assert!(answers.iter().all(|r| r.status() == StatusCode::OK));
@@ -403,7 +409,7 @@ async fn hr_changing_an_employee_while_their_plan_is_edited_neither_waits_for_th
     let edits = (0..8).map(|i| {
         let body = json!({"description": format!("Mål {i}"), "competence_kind": "professional", "horizon": "short_term"});
         let (app, goals) = (&app, goals.clone());
-        async move { app.post(&goals, &manager(), &body).await.status() }
+        async move { app.post(&goals, &Who::Manager.token(), &body).await.status() }
     });
     // A new external id changes a unique key: the strongest lock on the person's row.
     let changes = (0..4).map(|i| {
@@ -413,7 +419,7 @@ async fn hr_changing_an_employee_while_their_plan_is_edited_neither_waits_for_th
             json!({"professional_group": "pædagog"})
         };
         let (app, person) = (&app, person.clone());
-        async move { app.patch(&person, &hr(), &body).await.status() }
+        async move { app.patch(&person, &Who::Hr.token(), &body).await.status() }
     });
     let (edits, changes) = futures_util::future::join(
         futures_util::future::join_all(edits),
@@ -449,14 +455,14 @@ async fn hr_changing_an_employee_while_their_plans_are_signed_neither_waits_for_
     let person = format!("/api/v1/employees/{}", org.emp_a1);
     let signatures = plans.iter().map(|(id, read)| {
         let app = &app;
-        async move { sign_as(app, id, &manager(), read).await.status() }
+        async move { sign_as(app, id, &Who::Manager.token(), read).await.status() }
     });
     let changes = (0..4).map(|i| {
         let (app, person) = (&app, person.clone());
         async move {
             app.patch(
                 &person,
-                &hr(),
+                &Who::Hr.token(),
                 &json!({"external_id": format!("EMP-A1-{i}")}),
             )
             .await
@@ -489,7 +495,7 @@ async fn a_plan_made_while_its_member_moves_is_listed_under_the_unit_they_end_in
     app.expect(
         app.patch(
             &format!("/api/v1/employees/{}", org.rep_a),
-            &hr(),
+            &Who::Hr.token(),
             &json!({"manages": [org.a1]}),
         )
         .await,
@@ -502,8 +508,8 @@ async fn a_plan_made_while_its_member_moves_is_listed_under_the_unit_they_end_in
         // Between A and A1, both in MGR-A's reach, so the plan is always made.
         let to = if round % 2 == 0 { &org.a } else { &org.a1 };
         let (created, moved) = futures_util::future::join(
-            app.post("/api/v1/plans", &manager(), &json!({"employee_id": org.emp_a1, "title": format!("Plan {round}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"})),
-            app.patch(&person, &hr(), &json!({"unit_id": to})),
+            app.post("/api/v1/plans", &Who::Manager.token(), &json!({"employee_id": org.emp_a1, "title": format!("Plan {round}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"})),
+            app.patch(&person, &Who::Hr.token(), &json!({"unit_id": to})),
         )
         .await;
         assert_eq!(

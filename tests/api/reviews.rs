@@ -153,10 +153,10 @@ async fn a_review_ends_in_disagreement_is_escalated_and_its_renewed_discussion_r
     );
 
     // Both read it; a representative of another unit, a committee member and an employee do not.
-    for who in [&manager, &rep, &hr()] {
+    for who in [&manager, &rep, &Who::Hr.token()] {
         app.expect(app.get(&path, who).await, StatusCode::OK).await;
     }
-    app.expect(app.post("/api/v1/sync/employees", &hr(), &json!({"rows": [{"external_id": "REP-B", "name": "Rasmus Rep", "unit_external_id": "B", "represents_unit_external_ids": ["B"]}]})).await, StatusCode::OK).await;
+    app.expect(app.post("/api/v1/sync/employees", &Who::Hr.token(), &json!({"rows": [{"external_id": "REP-B", "name": "Rasmus Rep", "unit_external_id": "B", "represents_unit_external_ids": ["B"]}]})).await, StatusCode::OK).await;
     // Another unit's representative is out of reach (404); a committee member or an employee
     // takes no part in stock-taking at all (403, by role).
     for (who, expected) in [
@@ -226,7 +226,10 @@ async fn the_missing_review_list_follows_the_year_and_the_agreement_period() {
     };
     // OK24 runs 2024-04-01 – 2027-03-31; area A has a representative.
     app.today_is("2025-06-01");
-    assert_eq!(missing(hr()).await, [("Område A".to_owned(), true, true)]);
+    assert_eq!(
+        missing(Who::Hr.token()).await,
+        [("Område A".to_owned(), true, true)]
+    );
     app.expect(
         app.post(
             "/api/v1/status-reviews",
@@ -237,7 +240,7 @@ async fn the_missing_review_list_follows_the_year_and_the_agreement_period() {
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(missing(hr()).await, []);
+    assert_eq!(missing(Who::Hr.token()).await, []);
     // A new year: the yearly review is owed again, the period's is not.
     app.today_is("2026-02-01");
     assert_eq!(
@@ -248,7 +251,7 @@ async fn the_missing_review_list_follows_the_year_and_the_agreement_period() {
     app.expect(
         app.post(
             "/api/v1/agreement-periods",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"name": "OK27", "starts_on": "2027-04-01", "ends_on": "2030-03-31"}),
         )
         .await,

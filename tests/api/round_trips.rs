@@ -37,7 +37,8 @@ async fn an_organisation_change_reaches_a_remembered_caller_at_once() {
     // HR moves MGR-A's management from area A to area B.
     let rows = json!({"rows": [{"external_id": "MGR-A", "name": "Anna Leder", "unit_external_id": "A", "manages_unit_external_ids": ["B"]}]});
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &rows).await,
+        app.post("/api/v1/sync/employees", &Who::Hr.token(), &rows)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -56,7 +57,8 @@ async fn an_organisation_change_reaches_a_remembered_caller_at_once() {
     // Deactivated, the subject is no longer known.
     let rows = json!({"rows": [{"external_id": "MGR-A", "name": "Anna Leder", "unit_external_id": "A", "active": false}]});
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &rows).await,
+        app.post("/api/v1/sync/employees", &Who::Hr.token(), &rows)
+            .await,
         StatusCode::OK,
     )
     .await;

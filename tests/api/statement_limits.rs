@@ -141,7 +141,7 @@ async fn a_statement_past_its_class_limit_is_cancelled_in_the_database_whether_o
     let sent = Instant::now();
     abandon(
         &app,
-        &hr(),
+        &Who::Hr.token(),
         Method::GET,
         &format!("/api/v1/status?unit_id={}", org.k),
         None,
@@ -162,7 +162,7 @@ async fn a_statement_past_its_class_limit_is_cancelled_in_the_database_whether_o
     let rows = json!({"rows": [{"external_id": "K", "name": "Omdøbt Kommune"}]});
     abandon(
         &app,
-        &hr(),
+        &Who::Hr.token(),
         Method::POST,
         "/api/v1/sync/org-units",
         Some(rows),
@@ -178,7 +178,7 @@ async fn a_statement_past_its_class_limit_is_cancelled_in_the_database_whether_o
     );
     let unit = app
         .expect(
-            app.get(&format!("/api/v1/org-units/{}", org.k), &hr())
+            app.get(&format!("/api/v1/org-units/{}", org.k), &Who::Hr.token())
                 .await,
             StatusCode::OK,
         )

@@ -25,7 +25,8 @@ async fn world(app: &TestApp) -> World {
         {"external_id": "B", "name": "Område B", "parent_external_id": "K"},
     ]});
     app.expect(
-        app.post("/api/v1/sync/org-units", &hr(), &units).await,
+        app.post("/api/v1/sync/org-units", &Who::Hr.token(), &units)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -47,7 +48,7 @@ async fn world(app: &TestApp) -> World {
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows.clone())}),
         )
         .await,
@@ -56,13 +57,15 @@ async fn world(app: &TestApp) -> World {
     .await;
     let committee = json!({"rows": [{"external_id": "MED", "name": "Lokal-MED A", "level": "local", "unit_external_id": "A", "member_external_ids": ["MEM"]}]});
     app.expect(
-        app.post("/api/v1/sync/committees", &hr(), &committee).await,
+        app.post("/api/v1/sync/committees", &Who::Hr.token(), &committee)
+            .await,
         StatusCode::OK,
     )
     .await;
     let all = app
         .expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
+            app.get("/api/v1/employees?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -108,7 +111,8 @@ async fn world(app: &TestApp) -> World {
     }
     let units_list = app
         .expect(
-            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            app.get("/api/v1/org-units?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -164,7 +168,7 @@ fn row<'a>(s: &'a Value, name: &str) -> &'a Value {
 async fn every_figure_is_right_for_a_unit_its_parent_and_the_municipality() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let s = status(&app, &hr(), &w.units["K"]).await;
+    let s = status(&app, &Who::Hr.token(), &w.units["K"]).await;
     assert_eq!(s["anonymised"], false);
     let f = &s["figures"];
     assert_eq!(
@@ -241,7 +245,7 @@ async fn every_figure_is_right_for_a_unit_its_parent_and_the_municipality() {
             ("pædagog".into(), 8)
         ])
     );
-    let a1 = status(&app, &hr(), &w.units["A1"]).await;
+    let a1 = status(&app, &Who::Hr.token(), &w.units["A1"]).await;
     assert_eq!(
         (
             a1["figures"]["employees"].as_u64(),
@@ -276,7 +280,7 @@ async fn every_figure_is_right_for_a_unit_its_parent_and_the_municipality() {
                 "/api/v1/status/people?unit_id={}&figure=nonsense",
                 w.units["A1"]
             ),
-            &hr(),
+            &Who::Hr.token(),
         )
         .await,
         StatusCode::BAD_REQUEST,
@@ -604,7 +608,10 @@ async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_comm
         )
         .await;
     let committees = app
-        .expect(app.get("/api/v1/committees", &hr()).await, StatusCode::OK)
+        .expect(
+            app.get("/api/v1/committees", &Who::Hr.token()).await,
+            StatusCode::OK,
+        )
         .await;
     let med = committees["items"][0]["id"].as_str().unwrap().to_owned();
     let discussion = json!({"topic": "status", "held_on": chrono::Utc::now().date_naive(), "summary": "Status", "attach_status": true});
@@ -620,7 +627,8 @@ async fn no_employee_name_email_id_or_plan_text_reaches_a_representative_or_comm
     .await;
     let org_units = app
         .expect(
-            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            app.get("/api/v1/org-units?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -689,7 +697,8 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
     let w = world(&app).await;
     let all = app
         .expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
+            app.get("/api/v1/employees?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -727,7 +736,7 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
     )
     .await;
     // B-1 was on parental leave; no special follow-up was held.
-    app.expect(app.post("/api/v1/absences", &hr(), &json!({"employee_id": id("B-1"), "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"})).await, StatusCode::CREATED).await;
+    app.expect(app.post("/api/v1/absences", &Who::Hr.token(), &json!({"employee_id": id("B-1"), "kind": "parental_leave", "starts_on": "2025-03-01", "ends_on": "2025-06-30"})).await, StatusCode::CREATED).await;
     // A1-1 had the 2025 interview; A1-2 declined it.
     app.expect(app.post("/api/v1/development-interviews", &manager, &json!({"year": 2025, "format": "individual", "held_on": "2025-11-01", "participants": [{"employee_id": id("A1-1"), "status": "held"}]})).await, StatusCode::CREATED).await;
     app.expect(app.post("/api/v1/development-interviews", &manager, &json!({"year": 2025, "format": "individual", "participants": [{"employee_id": id("A1-2"), "status": "declined"}]})).await, StatusCode::CREATED).await;
@@ -740,7 +749,7 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
                     "/api/v1/status?unit_id={}&from=2025-01-01&to=2025-12-31",
                     w.units["K"]
                 ),
-                &hr(),
+                &Who::Hr.token(),
             )
             .await,
             StatusCode::OK,
@@ -761,8 +770,11 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
     );
     let now = app
         .expect(
-            app.get(&format!("/api/v1/status?unit_id={}", w.units["K"]), &hr())
-                .await,
+            app.get(
+                &format!("/api/v1/status?unit_id={}", w.units["K"]),
+                &Who::Hr.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -819,14 +831,17 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
         ),
         (Some(1), Some(2))
     );
-    let named = app.expect(app.get(&format!("/api/v1/status/people?unit_id={}&figure=special_overdue&from=2025-01-01&to=2025-12-31", w.units["K"]), &hr()).await, StatusCode::OK).await;
+    let named = app.expect(app.get(&format!("/api/v1/status/people?unit_id={}&figure=special_overdue&from=2025-01-01&to=2025-12-31", w.units["K"]), &Who::Hr.token()).await, StatusCode::OK).await;
     assert_eq!(named["items"][0]["name"], "Bee Ansat 1");
 
     // Still open in 2026: overdue in this year's status too, as the work list says.
     let this_year = app
         .expect(
-            app.get(&format!("/api/v1/status?unit_id={}", w.units["K"]), &hr())
-                .await,
+            app.get(
+                &format!("/api/v1/status?unit_id={}", w.units["K"]),
+                &Who::Hr.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -852,7 +867,7 @@ async fn follow_up_absence_and_interview_figures_are_right_for_a_past_year() {
                     "/api/v1/status/people?unit_id={}&figure=special_overdue",
                     w.units["K"]
                 ),
-                &hr(),
+                &Who::Hr.token(),
             )
             .await,
             StatusCode::OK,
@@ -873,7 +888,8 @@ async fn small_units_and_groups_are_pooled_so_both_breakdowns_add_up_and_combine
         {"external_id": "S3", "name": "Stor", "parent_external_id": "U"},
     ]});
     app.expect(
-        app.post("/api/v1/sync/org-units", &hr(), &units).await,
+        app.post("/api/v1/sync/org-units", &Who::Hr.token(), &units)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -896,7 +912,7 @@ async fn small_units_and_groups_are_pooled_so_both_breakdowns_add_up_and_combine
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows.clone())}),
         )
         .await,
@@ -905,7 +921,8 @@ async fn small_units_and_groups_are_pooled_so_both_breakdowns_add_up_and_combine
     .await;
     let area = app
         .expect(
-            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            app.get("/api/v1/org-units?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await["items"]

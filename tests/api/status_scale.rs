@@ -68,8 +68,12 @@ async fn small_and_large(app: &TestApp) -> BTreeMap<String, String> {
         }
     }
     app.expect(
-        app.post("/api/v1/sync/org-units", &hr(), &json!({"rows": units}))
-            .await,
+        app.post(
+            "/api/v1/sync/org-units",
+            &Who::Hr.token(),
+            &json!({"rows": units}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -90,7 +94,7 @@ async fn small_and_large(app: &TestApp) -> BTreeMap<String, String> {
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows.clone())}),
         )
         .await,
@@ -104,14 +108,19 @@ async fn small_and_large(app: &TestApp) -> BTreeMap<String, String> {
         }
     }
     app.expect(
-        app.post("/api/v1/sync/absences", &hr(), &json!({"rows": absences}))
-            .await,
+        app.post(
+            "/api/v1/sync/absences",
+            &Who::Hr.token(),
+            &json!({"rows": absences}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
     ids_by_external(
         &app.expect(
-            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            app.get("/api/v1/org-units?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await,
@@ -130,7 +139,7 @@ async fn the_status_of_5000_people_costs_as_many_statements_as_the_status_of_50(
         let mut costs = Vec::new();
         for unit in ["S", "L"] {
             let (n, response) = app
-                .statements_of_get(&path.replace("{}", &units[unit]), &hr())
+                .statements_of_get(&path.replace("{}", &units[unit]), &Who::Hr.token())
                 .await;
             let body = app.expect(response, StatusCode::OK).await;
             assert_ne!(body, Value::Null);
@@ -174,8 +183,11 @@ async fn the_status_of_5000_people_costs_as_many_statements_as_the_status_of_50(
     );
     let s = app
         .expect(
-            app.get(&format!("/api/v1/status?unit_id={}", units["L"]), &hr())
-                .await,
+            app.get(
+                &format!("/api/v1/status?unit_id={}", units["L"]),
+                &Who::Hr.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -318,7 +330,8 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
         {"external_id": "B", "name": "Område B", "parent_external_id": "K"},
     ]});
     app.expect(
-        app.post("/api/v1/sync/org-units", &hr(), &units).await,
+        app.post("/api/v1/sync/org-units", &Who::Hr.token(), &units)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -351,7 +364,7 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows.clone())}),
         )
         .await,
@@ -360,7 +373,8 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
     .await;
     let ids = ids_by_external(
         &app.expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
+            app.get("/api/v1/employees?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await,
@@ -371,7 +385,8 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
     }
     let unit_ids = ids_by_external(
         &app.expect(
-            app.get("/api/v1/org-units?limit=500", &hr()).await,
+            app.get("/api/v1/org-units?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await,
@@ -412,7 +427,7 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
                 .then(|| start + chrono::Days::new(r.below(150)));
             let body = json!({"employee_id": p.id, "kind": "long_term_illness", "starts_on": start.to_string(), "ends_on": end.map(|e| e.to_string())});
             app.expect(
-                app.post("/api/v1/absences", &hr(), &body).await,
+                app.post("/api/v1/absences", &Who::Hr.token(), &body).await,
                 StatusCode::CREATED,
             )
             .await;
@@ -465,7 +480,7 @@ async fn status_figures_equal_the_domain_rules_on_random_data() {
                             "/api/v1/status?unit_id={}&from={from}&to={to}",
                             unit_ids[unit]
                         ),
-                        &hr(),
+                        &Who::Hr.token(),
                     )
                     .await,
                     StatusCode::OK,
@@ -520,7 +535,7 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
     app.expect(
         app.post(
             "/api/v1/sync/org-units",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": [{"external_id": "K", "name": "Kommunen"}]}),
         )
         .await,
@@ -533,7 +548,7 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows.clone())}),
         )
         .await,
@@ -552,14 +567,14 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
         .collect();
     let sync = json!({"rows": sync});
     let bulk = async {
-        app.post("/api/v1/sync/absences", &hr(), &sync)
+        app.post("/api/v1/sync/absences", &Who::Hr.token(), &sync)
             .await
             .status()
     };
     let writes = (0..16).map(|i| {
         let body = json!({"employee_id": employee, "kind": "long_term_illness", "starts_on": format!("2025-01-{:02}", i + 1), "ends_on": "2025-06-30"});
         let app = &app;
-        async move { app.post("/api/v1/absences", &hr(), &body).await.status() }
+        async move { app.post("/api/v1/absences", &Who::Hr.token(), &body).await.status() }
     });
     let (bulk, statuses) =
         futures_util::future::join(bulk, futures_util::future::join_all(writes)).await;
@@ -572,7 +587,7 @@ async fn concurrent_writes_about_one_employee_all_reach_the_status() {
         .expect(
             app.get(
                 &format!("/api/v1/status?unit_id={unit}&from=2025-01-01&to=2025-12-31"),
-                &hr(),
+                &Who::Hr.token(),
             )
             .await,
             StatusCode::OK,

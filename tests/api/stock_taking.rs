@@ -108,7 +108,7 @@ async fn representatives_read_whole_years_and_a_closed_year_without_todays_figur
     assert!(last_year["figures"]["annual_held_in_time"].is_u64());
     // HR and the area's manager read any period as it is.
     let manager = token("AL", &["employee", "manager"]);
-    for who in [hr(), manager] {
+    for who in [Who::Hr.token(), manager] {
         let s = shown(
             &app,
             &who,
@@ -129,7 +129,8 @@ async fn area_with_a_small_team(app: &TestApp) -> String {
         {"external_id": "D", "name": "Afdeling", "parent_external_id": "A"},
     ]});
     app.expect(
-        app.post("/api/v1/sync/org-units", &hr(), &units).await,
+        app.post("/api/v1/sync/org-units", &Who::Hr.token(), &units)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -146,7 +147,7 @@ async fn area_with_a_small_team(app: &TestApp) -> String {
     app.expect(
         app.post(
             "/api/v1/sync/employees",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"rows": placed_since("2015-01-01", rows.clone())}),
         )
         .await,
@@ -157,7 +158,7 @@ async fn area_with_a_small_team(app: &TestApp) -> String {
         {"external_id": "MED-A", "name": "Lokal-MED Område", "level": "local", "unit_external_id": "A", "member_external_ids": ["TL", "REP"]},
     ]});
     app.expect(
-        app.post("/api/v1/sync/committees", &hr(), &committees)
+        app.post("/api/v1/sync/committees", &Who::Hr.token(), &committees)
             .await,
         StatusCode::OK,
     )
@@ -213,7 +214,7 @@ async fn a_snapshot_recorded_under_three_is_withheld_under_five_and_a_threshold_
         app.send(
             Method::PUT,
             "/api/v1/settings",
-            Some(&hr()),
+            Some(&Who::Hr.token()),
             Some(&settings(2)),
         )
         .await,
@@ -226,7 +227,7 @@ async fn a_snapshot_recorded_under_three_is_withheld_under_five_and_a_threshold_
         app.send(
             Method::PUT,
             "/api/v1/settings",
-            Some(&hr()),
+            Some(&Who::Hr.token()),
             Some(&settings(3)),
         )
         .await,
@@ -259,7 +260,7 @@ async fn a_snapshot_recorded_under_three_is_withheld_under_five_and_a_threshold_
         app.send(
             Method::PUT,
             "/api/v1/settings",
-            Some(&hr()),
+            Some(&Who::Hr.token()),
             Some(&settings(5)),
         )
         .await,

@@ -31,7 +31,8 @@ fn employees(n: usize, units: usize) -> Value {
 async fn all_employees(app: &TestApp) -> Vec<Value> {
     let list = app
         .expect(
-            app.get("/api/v1/employees?limit=500", &hr()).await,
+            app.get("/api/v1/employees?limit=500", &Who::Hr.token())
+                .await,
             StatusCode::OK,
         )
         .await;
@@ -41,13 +42,18 @@ async fn all_employees(app: &TestApp) -> Vec<Value> {
 /// Five units and a hundred employees, synced by HR.
 async fn five_units_and_a_hundred_employees(app: &TestApp) {
     app.expect(
-        app.post("/api/v1/sync/org-units", &hr(), &units(5)).await,
+        app.post("/api/v1/sync/org-units", &Who::Hr.token(), &units(5))
+            .await,
         StatusCode::OK,
     )
     .await;
     app.expect(
-        app.post("/api/v1/sync/employees", &hr(), &employees(100, 5))
-            .await,
+        app.post(
+            "/api/v1/sync/employees",
+            &Who::Hr.token(),
+            &employees(100, 5),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -56,7 +62,7 @@ async fn five_units_and_a_hundred_employees(app: &TestApp) {
 #[tokio::test]
 async fn ten_thousand_employees_sync_in_one_request_and_a_repeat_changes_nothing() {
     let app = spawn_app().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let first = app
         .expect(
             app.post("/api/v1/sync/org-units", &hr, &units(50)).await,
@@ -141,7 +147,7 @@ async fn ten_thousand_employees_sync_in_one_request_and_a_repeat_changes_nothing
 #[tokio::test]
 async fn a_payload_with_one_bad_row_writes_nothing_and_names_the_row() {
     let app = spawn_app().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     five_units_and_a_hundred_employees(&app).await;
 
     let mut payload = employees(200, 5);
@@ -168,7 +174,7 @@ async fn a_payload_with_one_bad_row_writes_nothing_and_names_the_row() {
 #[tokio::test]
 async fn every_bad_row_is_listed_with_its_field() {
     let app = spawn_app().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let payload = json!({"rows": [
         {"external_id": "A", "name": "Enhed A"},
         {"external_id": "B", "name": "", "parent_external_id": "A"},
@@ -210,7 +216,7 @@ async fn every_bad_row_is_listed_with_its_field() {
 #[tokio::test]
 async fn a_sync_may_reorganise_the_tree_in_any_order_but_never_into_a_cycle() {
     let app = spawn_app().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let tree = json!({"rows": [
         {"external_id": "K", "name": "K"},
         {"external_id": "X", "name": "X", "parent_external_id": "K"},
@@ -247,7 +253,7 @@ async fn a_sync_may_reorganise_the_tree_in_any_order_but_never_into_a_cycle() {
 async fn committees_sync_with_parents_of_a_higher_level_and_known_members() {
     let app = spawn_app().await;
     app.standard_org().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     let bad = json!({"rows": [
         {"external_id": "SEK", "name": "Sektor-MED", "level": "sector", "unit_external_id": "A", "parent_external_id": "MED-A"},
         {"external_id": "LOK", "name": "Lokal-MED", "level": "local", "unit_external_id": "A1", "member_external_ids": ["NOBODY"]},
@@ -288,7 +294,7 @@ async fn committees_sync_with_parents_of_a_higher_level_and_known_members() {
 #[tokio::test]
 async fn a_sync_that_fails_part_way_through_its_writes_leaves_nothing_behind() {
     let app = spawn_app().await;
-    let hr = hr();
+    let hr = Who::Hr.token();
     five_units_and_a_hundred_employees(&app).await;
     // The database refuses one row, the last of 1,500: every check before the writes passes,
     // and earlier rows are already written when it fails.

@@ -93,8 +93,11 @@ async fn feed_ids(app: &TestApp, after: &str) -> BTreeSet<String> {
     for _ in 0..1_000 {
         let page = app
             .expect(
-                app.get(&format!("/api/v1/events?after={cursor}&limit=500"), &hr())
-                    .await,
+                app.get(
+                    &format!("/api/v1/events?after={cursor}&limit=500"),
+                    &Who::Hr.token(),
+                )
+                .await,
                 StatusCode::OK,
             )
             .await;
@@ -153,7 +156,7 @@ async fn renames(app: &TestApp, org: &Org, times: usize, tag: &str) {
         app.expect(
             app.patch(
                 &format!("/api/v1/employees/{}", org.emp_b),
-                &hr(),
+                &Who::Hr.token(),
                 &json!({"name": format!("Carl {tag} {i}")}),
             )
             .await,
@@ -177,7 +180,7 @@ async fn a_receiver_gets_every_event_once_signed_also_after_it_was_down_and_the_
     let (_, start) = {
         let page = app
             .expect(
-                app.get("/api/v1/events?limit=500", &hr()).await,
+                app.get("/api/v1/events?limit=500", &Who::Hr.token()).await,
                 StatusCode::OK,
             )
             .await;
@@ -190,7 +193,7 @@ async fn a_receiver_gets_every_event_once_signed_also_after_it_was_down_and_the_
         .expect(
             app.post(
                 "/api/v1/webhook-endpoints",
-                &hr(),
+                &Who::Hr.token(),
                 &json!({"url": url, "description": "HR-system"}),
             )
             .await,
@@ -202,8 +205,11 @@ async fn a_receiver_gets_every_event_once_signed_also_after_it_was_down_and_the_
     assert!(secret.starts_with("whsec_"));
     let shown = app
         .expect(
-            app.get(&format!("/api/v1/webhook-endpoints/{endpoint}"), &hr())
-                .await,
+            app.get(
+                &format!("/api/v1/webhook-endpoints/{endpoint}"),
+                &Who::Hr.token(),
+            )
+            .await,
             StatusCode::OK,
         )
         .await;
@@ -226,7 +232,7 @@ async fn a_receiver_gets_every_event_once_signed_also_after_it_was_down_and_the_
         .expect(
             app.get(
                 &format!("/api/v1/webhook-endpoints/{endpoint}/deliveries?limit=500"),
-                &hr(),
+                &Who::Hr.token(),
             )
             .await,
             StatusCode::OK,
@@ -325,7 +331,7 @@ async fn endpoints_are_hr_only_and_refuse_bad_settings_naming_each() {
     let problem = assert_problem(
         app.post(
             "/api/v1/webhook-endpoints",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"url": "https://user@hr.example.dk/hooks", "event_types": ["plan.*", "plan.eaten"]}),
         )
         .await,
@@ -355,7 +361,7 @@ async fn endpoints_are_hr_only_and_refuse_bad_settings_naming_each() {
     let problem = assert_problem(
         app.post(
             "/api/v1/webhook-endpoints",
-            &hr(),
+            &Who::Hr.token(),
             &json!({"url": "http://hr.example.dk/hooks"}),
         )
         .await,
@@ -367,7 +373,8 @@ async fn endpoints_are_hr_only_and_refuse_bad_settings_naming_each() {
 
     let created = app
         .expect(
-            app.post("/api/v1/webhook-endpoints", &hr(), &body).await,
+            app.post("/api/v1/webhook-endpoints", &Who::Hr.token(), &body)
+                .await,
             StatusCode::CREATED,
         )
         .await;
@@ -377,7 +384,7 @@ async fn endpoints_are_hr_only_and_refuse_bad_settings_naming_each() {
         .expect(
             app.post(
                 &format!("/api/v1/webhook-endpoints/{id}/rotate-secret"),
-                &hr(),
+                &Who::Hr.token(),
                 &json!({}),
             )
             .await,
@@ -390,7 +397,7 @@ async fn endpoints_are_hr_only_and_refuse_bad_settings_naming_each() {
         .expect(
             app.patch(
                 &format!("/api/v1/webhook-endpoints/{id}"),
-                &hr(),
+                &Who::Hr.token(),
                 &json!({"enabled": false, "event_types": ["plan.agreed"]}),
             )
             .await,
