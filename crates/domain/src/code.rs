@@ -348,6 +348,22 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_has_its_own_published_name() {
+        // The schemathesis hook and clients read `business_rule` and `input` off the document.
+        let kinds = [
+            (Kind::Input, "input"),
+            (Kind::BusinessRule, "business_rule"),
+            (Kind::Access, "access"),
+            (Kind::Conflict, "conflict"),
+            (Kind::Transient, "transient"),
+            (Kind::Internal, "internal"),
+        ];
+        for (kind, name) in kinds {
+            assert_eq!(kind.as_str(), name);
+        }
+    }
+
+    #[test]
     fn wire_names_are_unique_within_each_table_and_every_code_is_described() {
         let problems: HashSet<_> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(problems.len(), ProblemCode::ALL.len());

@@ -44,34 +44,8 @@ impl Figure {
 /// Every figure of one group of employees.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Figures {
-    /// Employees the period counts: those active, and those who left after its last day.
-    pub employees: Figure,
-    /// Employees with a current agreed plan.
-    pub with_agreed_plan: Figure,
-    /// Employees whose current plan is a draft.
-    pub plans_in_draft: Figure,
-    /// Employees with an annual follow-up held in the period by its due date.
-    pub annual_held_in_time: Figure,
-    /// Employees with an annual follow-up held in the period after its due date.
-    pub annual_held_late: Figure,
-    /// Employees whose annual follow-up is due within 30 days.
-    pub annual_due: Figure,
-    /// Employees whose annual follow-up is overdue.
-    pub annual_overdue: Figure,
-    /// Special follow-ups due in the period and not yet held, not yet overdue.
-    pub special_due: Figure,
-    /// Special follow-ups due in the period and held.
-    pub special_held: Figure,
-    /// Special follow-ups due in the period, not held and overdue.
-    pub special_overdue: Figure,
-    /// Employees offered this year's interview, not yet held.
-    pub interviews_offered: Figure,
-    /// Employees who had this year's interview.
-    pub interviews_held: Figure,
-    /// Employees who declined it.
-    pub interviews_declined: Figure,
-    /// Employees still owed an interview.
-    pub interviews_missing: Figure,
+    /// The people figures, by [`PeopleFigure`]: `figures[PeopleFigure::AnnualDue]`.
+    people: [Figure; PeopleFigure::ALL.len()],
     /// Activities of current plans by kind.
     pub activities_by_kind: BTreeMap<String, Figure>,
     /// Goals of current plans by verdict (`none` when not yet evaluated).
@@ -189,51 +163,25 @@ impl PeopleFigure {
     }
 }
 
+impl std::ops::Index<PeopleFigure> for Figures {
+    type Output = Figure;
+
+    fn index(&self, figure: PeopleFigure) -> &Figure {
+        &self.people[figure as usize]
+    }
+}
+
+impl std::ops::IndexMut<PeopleFigure> for Figures {
+    fn index_mut(&mut self, figure: PeopleFigure) -> &mut Figure {
+        &mut self.people[figure as usize]
+    }
+}
+
 impl Figures {
-    /// One people figure.
-    pub fn get(&self, figure: PeopleFigure) -> Figure {
-        match figure {
-            PeopleFigure::Employees => self.employees,
-            PeopleFigure::WithAgreedPlan => self.with_agreed_plan,
-            PeopleFigure::PlansInDraft => self.plans_in_draft,
-            PeopleFigure::AnnualHeldInTime => self.annual_held_in_time,
-            PeopleFigure::AnnualHeldLate => self.annual_held_late,
-            PeopleFigure::AnnualDue => self.annual_due,
-            PeopleFigure::AnnualOverdue => self.annual_overdue,
-            PeopleFigure::SpecialDue => self.special_due,
-            PeopleFigure::SpecialHeld => self.special_held,
-            PeopleFigure::SpecialOverdue => self.special_overdue,
-            PeopleFigure::InterviewsOffered => self.interviews_offered,
-            PeopleFigure::InterviewsHeld => self.interviews_held,
-            PeopleFigure::InterviewsDeclined => self.interviews_declined,
-            PeopleFigure::InterviewsMissing => self.interviews_missing,
-        }
-    }
-
-    /// One people figure, to change.
-    pub fn get_mut(&mut self, figure: PeopleFigure) -> &mut Figure {
-        match figure {
-            PeopleFigure::Employees => &mut self.employees,
-            PeopleFigure::WithAgreedPlan => &mut self.with_agreed_plan,
-            PeopleFigure::PlansInDraft => &mut self.plans_in_draft,
-            PeopleFigure::AnnualHeldInTime => &mut self.annual_held_in_time,
-            PeopleFigure::AnnualHeldLate => &mut self.annual_held_late,
-            PeopleFigure::AnnualDue => &mut self.annual_due,
-            PeopleFigure::AnnualOverdue => &mut self.annual_overdue,
-            PeopleFigure::SpecialDue => &mut self.special_due,
-            PeopleFigure::SpecialHeld => &mut self.special_held,
-            PeopleFigure::SpecialOverdue => &mut self.special_overdue,
-            PeopleFigure::InterviewsOffered => &mut self.interviews_offered,
-            PeopleFigure::InterviewsHeld => &mut self.interviews_held,
-            PeopleFigure::InterviewsDeclined => &mut self.interviews_declined,
-            PeopleFigure::InterviewsMissing => &mut self.interviews_missing,
-        }
-    }
-
     /// Adds another group's figures to these.
     pub fn add(&mut self, o: &Figures) {
         for figure in PeopleFigure::ALL {
-            self.get_mut(figure).add(o.get(figure));
+            self[figure].add(o[figure]);
         }
         for (k, f) in &o.activities_by_kind {
             self.activities_by_kind
@@ -252,7 +200,7 @@ impl Figures {
     pub fn cells(&self) -> BTreeMap<String, Figure> {
         let mut m: BTreeMap<String, Figure> = PeopleFigure::ALL
             .into_iter()
-            .map(|f| (f.as_str().to_owned(), self.get(f)))
+            .map(|f| (f.as_str().to_owned(), self[f]))
             .collect();
         for (k, f) in &self.activities_by_kind {
             m.insert(format!("activities_by_kind.{k}"), *f);
@@ -474,7 +422,7 @@ impl PersonStatus {
         };
         let mut f = Figures::default();
         for figure in PeopleFigure::ALL {
-            *f.get_mut(figure) = match figure {
+            f[figure] = match figure {
                 PeopleFigure::Employees => Figure::people(1),
                 PeopleFigure::WithAgreedPlan => one(self.agreed_plan),
                 PeopleFigure::PlansInDraft => one(self.draft_plan),
@@ -743,7 +691,10 @@ mod tests {
                 NaiveDate::from_ymd_opt(y, 12, 31).expect("a day"),
                 today,
             );
-            (f.annual_due.value, f.annual_overdue.value)
+            (
+                f[PeopleFigure::AnnualDue].value,
+                f[PeopleFigure::AnnualOverdue].value,
+            )
         };
         // Agreed 2025-12-28: due 2026-12-28, so due now, and neither at the end of 2025.
         assert_eq!(year(2026, agreed_plan(me, &["2025-12-28"], &[])), (1, 0));
@@ -776,7 +727,10 @@ mod tests {
         let today = d("2026-12-07");
         let read = |from: &str, to: &str| {
             let f = s.figures(d(from), d(to), today);
-            (f.annual_due.value, f.annual_overdue.value)
+            (
+                f[PeopleFigure::AnnualDue].value,
+                f[PeopleFigure::AnnualOverdue].value,
+            )
         };
         // Due 2027-03-01: more than 30 days from today, so not yet due in a period that
         // begins today, though it falls inside it.
@@ -862,7 +816,10 @@ mod tests {
         let s = person_status(&[plan], &[], &BTreeMap::new(), &Settings::default());
         let f = s.figures(d("2026-01-01"), d("2026-12-31"), d("2026-12-07"));
         assert_eq!(
-            (f.annual_held_in_time.value, f.annual_held_late.value),
+            (
+                f[PeopleFigure::AnnualHeldInTime].value,
+                f[PeopleFigure::AnnualHeldLate].value
+            ),
             (0, 1)
         );
         assert_eq!(s.annual_next_due, Some(d("2027-12-02")));
@@ -875,7 +832,10 @@ mod tests {
         let s = person_status(&[same_day], &[], &BTreeMap::new(), &Settings::default());
         let f = s.figures(d("2026-01-01"), d("2026-12-31"), d("2026-12-07"));
         assert_eq!(
-            (f.annual_held_in_time.value, f.annual_held_late.value),
+            (
+                f[PeopleFigure::AnnualHeldInTime].value,
+                f[PeopleFigure::AnnualHeldLate].value
+            ),
             (0, 1)
         );
     }
@@ -895,7 +855,13 @@ mod tests {
         let new_plan = agreed_plan(me, &["2026-10-13"], &[]);
         let s = person_status(&[new_plan], &[leave], &BTreeMap::new(), &settings);
         let f = s.figures(d("2026-01-01"), d("2026-12-31"), d("2026-12-07"));
-        assert_eq!((f.special_held.value, f.special_overdue.value), (1, 0));
+        assert_eq!(
+            (
+                f[PeopleFigure::SpecialHeld].value,
+                f[PeopleFigure::SpecialOverdue].value
+            ),
+            (1, 0)
+        );
     }
 
     #[test]
@@ -927,13 +893,13 @@ mod tests {
         let status = person_status(&[plan], &[leave], &BTreeMap::new(), &settings);
         let today = d("2026-06-01");
         let this_year = status.figures(d("2026-01-01"), d("2026-12-31"), today);
-        assert_eq!(this_year.special_held.value, 1);
+        assert_eq!(this_year[PeopleFigure::SpecialHeld].value, 1);
         let last_year = status.figures(d("2025-01-01"), d("2025-12-31"), today);
         assert_eq!(
             (
-                last_year.special_held.value,
-                last_year.special_overdue.value,
-                last_year.special_due.value
+                last_year[PeopleFigure::SpecialHeld].value,
+                last_year[PeopleFigure::SpecialOverdue].value,
+                last_year[PeopleFigure::SpecialDue].value
             ),
             (0, 0, 0)
         );
@@ -1020,12 +986,10 @@ mod tests {
                     .max();
                 restart.and_then(year_after).is_some_and(|due| on <= due)
             };
-            let mut f = Figures {
-                employees: Figure::people(1),
-                with_agreed_plan: Figure::people(plans.iter().any(|p| p.agreed).into()),
-                plans_in_draft: Figure::people(plans.iter().any(|p| !p.agreed).into()),
-                ..Figures::default()
-            };
+            let mut f = Figures::default();
+            f[PeopleFigure::Employees] = Figure::people(1);
+            f[PeopleFigure::WithAgreedPlan] = Figure::people(plans.iter().any(|p| p.agreed).into());
+            f[PeopleFigure::PlansInDraft] = Figure::people(plans.iter().any(|p| !p.agreed).into());
             let held: Vec<bool> = agreed
                 .iter()
                 .flat_map(|p| {
@@ -1035,8 +999,8 @@ mod tests {
                         .map(|(_, on)| in_time(p, *on))
                 })
                 .collect();
-            f.annual_held_in_time = Figure::people(held.iter().any(|t| *t).into());
-            f.annual_held_late =
+            f[PeopleFigure::AnnualHeldInTime] = Figure::people(held.iter().any(|t| *t).into());
+            f[PeopleFigure::AnnualHeldLate] =
                 Figure::people((!held.is_empty() && !held.iter().any(|t| *t)).into());
             // A period that has begun is read on its last day, or today while it runs; a
             // future one as far as today knows.
@@ -1052,13 +1016,15 @@ mod tests {
                 )
             };
             let due = agreed.iter().filter_map(|p| due_on(p, day)).min();
-            f.annual_due = Figure::people(due.is_some_and(|d| lo <= d && d <= hi).into());
-            f.annual_overdue = Figure::people(due.is_some_and(|d| d < overdue_before).into());
+            f[PeopleFigure::AnnualDue] =
+                Figure::people(due.is_some_and(|d| lo <= d && d <= hi).into());
+            f[PeopleFigure::AnnualOverdue] =
+                Figure::people(due.is_some_and(|d| d < overdue_before).into());
             match coverage(parts.get(&to.year()).map_or(&[][..], Vec::as_slice)) {
-                Coverage::Held => f.interviews_held = Figure::people(1),
-                Coverage::Offered => f.interviews_offered = Figure::people(1),
-                Coverage::Declined => f.interviews_declined = Figure::people(1),
-                _ => f.interviews_missing = Figure::people(1),
+                Coverage::Held => f[PeopleFigure::InterviewsHeld] = Figure::people(1),
+                Coverage::Offered => f[PeopleFigure::InterviewsOffered] = Figure::people(1),
+                Coverage::Declined => f[PeopleFigure::InterviewsDeclined] = Figure::people(1),
+                _ => f[PeopleFigure::InterviewsMissing] = Figure::people(1),
             }
             for a in absences {
                 let Some(due) = a.dates.special_follow_up_due(settings) else {
@@ -1073,13 +1039,15 @@ mod tests {
                     .copied();
                 let open_today = from <= today && today <= to;
                 let cell = match held_on {
-                    Some(h) if from <= h && h <= to => &mut f.special_held,
+                    Some(h) if from <= h && h <= to => &mut f[PeopleFigure::SpecialHeld],
                     Some(_) => continue,
                     // Still open: overdue in today's period too, whenever it fell due.
-                    None if due < from && due < today && open_today => &mut f.special_overdue,
+                    None if due < from && due < today && open_today => {
+                        &mut f[PeopleFigure::SpecialOverdue]
+                    }
                     None if due < from || due > to => continue,
-                    None if due < today => &mut f.special_overdue,
-                    None => &mut f.special_due,
+                    None if due < today => &mut f[PeopleFigure::SpecialOverdue],
+                    None => &mut f[PeopleFigure::SpecialDue],
                 };
                 cell.value += 1;
                 cell.people = 1;

@@ -312,7 +312,7 @@ GROUP BY p.bucket, p.professional_group, s.key"
             for (i, (figure, _, _)) in figures.iter().enumerate() {
                 let value: Option<i64> = row.try_get_by_index(2 + 2 * i)?;
                 let people: Option<i64> = row.try_get_by_index(3 + 2 * i)?;
-                *f.get_mut(*figure) = Figure {
+                f[*figure] = Figure {
                     value: count(value),
                     people: count(people),
                 };

@@ -10,7 +10,8 @@ use devplan_domain::UnitId;
 use devplan_domain::placement::counting_day;
 use devplan_domain::pooling::{Atom, Headcount, Pooling, Population, Table, plain_table};
 use devplan_domain::status::{
-    Figures, POOLING_RULE, PooledUnit, Shown, Snapshot, SnapshotGroupRow, SnapshotUnitRow, shown,
+    Figures, POOLING_RULE, PeopleFigure, PooledUnit, Shown, Snapshot, SnapshotGroupRow,
+    SnapshotUnitRow, shown,
 };
 use devplan_persistence::{CellsBy, PageRequest, StatusCell, StatusPeriod};
 
@@ -164,7 +165,9 @@ pub(crate) async fn status_of(
             // Each sub-unit as a leaf holding its subtree's people: the table needs no finer.
             let population = Population::new(
                 std::iter::once((unit, None)).chain(child_ids.iter().map(|c| (*c, Some(unit)))),
-                cells.iter().map(|(a, f)| (a.clone(), f.employees.value)),
+                cells
+                    .iter()
+                    .map(|(a, f)| (a.clone(), f[PeopleFigure::Employees].value)),
             );
             (plain_table(&population, unit), cells)
         }
@@ -180,7 +183,9 @@ pub(crate) async fn status_of(
             // while employees change between the two statements.
             let population = around.with_people_under(
                 unit,
-                cells.iter().map(|(a, f)| (a.clone(), f.employees.value)),
+                cells
+                    .iter()
+                    .map(|(a, f)| (a.clone(), f[PeopleFigure::Employees].value)),
             );
             let k = u64::from(settings.anonymity_threshold);
             let pooling = Pooling::knowing(&population, k, managed);

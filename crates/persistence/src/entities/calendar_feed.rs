@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+super::without_relations!();
+
 /// One row of `calendar_feeds`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "calendar_feeds")]
@@ -11,9 +13,3 @@ pub struct Model {
     pub token_hash: String,
     pub created_at: DateTimeUtc,
 }
-
-/// No relations are declared: repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

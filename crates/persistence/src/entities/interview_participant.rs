@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+super::without_relations!();
+
 /// One row of `interview_participants`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "interview_participants")]
@@ -13,9 +15,3 @@ pub struct Model {
     pub status: String,
     pub wants_individual: bool,
 }
-
-/// No relations are declared: repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

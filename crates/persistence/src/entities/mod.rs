@@ -1,5 +1,18 @@
 //! sea-orm entities, one module per table. Only the persistence crate sees them.
 
+/// What the entities here share: no relations declared (repositories join explicitly) and no
+/// behaviour on save.
+macro_rules! without_relations {
+    () => {
+        /// No relations are declared: repositories join explicitly.
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+pub(crate) use without_relations;
+
 pub mod absence;
 pub mod agreement_period;
 pub mod audit_entry;

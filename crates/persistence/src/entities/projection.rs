@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+super::without_relations!();
+
 /// The version of the rules a projection's rows were built by.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "projections")]
@@ -10,9 +12,3 @@ pub struct Model {
     pub name: String,
     pub version: i32,
 }
-
-/// No relations are declared: repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+super::without_relations!();
+
 /// An annual follow-up an employee took part in, judged against its due date.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "status_annual_held")]
@@ -13,9 +15,3 @@ pub struct Model {
     pub held_on: Date,
     pub in_time: bool,
 }
-
-/// No relations are declared: repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

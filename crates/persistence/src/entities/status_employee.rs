@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+super::without_relations!();
+
 /// The status facts of one employee that do not depend on the period.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "status_employees")]
@@ -12,9 +14,3 @@ pub struct Model {
     pub draft_plan: bool,
     pub annual_next_due: Option<Date>,
 }
-
-/// No relations are declared: repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

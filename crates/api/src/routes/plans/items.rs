@@ -2,6 +2,23 @@
 
 use super::*;
 
+/// The one write path ([`write`]) for a change of the plan's content, linking a goal to
+/// `link` when one is sent.
+async fn edit(
+    state: &AppState,
+    access: &Access,
+    id: PlanId,
+    if_match: IfMatch,
+    status: StatusCode,
+    link: Option<Link>,
+    change: impl FnOnce(&mut PlanContent) -> Result<(), PlanError>,
+) -> ApiResult<HttpResponse> {
+    write(state, access, id, if_match, status, link, |p, _, _, now| {
+        p.edit(change, now)
+    })
+    .await
+}
+
 /// Adds a goal.
 #[utoipa::path(
     tag = "plans",
@@ -22,21 +39,16 @@ pub async fn add_goal(
 ) -> ApiResult<HttpResponse> {
     let goal = body.0.parse()?;
     let link = link_to(&state.store, goal.unit_goal_id).await?;
-    write(
+    edit(
         &state,
         &access,
         *id,
         if_match,
         StatusCode::CREATED,
         link,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    c.goals.push(goal);
-                    Ok(())
-                },
-                now,
-            )
+        |c| {
+            c.goals.push(goal);
+            Ok(())
         },
     )
     .await
@@ -62,15 +74,9 @@ pub async fn update_goal(
 ) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
     let link = link_to(&state.store, body.0.unit_goal_id.flatten()).await?;
-    write(
-        &state,
-        &access,
-        id,
-        if_match,
-        StatusCode::OK,
-        link,
-        |p, _, _, now| p.edit(|c| body.0.apply(c.goal_mut(goal)?), now),
-    )
+    edit(&state, &access, id, if_match, StatusCode::OK, link, |c| {
+        body.0.apply(c.goal_mut(goal)?)
+    })
     .await
 }
 
@@ -91,14 +97,9 @@ pub async fn delete_goal(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, goal) = path.into_inner();
-    change(
-        &state,
-        &access,
-        id,
-        if_match,
-        StatusCode::OK,
-        |p, _, _, now| p.edit(|c| c.remove_goal(goal), now),
-    )
+    edit(&state, &access, id, if_match, StatusCode::OK, None, |c| {
+        c.remove_goal(goal)
+    })
     .await
 }
 
@@ -121,13 +122,14 @@ pub async fn add_activity(
     body: ValidJson<ActivityIn>,
 ) -> ApiResult<HttpResponse> {
     let activity = body.0.parse()?;
-    change(
+    edit(
         &state,
         &access,
         *id,
         if_match,
         StatusCode::CREATED,
-        |p, _, _, now| p.edit(|c| c.add_activity(activity), now),
+        None,
+        |c| c.add_activity(activity),
     )
     .await
 }
@@ -151,14 +153,9 @@ pub async fn update_activity(
     body: ValidJson<ActivityPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, activity) = path.into_inner();
-    change(
-        &state,
-        &access,
-        id,
-        if_match,
-        StatusCode::OK,
-        |p, _, _, now| p.edit(|c| c.change_activity(activity, |a| body.0.apply(a)), now),
-    )
+    edit(&state, &access, id, if_match, StatusCode::OK, None, |c| {
+        c.change_activity(activity, |a| body.0.apply(a))
+    })
     .await
 }
 
@@ -179,14 +176,9 @@ pub async fn delete_activity(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, activity) = path.into_inner();
-    change(
-        &state,
-        &access,
-        id,
-        if_match,
-        StatusCode::OK,
-        |p, _, _, now| p.edit(|c| c.remove_activity(activity), now),
-    )
+    edit(&state, &access, id, if_match, StatusCode::OK, None, |c| {
+        c.remove_activity(activity)
+    })
     .await
 }
 
@@ -209,23 +201,19 @@ pub async fn add_open_point(
     body: ValidJson<OpenPointIn>,
 ) -> ApiResult<HttpResponse> {
     let text = LongText::parse("text", &body.0.text)?;
-    change(
+    edit(
         &state,
         &access,
         *id,
         if_match,
         StatusCode::CREATED,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    c.open_points.push(OpenPoint {
-                        id: OpenPointId::generate(),
-                        text,
-                    });
-                    Ok(())
-                },
-                now,
-            )
+        None,
+        |c| {
+            c.open_points.push(OpenPoint {
+                id: OpenPointId::generate(),
+                text,
+            });
+            Ok(())
         },
     )
     .await
@@ -251,22 +239,10 @@ pub async fn update_open_point(
 ) -> ApiResult<HttpResponse> {
     let (id, point) = path.into_inner();
     let text = LongText::parse("text", &body.0.text)?;
-    change(
-        &state,
-        &access,
-        id,
-        if_match,
-        StatusCode::OK,
-        |p, _, _, now| {
-            p.edit(
-                |c| {
-                    c.open_point_mut(point)?.text = text;
-                    Ok(())
-                },
-                now,
-            )
-        },
-    )
+    edit(&state, &access, id, if_match, StatusCode::OK, None, |c| {
+        c.open_point_mut(point)?.text = text;
+        Ok(())
+    })
     .await
 }
 
@@ -287,13 +263,8 @@ pub async fn delete_open_point(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, point) = path.into_inner();
-    change(
-        &state,
-        &access,
-        id,
-        if_match,
-        StatusCode::OK,
-        |p, _, _, now| p.edit(|c| c.remove_open_point(point), now),
-    )
+    edit(&state, &access, id, if_match, StatusCode::OK, None, |c| {
+        c.remove_open_point(point)
+    })
     .await
 }
