@@ -938,6 +938,55 @@ mod tests {
         );
     }
 
+    #[test]
+    fn figures_add_up_figure_by_figure_and_are_read_by_their_flat_names() {
+        let group = |base: u64| {
+            let mut f = Figures::default();
+            for (i, figure) in PeopleFigure::ALL.into_iter().enumerate() {
+                f[figure] = Figure {
+                    value: base + i as u64,
+                    people: base,
+                };
+            }
+            f.activities_by_kind
+                .insert("course".into(), Figure::people(base));
+            f.goals_by_verdict
+                .insert("none".into(), Figure::people(base));
+            f.goals_applied_in_daily_work = Figure::people(base);
+            f
+        };
+        let mut sum = group(1);
+        let mut other = group(10);
+        other
+            .activities_by_kind
+            .insert("mentoring".into(), Figure::people(3));
+        sum.add(&other);
+        for (i, figure) in PeopleFigure::ALL.into_iter().enumerate() {
+            let i = i as u64;
+            assert_eq!(
+                sum[figure],
+                Figure {
+                    value: 11 + 2 * i,
+                    people: 11
+                },
+                "{figure:?}"
+            );
+        }
+        assert_eq!(sum.activities_by_kind["course"], Figure::people(11));
+        assert_eq!(sum.activities_by_kind["mentoring"], Figure::people(3));
+        assert_eq!(sum.goals_by_verdict["none"], Figure::people(11));
+        assert_eq!(sum.goals_applied_in_daily_work, Figure::people(11));
+        let cells = sum.cells();
+        assert_eq!(cells.len(), PeopleFigure::ALL.len() + 4);
+        for figure in PeopleFigure::ALL {
+            assert_eq!(cells[figure.as_str()], sum[figure]);
+        }
+        assert_eq!(cells["activities_by_kind.course"], Figure::people(11));
+        assert_eq!(cells["activities_by_kind.mentoring"], Figure::people(3));
+        assert_eq!(cells["goals_by_verdict.none"], Figure::people(11));
+        assert_eq!(cells["goals_applied_in_daily_work"], Figure::people(11));
+    }
+
     mod person_status {
         use super::super::*;
         use crate::followup::{AbsenceDates, FollowUpKind, InterviewFormat, ParticipantStatus};
