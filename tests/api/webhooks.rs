@@ -150,6 +150,37 @@ async fn until_refused(received: &Received, n: u32) {
     panic!("the service did not try");
 }
 
+/// The endpoint's deliveries once `settled` says they are as the test expects them, polled:
+/// the receiver sees an attempt before the service records it (and, on a failure, when to try
+/// again), so the test reads the record, and moves the clock, only after it is written.
+async fn deliveries_when(
+    app: &TestApp,
+    endpoint: &str,
+    settled: impl Fn(&[Value]) -> bool,
+) -> Value {
+    let path = format!("/api/v1/webhook-endpoints/{endpoint}/deliveries?limit=500");
+    for _ in 0..300 {
+        let page = app
+            .expect(app.get(&path, &Who::Hr.token()).await, StatusCode::OK)
+            .await;
+        if settled(page["items"].as_array().expect("items")) {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the service did not record the deliveries as expected in 30 s");
+}
+
+/// Waits until the service has recorded at least `n` attempts of every delivery still pending.
+async fn until_recorded(app: &TestApp, endpoint: &str, n: usize) {
+    deliveries_when(app, endpoint, |items| {
+        let pending: Vec<&Value> = items.iter().filter(|d| d["state"] == "pending").collect();
+        let attempts = |d: &&Value| d["attempts"].as_array().map_or(0, Vec::len);
+        !pending.is_empty() && pending.iter().all(|d| attempts(d) >= n)
+    })
+    .await;
+}
+
 /// Renames EMP-B `times` times, each a change with its event.
 async fn renames(app: &TestApp, org: &Org, times: usize, tag: &str) {
     for i in 0..times {
@@ -223,21 +254,17 @@ async fn a_receiver_gets_every_event_once_signed_also_after_it_was_down_and_the_
     received.up.store(false, Ordering::SeqCst);
     renames(&app, &org, 3, "nede").await;
     until_refused(&received, 3).await;
+    until_recorded(&app, &endpoint, 1).await;
     later(&app, chrono::Duration::seconds(6));
     until_refused(&received, 6).await;
+    until_recorded(&app, &endpoint, 2).await;
     received.up.store(true, Ordering::SeqCst);
     later(&app, chrono::Duration::minutes(6));
     until_taken(&received, &feed_ids(&app, &start).await).await;
-    let page = app
-        .expect(
-            app.get(
-                &format!("/api/v1/webhook-endpoints/{endpoint}/deliveries?limit=500"),
-                &Who::Hr.token(),
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await;
+    let page = deliveries_when(&app, &endpoint, |items| {
+        items.iter().all(|d| d["state"] == "delivered")
+    })
+    .await;
     let retried: Vec<&Value> = page["items"]
         .as_array()
         .expect("items")
