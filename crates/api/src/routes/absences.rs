@@ -10,7 +10,6 @@ use devplan_domain::text::ExternalId;
 use devplan_domain::{AbsenceId, EmployeeId, Violations};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use crate::fields::parse_opt;
 use crate::http::{
@@ -30,7 +29,8 @@ pub struct AbsenceIn {
     #[schema(value_type = Option<crate::text_schema::ExternalIdText>)]
     pub external_id: Option<String>,
     /// Who is away.
-    pub employee_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub employee_id: EmployeeId,
     /// Why.
     pub kind: Kind,
     /// First day away.
@@ -90,7 +90,8 @@ fn absence_row(r: AbsenceRow) -> Result<SyncRow, Violations> {
 #[into_params(parameter_in = Query)]
 pub struct AbsenceQuery {
     /// Only this employee's absences.
-    pub employee_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub employee_id: Option<EmployeeId>,
     /// Page size, 1–500 (default 50).
     pub limit: Option<u32>,
     /// From `next_cursor` of the previous page.
@@ -121,7 +122,7 @@ pub async fn list(
     let scope = access.absence_scope().await?;
     let absences = state
         .store
-        .list_absences(&scope, query.employee_id.map(EmployeeId::from_uuid), page)
+        .list_absences(&scope, query.employee_id, page)
         .await?;
     crate::services::audit::absences_read(&state.store, &absences.items).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(absences, AbsenceOut::from)))
@@ -180,7 +181,7 @@ pub async fn create(
     let (Some(external_id), Some(dates)) = (external_id, dates) else {
         return Err(v.into());
     };
-    let employee = EmployeeId::from_uuid(b.employee_id);
+    let employee = b.employee_id;
     if !access.all_in(&scope, &[employee]).await? {
         return Err(devplan_domain::Violation::new(
             "employee_id",

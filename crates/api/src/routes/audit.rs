@@ -22,7 +22,8 @@ use crate::views::audit::AuditOut;
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only entries about this employee (HR).
-    pub employee_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub employee_id: Option<EmployeeId>,
     /// Only this token subject's actions (HR).
     #[param(max_length = 255)]
     pub actor: Option<String>,
@@ -130,7 +131,7 @@ pub async fn list(
     let media = negotiate(&req, &["application/json", "text/csv"])?;
     let filter = if access.has(Role::Hr) {
         AuditFilter {
-            employee: q.employee_id.map(EmployeeId::from_uuid),
+            employee: q.employee_id,
             actor: q.actor.clone(),
             action: q.action.map(|a| match a {
                 AuditAction::Read => "read".to_owned(),

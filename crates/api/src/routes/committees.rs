@@ -80,12 +80,15 @@ pub struct CommitteeIn {
     /// Its level.
     pub level: Level,
     /// The unit it covers (sub-units included).
-    pub unit_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub unit_id: UnitId,
     /// The committee it reports to: of a higher level.
-    pub parent_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<CommitteeId>,
     /// Member employee ids.
     #[serde(default)]
-    pub members: Vec<Uuid>,
+    #[schema(value_type = Vec<Uuid>)]
+    pub members: Vec<EmployeeId>,
 }
 
 impl CommitteeIn {
@@ -100,13 +103,9 @@ impl CommitteeIn {
                 external_id: external_id?,
                 name: name?,
                 level: self.level.into(),
-                unit_id: UnitId::from_uuid(self.unit_id),
-                parent_id: self.parent_id.map(CommitteeId::from_uuid),
-                members: self
-                    .members
-                    .into_iter()
-                    .map(EmployeeId::from_uuid)
-                    .collect(),
+                unit_id: self.unit_id,
+                parent_id: self.parent_id,
+                members: self.members,
             })
         })
     }
@@ -126,13 +125,15 @@ pub struct CommitteePatch {
     /// New level.
     pub level: Option<Level>,
     /// New covered unit.
-    pub unit_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub unit_id: Option<UnitId>,
     /// New parent committee, or null.
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<Uuid>)]
     pub parent_id: Option<Option<Uuid>>,
     /// The full new member list.
-    pub members: Option<Vec<Uuid>>,
+    #[schema(value_type = Option<Vec<Uuid>>)]
+    pub members: Option<Vec<EmployeeId>>,
 }
 
 impl CommitteePatch {
@@ -149,11 +150,9 @@ impl CommitteePatch {
                 external_id: external_id?,
                 name: name?,
                 level: self.level.map(Into::into),
-                unit_id: self.unit_id.map(UnitId::from_uuid),
+                unit_id: self.unit_id,
                 parent_id: self.parent_id.map(|p| p.map(CommitteeId::from_uuid)),
-                members: self
-                    .members
-                    .map(|m| m.into_iter().map(EmployeeId::from_uuid).collect()),
+                members: self.members.map(|m| m.into_iter().collect()),
             })
         })
     }

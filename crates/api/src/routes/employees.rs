@@ -9,7 +9,6 @@ use devplan_domain::text::{Email, ExternalId, Name, ProfessionalGroup};
 use devplan_domain::{EmployeeId, UnitId, Violations};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use crate::fields::{parse_change, parse_opt};
 use crate::http::{
@@ -39,24 +38,26 @@ pub struct EmployeeIn {
     #[schema(value_type = Option<crate::text_schema::GroupText>)]
     pub professional_group: Option<String>,
     /// Their unit.
-    pub unit_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub unit_id: UnitId,
     /// Employed now (default true).
     #[serde(default = "yes")]
     pub active: bool,
     /// Units they manage.
     #[serde(default)]
-    pub manages: Vec<Uuid>,
+    #[schema(value_type = Vec<Uuid>)]
+    pub manages: Vec<UnitId>,
     /// Units they represent.
     #[serde(default)]
-    pub represents: Vec<Uuid>,
+    #[schema(value_type = Vec<Uuid>)]
+    pub represents: Vec<UnitId>,
 }
 
 fn yes() -> bool {
     true
 }
 
-fn units(ids: Vec<Uuid>) -> Vec<UnitId> {
-    let mut ids: Vec<UnitId> = ids.into_iter().map(UnitId::from_uuid).collect();
+fn units(mut ids: Vec<UnitId>) -> Vec<UnitId> {
     ids.sort();
     ids.dedup();
     ids
@@ -79,7 +80,7 @@ impl EmployeeIn {
                 name: name?,
                 email: email?,
                 professional_group: group?,
-                unit_id: UnitId::from_uuid(self.unit_id),
+                unit_id: self.unit_id,
                 active: self.active,
                 manages: units(self.manages),
                 represents: units(self.represents),
@@ -108,13 +109,16 @@ pub struct EmployeePatch {
     #[schema(value_type = Option<crate::text_schema::GroupText>)]
     pub professional_group: Option<Option<String>>,
     /// New unit.
-    pub unit_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub unit_id: Option<UnitId>,
     /// Employment started or ended.
     pub active: Option<bool>,
     /// The full new list of managed units.
-    pub manages: Option<Vec<Uuid>>,
+    #[schema(value_type = Option<Vec<Uuid>>)]
+    pub manages: Option<Vec<UnitId>>,
     /// The full new list of represented units.
-    pub represents: Option<Vec<Uuid>>,
+    #[schema(value_type = Option<Vec<Uuid>>)]
+    pub represents: Option<Vec<UnitId>>,
 }
 
 impl EmployeePatch {
@@ -140,7 +144,7 @@ impl EmployeePatch {
                 name: name?,
                 email: email?,
                 professional_group: group?,
-                unit_id: self.unit_id.map(UnitId::from_uuid),
+                unit_id: self.unit_id,
                 active: self.active,
                 manages: self.manages.map(units),
                 represents: self.represents.map(units),
@@ -155,7 +159,8 @@ impl EmployeePatch {
 #[into_params(parameter_in = Query)]
 pub struct EmployeeQuery {
     /// Only those working directly in this unit.
-    pub unit_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub unit_id: Option<UnitId>,
     /// Page size, 1–500 (default 50).
     pub limit: Option<u32>,
     /// From `next_cursor` of the previous page.
@@ -187,7 +192,7 @@ pub async fn list(
     let scope = access.employee_scope().await?;
     let employees = state
         .store
-        .list_employees(&scope, query.unit_id.map(UnitId::from_uuid), page)
+        .list_employees(&scope, query.unit_id, page)
         .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(employees, EmployeeOut::from)))
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use devplan_domain::followup::{DueState, FollowUpKind, FollowUpRecord, GoalProgress};
 use devplan_domain::text::{LongText, Name};
 use devplan_domain::{FieldCode, ProblemCode};
-use devplan_domain::{GoalId, PlanId, UnitId, Violations};
+use devplan_domain::{PlanId, UnitId, Violations};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -79,7 +79,7 @@ impl FollowUpIn {
                     LongText::parse(&format!("progress[{i}].note"), s)
                 })?;
                 Some(GoalProgress {
-                    goal_id: GoalId::from_uuid(p.goal_id),
+                    goal_id: p.goal_id,
                     note,
                     verdict: p.verdict,
                 })
@@ -207,7 +207,8 @@ pub struct WorkQuery {
     /// How many days ahead counts as due (default 30, at most 366).
     pub window_days: Option<u32>,
     /// Only employees of this unit and those below it.
-    pub unit_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub unit_id: Option<UnitId>,
     /// Only this kind.
     pub kind: Option<Kind>,
     /// Only due or only overdue.
@@ -249,7 +250,7 @@ pub async fn work(
     let within = match query.unit_id {
         Some(u) => Some(
             access
-                .unit_subtree(UnitId::from_uuid(u))
+                .unit_subtree(u)
                 .await?
                 .into_iter()
                 .collect::<std::collections::HashSet<_>>(),

@@ -39,7 +39,8 @@ pub struct InterviewIn {
     /// When it was held.
     pub held_on: Option<NaiveDate>,
     /// The plan made or discussed there.
-    pub plan_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub plan_id: Option<PlanId>,
     /// Who it is for: one employee, or the group.
     pub participants: Vec<ParticipantIo>,
 }
@@ -68,7 +69,7 @@ fn participants(given: Vec<ParticipantIo>) -> Vec<Participant> {
     given
         .into_iter()
         .map(|p| Participant {
-            employee: EmployeeId::from_uuid(p.employee_id),
+            employee: p.employee_id,
             status: p.status.into(),
             wants_individual: p.wants_individual,
         })
@@ -83,7 +84,8 @@ pub struct InterviewQuery {
     /// Only this year.
     pub year: Option<i32>,
     /// Only interviews of this employee.
-    pub employee_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub employee_id: Option<EmployeeId>,
     /// Page size, 1–500 (default 50).
     pub limit: Option<u32>,
     /// From `next_cursor` of the previous page.
@@ -114,12 +116,7 @@ pub async fn list(
     let scope = access.follow_up_scope().await?;
     let items = state
         .store
-        .list_interviews(
-            &scope,
-            query.year,
-            query.employee_id.map(EmployeeId::from_uuid),
-            page,
-        )
+        .list_interviews(&scope, query.year, query.employee_id, page)
         .await?;
     crate::services::audit::interviews_read(&state.store, &items.items).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(items, InterviewOut::from)))
@@ -179,7 +176,7 @@ pub async fn create(
         },
         offered_on: b.offered_on,
         held_on: b.held_on,
-        plan_id: b.plan_id.map(PlanId::from_uuid),
+        plan_id: b.plan_id,
         participants: participants(b.participants),
         meta: Meta::first(state.clock.now()),
     })?;
@@ -418,7 +415,8 @@ pub struct CoverageQuery {
     /// The year (default: this year).
     pub year: Option<i32>,
     /// Only employees of this unit and those below it.
-    pub unit_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub unit_id: Option<UnitId>,
     /// Only those still owed an interview (default true).
     pub needs_action: Option<bool>,
 }
@@ -448,7 +446,7 @@ pub async fn coverage_list(
     let scope = access.absence_scope().await?;
     let year = query.year.unwrap_or(state.clock.today().year());
     let within = match query.unit_id {
-        Some(u) => Some(access.unit_subtree(UnitId::from_uuid(u)).await?),
+        Some(u) => Some(access.unit_subtree(u).await?),
         None => None,
     };
     let people: Vec<_> = state

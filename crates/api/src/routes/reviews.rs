@@ -109,7 +109,8 @@ fn review_out(r: &StoredReview, you: Side, lens: &SnapshotLens) -> ReviewOut {
 #[schema(example = json!({"unit_id": "01936f6e-8a4b-7c3d-9e2f-1a2b3c4d5e6f", "held_on": "2026-03-01"}))]
 pub struct ReviewIn {
     /// The unit (sub-units included).
-    pub unit_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub unit_id: UnitId,
     /// The day it was held; the figures cover its calendar year up to then.
     pub held_on: NaiveDate,
 }
@@ -152,7 +153,8 @@ pub struct OutcomeIn {
 #[into_params(parameter_in = Query)]
 pub struct ReviewQuery {
     /// Only this unit's reviews.
-    pub unit_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub unit_id: Option<UnitId>,
 }
 
 /// Records a review.
@@ -170,7 +172,7 @@ pub async fn create(
     access: ReviewParty,
     body: ValidJson<ReviewIn>,
 ) -> ApiResult<HttpResponse> {
-    let unit = UnitId::from_uuid(body.0.unit_id);
+    let unit = body.0.unit_id;
     access.review_recorder(unit).await?;
     let held_on = body.0.held_on;
     if held_on > state.clock.today() {
@@ -229,7 +231,6 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let mut units = access.review_units().await?;
     if let Some(u) = query.unit_id {
-        let u = UnitId::from_uuid(u);
         units = Some(match units {
             None => vec![u],
             Some(list) => list.into_iter().filter(|x| *x == u).collect(),

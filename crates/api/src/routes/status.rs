@@ -13,7 +13,6 @@ use devplan_domain::status::PeopleFigure;
 use devplan_persistence::StatusPeriod;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::http::{ApiResult, ListResponse, negotiate};
@@ -29,7 +28,8 @@ use crate::views::status::StatusOut;
 #[into_params(parameter_in = Query)]
 pub struct StatusQuery {
     /// The unit; its sub-units are included.
-    pub unit_id: Uuid,
+    #[param(value_type = Uuid)]
+    pub unit_id: UnitId,
     /// First day of the period (default: 1 January this year).
     pub from: Option<NaiveDate>,
     /// Last day of the period (default: 31 December this year).
@@ -168,7 +168,7 @@ pub async fn status(
     query: web::Query<StatusQuery>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let unit = UnitId::from_uuid(query.unit_id);
+    let unit = query.unit_id;
     let view = access.status_view(unit).await?;
     let (from, to) = period(&state, &query)?;
     let media = negotiate(&req, &["application/json", "text/csv"])?;
@@ -201,7 +201,8 @@ pub async fn status(
 #[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// The unit; its sub-units are included.
-    pub unit_id: Uuid,
+    #[param(value_type = Uuid)]
+    pub unit_id: UnitId,
     /// A people figure: `employees`, `with_agreed_plan`, `plans_in_draft`, `annual_*`,
     /// `special_*` or `interviews_*`.
     #[param(inline)]
@@ -235,7 +236,7 @@ pub async fn named_people(
     access: HrOrManager,
     query: web::Query<PeopleQuery>,
 ) -> ApiResult<HttpResponse> {
-    let unit = UnitId::from_uuid(query.unit_id);
+    let unit = query.unit_id;
     if access.status_view(unit).await? != StatusView::Named {
         return Err(ApiError::Forbidden(
             "named lists are for HR and the unit's managers".into(),

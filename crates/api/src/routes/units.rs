@@ -90,7 +90,8 @@ pub struct UnitIn {
     #[schema(value_type = crate::text_schema::NameText)]
     pub name: String,
     /// The unit above it.
-    pub parent_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<UnitId>,
 }
 
 impl UnitIn {
@@ -104,7 +105,7 @@ impl UnitIn {
             Some(NewUnit {
                 external_id: external_id?,
                 name: name?,
-                parent_id: self.parent_id.map(UnitId::from_uuid),
+                parent_id: self.parent_id,
             })
         })
     }
@@ -152,7 +153,8 @@ impl UnitPatch {
 #[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     /// Only the direct children of this unit.
-    pub parent_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub parent_id: Option<UnitId>,
     /// Page size, 1–500 (default 50).
     pub limit: Option<u32>,
     /// From `next_cursor` of the previous page.
@@ -241,11 +243,7 @@ pub async fn list(
     let reach = access.readable_units().await?.as_filter();
     let units = state
         .store
-        .list_units(
-            reach.as_deref(),
-            query.parent_id.map(UnitId::from_uuid),
-            page,
-        )
+        .list_units(reach.as_deref(), query.parent_id, page)
         .await?;
     let items = with_headcounts(&state, &access, units.items).await?;
     Ok(HttpResponse::Ok().json(ListResponse::new(items, units.next_after)))

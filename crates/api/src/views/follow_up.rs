@@ -1,6 +1,7 @@
 //! A follow-up as the API shows it, and the parts it shares with the one recorded.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use devplan_domain::GoalId;
 use devplan_domain::followup::{FollowUpKind, StoredFollowUp};
 use devplan_domain::plan::{Outcome, Verdict};
 use devplan_domain::text::{LongText, Name};
@@ -79,7 +80,8 @@ impl From<Outcome> for OutcomeIn {
 #[serde(deny_unknown_fields)]
 pub struct ProgressIo {
     /// The goal of the plan.
-    pub goal_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub goal_id: GoalId,
     /// How it stands.
     #[schema(value_type = Option<crate::text_schema::LongTextText>)]
     pub note: Option<String>,
@@ -132,7 +134,7 @@ impl From<StoredFollowUp> for FollowUpOut {
                 .progress
                 .into_iter()
                 .map(|p| ProgressIo {
-                    goal_id: p.goal_id.uuid(),
+                    goal_id: p.goal_id,
                     note: p.note.map(LongText::into_string),
                     verdict: p.verdict,
                 })

@@ -1,9 +1,9 @@
 //! A development interview as the API shows it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use devplan_domain::PlanId;
 use devplan_domain::followup::Interview;
 use devplan_domain::interview::{InterviewFormat, ParticipantStatus};
+use devplan_domain::{EmployeeId, PlanId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -57,7 +57,8 @@ impl From<ParticipantStatus> for Status {
 #[serde(deny_unknown_fields)]
 pub struct ParticipantIo {
     /// The employee.
-    pub employee_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub employee_id: EmployeeId,
     /// Offered, held or declined for them.
     pub status: Status,
     /// They asked for an individual interview: they stay on the coverage list until they have had one.
@@ -111,7 +112,7 @@ impl From<Interview> for InterviewOut {
                 .participants
                 .into_iter()
                 .map(|p| ParticipantIo {
-                    employee_id: p.employee.uuid(),
+                    employee_id: p.employee,
                     status: p.status.into(),
                     wants_individual: p.wants_individual,
                 })

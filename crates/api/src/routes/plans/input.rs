@@ -1,7 +1,7 @@
 //! What clients send to change a plan, parsed into the domain's values; versions and diffs as answered.
 
 use super::*;
-use devplan_domain::FieldCode;
+use devplan_domain::{CatalogueEntryId, FieldCode, InterviewId};
 
 pub(super) fn opt_long(
     v: &mut Violations,
@@ -19,9 +19,11 @@ pub(super) fn opt_long(
 #[schema(as = PlanCreate)]
 pub struct PlanIn {
     /// The employee of an individual plan.
-    pub employee_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub employee_id: Option<EmployeeId>,
     /// The members of a group plan (instead of `employee_id`).
-    pub member_ids: Option<Vec<Uuid>>,
+    #[schema(value_type = Option<Vec<Uuid>>)]
+    pub member_ids: Option<Vec<EmployeeId>>,
     /// A title.
     #[schema(value_type = crate::text_schema::NameText)]
     pub title: String,
@@ -36,7 +38,8 @@ pub struct PlanIn {
     #[serde(default)]
     pub leadership_education: bool,
     /// The development interview where it was made.
-    pub development_interview_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub development_interview_id: Option<InterviewId>,
 }
 
 impl PlanIn {
@@ -45,11 +48,8 @@ impl PlanIn {
         let title = v.check(Name::parse("title", &self.title));
         let period = v.check(PlanPeriod::new(self.starts_on, self.ends_on));
         let members = match (self.employee_id, self.member_ids) {
-            (Some(e), None) => Some((PlanKind::Individual, vec![EmployeeId::from_uuid(e)])),
-            (None, Some(m)) => Some((
-                PlanKind::Group,
-                m.into_iter().map(EmployeeId::from_uuid).collect(),
-            )),
+            (Some(e), None) => Some((PlanKind::Individual, vec![e])),
+            (None, Some(m)) => Some((PlanKind::Group, m.into_iter().collect())),
             _ => {
                 v.push(Violation::new(
                     "employee_id",
@@ -64,7 +64,7 @@ impl PlanIn {
             let mut content = PlanContent::new(title?, period?);
             content.prior_learning_assessment = self.prior_learning_assessment;
             content.leadership_education = self.leadership_education;
-            content.development_interview_id = self.development_interview_id;
+            content.development_interview_id = self.development_interview_id.map(InterviewId::uuid);
             Some((kind, members, content))
         })
     }
@@ -139,7 +139,8 @@ pub struct GoalIn {
     /// By when.
     pub due_date: Option<NaiveDate>,
     /// The unit development goal it serves.
-    pub unit_goal_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub unit_goal_id: Option<UnitGoalId>,
 }
 
 impl GoalIn {
@@ -159,7 +160,7 @@ impl GoalIn {
                 horizon: self.horizon,
                 evaluation_method: method?,
                 due_date: self.due_date,
-                unit_goal_id: self.unit_goal_id,
+                unit_goal_id: self.unit_goal_id.map(UnitGoalId::uuid),
                 evaluation: Evaluation::default(),
             })
         })
@@ -275,7 +276,8 @@ pub struct ActivityIn {
     pub end_date: Option<NaiveDate>,
     /// The goals of this plan it serves.
     #[serde(default)]
-    pub goal_ids: Vec<Uuid>,
+    #[schema(value_type = Vec<Uuid>)]
+    pub goal_ids: Vec<GoalId>,
     /// Who answers for it.
     pub responsible: ResponsibleParty,
     /// The responsible person's name, required when `responsible` is `other`.
@@ -288,7 +290,8 @@ pub struct ActivityIn {
     #[schema(minimum = 0, maximum = 100000000)]
     pub cost_dkk: Option<i64>,
     /// The catalogue offer it uses.
-    pub catalogue_entry_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub catalogue_entry_id: Option<CatalogueEntryId>,
     /// How it is going (default `planned`).
     #[schema(value_type = Option<ActivityStatus>)]
     pub status: Option<ActivityStatus>,
@@ -330,11 +333,11 @@ impl ActivityIn {
                 description: description?,
                 start_date: self.start_date,
                 end_date: self.end_date,
-                goal_ids: self.goal_ids.into_iter().map(GoalId::from_uuid).collect(),
+                goal_ids: self.goal_ids.into_iter().collect(),
                 responsible: responsible?,
                 hours: self.hours,
                 cost_dkk: self.cost_dkk,
-                catalogue_entry_id: self.catalogue_entry_id,
+                catalogue_entry_id: self.catalogue_entry_id.map(CatalogueEntryId::uuid),
                 status: self.status.unwrap_or(ActivityStatus::Planned),
                 progress_note: None,
             })
@@ -366,7 +369,8 @@ pub struct ActivityPatch {
     #[schema(value_type = Option<NaiveDate>)]
     pub end_date: Option<Option<NaiveDate>>,
     /// The full new list of goals served.
-    pub goal_ids: Option<Vec<Uuid>>,
+    #[schema(value_type = Option<Vec<Uuid>>)]
+    pub goal_ids: Option<Vec<GoalId>>,
     /// Who answers for it.
     pub responsible: Option<ResponsibleParty>,
     /// The responsible person's name, with `responsible: other`.
@@ -440,7 +444,7 @@ impl ActivityPatch {
             a.end_date = d;
         }
         if let Some(g) = self.goal_ids {
-            a.goal_ids = g.into_iter().map(GoalId::from_uuid).collect();
+            a.goal_ids = g.into_iter().collect();
         }
         if let Some(r) = resp {
             a.responsible = r;
@@ -528,7 +532,8 @@ pub struct CloseIn {
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// Only plans this employee is a member of.
-    pub employee_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub employee_id: Option<EmployeeId>,
     /// Only plans in this state.
     #[param(value_type = Option<PlanStatus>)]
     pub status: Option<PlanStatus>,

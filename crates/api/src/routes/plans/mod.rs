@@ -139,7 +139,7 @@ pub async fn list(
     let page = page_request(query.limit, query.cursor.as_deref())?;
     let scope = access.plan_scope().await?;
     let filter = PlanFilter {
-        employee: query.employee_id.map(EmployeeId::from_uuid),
+        employee: query.employee_id,
         status: query.status,
     };
     let plans = state.store.list_plans(&scope, &filter, page).await?;
