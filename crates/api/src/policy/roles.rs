@@ -77,7 +77,7 @@ impl<const ROLES: u8> FromRequest for Guarded<ROLES> {
         let access = Access::from_request(req, payload);
         Box::pin(async move {
             let access = access.await?;
-            admit(access.roles(), ROLES)?;
+            admit(access.caller().roles.iter().copied(), ROLES)?;
             Ok(Guarded(access))
         })
     }
