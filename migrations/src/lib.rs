@@ -23,6 +23,7 @@ mod m20261207_000018_annual_clock;
 mod m20261207_000019_placements;
 mod m20261207_000020_event_reach;
 mod m20261207_000021_plan_member_unit;
+mod m20261207_000022_preparation;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_placements::Migration),
             Box::new(m20261207_000020_event_reach::Migration),
             Box::new(m20261207_000021_plan_member_unit::Migration),
+            Box::new(m20261207_000022_preparation::Migration),
         ]
     }
 }

@@ -208,6 +208,14 @@ code_table! {
         AlreadyEscalated = "already_escalated", Conflict, status(409);
         /// Only an escalated review has a renewed discussion.
         NotEscalated = "not_escalated", Conflict, status(409);
+        /// A published guide version never changes; write the next version instead.
+        GuideVersionPublished = "guide_version_published", Conflict, status(409);
+        /// Versions are written in order: the draft, or the one after the last published.
+        GuideVersionNotNext = "guide_version_not_next", Conflict, status(409);
+        /// No preparation guide applied when the interview was offered.
+        NoPreparationGuide = "no_preparation_guide", Conflict, status(409);
+        /// The interview was held: its preparation is what was brought to it.
+        InterviewHeld = "interview_held", Conflict, status(409);
         /// The cursor points at events pruned by retention; start again from the beginning.
         CursorExpired = "cursor_expired", Conflict, status(410);
         /// The database is not reachable.
@@ -318,6 +326,8 @@ code_table! {
         WholeYearOnly = "whole_year_only", BusinessRule;
         /// The `Idempotency-Key` was used before with a different request.
         IdempotencyKeyReused = "idempotency_key_reused", BusinessRule;
+        /// The guide asks no such question.
+        UnknownQuestion = "unknown_question", BusinessRule;
     }
 }
 

@@ -98,6 +98,18 @@ id_type!(
     InterviewId
 );
 id_type!(
+    /// Identifies a preparation guide for development interviews.
+    GuideId
+);
+id_type!(
+    /// Identifies one version of a preparation guide.
+    GuideVersionId
+);
+id_type!(
+    /// Identifies one participant's preparation of an interview.
+    PreparationId
+);
+id_type!(
     /// A status review: one unit's yearly stock-taking.
     ReviewId
 );

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::records::Meta;
 use crate::text::ExternalId;
-use crate::{EmployeeId, InterviewId, PlanId, Violation, Violations};
+use crate::{EmployeeId, GuideVersionId, InterviewId, PlanId, Violation, Violations};
 
 /// An interview held alone or with a group (GRUS/TUS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +186,8 @@ pub struct InterviewFields {
     pub held_on: Option<NaiveDate>,
     /// The plan made or discussed there.
     pub plan_id: Option<PlanId>,
+    /// The preparation guide version it was offered with, kept for good.
+    pub guide_version: Option<GuideVersionId>,
     /// Who it was for, each with their status.
     pub participants: Vec<Participant>,
     /// Version and times.
@@ -281,6 +283,7 @@ mod tests {
             offered_on: Some(d("2026-02-01")),
             held_on: None,
             plan_id: None,
+            guide_version: None,
             participants: people
                 .iter()
                 .map(|e| Participant {

@@ -12,6 +12,7 @@ pub mod org;
 pub mod placement;
 pub mod plan;
 pub mod pooling;
+pub mod preparation;
 pub mod records;
 pub mod review;
 pub mod settings;

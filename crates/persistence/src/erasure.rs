@@ -439,6 +439,11 @@ impl Store {
             "DELETE FROM committee_members WHERE employee_id = :e",
             "DELETE FROM calendar_feeds WHERE manager_id = :e",
             "UPDATE absences SET external_id = NULL WHERE employee_id = :e",
+            // Their answers, and the manager's for an interview that was theirs alone.
+            "DELETE FROM preparations WHERE writer_id = :e OR interview_id IN \
+             (SELECT interview_id FROM interview_participants WHERE employee_id = :e \
+              AND 1 = (SELECT COUNT(*) FROM interview_participants p \
+                       WHERE p.interview_id = interview_participants.interview_id))",
             "UPDATE development_interviews SET external_id = NULL WHERE id IN \
              (SELECT interview_id FROM interview_participants WHERE employee_id = :e) \
              AND 1 = (SELECT COUNT(*) FROM interview_participants p \

@@ -8,7 +8,7 @@ use devplan_domain::followup::{
 };
 use devplan_domain::records::Meta;
 use devplan_domain::text::ExternalId;
-use devplan_domain::{EmployeeId, InterviewId, PlanId, Violation, Violations};
+use devplan_domain::{EmployeeId, GuideVersionId, InterviewId, PlanId, Violation, Violations};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -55,6 +55,7 @@ async fn to_interviews(
                 offered_on: m.offered_on,
                 held_on: m.held_on,
                 plan_id: m.plan_id.map(PlanId::from_uuid),
+                guide_version: m.guide_version_id.map(GuideVersionId::from_uuid),
                 participants: parts.remove(&m.id).unwrap_or_default(),
                 meta: Meta {
                     version: m.version,
@@ -148,6 +149,7 @@ fn interview_change(event_type: &'static str, i: &InterviewFields) -> crate::eve
             "offered_on": i.offered_on,
             "held_on": i.held_on,
             "plan_id": i.plan_id.map(PlanId::uuid),
+            "guide_version_id": i.guide_version.map(GuideVersionId::uuid),
             "participants": i.participants.iter().map(|p| serde_json::json!({
                 "employee_id": p.employee.uuid(),
                 "status": p.status.as_str(),
@@ -174,6 +176,7 @@ fn interview_model(i: &InterviewFields) -> development_interview::ActiveModel {
         offered_on: Set(i.offered_on),
         held_on: Set(i.held_on),
         plan_id: Set(i.plan_id.map(PlanId::uuid)),
+        guide_version_id: Set(i.guide_version.map(GuideVersionId::uuid)),
         version: Set(i.meta.version),
         created_at: Set(i.meta.created_at),
         updated_at: Set(i.meta.updated_at),
@@ -191,6 +194,9 @@ impl Store {
             .map(|(i, p)| (format!("participants[{i}].employee_id"), p.employee))
             .collect();
         check_employees(&txn, &refs).await?;
+        let mut interview = interview.into_fields();
+        let offered = interview.meta.created_at;
+        crate::guides::choose_guides(&txn, std::slice::from_mut(&mut interview), offered).await?;
         development_interview::Entity::insert(interview_model(&interview))
             .exec_without_returning(&txn)
             .await
@@ -485,6 +491,8 @@ impl Store {
                 Some(current) => {
                     next.id = current.id;
                     next.meta = current.meta;
+                    // The guide it was offered with is kept for good.
+                    next.guide_version = current.guide_version;
                     if **current == next {
                         report.unchanged += 1;
                         continue;
@@ -530,6 +538,7 @@ impl Store {
                 }
             }
         }
+        crate::guides::choose_guides(&txn, &mut created, now).await?;
         // Models are built one statement's worth at a time, so a large sync never holds
         // them all.
         crate::bulk::insert(&txn, created.iter().map(interview_model)).await?;

@@ -177,6 +177,7 @@ pub async fn create(
         offered_on: b.offered_on,
         held_on: b.held_on,
         plan_id: b.plan_id,
+        guide_version: None,
         participants: participants(b.participants),
         meta: Meta::first(state.clock.now()),
     })?;
@@ -325,6 +326,7 @@ fn interview_row(
         offered_on: r.offered_on,
         held_on: r.held_on,
         plan_id: None,
+        guide_version: None,
         // Employees are resolved by the store; the placeholder ids are replaced there.
         participants: r
             .participants

@@ -16,6 +16,7 @@ pub struct Model {
     pub offered_on: Option<Date>,
     pub held_on: Option<Date>,
     pub plan_id: Option<Uuid>,
+    pub guide_version_id: Option<Uuid>,
     pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
