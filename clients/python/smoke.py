@@ -4,7 +4,9 @@ Drives the flow of clients/typescript/src/client.ts through the generated client
 functions and models: six syncs (clients/examples, in order, then once more to see them
 idempotent), /me, draft a plan with a goal and an activity, both parties sign, record the
 annual follow-up, list the plan's follow-ups, read the manager's work list, the catalogue
-and, as the local representative, the unit's status figures.
+and, as the local representative, the unit's status figures; then the yearly conversation:
+a published preparation guide, an offered interview, the employee's answers shared with the
+manager, and a plan drafted from them.
 
 Every answer must parse into the documented model (not None or Unset), and its raw JSON is
 also validated against the schema the document gives for that operation and status, so a
@@ -34,7 +36,18 @@ import referencing.jsonschema
 
 from devplan_client import AuthenticatedClient
 from devplan_client.api.catalogue import list_catalogue
-from devplan_client.api.follow_ups import list_follow_ups_due, list_plan_follow_ups, record_follow_up
+from devplan_client.api.follow_ups import (
+    create_development_interview,
+    create_preparation_guide,
+    get_interview_preparation,
+    get_preparation,
+    list_follow_ups_due,
+    list_plan_follow_ups,
+    publish_preparation_guide_version,
+    record_follow_up,
+    share_my_interview_preparation,
+    write_my_interview_preparation,
+)
 from devplan_client.api.me import get_me
 from devplan_client.api.plans import add_activity, add_goal, create_plan, get_plan, list_plan_versions, sign_plan
 from devplan_client.api.status import get_status
@@ -54,6 +67,11 @@ from devplan_client.models import (
     FollowUpOutcome,
     FollowUpRecorded,
     GoalIn,
+    GuideIn,
+    GuideOut,
+    GuideVersionOut,
+    InterviewIn,
+    InterviewOut,
     ListResponseEntryOut,
     ListResponseFollowUpOut,
     ListResponseVersionOut,
@@ -63,6 +81,9 @@ from devplan_client.models import (
     PlanCreate,
     PlanOut,
     PlanStatus,
+    PreparationIn,
+    PreparationOut,
+    PreparationSheet,
     SignatureIn,
     StatusOut,
     SyncPayloadAbsenceRow,
@@ -337,6 +358,39 @@ def run() -> list[str]:
     summary.append(f"status (representative): pooled, {len(figures)} figures, "
                    f"withheld={status.withheld}, left_out={status.left_out}, "
                    f"employees={figures.get('employees')}")
+
+    # 10. The yearly conversation: HR publishes a preparation guide, the manager offers the
+    #     interview, the employee prepares privately and shares, the manager reads the shared
+    #     answers and drafts next year's plan from them.
+    guide = call("create guide", create_preparation_guide, GuideOut, status=201, client=hr,
+                 body=GuideIn.from_dict(example("13-create-preparation-guide.json")))
+    published = call("publish guide", publish_preparation_guide_version, GuideVersionOut, id=guide.id, number=1,
+                     client=hr)
+    check(isinstance(published.published_at, datetime.datetime), f"guide not published: {published.to_dict()}")
+    offered = call("offer interview", create_development_interview, InterviewOut, status=201, client=manager,
+                   body=InterviewIn.from_dict({"year": today.year, "format": "individual", "offered_on": today.isoformat(),
+                                               "participants": [{"employee_id": str(employee_id), "status": "offered"}]}))
+    check(offered.guide_version_id == published.id, f"interview offered with {offered.guide_version_id!r}")
+    sheet = call("preparation sheet (employee)", get_interview_preparation, PreparationSheet, id=offered.id,
+                 client=employee)
+    check(isinstance(sheet.guide, GuideVersionOut) and len(sheet.guide.questions) == 4, "the sheet shows the guide")
+    prepared = call("prepare (employee)", write_my_interview_preparation, PreparationOut, status=201, id=offered.id,
+                    client=employee, body=PreparationIn.from_dict(example("14-write-my-interview-preparation.json")))
+    check(prepared.shared_at is None, "a new preparation is private")
+    before = get_preparation.sync_detailed(id=prepared.id, client=manager)
+    check(before.status_code == 404, f"the manager read private answers: HTTP {int(before.status_code)}")
+    shared = call("share (employee)", share_my_interview_preparation, PreparationOut, id=offered.id, client=employee)
+    check(isinstance(shared.shared_at, datetime.datetime), "shared_at not set")
+    read = call("read shared answers (manager)", get_preparation, PreparationOut, id=prepared.id, client=manager)
+    check([a.question for a in read.answers] == ["kompetencer", "maal", "trivsel", "kursus"], "answers read back")
+    drafted = call("plan from interview", create_plan, PlanOut, status=201, client=manager,
+                   body=PlanCreate.from_dict({"employee_id": str(employee_id), "title": "Udviklingsplan næste år",
+                                              "starts_on": f"{today.year + 1}-01-01", "ends_on": f"{today.year + 1}-12-31",
+                                              "development_interview_id": str(offered.id)}))
+    proposed = [g.description for g in drafted.content.goals]
+    check(proposed == [example("14-write-my-interview-preparation.json")["answers"][1]["text"]], f"proposed goals {proposed}")
+    summary.append(f"preparation: guide {guide.id} v1 published; interview {offered.id} prepared, shared, "
+                   f"read by the manager; plan {drafted.id} drafted with {len(proposed)} proposed goal")
     return summary
 
 

@@ -4,7 +4,7 @@
 
 Each file OUT_DIR/<name>.txt holds one quoted id a line (libFuzzer dictionary format), for
 `schemathesis.toml` to draw path and body ids from, so that generated requests reach real
-units, employees, committees, periods and plans rather than only random UUIDs (404).
+units, employees, committees, periods, guides, interviews and plans rather than only random UUIDs (404).
 Only stdlib; talks to BASE_URL (loopback) only.
 """
 
@@ -33,6 +33,8 @@ def main() -> int:
         "committees": [c["id"] for c in get(base, hr, "/api/v1/committees?limit=500")["items"]],
         "periods": [p["id"] for p in get(base, hr, "/api/v1/agreement-periods")["items"]],
     }
+    ids["guides"] = [g["id"] for g in get(base, hr, "/api/v1/preparation-guides?limit=500")["items"]]
+    ids["interviews"] = [i["id"] for i in get(base, manager, "/api/v1/development-interviews?limit=500")["items"]]
     plans = get(base, manager, "/api/v1/plans?limit=500")["items"]
     ids["plans"] = [p["id"] for p in plans]
     ids["plan_goals"] = [g["id"] for p in plans for g in p["content"]["goals"]]

@@ -177,7 +177,11 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(DevelopmentInterviews::Table)
-                    .add_column(ColumnDef::new(DevelopmentInterviews::GuideVersionId).uuid().null())
+                    .add_column(
+                        ColumnDef::new(DevelopmentInterviews::GuideVersionId)
+                            .uuid()
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await

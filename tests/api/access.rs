@@ -16,6 +16,15 @@ struct Case {
     body: Option<Value>,
     /// Statuses for Employee, Manager, Representative, Committee, Hr.
     expect: [u16; 5],
+    /// Callers whose 403 is by standing (they hold the role, not this capacity on this
+    /// object): decided after the object is loaded, so an id that points at nothing is 404.
+    by_standing: Vec<Who>,
+}
+
+/// `c`, with `who`'s 403 decided by their standing on the object rather than by role.
+fn by_standing(mut c: Case, who: Who) -> Case {
+    c.by_standing.push(who);
+    c
 }
 
 fn case(
@@ -31,6 +40,7 @@ fn case(
         path,
         body,
         expect,
+        by_standing: Vec::new(),
     }
 }
 
@@ -357,6 +367,20 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
         case(M::GET, "/api/v1/development-interviews/{id}", format!("/api/v1/development-interviews/{}", plan.interview), None, [200, 200, 403, 403, 200]),
         case(M::PATCH, "/api/v1/development-interviews/{id}", format!("/api/v1/development-interviews/{}", plan.interview), Some(json!({"participants": [{"employee_id": org.emp_a1, "status": "declined"}]})), [403, 200, 403, 403, 403]),
         case(M::POST, "/api/v1/sync/development-interviews", "/api/v1/sync/development-interviews".into(), Some(json!({"rows": []})), [403, 403, 403, 403, 200]),
+        case(M::GET, "/api/v1/preparation-guides", "/api/v1/preparation-guides".into(), None, [200, 200, 200, 200, 200]),
+        // A committee member must name a main committee they sit on; MEM-A sits on a local one.
+        case(M::POST, "/api/v1/preparation-guides", "/api/v1/preparation-guides".into(), Some(json!({"name": "Forberedelse", "format": "group", "questions": guide_questions()})), [403, 403, 403, 422, 201]),
+        case(M::GET, "/api/v1/preparation-guides/{id}", format!("/api/v1/preparation-guides/{}", plan.guide), None, [200, 200, 200, 200, 200]),
+        case(M::GET, "/api/v1/preparation-guides/{id}/versions/{number}", format!("/api/v1/preparation-guides/{}/versions/1", plan.guide), None, [200, 200, 200, 200, 200]),
+        // HR's guide: the committee member is no publisher of it.
+        by_standing(case(M::PUT, "/api/v1/preparation-guides/{id}/versions/{number}", format!("/api/v1/preparation-guides/{}/versions/2", plan.guide), Some(json!({"questions": guide_questions()})), [403, 403, 403, 403, 201]), Who::Committee),
+        by_standing(case(M::POST, "/api/v1/preparation-guides/{id}/versions/{number}/publish", format!("/api/v1/preparation-guides/{}/versions/1/publish", plan.guide), None, [403, 403, 403, 403, 200]), Who::Committee),
+        case(M::GET, "/api/v1/development-interviews/{id}/preparation", format!("/api/v1/development-interviews/{}/preparation", plan.interview), None, [200, 200, 403, 403, 403]),
+        case(M::PUT, "/api/v1/development-interviews/{id}/preparation/mine", format!("/api/v1/development-interviews/{}/preparation/mine", plan.interview), Some(json!({"answers": [{"question": "trivsel", "scale": 3}]})), [200, 201, 403, 403, 403]),
+        case(M::POST, "/api/v1/development-interviews/{id}/preparation/mine/share", format!("/api/v1/development-interviews/{}/preparation/mine/share", plan.interview), None, [200, 200, 403, 403, 403]),
+        case(M::DELETE, "/api/v1/development-interviews/{id}/preparation/mine/share", format!("/api/v1/development-interviews/{}/preparation/mine/share", plan.interview), None, [200, 200, 403, 403, 403]),
+        // EMP-A1's answers, private again: their manager reads them no more than anyone else.
+        case(M::GET, "/api/v1/preparations/{id}", format!("/api/v1/preparations/{}", plan.preparation), None, [200, 404, 403, 403, 403]),
         case(M::POST, "/api/v1/calendar-feed", "/api/v1/calendar-feed".into(), None, [403, 201, 403, 403, 403]),
         case(M::GET, "/api/v1/calendar/{token}", "/api/v1/calendar/not-a-feed".into(), None, [404, 404, 404, 404, 404]),
         case(M::GET, "/api/v1/status", format!("/api/v1/status?unit_id={}", org.a), None, [403, 200, 200, 200, 200]),
@@ -446,7 +470,12 @@ async fn a_caller_lacking_the_role_is_refused_with_403_before_anything_is_loaded
             if expected != 403 {
                 continue;
             }
-            refusals += 1;
+            let wanted = if case.by_standing.contains(&who) {
+                (404, "not_found")
+            } else {
+                refusals += 1;
+                (403, "forbidden")
+            };
             let response = app
                 .send(
                     case.method.clone(),
@@ -457,9 +486,9 @@ async fn a_caller_lacking_the_role_is_refused_with_403_before_anything_is_loaded
                 .await;
             let status = response.status().as_u16();
             let body: Value = response.json().await.unwrap_or_default();
-            if status != 403 || body["code"] != "forbidden" {
+            if (status, body["code"].as_str().unwrap_or_default()) != wanted {
                 failures.push(format!(
-                    "{} {absent} as {who:?}: expected 403 forbidden, got {status} {body}",
+                    "{} {absent} as {who:?}: expected {wanted:?}, got {status} {body}",
                     case.method
                 ));
             }

@@ -63,6 +63,60 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
         StatusCode::OK,
     )
     .await;
+    // Their preparation of the demo's interview, shared with the manager, who reads it; and
+    // the manager's own for the same interview.
+    let offered = app
+        .expect(
+            app.get("/api/v1/development-interviews", &employee).await,
+            StatusCode::OK,
+        )
+        .await;
+    let offered = offered["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| !i["guide_version_id"].is_null())
+        .expect("the demo offers E-016 an interview with a guide")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let secret = "Mit mål: at blive afdelingsleder inden for to år";
+    let mine = app
+        .prepare(
+            &offered,
+            &employee,
+            json!([{"question": "maal", "text": secret}]),
+            StatusCode::CREATED,
+        )
+        .await;
+    app.prepare(
+        &offered,
+        &manager,
+        json!([{"question": "kompetencer", "text": "Lederens noter om E-016"}]),
+        StatusCode::CREATED,
+    )
+    .await;
+    app.expect(
+        app.post(
+            &format!("/api/v1/development-interviews/{offered}/preparation/mine/share"),
+            &employee,
+            &json!(null),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let read = app
+        .expect(
+            app.get(
+                &format!("/api/v1/preparations/{}", mine["id"].as_str().unwrap()),
+                &manager,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(read["answers"][0]["text"], secret);
     let plans = app
         .expect(
             app.get(&format!("/api/v1/plans?employee_id={id}"), &manager)
@@ -123,9 +177,38 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
     assert!(count(&demo_plan["plan"]["content"]["goals"]) >= 1);
     assert_eq!(count(&demo_plan["follow_ups"]), 1);
     assert_eq!(count(&export["absences"]), 1);
-    assert_eq!(count(&export["interviews"]), 1);
+    assert_eq!(count(&export["interviews"]), 2);
+    assert_eq!(count(&export["preparations"]), 1, "{export}");
+    assert_eq!(export["preparations"][0]["answers"][0]["text"], secret);
+    // The manager's read of the shared answers is in the audit log.
+    let audit = app
+        .expect(
+            app.get(
+                &format!("/api/v1/audit?employee_id={id}&action=read&limit=500"),
+                &Who::Hr.token(),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert!(
+        audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["object"] == "preparation" && e["object_id"] == mine["id"]),
+        "{audit}"
+    );
+    // Their name, e-mail and external id, their answers and the manager's about them.
+    let held = [
+        name.as_str(),
+        email.as_str(),
+        "E-016",
+        secret,
+        "Lederens noter",
+    ];
     let dump = app.dump().await;
-    for identifier in [name.as_str(), email.as_str(), "E-016"] {
+    for identifier in held {
         assert!(dump.contains(identifier), "before: {identifier} is held");
     }
 
@@ -177,7 +260,7 @@ async fn a_demo_employee_who_left_is_erased_from_everything_and_no_figure_change
         (Some("Slettet medarbejder"), None, None, Some(false))
     );
     let dump = app.dump().await;
-    for identifier in [name.as_str(), email.as_str(), "E-016"] {
+    for identifier in held {
         let found: Vec<&str> = dump.lines().filter(|l| l.contains(identifier)).collect();
         assert!(found.is_empty(), "after: {identifier} in {found:#?}");
     }

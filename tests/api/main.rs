@@ -16,6 +16,7 @@ mod metrics;
 mod openapi;
 mod organisation;
 mod plans;
+mod preparation;
 mod races;
 mod reviews;
 mod round_trips;

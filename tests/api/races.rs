@@ -533,3 +533,80 @@ async fn a_plan_made_while_its_member_moves_is_listed_under_the_unit_they_end_in
         assert_eq!(listed, expected, "round {round}");
     }
 }
+
+#[tokio::test]
+async fn eight_first_preparations_at_once_make_one_and_a_withdrawal_never_passes_the_interview_being_held()
+ {
+    let app = spawn_app().await;
+    let org = app.standard_org().await;
+    let plan = app.plan_fixture(&org).await;
+    let (employee, manager) = (Who::Employee.token(), Who::Manager.token());
+    let interview = &plan.interview;
+    let path = format!("/api/v1/development-interviews/{interview}/preparation/mine");
+    // The manager's first answers, eight times at once: one preparation, every answer 2xx.
+    let writes = join_all((0..8).map(|n| {
+        let (app, path, manager) = (&app, &path, &manager);
+        async move {
+            app.send(
+                Method::PUT,
+                path,
+                Some(manager),
+                Some(&json!({"answers": [{"question": "trivsel", "scale": 1 + n % 5}]})),
+            )
+            .await
+            .status()
+        }
+    }))
+    .await;
+    let created = writes.iter().filter(|s| **s == StatusCode::CREATED).count();
+    assert!(
+        writes.iter().all(|s| s.is_success()) && created == 1,
+        "{writes:?}"
+    );
+    let sheet = app
+        .expect(
+            app.get(
+                &format!("/api/v1/development-interviews/{interview}/preparation"),
+                &manager,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(sheet["mine"]["side"], "manager", "{sheet}");
+
+    // The employee shares, then withdraws while the manager records the interview as held:
+    // either the withdrawal came first (private, held) or it is refused (shared, held).
+    app.expect(
+        app.post(&format!("{path}/share"), &employee, &json!(null))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let held = json!({"held_on": format!("{}-02-01", chrono::Utc::now().format("%Y"))});
+    let interview_path = format!("/api/v1/development-interviews/{interview}");
+    let share_path = format!("{path}/share");
+    let (withdrawn, recorded) = tokio::join!(
+        app.send(Method::DELETE, &share_path, Some(&employee), None),
+        app.patch(&interview_path, &manager, &held),
+    );
+    assert_eq!(recorded.status(), StatusCode::OK);
+    let shared_now = app
+        .get(
+            &format!("/api/v1/preparations/{}", plan.preparation),
+            &manager,
+        )
+        .await
+        .status();
+    match withdrawn.status() {
+        StatusCode::OK => assert_eq!(shared_now, StatusCode::NOT_FOUND),
+        StatusCode::CONFLICT => {
+            assert_eq!(
+                withdrawn.json::<Value>().await.unwrap()["code"],
+                "interview_held"
+            );
+            assert_eq!(shared_now, StatusCode::OK);
+        }
+        other => panic!("withdrawal answered {other}"),
+    }
+}

@@ -6,9 +6,11 @@ mod app;
 mod database;
 mod organisation;
 mod plans;
+mod preparation;
 mod tokens;
 
 pub use app::*;
 pub use organisation::*;
 pub use plans::*;
+pub use preparation::*;
 pub use tokens::*;

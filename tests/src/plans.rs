@@ -25,8 +25,12 @@ pub struct PlanFixture {
     pub offer: String,
     /// EMP-A1's parental leave, recorded by HR.
     pub absence: String,
-    /// EMP-A1's development interview this year, offered by MGR-A.
+    /// A preparation guide HR published for individual interviews.
+    pub guide: String,
+    /// EMP-A1's development interview this year, offered by MGR-A (with the guide).
     pub interview: String,
+    /// EMP-A1's preparation of the interview, not shared.
+    pub preparation: String,
     /// A status review of area A, recorded by MGR-A today.
     pub review: String,
 }
@@ -157,9 +161,26 @@ impl TestApp {
             .unwrap()
             .to_owned();
         let year = chrono::Utc::now().format("%Y").to_string();
+        let guide = self
+            .published_guide("Forberedelse til MUS", "individual")
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let interview = self
             .expect(
                 self.post("/api/v1/development-interviews", &manager, &json!({"year": year.parse::<i32>().unwrap(), "format": "individual", "participants": [{"employee_id": org.emp_a1, "status": "offered"}]})).await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let preparation = self
+            .prepare(
+                &interview,
+                &Who::Employee.token(),
+                json!([{"question": "trivsel", "scale": 4}]),
                 StatusCode::CREATED,
             )
             .await["id"]
@@ -190,7 +211,9 @@ impl TestApp {
             unit_goal,
             offer,
             absence,
+            guide,
             interview,
+            preparation,
         }
     }
 }

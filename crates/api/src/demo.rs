@@ -4,7 +4,8 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+use devplan_domain::interview::InterviewFormat;
 use devplan_domain::org::{CommitteeLevel, PeriodDates};
 use devplan_domain::records::{
     CommitteeSyncRow, EmployeeSyncRow, NewAgreementPeriod, PlacementSyncRow, UnitSyncRow,
@@ -262,6 +263,7 @@ pub async fn seed(store: &Store) -> Result<DemoPeople, Failure> {
         })
         .await?;
     let plan = seed_plan(store).await?;
+    seed_preparation(store).await?;
     Ok(DemoPeople {
         employee: "E-016",
         manager: "E-004",
@@ -384,6 +386,165 @@ async fn seed_plan(store: &Store) -> Result<devplan_domain::PlanId, Failure> {
             .await?;
     }
     Ok(plan.id)
+}
+
+/// The demo's preparation guides, published by HR: one for individual interviews built from the
+/// questions of the seed documents (Protokollat 2's "Hvilke kompetencer har vi, og hvilke får
+/// vi brug for?" and the competence secretariat's plan form), one for group interviews; and
+/// this year's interview offered to E-016 by E-004, which gets the first guide.
+async fn seed_preparation(store: &Store) -> Result<(), Failure> {
+    use devplan_domain::followup::{Interview, InterviewFields, Participant, ParticipantStatus};
+    use devplan_domain::plan::CompetenceKind;
+    use devplan_domain::preparation::{
+        Audience, ChoiceOption, Guide, GuideContent, Key, Question, QuestionKind,
+    };
+    use devplan_domain::records::Meta;
+    use devplan_domain::text::LongText;
+    use devplan_domain::{GuideId, InterviewId};
+
+    let q = |key: &str, da: &str, en: &str, kind, seeds| -> Result<Question, Failure> {
+        Ok(Question {
+            key: Key::parse("key", key)?,
+            text_da: LongText::parse("text_da", da)?,
+            text_en: Some(LongText::parse("text_en", en)?),
+            kind,
+            options: Vec::new(),
+            seeds_goals: seeds,
+        })
+    };
+    let mut course = q(
+        "kursus",
+        "Ønsker du at deltage i et kursus eller en uddannelse i det kommende år?",
+        "Would you like to take a course or education in the coming year?",
+        QuestionKind::Choice,
+        None,
+    )?;
+    course.options = [
+        ("ja", "Ja", "Yes"),
+        ("nej", "Nej", "No"),
+        ("ved_ikke", "Ved ikke", "Not sure"),
+    ]
+    .iter()
+    .map(|(v, da, en)| {
+        Ok(ChoiceOption {
+            value: Key::parse("value", v)?,
+            label_da: name(da),
+            label_en: Some(name(en)),
+        })
+    })
+    .collect::<Result<_, Failure>>()?;
+    let individual = GuideContent::new(
+        Audience::default(),
+        vec![
+            q(
+                "kompetencer",
+                "Hvilke kompetencer har du, og hvilke får du brug for i dit arbejde?",
+                "Which competences do you have, and which will you need in your work?",
+                QuestionKind::FreeText,
+                None,
+            )?,
+            q(
+                "maal",
+                "Hvilke mål for din kompetenceudvikling vil du sætte for de kommende år?",
+                "Which goals for your competence development would you set for the coming years?",
+                QuestionKind::FreeText,
+                Some(CompetenceKind::Professional),
+            )?,
+            q(
+                "handleplan",
+                "Hvad skal der til, for at du når målene (kurser, sidemandsoplæring, nye opgaver)?",
+                "What will it take to reach the goals (courses, peer learning, new tasks)?",
+                QuestionKind::FreeText,
+                None,
+            )?,
+            q(
+                "ressourcer",
+                "Hvilke ressourcer (tid, vikar, midler) kræver det?",
+                "Which resources (time, cover, funds) does it take?",
+                QuestionKind::FreeText,
+                None,
+            )?,
+            q(
+                "trivsel",
+                "Hvordan trives du i dit arbejde? (1 = dårligt, 5 = rigtig godt)",
+                "How do you thrive in your work? (1 = poorly, 5 = very well)",
+                QuestionKind::Scale,
+                None,
+            )?,
+            course,
+        ],
+    )?;
+    let group = GuideContent::new(
+        Audience::default(),
+        vec![
+            q(
+                "teamets_kompetencer",
+                "Hvilke kompetencer har vi i teamet, og hvilke får vi brug for?",
+                "Which competences does the team have, and which will it need?",
+                QuestionKind::FreeText,
+                None,
+            )?,
+            q(
+                "teamets_maal",
+                "Hvilke fælles mål for kompetenceudvikling sætter vi for det kommende år?",
+                "Which shared goals for competence development do we set for the coming year?",
+                QuestionKind::FreeText,
+                Some(CompetenceKind::Social),
+            )?,
+            q(
+                "samarbejde",
+                "Hvordan fungerer samarbejdet i teamet? (1 = dårligt, 5 = rigtig godt)",
+                "How well does the team work together? (1 = poorly, 5 = very well)",
+                QuestionKind::Scale,
+                None,
+            )?,
+        ],
+    )?;
+    let now = store.now();
+    for (title, format, content) in [
+        (
+            "Forberedelse til MUS",
+            InterviewFormat::Individual,
+            individual,
+        ),
+        ("Forberedelse til GRUS", InterviewFormat::Group, group),
+    ] {
+        let (guide, _) = store
+            .create_guide(
+                Guide {
+                    id: GuideId::generate(),
+                    name: name(title),
+                    format,
+                    committee_id: None,
+                    versions: Vec::new(),
+                    meta: Meta::first(now),
+                },
+                content,
+            )
+            .await?;
+        store.publish_guide_version(guide.id, 1, None).await?;
+    }
+    let employee = store.employee_by_subject("E-016").await?;
+    let today = store.now().date_naive();
+    store
+        .create_interview(Interview::new(InterviewFields {
+            id: InterviewId::generate(),
+            external_id: None,
+            year: today.year(),
+            format: InterviewFormat::Individual,
+            offered_on: Some(today),
+            held_on: None,
+            plan_id: None,
+            guide_version: None,
+            participants: vec![Participant {
+                employee: employee.id,
+                status: ParticipantStatus::Offered,
+                wants_individual: false,
+            }],
+            meta: Meta::first(now),
+        })?)
+        .await?;
+    Ok(())
 }
 
 /// Prints the tokens of the demo's people, how to mint more, the demo plan and an example

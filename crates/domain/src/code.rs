@@ -328,6 +328,8 @@ code_table! {
         IdempotencyKeyReused = "idempotency_key_reused", BusinessRule;
         /// The guide asks no such question.
         UnknownQuestion = "unknown_question", BusinessRule;
+        /// No such development interview with the people the caller manages.
+        UnknownInterview = "unknown_interview", BusinessRule;
     }
 }
 

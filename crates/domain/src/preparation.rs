@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::interview::InterviewFormat;
 use crate::plan::CompetenceKind;
-use crate::text::{LongText, Name, ProfessionalGroup};
 use crate::records::Meta;
+use crate::text::{LongText, Name, ProfessionalGroup};
 use crate::{
     CommitteeId, EmployeeId, FieldCode, GuideId, GuideVersionId, InterviewId, PreparationId,
     UnitId, Violation, Violations,
@@ -158,7 +158,11 @@ impl GuideContent {
         for (n, q) in questions.iter().enumerate() {
             let at = |f: &str| format!("questions[{n}].{f}");
             if !keys.insert(&q.key) {
-                v.push(Violation::new(at("key"), FieldCode::Duplicate, "named twice"));
+                v.push(Violation::new(
+                    at("key"),
+                    FieldCode::Duplicate,
+                    "named twice",
+                ));
             }
             match (q.kind, q.options.len()) {
                 (QuestionKind::Choice, n) if n < 2 => v.push(Violation::new(
@@ -794,7 +798,10 @@ mod tests {
             professional_groups: Vec::new(),
         };
         assert_eq!(
-            codes(GuideContent::new(wide, vec![question("a", QuestionKind::Scale)])),
+            codes(GuideContent::new(
+                wide,
+                vec![question("a", QuestionKind::Scale)]
+            )),
             [s("audience.unit_ids", "too_many")]
         );
         assert_eq!(guide().questions().len(), 4);
@@ -837,8 +844,11 @@ mod tests {
     #[test]
     fn an_interview_gets_the_newest_published_version_of_the_narrowest_guide_that_covers_everyone()
     {
-        let (general, nurses, group_guide) =
-            (GuideId::generate(), GuideId::generate(), GuideId::generate());
+        let (general, nurses, group_guide) = (
+            GuideId::generate(),
+            GuideId::generate(),
+            GuideId::generate(),
+        );
         let ward = UnitId::generate();
         let nurse = ProfessionalGroup::parse("g", "sygeplejerske").unwrap();
         let v1 = candidate(general, 1, "2026-01-01T00:00:00Z");
@@ -860,16 +870,31 @@ mod tests {
         let ind = InterviewFormat::Individual;
         // Before version 2 was published, version 1 applies; after, version 2.
         assert_eq!(
-            guide_for(&all, ind, &[someone.clone()], at("2026-05-01T00:00:00Z")),
+            guide_for(
+                &all,
+                ind,
+                std::slice::from_ref(&someone),
+                at("2026-05-01T00:00:00Z")
+            ),
             Some(v1.version)
         );
         assert_eq!(
-            guide_for(&all, ind, &[someone.clone()], at("2026-06-01T00:00:00Z")),
+            guide_for(
+                &all,
+                ind,
+                std::slice::from_ref(&someone),
+                at("2026-06-01T00:00:00Z")
+            ),
             Some(v2.version)
         );
         // A nurse of the ward gets the narrower guide; a nurse elsewhere the general one.
         assert_eq!(
-            guide_for(&all, ind, &[a_nurse.clone()], at("2026-07-01T00:00:00Z")),
+            guide_for(
+                &all,
+                ind,
+                std::slice::from_ref(&a_nurse),
+                at("2026-07-01T00:00:00Z")
+            ),
             Some(for_nurses.version)
         );
         let elsewhere = Preparer {
@@ -895,7 +920,7 @@ mod tests {
             guide_for(
                 &all,
                 InterviewFormat::Group,
-                &[someone.clone()],
+                std::slice::from_ref(&someone),
                 at("2026-07-01T00:00:00Z")
             ),
             Some(grus.version)

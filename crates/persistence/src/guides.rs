@@ -99,7 +99,10 @@ async fn fetch_guide(conn: &impl ConnectionTrait, id: GuideId) -> Result<Guide, 
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let versions = summaries(conn, &[m.id]).await?.remove(&m.id).unwrap_or_default();
+    let versions = summaries(conn, &[m.id])
+        .await?
+        .remove(&m.id)
+        .unwrap_or_default();
     to_guide(m, versions)
 }
 
@@ -212,7 +215,10 @@ async fn candidates(conn: &impl ConnectionTrait) -> Result<Vec<Candidate>, Store
             version: version.id,
             number: version.number,
             format,
-            units: crate::units::subtree(conn, &roots).await?.into_iter().collect(),
+            units: crate::units::subtree(conn, &roots)
+                .await?
+                .into_iter()
+                .collect(),
             professional_groups: audience.professional_groups.iter().cloned().collect(),
             published_at: version
                 .published_at
@@ -287,8 +293,12 @@ impl Store {
                 .is_none()
         {
             return Err(StoreError::Invalid(
-                Violation::new("committee_id", FieldCode::UnknownCommittee, "no such committee")
-                    .into(),
+                Violation::new(
+                    "committee_id",
+                    FieldCode::UnknownCommittee,
+                    "no such committee",
+                )
+                .into(),
             ));
         }
         crate::units::check_units_exist(
@@ -315,18 +325,18 @@ impl Store {
         .await?;
         let version_id = GuideVersionId::generate();
         guide_version::Entity::insert(version_model(
-            version_id,
-            guide.id,
-            1,
-            &content,
-            guide.meta,
+            version_id, guide.id, 1, &content, guide.meta,
         )?)
         .exec_without_returning(&txn)
         .await?;
         let stored = fetch_guide(&txn, guide.id).await?;
         let version = self.version_in(&txn, guide.id, 1).await?;
-        crate::events::record(&txn, guide.meta.updated_at, vec![guide_event("guide.created", &stored)])
-            .await?;
+        crate::events::record(
+            &txn,
+            guide.meta.updated_at,
+            vec![guide_event("guide.created", &stored)],
+        )
+        .await?;
         txn.commit().await?;
         Ok((stored, version))
     }
@@ -351,7 +361,8 @@ impl Store {
         &self,
         page: crate::PageRequest,
     ) -> Result<crate::Page<Guide>, StoreError> {
-        let mut query = preparation_guide::Entity::find().order_by_asc(preparation_guide::Column::Id);
+        let mut query =
+            preparation_guide::Entity::find().order_by_asc(preparation_guide::Column::Id);
         if let Some(after) = page.after {
             query = query.filter(preparation_guide::Column::Id.gt(after));
         }
@@ -387,7 +398,10 @@ impl Store {
     }
 
     /// One guide version by its id.
-    pub async fn guide_version_by_id(&self, id: GuideVersionId) -> Result<GuideVersion, StoreError> {
+    pub async fn guide_version_by_id(
+        &self,
+        id: GuideVersionId,
+    ) -> Result<GuideVersion, StoreError> {
         let m = guide_version::Entity::find_by_id(id.uuid())
             .one(&self.db)
             .await?

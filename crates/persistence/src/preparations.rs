@@ -107,7 +107,10 @@ impl Store {
     }
 
     /// Every preparation `writer` wrote, oldest first: their export.
-    pub async fn preparations_by(&self, writer: EmployeeId) -> Result<Vec<Preparation>, StoreError> {
+    pub async fn preparations_by(
+        &self,
+        writer: EmployeeId,
+    ) -> Result<Vec<Preparation>, StoreError> {
         preparation::Entity::find()
             .filter(preparation::Column::WriterId.eq(writer.uuid()))
             .order_by_asc(preparation::Column::Id)
@@ -129,7 +132,8 @@ impl Store {
 
     /// Writes `writer`'s preparation of `interview` from `side`: the first answers create it;
     /// sharing or withdrawing one not written is `NotFound`; a stale `expected_version` is
-    /// refused; answers and withdrawals stop when the interview is held.
+    /// refused; answers and withdrawals stop when the interview is held. Says whether this
+    /// write created it.
     pub async fn write_preparation(
         &self,
         interview: InterviewId,
@@ -137,7 +141,7 @@ impl Store {
         side: Side,
         write: PreparationWrite,
         expected_version: Option<i64>,
-    ) -> Result<Preparation, StoreError> {
+    ) -> Result<(Preparation, bool), StoreError> {
         let txn = self.db.begin().await?;
         lock_row::<development_interview::Entity>(&txn, interview.uuid()).await?;
         let row = development_interview::Entity::find_by_id(interview.uuid())
@@ -156,8 +160,7 @@ impl Store {
         may_change(change, row.held_on.is_some()).map_err(|e| match e {
             PreparationError::InterviewHeld => StoreError::Conflict {
                 code: ProblemCode::InterviewHeld,
-                message: "the interview was held: its preparation is what was brought to it"
-                    .into(),
+                message: "the interview was held: its preparation is what was brought to it".into(),
             },
         })?;
         let now = self.now();
@@ -181,7 +184,7 @@ impl Store {
                 .await?;
                 let stored = self.preparation_in(&txn, id).await?;
                 crate::events::record(&txn, now, vec![preparation_event(true, &stored)]).await?;
-                stored
+                (stored, true)
             }
             (None, PreparationWrite::Share | PreparationWrite::Withdraw) => {
                 return Err(StoreError::NotFound);
@@ -196,14 +199,13 @@ impl Store {
                     PreparationWrite::Withdraw => (current.answers.clone(), None),
                 };
                 if answers == current.answers && shared_at == current.shared_at {
-                    return Ok(current);
+                    return Ok((current, false));
                 }
                 self.update_preparation(&txn, &current, &answers, shared_at, now)
                     .await?;
                 let stored = self.preparation_in(&txn, current.id).await?;
-                crate::events::record(&txn, now, vec![preparation_event(false, &stored)])
-                    .await?;
-                stored
+                crate::events::record(&txn, now, vec![preparation_event(false, &stored)]).await?;
+                (stored, false)
             }
         };
         txn.commit().await?;

@@ -11,16 +11,19 @@ use actix_web::{FromRequest, HttpRequest, web};
 use devplan_domain::catalogue::UnitGoal;
 use devplan_domain::committee::Standing;
 use devplan_domain::followup::{Absence, Interview};
+use devplan_domain::org::CommitteeLevel;
 use devplan_domain::org::Role;
 use devplan_domain::plan::{Party, Plan};
+use devplan_domain::preparation::{Guide, Preparation, Side as PreparationSide};
 use devplan_domain::records::{Committee, Employee, OrgUnit};
 use devplan_domain::review::Side;
 use devplan_domain::{
-    AbsenceId, CommitteeId, EmployeeId, InterviewId, PlanId, ReviewId, UnitGoalId, UnitId,
+    AbsenceId, CommitteeId, EmployeeId, FieldCode, GuideId, InterviewId, PlanId, PreparationId,
+    ReviewId, UnitGoalId, UnitId, Violation,
 };
-use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoredReview};
+use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoreError, StoredReview};
 
-use super::{Caller, CommitteeStanding, PlanGate, Reach, StatusView};
+use super::{Caller, CommitteeStanding, PlanGate, PreparerStanding, Reach, StatusView};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -465,6 +468,123 @@ impl Access {
             crate::services::audit::interviews_read(&self.store, std::slice::from_ref(&interview))
                 .await?;
             Ok(interview)
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// A guide the caller may write: HR any, a member of the main committee that publishes it
+    /// theirs. Guides are read by everyone, so anyone else is told 403, not 404.
+    pub async fn guide_to_write(&self, id: GuideId) -> Result<Guide, ApiError> {
+        let guide = self.store.get_guide(id).await?;
+        if self.has(Role::Hr) {
+            return Ok(guide);
+        }
+        match guide.committee_id {
+            Some(c) if self.my_committees().await?.contains(&c) => Ok(guide),
+            _ => Err(ApiError::Forbidden(
+                "only HR and the members of the committee that publishes a guide write it".into(),
+            )),
+        }
+    }
+
+    /// The committee a new guide is published for, and the units it may be aimed at (none:
+    /// any). HR may name any main committee or none; a committee member must name a main
+    /// committee they sit on.
+    pub async fn guide_publisher(
+        &self,
+        committee: Option<CommitteeId>,
+    ) -> Result<Option<Committee>, ApiError> {
+        let refused = |why: &str| -> ApiError {
+            Violation::new("committee_id", FieldCode::UnknownCommittee, why).into()
+        };
+        let Some(id) = committee else {
+            return if self.has(Role::Hr) {
+                Ok(None)
+            } else {
+                Err(Violation::new(
+                    "committee_id",
+                    FieldCode::Required,
+                    "name the main committee you publish the guide for",
+                )
+                .into())
+            };
+        };
+        if !self.has(Role::Hr) && !self.my_committees().await?.contains(&id) {
+            return Err(refused("no such main committee among yours"));
+        }
+        let c = match self.store.get_committee(id).await {
+            Ok(c) => c,
+            Err(StoreError::NotFound) => return Err(refused("no such committee")),
+            Err(e) => return Err(e.into()),
+        };
+        if c.level != CommitteeLevel::Main {
+            return Err(refused("only a main committee publishes guides"));
+        }
+        Ok(Some(c))
+    }
+
+    /// The caller's part in an interview's preparation: a participant prepares from the
+    /// employee side, a manager of any participant from the manager side (HR, representatives
+    /// and committee members have none); 404 for anyone else. Reads are audited by the
+    /// interview loader's rule: the interview itself is not read here.
+    pub async fn preparer(&self, id: InterviewId) -> Result<PreparerStanding, ApiError> {
+        let Some(me) = self.me().map(|e| e.id) else {
+            return Err(ApiError::NotFound);
+        };
+        let interview = self.store.get_interview(id).await?;
+        let people = interview.people();
+        let managed: BTreeSet<EmployeeId> = match self.reach_as(Role::Manager).await? {
+            Reach::All => people.iter().copied().collect(),
+            Reach::Units(units) if units.is_empty() => BTreeSet::new(),
+            Reach::Units(units) => self
+                .store
+                .unit_of_each(&people)
+                .await?
+                .into_iter()
+                .filter(|(_, u)| units.contains(u))
+                .map(|(e, _)| e)
+                .collect(),
+        };
+        let side = if self.has(Role::Employee) && people.contains(&me) {
+            PreparationSide::Employee
+        } else if !managed.is_empty() {
+            PreparationSide::Manager
+        } else {
+            return Err(ApiError::NotFound);
+        };
+        Ok(PreparerStanding {
+            interview,
+            me,
+            side,
+            managed,
+        })
+    }
+
+    /// The interview a plan is drafted from, with the caller's part in its preparation; one
+    /// they hold no part in is named as an unknown `development_interview_id`.
+    pub async fn interview_to_plan_from(
+        &self,
+        id: InterviewId,
+    ) -> Result<PreparerStanding, ApiError> {
+        match self.preparer(id).await {
+            Err(ApiError::NotFound) => Err(Violation::new(
+                "development_interview_id",
+                FieldCode::UnknownInterview,
+                "no such interview with the people you manage",
+            )
+            .into()),
+            other => other,
+        }
+    }
+
+    /// One preparation, if the caller may read it: its writer, or the other party once shared
+    /// (the domain's `may_read`); 404 for anyone else, exactly as for an absent one.
+    pub async fn preparation(&self, id: PreparationId) -> Result<Preparation, ApiError> {
+        let p = self.store.get_preparation(id).await?;
+        let standing = self.preparer(p.interview_id).await?;
+        if standing.may_read(&p) {
+            Ok(p)
         } else {
             Err(ApiError::NotFound)
         }

@@ -23,4 +23,4 @@ pub use roles::{
     HrOrManager, MANAGER, Manager, PeopleReader, PlanParty, REPRESENTATIVE, ReviewParty,
     StatusReader, roles_of,
 };
-pub use standing::{CommitteeStanding, StatusView};
+pub use standing::{CommitteeStanding, PreparerStanding, StatusView};

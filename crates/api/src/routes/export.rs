@@ -46,6 +46,8 @@ pub struct Export {
     pub absences: Vec<AbsenceOut>,
     /// The development interviews they took part in.
     pub interviews: Vec<InterviewOut>,
+    /// Their preparations of interviews: every answer they wrote, shared or not.
+    pub preparations: Vec<crate::views::preparation::PreparationOut>,
     /// The audit entries about them: who read or changed their data.
     pub audit: Vec<AuditOut>,
 }
@@ -55,7 +57,7 @@ pub struct Export {
     tag = "organisation",
     operation_id = "export_employee",
     summary = "Everything held about one person, as one document (HR, or the employee themself)",
-    description = "The right of access (GDPR Art. 15): the organisation record, every plan with all its versions, signatures and follow-ups, absences, development interviews, and the audit entries about the person. An export by HR is itself logged as reads of the person's data.",
+    description = "The right of access (GDPR Art. 15): the organisation record, every plan with all its versions, signatures and follow-ups, absences, development interviews and their preparations (every answer they wrote), and the audit entries about the person. An export by HR is itself logged as reads of the person's data.",
     params(("id" = Uuid, Path, description = "The employee's id")),
     security(("bearer" = [])),
     responses(
@@ -106,6 +108,12 @@ pub async fn export(
     crate::services::audit::plans_read(store, &plans).await?;
     crate::services::audit::absences_read(store, &absences).await?;
     crate::services::audit::interviews_read(store, &interviews).await?;
+    let preparations = store.preparations_by(id).await?;
+    let read: Vec<_> = preparations
+        .iter()
+        .map(|p| (p.id.uuid(), vec![p.writer]))
+        .collect();
+    store.record_reads("preparation", &read).await?;
     let mut exported = Vec::with_capacity(plans.len());
     for p in &plans {
         let agreed = store.plan_versions(p.id).await?;
@@ -132,6 +140,10 @@ pub async fn export(
         plans: exported,
         absences: absences.into_iter().map(AbsenceOut::from).collect(),
         interviews: interviews.into_iter().map(InterviewOut::from).collect(),
+        preparations: preparations
+            .iter()
+            .map(crate::views::preparation::PreparationOut::from)
+            .collect(),
         audit: audit.into_iter().map(AuditOut::from).collect(),
     }))
 }

@@ -15,6 +15,8 @@ pub mod interviews;
 pub mod me;
 pub mod periods;
 pub mod plans;
+pub mod preparation_guides;
+pub mod preparations;
 pub mod reviews;
 pub mod settings;
 pub mod status;
@@ -119,6 +121,17 @@ api_routes![
     interviews::get,
     interviews::update,
     interviews::sync,
+    preparation_guides::list,
+    preparation_guides::create,
+    preparation_guides::get,
+    preparation_guides::get_version,
+    preparation_guides::write_version,
+    preparation_guides::publish,
+    preparations::sheet,
+    preparations::answer,
+    preparations::share,
+    preparations::withdraw,
+    preparations::get,
     calendar::rotate,
     calendar::feed,
     status::status,

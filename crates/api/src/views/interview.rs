@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use devplan_domain::followup::Interview;
 use devplan_domain::interview::{InterviewFormat, ParticipantStatus};
-use devplan_domain::{EmployeeId, PlanId};
+use devplan_domain::{EmployeeId, GuideVersionId, PlanId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -17,6 +17,15 @@ pub enum Format {
     Individual,
     /// A group or team at once (GRUS/TUS).
     Group,
+}
+
+impl From<Format> for InterviewFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Individual => InterviewFormat::Individual,
+            Format::Group => InterviewFormat::Group,
+        }
+    }
 }
 
 /// Offered, held or declined.
@@ -81,6 +90,9 @@ pub struct InterviewOut {
     pub held_on: Option<NaiveDate>,
     /// The plan made or discussed there.
     pub plan_id: Option<Uuid>,
+    /// The preparation guide version it was offered with (kept for good); null when none
+    /// applied then.
+    pub guide_version_id: Option<Uuid>,
     /// Who it was for.
     pub participants: Vec<ParticipantIo>,
     /// Version, also sent as `ETag`.
@@ -91,7 +103,8 @@ pub struct InterviewOut {
     pub updated_at: DateTime<Utc>,
 }
 
-fn format_out(f: InterviewFormat) -> Format {
+/// The wire value of a format.
+pub fn format_out(f: InterviewFormat) -> Format {
     match f {
         InterviewFormat::Individual => Format::Individual,
         InterviewFormat::Group => Format::Group,
@@ -108,6 +121,7 @@ impl From<Interview> for InterviewOut {
             offered_on: i.offered_on,
             held_on: i.held_on,
             plan_id: i.plan_id.map(PlanId::uuid),
+            guide_version_id: i.guide_version.map(GuideVersionId::uuid),
             participants: i
                 .participants
                 .into_iter()

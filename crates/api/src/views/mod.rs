@@ -10,4 +10,5 @@ pub mod follow_up;
 pub mod interview;
 pub mod person;
 pub mod plan;
+pub mod preparation;
 pub mod status;

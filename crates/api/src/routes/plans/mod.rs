@@ -174,7 +174,11 @@ pub async fn create(
     access: Manager,
     body: ValidJson<PlanIn>,
 ) -> ApiResult<HttpResponse> {
-    let (kind, members, content) = body.0.parse()?;
+    let (kind, members, mut content) = body.0.parse()?;
+    if let Some(interview) = content.development_interview_id {
+        let seeded = goals_from_preparation(&state, &access, interview, &members).await?;
+        content.goals.extend(seeded);
+    }
     let Some(me) = access.drafter_for(&members).await? else {
         let field = if kind == PlanKind::Individual {
             "employee_id"
@@ -191,6 +195,49 @@ pub async fn create(
     let plan = Plan::draft(kind, members, content, me, state.clock.now())?;
     let plan = state.store.create_plan(plan).await?;
     Ok(respond(StatusCode::CREATED, &plan, Party::Manager))
+}
+
+/// The goals a plan drafted from an interview starts with: the shared answers of the plan's
+/// members, and the drafting manager's own, to the questions the interview's guide marks as
+/// goal-seeding. An interview the caller holds no part in is named as unknown.
+async fn goals_from_preparation(
+    state: &AppState,
+    access: &Access,
+    interview: Uuid,
+    members: &[EmployeeId],
+) -> ApiResult<Vec<Goal>> {
+    let standing = access
+        .interview_to_plan_from(devplan_domain::InterviewId::from_uuid(interview))
+        .await?;
+    let Some(guide) = standing.interview.guide_version else {
+        return Ok(Vec::new());
+    };
+    let guide = state.store.guide_version_by_id(guide).await?;
+    let all = state.store.preparations_of(standing.interview.id).await?;
+    let used: Vec<_> = all
+        .iter()
+        .filter(|p| {
+            p.shared_at.is_some()
+                && (members.contains(&p.writer) || p.writer == standing.me)
+                && standing.may_read(p)
+        })
+        .collect();
+    let read: Vec<_> = used.iter().map(|p| (p.id.uuid(), vec![p.writer])).collect();
+    state.store.record_reads("preparation", &read).await?;
+    Ok(used
+        .iter()
+        .flat_map(|p| p.answers.proposed_goals(&guide.content))
+        .map(|(description, competence_kind)| Goal {
+            id: GoalId::generate(),
+            description,
+            competence_kind,
+            horizon: Horizon::ShortTerm,
+            evaluation_method: None,
+            due_date: None,
+            unit_goal_id: None,
+            evaluation: Evaluation::default(),
+        })
+        .collect())
 }
 
 /// One plan, as JSON or as the printable form.
