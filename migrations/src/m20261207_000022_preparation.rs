@@ -56,6 +56,12 @@ enum DevelopmentInterviews {
 }
 
 #[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    ActorEmployeeId,
+}
+
+#[derive(DeriveIden)]
 enum Employees {
     Table,
     Id,
@@ -173,6 +179,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // What a person signed themselves (`GET /me/tasks`: content changed since I signed).
+        manager
+            .create_index(
+                Index::create()
+                    .name("audit_log_actor_employee")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::ActorEmployeeId)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()
@@ -188,6 +204,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("audit_log_actor_employee")
+                    .table(AuditLog::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

@@ -61,6 +61,7 @@ fn table(org: &Org, plan: &PlanFixture) -> Vec<Case> {
             None,
             [200, 200, 200, 200, 200],
         ),
+        case(M::GET, "/api/v1/me/tasks", "/api/v1/me/tasks".into(), None, [200, 200, 200, 200, 200]),
         case(
             M::GET,
             "/api/v1/org-units",

@@ -25,5 +25,6 @@ mod status;
 mod status_scale;
 mod stock_taking;
 mod sync;
+mod tasks;
 mod tokens;
 mod webhooks;

@@ -17,6 +17,7 @@ pub mod records;
 pub mod review;
 pub mod settings;
 pub mod status;
+pub mod tasks;
 #[cfg(test)]
 mod testing;
 pub mod text;

@@ -32,6 +32,7 @@ mod settings;
 mod status;
 mod store;
 mod sync;
+mod tasks;
 mod units;
 mod version;
 mod webhooks;
@@ -50,6 +51,7 @@ pub use reviews::StoredReview;
 pub use status::{CellsBy, StatusCell, StatusPeriod};
 pub use store::{StatementClass, StatementLimits, Store, StoreOptions, TlsMode};
 pub use sync::SyncReport;
+pub use tasks::TaskReach;
 pub use units::UnitHeadcount;
 pub use webhooks::{
     AttemptOutcome, ClaimedDelivery, EndpointSettings, StoredAttempt, StoredDelivery,

@@ -21,7 +21,9 @@ use devplan_domain::{
     AbsenceId, CommitteeId, EmployeeId, FieldCode, GuideId, InterviewId, PlanId, PreparationId,
     ReviewId, UnitGoalId, UnitId, Violation,
 };
-use devplan_persistence::{EmployeeScope, EventScope, PlanScope, Store, StoreError, StoredReview};
+use devplan_persistence::{
+    EmployeeScope, EventScope, PlanScope, Store, StoreError, StoredReview, TaskReach,
+};
 
 use super::{Caller, CommitteeStanding, PlanGate, PreparerStanding, Reach, StatusView};
 use crate::error::ApiError;
@@ -576,6 +578,25 @@ impl Access {
             .into()),
             other => other,
         }
+    }
+
+    /// Whose tasks the caller reads and in which roles: their own, as each role of the token
+    /// reaches (none for an integration client, which is no person).
+    pub async fn task_reach(&self) -> Result<Option<TaskReach>, ApiError> {
+        let Some(me) = self.me().map(|e| e.id) else {
+            return Ok(None);
+        };
+        let units = |r: Reach| match r {
+            Reach::All => Vec::new(),
+            Reach::Units(u) => u.into_iter().collect(),
+        };
+        Ok(Some(TaskReach {
+            me,
+            as_employee: self.has(Role::Employee),
+            managed: units(self.reach_as(Role::Manager).await?),
+            represented: units(self.reach_as(Role::LocalRepresentative).await?),
+            as_committee_member: self.has(Role::Committee),
+        }))
     }
 
     /// One preparation, if the caller may read it: its writer, or the other party once shared

@@ -49,6 +49,7 @@ macro_rules! api_routes {
 
 api_routes![
     me::me,
+    me::tasks,
     events::list,
     audit::list,
     webhook_endpoints::create,
