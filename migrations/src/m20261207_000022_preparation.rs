@@ -53,6 +53,14 @@ enum DevelopmentInterviews {
     Table,
     Id,
     GuideVersionId,
+    ScheduledOn,
+}
+
+#[derive(DeriveIden)]
+enum Reminders {
+    Table,
+    ReminderKey,
+    RaisedAt,
 }
 
 #[derive(DeriveIden)]
@@ -200,10 +208,50 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
+            .await?;
+        // SQLite adds one column per ALTER TABLE.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DevelopmentInterviews::Table)
+                    .add_column(
+                        ColumnDef::new(DevelopmentInterviews::ScheduledOn)
+                            .date()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        // Who was reminded of what, once per item and stage (`persistence/src/reminders.rs`):
+        // two instances' rounds claim the same key, and only the first raises the reminder.
+        manager
+            .create_table(
+                Table::create()
+                    .table(Reminders::Table)
+                    .col(
+                        ColumnDef::new(Reminders::ReminderKey)
+                            .string_len(300)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(timestamp_with_time_zone(Reminders::RaisedAt))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(Reminders::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DevelopmentInterviews::Table)
+                    .drop_column(DevelopmentInterviews::ScheduledOn)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()

@@ -18,6 +18,7 @@ mod organisation;
 mod plans;
 mod preparation;
 mod races;
+mod reminders;
 mod reviews;
 mod round_trips;
 mod statement_limits;

@@ -21,7 +21,7 @@ type Request = (BTreeMap<String, String>, Vec<u8>);
 
 /// What a receiver was sent: headers and body of each request it took (answered 2xx).
 #[derive(Default)]
-struct Received {
+pub(crate) struct Received {
     up: AtomicBool,
     taken: Mutex<Vec<Request>>,
     refused: Mutex<u32>,
@@ -46,7 +46,7 @@ async fn hook(req: HttpRequest, body: web::Bytes, received: web::Data<Received>)
 }
 
 /// A receiver on loopback; returns its URL and what it is sent.
-fn receiver() -> (String, Arc<Received>) {
+pub(crate) fn receiver() -> (String, Arc<Received>) {
     let received = web::Data::new(Received::default());
     received.up.store(true, Ordering::SeqCst);
     let shared = received.clone().into_inner();
@@ -113,7 +113,7 @@ async fn feed_ids(app: &TestApp, after: &str) -> BTreeSet<String> {
 }
 
 /// The webhook ids the receiver took, each with how often.
-fn taken_ids(received: &Received) -> BTreeMap<String, usize> {
+pub(crate) fn taken_ids(received: &Received) -> BTreeMap<String, usize> {
     let mut ids = BTreeMap::new();
     for (headers, _) in received.taken.lock().expect("lock").iter() {
         *ids.entry(headers["webhook-id"].clone()).or_insert(0) += 1;

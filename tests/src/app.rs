@@ -38,6 +38,8 @@ pub struct TestApp {
     /// The app's database, for tests that must reach under the API (a failure injected by a
     /// trigger, say).
     pub database_url: String,
+    /// How often its background work looks for reminders, in seconds.
+    pub reminder_round_seconds: u32,
     /// The server and its background work, until [`TestApp::stop`].
     running: std::sync::Mutex<
         Option<(
@@ -78,8 +80,39 @@ pub async fn spawn_app_limited(limits: devplan_persistence::StatementLimits) -> 
 pub async fn spawn_app_with_store(options: devplan_persistence::StoreOptions) -> TestApp {
     let (url, db) = fresh_database().await;
     let clock = SetClock::new(chrono::Utc::now());
-    start_with(url, db, clock, verifier(Keys::Secret), true, options).await
+    start_with(
+        url,
+        db,
+        clock,
+        verifier(Keys::Secret),
+        true,
+        options,
+        DEFAULT_REMINDER_ROUND,
+    )
+    .await
 }
+
+/// The app looking for reminders every second (as do its second instances), on a clock
+/// set to 10:00 UTC on `day`.
+pub async fn spawn_app_reminding(day: &str) -> TestApp {
+    let (url, db) = fresh_database().await;
+    let at = chrono::DateTime::parse_from_rfc3339(&format!("{day}T10:00:00Z")).expect("a date");
+    let clock = SetClock::new(at.with_timezone(&chrono::Utc));
+    start_with(
+        url,
+        db,
+        clock,
+        verifier(Keys::Secret),
+        true,
+        Default::default(),
+        1,
+    )
+    .await
+}
+
+/// The reminder round of the other test apps: longer than a test, so reminders appear only
+/// in the feeds of the tests that ask for them.
+const DEFAULT_REMINDER_ROUND: u32 = 300;
 
 async fn start(
     url: String,
@@ -88,7 +121,16 @@ async fn start(
     verifier: Verifier,
     migrate: bool,
 ) -> TestApp {
-    start_with(url, db, clock, verifier, migrate, Default::default()).await
+    start_with(
+        url,
+        db,
+        clock,
+        verifier,
+        migrate,
+        Default::default(),
+        DEFAULT_REMINDER_ROUND,
+    )
+    .await
 }
 
 async fn start_with(
@@ -98,6 +140,7 @@ async fn start_with(
     verifier: Verifier,
     migrate: bool,
     options: devplan_persistence::StoreOptions,
+    reminder_round_seconds: u32,
 ) -> TestApp {
     let mut store = Store::connect_with(&url, options, std::sync::Arc::new(clock.clone()))
         .await
@@ -111,6 +154,7 @@ async fn start_with(
     settings.service_subjects = vec![HR.to_owned()];
     // A queue short enough for a test to fill.
     settings.heavy_queue = 64;
+    settings.reminder_round_seconds = reminder_round_seconds;
     let state = AppState::new(
         &settings,
         store,
@@ -139,6 +183,7 @@ async fn start_with(
         clock,
         statements,
         database_url: url,
+        reminder_round_seconds,
         running: std::sync::Mutex::new(Some((handle, service.background))),
         _db: db,
     }
@@ -157,12 +202,14 @@ impl TestApp {
 
     /// A second instance of the service on this one's database, as behind a load balancer.
     pub async fn second_instance(&self) -> TestApp {
-        start(
+        start_with(
             self.database_url.clone(),
             TestDb::Shared,
             self.clock.clone(),
             verifier(Keys::Secret),
             false,
+            Default::default(),
+            self.reminder_round_seconds,
         )
         .await
     }

@@ -297,6 +297,53 @@ pub struct Config {
         global = true
     )]
     pub retention_after_leaving_days: u32,
+    /// How often each instance looks for reminders to raise, in seconds (each is raised once,
+    /// whichever instance finds it first).
+    #[arg(
+        long,
+        env = "DEVPLAN_REMINDER_ROUND_SECONDS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u32).range(1..=86_400),
+        global = true
+    )]
+    pub reminder_round_seconds: u32,
+    /// Days before an annual follow-up falls due that its manager is reminded.
+    #[arg(
+        long,
+        env = "DEVPLAN_REMINDER_ANNUAL_DAYS",
+        default_value_t = 14,
+        value_parser = clap::value_parser!(u32).range(0..=365),
+        global = true
+    )]
+    pub reminder_annual_days: u32,
+    /// Days a plan waits for a party's signature before they are reminded.
+    #[arg(
+        long,
+        env = "DEVPLAN_REMINDER_SIGNATURE_DAYS",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(0..=365),
+        global = true
+    )]
+    pub reminder_signature_days: u32,
+    /// Days before a scheduled interview that a participant who has not prepared is reminded.
+    #[arg(
+        long,
+        env = "DEVPLAN_REMINDER_INTERVIEW_DAYS",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u32).range(0..=60),
+        global = true
+    )]
+    pub reminder_interview_days: u32,
+    /// Days before the year's end that a unit with a representative and no status review
+    /// that year is reminded of (61: from 31 October).
+    #[arg(
+        long,
+        env = "DEVPLAN_REMINDER_REVIEW_DAYS_BEFORE_YEAR_END",
+        default_value_t = 61,
+        value_parser = clap::value_parser!(u32).range(0..=364),
+        global = true
+    )]
+    pub reminder_review_days_before_year_end: u32,
     /// The hosts webhook endpoints may point at, comma-separated (`hr.example.dk`, or
     /// `.example.dk` for every host under it); unset: any `https://` host.
     #[arg(

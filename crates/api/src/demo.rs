@@ -534,6 +534,10 @@ async fn seed_preparation(store: &Store) -> Result<(), Failure> {
             format: InterviewFormat::Individual,
             offered_on: Some(today),
             held_on: None,
+            // Two weeks ahead, within the interview's year.
+            scheduled_on: (today + chrono::Days::new(14))
+                .min(NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today))
+                .into(),
             plan_id: None,
             guide_version: None,
             participants: vec![Participant {

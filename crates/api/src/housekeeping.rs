@@ -1,6 +1,6 @@
-//! Work the service does on its own, on every instance: delivering webhooks (often),
-//! pruning the change feed and the audit log past their retentions and erasing those who left
-//! past theirs (hourly). Each step is safe to run on several
+//! Work the service does on its own, on every instance: delivering webhooks (often), raising
+//! reminders (every `DEVPLAN_REMINDER_ROUND_SECONDS`), pruning the change feed and the audit
+//! log past their retentions and erasing those who left past theirs (hourly). Each step is safe to run on several
 //! instances at once. It stops when told, after the round in progress, so a shutdown
 //! finishes the deliveries it started.
 
@@ -42,7 +42,19 @@ pub fn start(state: web::Data<AppState>, deliverer: Deliverer) -> Background {
     let store = state.store.uncounted().bulk();
     let join = tokio::spawn(async move {
         let mut pruned: Option<Instant> = None;
+        let mut reminded: Option<Instant> = None;
         loop {
+            if reminded.is_none_or(|at| at.elapsed() >= state.reminder_round) {
+                match store
+                    .raise_reminders(state.clock.today(), &state.reminder_leads)
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => log::info!("raised {n} reminders"),
+                    Err(e) => log::warn!("raising reminders failed: {e}"),
+                }
+                reminded = Some(Instant::now());
+            }
             if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
                 let before = state.clock.now() - state.event_retention;
                 match store.prune_events(before).await {

@@ -37,6 +37,10 @@ pub struct AppState {
     pub webhook_hosts: Vec<String>,
     /// Recently resolved callers.
     pub identities: Arc<Identities>,
+    /// How often reminders are looked for.
+    pub reminder_round: std::time::Duration,
+    /// When each kind of reminder is raised.
+    pub reminder_leads: devplan_domain::reminders::LeadTimes,
 }
 
 impl AppState {
@@ -59,6 +63,14 @@ impl AppState {
             retention_after_leaving: days(settings.retention_after_leaving_days),
             webhook_hosts: settings.webhook_hosts.clone(),
             identities: Arc::default(),
+            reminder_round: std::time::Duration::from_secs(settings.reminder_round_seconds.into()),
+            reminder_leads: devplan_domain::reminders::LeadTimes {
+                annual_follow_up_days: settings.reminder_annual_days,
+                signature_waiting_days: settings.reminder_signature_days,
+                interview_days: settings.reminder_interview_days,
+                status_review_days_before_year_end: settings.reminder_review_days_before_year_end,
+                ..devplan_domain::reminders::LeadTimes::default()
+            },
         }
     }
 }

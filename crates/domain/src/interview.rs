@@ -184,6 +184,8 @@ pub struct InterviewFields {
     pub offered_on: Option<NaiveDate>,
     /// When it was held.
     pub held_on: Option<NaiveDate>,
+    /// When it is to be held, once agreed (reminders to prepare count from it).
+    pub scheduled_on: Option<NaiveDate>,
     /// The plan made or discussed there.
     pub plan_id: Option<PlanId>,
     /// The preparation guide version it was offered with, kept for good.
@@ -235,7 +237,11 @@ impl Interview {
                 ));
             }
         }
-        for (field, date) in [("offered_on", i.offered_on), ("held_on", i.held_on)] {
+        for (field, date) in [
+            ("offered_on", i.offered_on),
+            ("held_on", i.held_on),
+            ("scheduled_on", i.scheduled_on),
+        ] {
             if date.is_some_and(|d| d.year() != i.year) {
                 v.push(Violation::new(
                     field,
@@ -282,6 +288,7 @@ mod tests {
             format,
             offered_on: Some(d("2026-02-01")),
             held_on: None,
+            scheduled_on: None,
             plan_id: None,
             guide_version: None,
             participants: people
@@ -324,6 +331,7 @@ mod tests {
         let mut wrong = fields(InterviewFormat::Group, &[a, a]);
         wrong.year = 1999;
         wrong.held_on = Some(d("2026-05-01"));
+        wrong.scheduled_on = Some(d("2027-01-02"));
         assert_eq!(
             codes(wrong),
             [
@@ -331,6 +339,7 @@ mod tests {
                 ("participants[1].employee_id".to_owned(), "duplicate"),
                 ("offered_on".to_owned(), "other_year"),
                 ("held_on".to_owned(), "other_year"),
+                ("scheduled_on".to_owned(), "other_year"),
             ]
         );
         let mut edge = fields(InterviewFormat::Individual, &[a]);

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod pooling;
 pub mod preparation;
 pub mod records;
+pub mod reminders;
 pub mod review;
 pub mod settings;
 pub mod status;

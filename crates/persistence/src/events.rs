@@ -61,6 +61,11 @@ pub const EVENT_TYPES: &[&str] = &[
     "period.updated",
     "settings.updated",
     "sync.completed",
+    "reminder.annual_follow_up",
+    "reminder.special_follow_up",
+    "reminder.signature_waiting",
+    "reminder.interview_not_prepared",
+    "reminder.status_review_missing",
 ];
 
 /// Whether `t` names events: one of [`EVENT_TYPES`], or `<resource>.*` for a resource that
@@ -82,6 +87,7 @@ const RECORD_RESOURCES: &[&str] = &[
     "committee",
     "committee_record",
     "unit_goal",
+    "reminder",
 ];
 
 /// A change to record.

@@ -54,6 +54,7 @@ async fn to_interviews(
                     .ok_or_else(|| StoreError::corrupt(format!("interview format {}", m.format)))?,
                 offered_on: m.offered_on,
                 held_on: m.held_on,
+                scheduled_on: m.scheduled_on,
                 plan_id: m.plan_id.map(PlanId::from_uuid),
                 guide_version: m.guide_version_id.map(GuideVersionId::from_uuid),
                 participants: parts.remove(&m.id).unwrap_or_default(),
@@ -148,6 +149,7 @@ fn interview_change(event_type: &'static str, i: &InterviewFields) -> crate::eve
             "format": i.format.as_str(),
             "offered_on": i.offered_on,
             "held_on": i.held_on,
+            "scheduled_on": i.scheduled_on,
             "plan_id": i.plan_id.map(PlanId::uuid),
             "guide_version_id": i.guide_version.map(GuideVersionId::uuid),
             "participants": i.participants.iter().map(|p| serde_json::json!({
@@ -175,6 +177,7 @@ fn interview_model(i: &InterviewFields) -> development_interview::ActiveModel {
         format: Set(i.format.as_str().to_owned()),
         offered_on: Set(i.offered_on),
         held_on: Set(i.held_on),
+        scheduled_on: Set(i.scheduled_on),
         plan_id: Set(i.plan_id.map(PlanId::uuid)),
         guide_version_id: Set(i.guide_version.map(GuideVersionId::uuid)),
         version: Set(i.meta.version),
@@ -257,6 +260,10 @@ impl Store {
             .col_expr(
                 development_interview::Column::HeldOn,
                 Expr::value(next.held_on),
+            )
+            .col_expr(
+                development_interview::Column::ScheduledOn,
+                Expr::value(next.scheduled_on),
             )
             .col_expr(
                 development_interview::Column::PlanId,
@@ -518,6 +525,10 @@ impl Store {
                         .col_expr(
                             development_interview::Column::HeldOn,
                             Expr::value(next.held_on),
+                        )
+                        .col_expr(
+                            development_interview::Column::ScheduledOn,
+                            Expr::value(next.scheduled_on),
                         )
                         .col_expr(
                             development_interview::Column::Version,

@@ -27,6 +27,7 @@ mod plans;
 mod preparations;
 mod projection;
 mod reach;
+mod reminders;
 mod reviews;
 mod settings;
 mod status;

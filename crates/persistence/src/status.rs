@@ -192,6 +192,32 @@ fn person_figures(period: StatusPeriod) -> Vec<(PeopleFigure, &'static str, Stri
 }
 
 /// `sql` with its `:name` parameters bound, in the backend's placeholder style.
+/// The rows `sql` selects, its `:name` parameters bound (see [`bind`]).
+pub(crate) async fn select(
+    conn: &impl sea_orm::ConnectionTrait,
+    sql: &str,
+    params: &[(String, Value)],
+) -> Result<Vec<sea_orm::QueryResult>, crate::StoreError> {
+    Ok(conn
+        .query_all_raw(bind(conn.get_database_backend(), sql, params))
+        .await?)
+}
+
+/// A parenthesised list of named parameters `:{prefix}0, …` for `ids`, and their values; an
+/// empty list is `(NULL)`, which matches nothing.
+pub(crate) fn in_list(prefix: &str, ids: &[uuid::Uuid]) -> (String, Vec<(String, Value)>) {
+    if ids.is_empty() {
+        return ("(NULL)".to_owned(), Vec::new());
+    }
+    let names: Vec<String> = (0..ids.len()).map(|n| format!(":{prefix}{n}")).collect();
+    let values = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (format!("{prefix}{n}"), Value::from(*id)))
+        .collect();
+    (format!("({})", names.join(", ")), values)
+}
+
 pub(crate) fn bind(backend: DatabaseBackend, sql: &str, params: &[(String, Value)]) -> Statement {
     let mut out = String::with_capacity(sql.len());
     let mut values = Vec::new();

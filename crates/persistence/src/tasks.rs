@@ -11,9 +11,10 @@ use devplan_domain::tasks::{
     Task, TaskKind, TaskObject, feedback_due, owes_review_notes, signature_task, year_start,
 };
 use devplan_domain::{EmployeeId, UnitId};
-use sea_orm::{ConnectionTrait, QueryResult, Value};
+use sea_orm::{QueryResult, Value};
 use uuid::Uuid;
 
+use crate::status::{in_list, select};
 use crate::{Store, StoreError};
 
 /// Whose tasks, in which roles.
@@ -29,30 +30,6 @@ pub struct TaskReach {
     pub represented: Vec<UnitId>,
     /// They act as committee member.
     pub as_committee_member: bool,
-}
-
-/// A parenthesised list of named parameters `:{prefix}0, …` for `ids`, and their values; an
-/// empty list is `(NULL)`, which matches nothing.
-fn in_list(prefix: &str, ids: &[Uuid]) -> (String, Vec<(String, Value)>) {
-    if ids.is_empty() {
-        return ("(NULL)".to_owned(), Vec::new());
-    }
-    let names: Vec<String> = (0..ids.len()).map(|n| format!(":{prefix}{n}")).collect();
-    let values = ids
-        .iter()
-        .enumerate()
-        .map(|(n, id)| (format!("{prefix}{n}"), Value::from(*id)))
-        .collect();
-    (format!("({})", names.join(", ")), values)
-}
-
-async fn select(
-    conn: &impl ConnectionTrait,
-    sql: &str,
-    params: &[(String, Value)],
-) -> Result<Vec<QueryResult>, StoreError> {
-    let stmt = crate::status::bind(conn.get_database_backend(), sql, params);
-    Ok(conn.query_all_raw(stmt).await?)
 }
 
 /// An interview offered: when, when recorded, and its participants.

@@ -38,6 +38,8 @@ pub struct InterviewIn {
     pub offered_on: Option<NaiveDate>,
     /// When it was held.
     pub held_on: Option<NaiveDate>,
+    /// When it is to be held (participants are reminded to prepare before it).
+    pub scheduled_on: Option<NaiveDate>,
     /// The plan made or discussed there.
     #[schema(value_type = Option<Uuid>)]
     pub plan_id: Option<PlanId>,
@@ -57,6 +59,10 @@ pub struct InterviewPatch {
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<NaiveDate>)]
     pub held_on: Option<Option<NaiveDate>>,
+    /// When it is to be held, or null.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub scheduled_on: Option<Option<NaiveDate>>,
     /// The plan, or null.
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<Uuid>)]
@@ -176,6 +182,7 @@ pub async fn create(
         },
         offered_on: b.offered_on,
         held_on: b.held_on,
+        scheduled_on: b.scheduled_on,
         plan_id: b.plan_id,
         guide_version: None,
         participants: participants(b.participants),
@@ -226,6 +233,9 @@ pub async fn update(
     }
     if let Some(d) = b.held_on {
         next.held_on = d;
+    }
+    if let Some(d) = b.scheduled_on {
+        next.scheduled_on = d;
     }
     if let Some(p) = b.plan_id {
         next.plan_id = p.map(PlanId::from_uuid);
@@ -284,6 +294,9 @@ pub struct InterviewRow {
     pub offered_on: Option<NaiveDate>,
     /// When held.
     pub held_on: Option<NaiveDate>,
+    /// When it is to be held.
+    #[serde(default)]
+    pub scheduled_on: Option<NaiveDate>,
     /// Who it was for.
     pub participants: Vec<ParticipantRow>,
 }
@@ -325,6 +338,7 @@ fn interview_row(
         },
         offered_on: r.offered_on,
         held_on: r.held_on,
+        scheduled_on: r.scheduled_on,
         plan_id: None,
         guide_version: None,
         // Employees are resolved by the store; the placeholder ids are replaced there.

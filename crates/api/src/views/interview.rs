@@ -88,6 +88,8 @@ pub struct InterviewOut {
     pub offered_on: Option<NaiveDate>,
     /// When it was held.
     pub held_on: Option<NaiveDate>,
+    /// When it is to be held.
+    pub scheduled_on: Option<NaiveDate>,
     /// The plan made or discussed there.
     pub plan_id: Option<Uuid>,
     /// The preparation guide version it was offered with (kept for good); null when none
@@ -120,6 +122,7 @@ impl From<Interview> for InterviewOut {
             format: format_out(i.format),
             offered_on: i.offered_on,
             held_on: i.held_on,
+            scheduled_on: i.scheduled_on,
             plan_id: i.plan_id.map(PlanId::uuid),
             guide_version_id: i.guide_version.map(GuideVersionId::uuid),
             participants: i

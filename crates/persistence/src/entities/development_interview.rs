@@ -15,6 +15,7 @@ pub struct Model {
     pub format: String,
     pub offered_on: Option<Date>,
     pub held_on: Option<Date>,
+    pub scheduled_on: Option<Date>,
     pub plan_id: Option<Uuid>,
     pub guide_version_id: Option<Uuid>,
     pub version: i64,
