@@ -109,6 +109,9 @@ class Bench:
     def req_worklist(self) -> list[wrk.Req]:
         return [wrk.Req("GET", "/api/v1/follow-ups?window_days=30", self.tok(m)) for m in self.cat.dept_managers]
 
+    def req_tasks(self) -> list[wrk.Req]:
+        return [wrk.Req("GET", "/api/v1/me/tasks?limit=50", self.tok(m)) for m in self.cat.area_managers]
+
     def req_org_units_rep(self) -> list[wrk.Req]:
         return [wrk.Req("GET", "/api/v1/org-units?limit=500", self.tok(r, REP)) for r in self.cat.area_reps]
 
@@ -166,6 +169,7 @@ class Bench:
             Probe("plan_read", "GET", f"/api/v1/plans/{pid}", self.tok(ext, EMP)),
             Probe("plan_list", "GET", "/api/v1/plans?limit=50", self.tok(c.area_managers[0])),
             Probe("worklist", "GET", "/api/v1/follow-ups?window_days=30", self.tok(c.dept_managers[0])),
+            Probe("tasks", "GET", "/api/v1/me/tasks?limit=50", self.tok(c.area_managers[0])),
             Probe("status50", "GET", self.status_path(c.fifty[0]), self.tok(c.fifty[0].manager_ext)),
             Probe("status_area", "GET", self.status_path(c.area), self.hr, warm=False),
             Probe("status_muni", "GET", self.status_path(c.big_muni), self.hr, warm=False),
@@ -386,6 +390,10 @@ class Bench:
         self.run_wrk("worklist", f"manager's work list `GET /api/v1/follow-ups?window_days=30` "
                      f"({len(c.dept_managers)} department managers, median {statistics.median(dept_sizes):,.0f} people)",
                      w / "worklist.lua")
+
+        wrk.write_rotate(w / "tasks.lua", self.req_tasks(), self.host)
+        self.run_wrk("tasks", f"what waits for a manager `GET /api/v1/me/tasks?limit=50` ({len(c.area_managers)} area "
+                     f"managers, median area {statistics.median(area_sizes):,.0f} people)", w / "tasks.lua")
 
         if self.edit_plans:
             wrk.write_plan_writes(w / "goal_patch.lua", self.plan_tuples(self.edit_plans), "edit", self.scale.threads)

@@ -298,12 +298,12 @@ pub struct Config {
     )]
     pub retention_after_leaving_days: u32,
     /// How often each instance looks for reminders to raise, in seconds (each is raised once,
-    /// whichever instance finds it first).
+    /// whichever instance finds it first); 0: this instance raises none.
     #[arg(
         long,
         env = "DEVPLAN_REMINDER_ROUND_SECONDS",
         default_value_t = 300,
-        value_parser = clap::value_parser!(u32).range(1..=86_400),
+        value_parser = clap::value_parser!(u32).range(0..=86_400),
         global = true
     )]
     pub reminder_round_seconds: u32,

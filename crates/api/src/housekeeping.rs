@@ -44,7 +44,9 @@ pub fn start(state: web::Data<AppState>, deliverer: Deliverer) -> Background {
         let mut pruned: Option<Instant> = None;
         let mut reminded: Option<Instant> = None;
         loop {
-            if reminded.is_none_or(|at| at.elapsed() >= state.reminder_round) {
+            if let Some(every) = state.reminder_round
+                && reminded.is_none_or(|at| at.elapsed() >= every)
+            {
                 match store
                     .raise_reminders(state.clock.today(), &state.reminder_leads)
                     .await

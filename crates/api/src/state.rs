@@ -37,8 +37,8 @@ pub struct AppState {
     pub webhook_hosts: Vec<String>,
     /// Recently resolved callers.
     pub identities: Arc<Identities>,
-    /// How often reminders are looked for.
-    pub reminder_round: std::time::Duration,
+    /// How often reminders are looked for; none: never, on this instance.
+    pub reminder_round: Option<std::time::Duration>,
     /// When each kind of reminder is raised.
     pub reminder_leads: devplan_domain::reminders::LeadTimes,
 }
@@ -63,7 +63,8 @@ impl AppState {
             retention_after_leaving: days(settings.retention_after_leaving_days),
             webhook_hosts: settings.webhook_hosts.clone(),
             identities: Arc::default(),
-            reminder_round: std::time::Duration::from_secs(settings.reminder_round_seconds.into()),
+            reminder_round: (settings.reminder_round_seconds > 0)
+                .then(|| std::time::Duration::from_secs(settings.reminder_round_seconds.into())),
             reminder_leads: devplan_domain::reminders::LeadTimes {
                 annual_follow_up_days: settings.reminder_annual_days,
                 signature_waiting_days: settings.reminder_signature_days,

@@ -528,8 +528,9 @@ impl Access {
 
     /// The caller's part in an interview's preparation: a participant prepares from the
     /// employee side, a manager of any participant from the manager side (HR, representatives
-    /// and committee members have none); 404 for anyone else. Reads are audited by the
-    /// interview loader's rule: the interview itself is not read here.
+    /// and committee members have none); 404 for anyone else. The interview is loaded to
+    /// decide, not shown, so its read is not audited here; reads of answers are, where they
+    /// are shown.
     pub async fn preparer(&self, id: InterviewId) -> Result<PreparerStanding, ApiError> {
         let Some(me) = self.me().map(|e| e.id) else {
             return Err(ApiError::NotFound);

@@ -90,11 +90,12 @@ pub async fn sheet(
     }))
 }
 
-/// The caller's standing and their preparation's current version, for a write.
+/// A preparation as answered, its version as `ETag`.
 fn respond(status: StatusCode, p: &Preparation) -> HttpResponse {
     versioned(status, p.meta.version, &PreparationOut::from(p))
 }
 
+/// Writes the caller's own preparation from the side they stand on; says whether it was new.
 async fn write(
     state: &AppState,
     standing: &PreparerStanding,
