@@ -341,7 +341,12 @@ pub async fn request_id(
     // the access line included, names it.
     let mut res = devplan_persistence::context::serving(id.clone(), async move {
         let res = next.call(req).await;
-        let status = res.as_ref().map_or(500, |r| r.status().as_u16());
+        // A refusal by an inner layer (the contract, say) arrives as an error that becomes its
+        // response later: log the status it will answer with, not 500.
+        let status = match &res {
+            Ok(r) => r.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
         log::info!(
             target: "devplan::access",
             "{peer} \"{line}\" {status} {}ms",
