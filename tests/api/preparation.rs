@@ -344,9 +344,9 @@ async fn answers_are_checked_against_the_interviews_guide_with_every_problem_nam
     let expected = [
         ("answers[0].question", "unknown_question"),
         ("answers[2].question", "duplicate"),
-        ("answers[3].choice", "one_of"),
-        ("answers[4].scale", "one_of"),
-        ("answers[4].text", "required"),
+        ("answers[3].choice", "unknown_option"),
+        ("answers[4].scale", "wrong_kind"),
+        ("answers[4].text", "wrong_kind"),
     ];
     assert_eq!(
         named,

@@ -328,6 +328,11 @@ code_table! {
         IdempotencyKeyReused = "idempotency_key_reused", BusinessRule;
         /// The guide asks no such question.
         UnknownQuestion = "unknown_question", BusinessRule;
+        /// Does not fit the question's kind (options on a choice only, goals from free text
+        /// only, an answer in the field of its question's kind).
+        WrongKind = "wrong_kind", BusinessRule;
+        /// Not one of the question's options.
+        UnknownOption = "unknown_option", BusinessRule;
         /// No such development interview with the people the caller manages.
         UnknownInterview = "unknown_interview", BusinessRule;
     }

@@ -167,7 +167,7 @@ impl GuideContent {
             match (q.kind, q.options.len()) {
                 (QuestionKind::Choice, n) if n < 2 => v.push(Violation::new(
                     at("options"),
-                    FieldCode::Required,
+                    FieldCode::WrongKind,
                     "a choice offers at least two options",
                 )),
                 (QuestionKind::Choice, n) if n > MAX_OPTIONS => v.push(Violation::new(
@@ -175,9 +175,13 @@ impl GuideContent {
                     FieldCode::TooMany,
                     format!("at most {MAX_OPTIONS} options"),
                 )),
-                (QuestionKind::FreeText | QuestionKind::Scale, n) if n > 0 => v.push(
-                    Violation::new(at("options"), FieldCode::OneOf, "only a choice has options"),
-                ),
+                (QuestionKind::FreeText | QuestionKind::Scale, n) if n > 0 => {
+                    v.push(Violation::new(
+                        at("options"),
+                        FieldCode::WrongKind,
+                        "only a choice has options",
+                    ))
+                }
                 _ => {}
             }
             let mut values = BTreeSet::new();
@@ -193,7 +197,7 @@ impl GuideContent {
             if q.seeds_goals.is_some() && q.kind != QuestionKind::FreeText {
                 v.push(Violation::new(
                     at("seeds_goals"),
-                    FieldCode::OneOf,
+                    FieldCode::WrongKind,
                     "only a free-text answer can become a goal",
                 ));
             }
@@ -490,7 +494,7 @@ impl Answers {
                 if present && field != expected {
                     v.push(Violation::new(
                         at(field),
-                        FieldCode::OneOf,
+                        FieldCode::WrongKind,
                         format!("this question is answered with `{expected}`"),
                     ));
                 }
@@ -516,7 +520,7 @@ impl Answers {
                         None => {
                             v.push(Violation::new(
                                 at("choice"),
-                                FieldCode::OneOf,
+                                FieldCode::UnknownOption,
                                 "must be one of the question's options",
                             ));
                             None
@@ -526,7 +530,7 @@ impl Answers {
                 _ => {
                     v.push(Violation::new(
                         at(expected),
-                        FieldCode::Required,
+                        FieldCode::WrongKind,
                         format!("this question is answered with `{expected}`"),
                     ));
                     None
@@ -784,10 +788,10 @@ mod tests {
             )),
             [
                 s("questions[1].key", "duplicate"),
-                s("questions[2].options", "required"),
+                s("questions[2].options", "wrong_kind"),
                 s("questions[3].options[1].value", "duplicate"),
-                s("questions[4].options", "one_of"),
-                s("questions[5].seeds_goals", "one_of"),
+                s("questions[4].options", "wrong_kind"),
+                s("questions[5].seeds_goals", "wrong_kind"),
                 s("questions[6].options", "too_many"),
                 s("audience.unit_ids", "duplicate"),
                 s("audience.professional_groups", "duplicate"),
@@ -1013,13 +1017,13 @@ mod tests {
                 s("answers[1].scale", "out_of_range"),
                 s("answers[2].question", "duplicate"),
                 s("answers[2].scale", "out_of_range"),
-                s("answers[3].choice", "one_of"),
-                s("answers[4].scale", "one_of"),
-                s("answers[4].text", "required"),
-                s("answers[5].text", "required"),
+                s("answers[3].choice", "unknown_option"),
+                s("answers[4].scale", "wrong_kind"),
+                s("answers[4].text", "wrong_kind"),
+                s("answers[5].text", "wrong_kind"),
                 s("answers[6].question", "duplicate"),
-                s("answers[6].text", "one_of"),
-                s("answers[6].choice", "required"),
+                s("answers[6].text", "wrong_kind"),
+                s("answers[6].choice", "wrong_kind"),
             ]
         );
         assert_eq!(

@@ -44,6 +44,7 @@ pub struct GuideIn {
     #[serde(default)]
     pub audience: AudienceIo,
     /// The first version's questions, in order (1–50).
+    #[schema(min_items = 1, max_items = 50)]
     pub questions: Vec<QuestionIo>,
 }
 
@@ -55,6 +56,7 @@ pub struct GuideVersionIn {
     #[serde(default)]
     pub audience: AudienceIo,
     /// Its questions, in order (1–50).
+    #[schema(min_items = 1, max_items = 50)]
     pub questions: Vec<QuestionIo>,
 }
 

@@ -25,6 +25,7 @@ use crate::views::preparation::{AnswerIo, GuideVersionOut, PreparationOut};
 pub struct PreparationIn {
     /// The answers, at most one per question; not every question needs one. Replaces what
     /// was written before.
+    #[schema(max_items = 50)]
     pub answers: Vec<AnswerIo>,
 }
 

@@ -21,11 +21,11 @@ use super::interview::{Format, format_out};
 pub struct AudienceIo {
     /// Units; their sub-units are included.
     #[serde(default)]
-    #[schema(value_type = Vec<Uuid>)]
+    #[schema(value_type = Vec<Uuid>, max_items = 200)]
     pub unit_ids: Vec<UnitId>,
     /// Professional groups (faggrupper).
     #[serde(default)]
-    #[schema(value_type = Vec<crate::text_schema::GroupText>)]
+    #[schema(value_type = Vec<crate::text_schema::GroupText>, max_items = 200)]
     pub professional_groups: Vec<String>,
 }
 
@@ -61,6 +61,7 @@ pub struct QuestionIo {
     pub kind: QuestionKind,
     /// The options of a choice question (2–20); none otherwise.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub options: Vec<OptionIo>,
     /// On a free-text question: its shared answers become proposed goals of this kind when a
     /// plan is drafted from the interview.
