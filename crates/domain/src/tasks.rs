@@ -47,20 +47,6 @@ impl TaskKind {
         TaskKind::AddReviewNotes,
         TaskKind::SendCommitteeFeedback,
     ];
-
-    /// The wire name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TaskKind::SignPlan => "sign_plan",
-            TaskKind::SignPendingVersion => "sign_pending_version",
-            TaskKind::PrepareInterview => "prepare_interview",
-            TaskKind::ReadSharedPreparation => "read_shared_preparation",
-            TaskKind::HoldAnnualFollowUp => "hold_annual_follow_up",
-            TaskKind::HoldSpecialFollowUp => "hold_special_follow_up",
-            TaskKind::AddReviewNotes => "add_review_notes",
-            TaskKind::SendCommitteeFeedback => "send_committee_feedback",
-        }
-    }
 }
 
 /// The kind of object a task is about.
