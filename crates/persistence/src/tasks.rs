@@ -317,28 +317,10 @@ impl Store {
             &params,
         )
         .await?;
-        for r in annual {
-            let employee = EmployeeId::from_uuid(r.try_get_by_index(0)?);
-            let due: NaiveDate = r.try_get_by_index(1)?;
-            let plan: Option<Uuid> = r.try_get_by_index(2)?;
-            let (object, id) = match plan {
-                Some(p) => (TaskObject::Plan, p),
-                None => (TaskObject::Employee, employee.uuid()),
-            };
-            tasks.push(Task::new(
-                TaskKind::HoldAnnualFollowUp,
-                object,
-                id,
-                Some(employee),
-                None,
-                Some(due),
-                today,
-            ));
-        }
         let specials = select(
             &self.db,
             &format!(
-                "SELECT e.id, s.due_on, s.absence_id, m.plan_id FROM status_specials s \
+                "SELECT e.id, s.due_on, m.plan_id FROM status_specials s \
                  JOIN employees e ON e.id = s.employee_id \
                  LEFT JOIN plan_members m ON m.employee_id = e.id AND m.current_individual \
                  WHERE e.unit_id IN {units} AND e.active AND e.id <> :me \
@@ -347,23 +329,28 @@ impl Store {
             &params,
         )
         .await?;
-        for r in specials {
-            let employee = EmployeeId::from_uuid(r.try_get_by_index(0)?);
-            let due: NaiveDate = r.try_get_by_index(1)?;
-            let plan: Option<Uuid> = r.try_get_by_index(3)?;
-            let (object, id) = match plan {
-                Some(p) => (TaskObject::Plan, p),
-                None => (TaskObject::Employee, employee.uuid()),
-            };
-            tasks.push(Task::new(
-                TaskKind::HoldSpecialFollowUp,
-                object,
-                id,
-                Some(employee),
-                None,
-                Some(due),
-                today,
-            ));
+        // Each row: the employee, the day it is due, their current plan (where it is recorded).
+        for (kind, rows) in [
+            (TaskKind::HoldAnnualFollowUp, annual),
+            (TaskKind::HoldSpecialFollowUp, specials),
+        ] {
+            for r in rows {
+                let employee = EmployeeId::from_uuid(r.try_get_by_index(0)?);
+                let due: NaiveDate = r.try_get_by_index(1)?;
+                let (object, id) = match r.try_get_by_index::<Option<Uuid>>(2)? {
+                    Some(plan) => (TaskObject::Plan, plan),
+                    None => (TaskObject::Employee, employee.uuid()),
+                };
+                tasks.push(Task::new(
+                    kind,
+                    object,
+                    id,
+                    Some(employee),
+                    None,
+                    Some(due),
+                    today,
+                ));
+            }
         }
         Ok(tasks)
     }
